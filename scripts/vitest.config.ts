@@ -32,6 +32,7 @@ export default defineConfig({
           name: `${name}:integration`,
           root: `${root}${dir}`,
           include: ['src/**/*.int.test.ts'],
+          globalSetup: [`${root}scripts/lib/integrationSetup.ts`],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -1,0 +1,60 @@
+/** The small real guest `npm start` builds (scripts/lib/demo-guest.mjs): a kernel and a busybox initramfs. */
+export interface DemoGuestFiles {
+  kernel: string;
+  initrd: string;
+  cmdline: string;
+}
+
+const escapeXml = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;').replace(/"/g, '&quot;');
+
+/**
+ * A minimal TCG guest booting the demo kernel directly: serial console on a pty (virtdeck
+ * turns it into the browser console), ACPI so the power button works, user networking.
+ * TCG rather than KVM because KVM guests hang at boot on these nested-virtualization hosts.
+ */
+export function demoGuestXml(name: string, files: DemoGuestFiles): string {
+  return `<domain type='qemu'>
+  <name>${escapeXml(name)}</name>
+  <title>virtdeck demo guest</title>
+  <description>A Debian cloud kernel with a busybox initramfs. It prints VIRTDECK-GUEST-READY on its serial console, gives a shell there and powers off on the ACPI power button.</description>
+  <memory unit='MiB'>256</memory>
+  <vcpu placement='static'>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>${escapeXml(files.kernel)}</kernel>
+    <initrd>${escapeXml(files.initrd)}</initrd>
+    <cmdline>${escapeXml(files.cmdline)}</cmdline>
+  </os>
+  <features>
+    <acpi/>
+  </features>
+  <clock offset='utc'/>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <interface type='user'>
+      <model type='virtio'/>
+    </interface>
+    <serial type='pty'>
+      <target port='0'/>
+    </serial>
+    <console type='pty'>
+      <target type='serial' port='0'/>
+    </console>
+    <memballoon model='virtio'/>
+  </devices>
+</domain>
+`;
+}
+
+export function parseDemoGuestFiles(json: string | undefined): DemoGuestFiles | undefined {
+  if (!json) return undefined;
+  const value = JSON.parse(json) as Partial<DemoGuestFiles>;
+  if (typeof value.kernel !== 'string' || typeof value.initrd !== 'string' || typeof value.cmdline !== 'string') {
+    throw new Error('VIRTDECK_DEMO_GUEST must be JSON with kernel, initrd and cmdline');
+  }
+  return { kernel: value.kernel, initrd: value.initrd, cmdline: value.cmdline };
+}

@@ -1,0 +1,62 @@
+import type { Diagnostic } from '@virtdeck/schema';
+
+/**
+ * The closed set of API error codes, each with its HTTP status. One table, so a code
+ * means the same thing everywhere and the mapping to HTTP lives in one place.
+ */
+export const ERROR_STATUS = {
+  'invalid-xml': 422,
+  'invalid-request': 400,
+  'not-found': 404,
+  conflict: 409,
+  'unsupported-accelerator': 422,
+  'qemu-failed': 502,
+  'qemu-missing': 503,
+  unauthorized: 401,
+  forbidden: 403,
+  'payload-too-large': 413,
+  timeout: 504,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  diagnostics?: Diagnostic[];
+  detail?: string;
+}
+
+export class VirtdeckError extends Error {
+  readonly code: ErrorCode;
+  readonly diagnostics?: Diagnostic[];
+  /** Extra text for the user, such as QEMU's stderr when a launch fails. */
+  readonly detail?: string;
+
+  constructor(code: ErrorCode, message: string, options: { diagnostics?: Diagnostic[]; detail?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'VirtdeckError';
+    this.code = code;
+    this.diagnostics = options.diagnostics;
+    this.detail = options.detail;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  toJSON(): ErrorBody {
+    const body: ErrorBody = { code: this.code, message: this.message };
+    if (this.diagnostics) body.diagnostics = this.diagnostics;
+    if (this.detail) body.detail = this.detail;
+    return body;
+  }
+}
+
+/** Turns anything thrown into the project's error type; unknown failures become `internal`. */
+export function toVirtdeckError(error: unknown): VirtdeckError {
+  if (error instanceof VirtdeckError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new VirtdeckError('internal', message, { cause: error });
+}

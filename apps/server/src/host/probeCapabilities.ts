@@ -1,0 +1,230 @@
+/**
+ * Probes what this host can run: the QEMU system emulators, their version, accelerators,
+ * machine types, CPU models and devices, and whether /dev/kvm is usable. Served at
+ * GET /api/host and used by @virtdeck/qemu to check and build guests.
+ *
+ * Each binary is asked once: `<bin> -accel help`, then a QEMU started with
+ * `-S -nodefaults -display none -machine none -qmp stdio` answers QMP queries on its pipes.
+ * Results are cached in memory and, when `cacheDir` is given, on disk, keyed by the
+ * binary's path, mtime and size (and whether /dev/kvm was usable, which query-kvm and the
+ * CPU model list depend on): they stay valid until the binary changes.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { EmulatorCapabilities, EmulatorProbeFailure, HostCapabilities, KvmDeviceStatus } from '@virtdeck/qemu';
+import { parseAccelHelp, parseCpuModels, parseKvm, parseMachines, parseTarget, parseTypeNames, parseVersion } from './parseProbe.js';
+import { QmpStdioSession } from './qmpStdio.js';
+
+export interface ProbeOptions {
+  /** Emulator binaries to probe; by default every `qemu-system-*` found in `searchPath`. */
+  binaries?: string[];
+  /** Folders searched for emulators; by default $PATH plus /usr/bin and /usr/local/bin. */
+  searchPath?: string[];
+  /** The KVM device; /dev/kvm unless told otherwise. */
+  kvmDevice?: string;
+  /** Folder for the on-disk cache; without it the cache lives in memory only. */
+  cacheDir?: string;
+  /** How long one binary may take to answer, in milliseconds. */
+  timeoutMs?: number;
+}
+
+/** Bumped when the cached shape changes, so old cache files are ignored. */
+const CACHE_FORMAT = 1;
+const DEFAULT_TIMEOUT_MS = 20_000;
+const EMULATOR_NAME = /^qemu-system-[A-Za-z0-9_-]+$/;
+
+const memoryCache = new Map<string, Promise<EmulatorCapabilities>>();
+
+const NODE_ARCH: Record<string, string> = {
+  x64: 'x86_64',
+  arm64: 'aarch64',
+  ia32: 'i686',
+  arm: 'armv7l',
+  ppc64: 'ppc64',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  loong64: 'loongarch64',
+};
+
+export async function probeCapabilities(options: ProbeOptions = {}): Promise<HostCapabilities> {
+  const kvmDevice = await checkKvmDevice(options.kvmDevice ?? '/dev/kvm');
+  const binaries = options.binaries ?? (await findEmulatorBinaries(options.searchPath ?? defaultSearchPath()));
+  const results = await Promise.allSettled(binaries.map((binary) => probeEmulatorCached(binary, kvmDevice.usable, options)));
+  const emulators: EmulatorCapabilities[] = [];
+  const failures: EmulatorProbeFailure[] = [];
+  results.forEach((result, i) => {
+    const binary = binaries[i] ?? '';
+    if (result.status === 'fulfilled') emulators.push(result.value);
+    else failures.push({ path: binary, error: result.reason instanceof Error ? result.reason.message : String(result.reason) });
+  });
+  return {
+    host: { os: process.platform, arch: NODE_ARCH[process.arch] ?? process.arch },
+    kvmDevice,
+    emulators,
+    failures,
+  };
+}
+
+/** Opens the KVM device read-write (and closes it): the only reliable test of usability. */
+export async function checkKvmDevice(devicePath: string): Promise<KvmDeviceStatus> {
+  try {
+    const handle = await open(devicePath, fsConstants.O_RDWR);
+    await handle.close();
+    return { path: devicePath, usable: true };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
+    const detail = `${code}: ${(error as Error).message}`;
+    const problem =
+      code === 'ENOENT' || code === 'ENXIO' || code === 'ENODEV'
+        ? 'missing'
+        : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+          ? 'permission'
+          : code === 'EBUSY'
+            ? 'busy'
+            : 'error';
+    return { path: devicePath, usable: false, problem, detail };
+  }
+}
+
+function defaultSearchPath(): string[] {
+  const fromEnv = (process.env.PATH ?? '').split(path.delimiter).filter((dir) => dir !== '');
+  return [...new Set([...fromEnv, '/usr/local/bin', '/usr/bin'])];
+}
+
+/** Every executable `qemu-system-*` in the folders, first one wins for each name. */
+export async function findEmulatorBinaries(dirs: readonly string[]): Promise<string[]> {
+  const byName = new Map<string, string>();
+  for (const dir of dirs) {
+    let entries: string[];
+    try {
+      entries = await readdir(dir);
+    } catch {
+      continue; // a PATH entry that does not exist is not an error
+    }
+    for (const name of entries.sort()) {
+      if (!EMULATOR_NAME.test(name) || byName.has(name)) continue;
+      const full = path.join(dir, name);
+      try {
+        const info = await stat(full);
+        if (info.isFile() && (info.mode & 0o111) !== 0) byName.set(name, full);
+      } catch {
+        continue;
+      }
+    }
+  }
+  return [...byName.values()];
+}
+
+async function probeEmulatorCached(binary: string, kvmUsable: boolean, options: ProbeOptions): Promise<EmulatorCapabilities> {
+  const info = await stat(binary);
+  const fingerprint = { mtimeMs: info.mtimeMs, size: info.size };
+  const key = JSON.stringify([CACHE_FORMAT, binary, fingerprint.mtimeMs, fingerprint.size, kvmUsable]);
+  const cached = memoryCache.get(key);
+  if (cached) return cached;
+  const probe = (async () => {
+    const cacheFile = options.cacheDir
+      ? path.join(options.cacheDir, `emulator-${createHash('sha256').update(key).digest('hex').slice(0, 20)}.json`)
+      : undefined;
+    if (cacheFile) {
+      const fromDisk = await readCacheFile(cacheFile, key);
+      if (fromDisk) return fromDisk;
+    }
+    const caps = await probeEmulator(binary, kvmUsable, fingerprint, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    if (cacheFile) await writeCacheFile(cacheFile, key, caps);
+    return caps;
+  })();
+  memoryCache.set(key, probe);
+  // A failed probe is not cached: the next request tries again.
+  probe.catch(() => memoryCache.delete(key));
+  return probe;
+}
+
+async function readCacheFile(file: string, key: string): Promise<EmulatorCapabilities | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as { key?: unknown; capabilities?: EmulatorCapabilities };
+    return parsed.key === key ? parsed.capabilities : undefined;
+  } catch {
+    return undefined; // missing or damaged cache file: probe again
+  }
+}
+
+async function writeCacheFile(file: string, key: string, capabilities: EmulatorCapabilities): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify({ key, capabilities }));
+  await rename(temporary, file);
+}
+
+function runForOutput(binary: string, args: string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(binary, args, { timeout: timeoutMs, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${binary} ${args.join(' ')} failed: ${stderr.trim() || error.message}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** Asks one binary everything; always ends the QEMU it started. */
+async function probeEmulator(
+  binary: string,
+  kvmUsable: boolean,
+  fingerprint: EmulatorCapabilities['fingerprint'],
+  timeoutMs: number,
+): Promise<EmulatorCapabilities> {
+  const accelerators = parseAccelHelp(await runForOutput(binary, ['-accel', 'help'], timeoutMs));
+  // KVM first when it can work, TCG as fallback: query-kvm then reports whether KVM
+  // really initialised, and the CPU model list reflects the accelerator guests would get.
+  const accelArgs: string[] = [];
+  if (kvmUsable && accelerators.includes('kvm')) accelArgs.push('-accel', 'kvm');
+  if (accelerators.includes('tcg')) accelArgs.push('-accel', 'tcg');
+  const child = spawn(binary, ['-S', '-nodefaults', '-display', 'none', '-machine', 'none', ...accelArgs, '-qmp', 'stdio'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    if (stderr.length < 4096) stderr += chunk;
+  });
+  let running = true;
+  const exited = new Promise<void>((resolve) => {
+    const done = (): void => {
+      running = false;
+      resolve();
+    };
+    child.once('exit', done);
+    child.once('error', done); // could not start at all
+  });
+  child.stdin.on('error', () => undefined); // EPIPE when QEMU died first; the exit says why
+  const session = new QmpStdioSession(child);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${binary} did not answer QMP within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    const ask = async (): Promise<EmulatorCapabilities> => {
+      await session.start();
+      const version = parseVersion(await session.execute('query-version'));
+      const arch = parseTarget(await session.execute('query-target'));
+      const kvm = parseKvm(await session.execute('query-kvm'));
+      const machines = parseMachines(await session.execute('query-machines'));
+      const cpuModels = parseCpuModels(await session.execute('query-cpu-definitions'));
+      const devices = parseTypeNames(await session.execute('qom-list-types', { implements: 'device', abstract: false }));
+      return { path: binary, arch, version, accelerators, kvm, machines, cpuModels, devices, fingerprint };
+    };
+    return await Promise.race([ask(), timeout]);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(stderr.trim() ? `${message}: ${stderr.trim()}` : message, { cause: error });
+  } finally {
+    clearTimeout(timer);
+    if (running) {
+      child.stdin.end(`${JSON.stringify({ execute: 'quit' })}\n`);
+      const killer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      await exited;
+      clearTimeout(killer);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+// Plain set-up scripts shared with `npm start` and `npm test`.
+import { ensureDemoGuest } from '../../../scripts/lib/demo-guest.mjs';
+import { ensureBuild, ensureDependencies } from '../../../scripts/lib/project.mjs';
+import { ensurePackages, TEST_PACKAGES } from '../../../scripts/lib/system.mjs';
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+/**
+ * Starts the real server (built web app, real QEMU) on a free port with a fresh state
+ * directory and the demo guest defined, exactly as `npm start` does on a first run.
+ * Specs find it through VIRTDECK_E2E_URL / VIRTDECK_E2E_STATE_DIR.
+ */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  ensurePackages(TEST_PACKAGES);
+  ensureDependencies();
+  ensureBuild();
+  const guest = await ensureDemoGuest({ cacheDir: path.join(repoRoot, '.cache', 'guest'), log: () => undefined });
+  const stateDir = await mkdtemp(path.join(os.tmpdir(), 'virtdeck-e2e-'));
+
+  const server = spawn(process.execPath, [path.join(repoRoot, 'apps/server/dist/main.js')], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      PORT: '0',
+      VIRTDECK_STATE_DIR: stateDir,
+      VIRTDECK_WEB_ROOT: path.join(repoRoot, 'apps/web/dist'),
+      VIRTDECK_DEMO_GUEST: JSON.stringify({ kernel: guest.kernel, initrd: guest.initrd, cmdline: guest.cmdline }),
+    },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
+    server.stdout.setEncoding('utf8');
+    server.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(out);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+  });
+  server.stdout.resume();
+  process.env.VIRTDECK_E2E_URL = url;
+  process.env.VIRTDECK_E2E_STATE_DIR = stateDir;
+
+  return async () => {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+    await killGuests(stateDir);
+  };
+}
+
+/** Guests outlive the server by design; a test run must not leave any behind. */
+async function killGuests(stateDir: string): Promise<void> {
+  const runDir = path.join(stateDir, 'run');
+  const names = await readdir(runDir).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number((await readFile(path.join(runDir, name, 'qemu.pid'), 'utf8').catch(() => '')).trim());
+    if (pid > 0) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}

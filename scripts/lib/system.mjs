@@ -1,0 +1,46 @@
+// Host prerequisites: Debian packages the project needs at run time or test time.
+// Plain Node (no dependencies): this runs before `npm ci`.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+/** What `npm start` needs on the host. */
+export const RUNTIME_PACKAGES = [
+  { pkg: 'qemu-system-x86', file: '/usr/bin/qemu-system-x86_64' },
+  { pkg: 'qemu-utils', file: '/usr/bin/qemu-img' },
+];
+
+/** What `npm test` needs beyond that: Debian's Chromium for Playwright (its own browser download does not work offline). */
+export const TEST_PACKAGES = [
+  ...RUNTIME_PACKAGES,
+  { pkg: 'chromium', file: '/usr/bin/chromium' },
+];
+
+/**
+ * Installs the missing packages with apt-get when running as root. As a normal user it
+ * prints the exact command to run and stops the process: sudo prompts have no place in
+ * a start script.
+ */
+export function ensurePackages(packages, log = console.log) {
+  const missing = packages.filter((p) => !existsSync(p.file)).map((p) => p.pkg);
+  if (missing.length === 0) return;
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot) {
+    console.error(`virtdeck needs these Debian packages: ${missing.join(' ')}\nInstall them with:\n\n  sudo apt-get install -y --no-install-recommends ${missing.join(' ')}\n`);
+    process.exit(1);
+  }
+  log(`Installing ${missing.join(', ')} with apt-get…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  let result = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+  if (result.status !== 0) {
+    // A fresh image often has no package lists yet.
+    run('apt-get', ['update'], env);
+    result = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+  }
+  if (result.status !== 0) throw new Error(`apt-get install ${missing.join(' ')} failed (exit ${result.status})`);
+}
+
+export function run(command, args, env = process.env, options = {}) {
+  const result = spawnSync(command, args, { stdio: 'inherit', env, ...options });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status})`);
+}
