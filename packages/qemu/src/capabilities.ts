@@ -1,0 +1,116 @@
+/**
+ * What this host can run, as probed by the server (apps/server/src/host/probeCapabilities.ts)
+ * and served at GET /api/host. Plain JSON data, so the browser can hold it too.
+ */
+
+/** The operating system family, as Node's `process.platform` names it. */
+export type HostOS = 'linux' | 'darwin' | 'win32' | 'netbsd' | 'freebsd' | 'openbsd' | 'sunos' | 'aix' | string;
+
+/** Why /dev/kvm cannot be used, when it cannot. */
+export const KVM_DEVICE_PROBLEMS = {
+  missing: 'does not exist: the kvm kernel module is not loaded or the CPU has no virtualization support',
+  permission: 'cannot be opened read-write by this user: add the user to the group that owns it (usually "kvm")',
+  busy: 'is busy: another hypervisor holds the virtualization extensions',
+  error: 'cannot be opened',
+} as const;
+export type KvmDeviceProblem = keyof typeof KVM_DEVICE_PROBLEMS;
+
+export interface KvmDeviceStatus {
+  /** Normally /dev/kvm. */
+  path: string;
+  /** True when the device opened read-write. */
+  usable: boolean;
+  problem?: KvmDeviceProblem;
+  /** The system's own message (errno code and text), for the curious. */
+  detail?: string;
+}
+
+export interface QemuVersion {
+  major: number;
+  minor: number;
+  micro: number;
+  /** Distribution build string, e.g. "Debian 1:7.2+dfsg-7+deb12u18". */
+  package?: string;
+}
+
+export interface MachineType {
+  name: string;
+  /** Short name that points at this machine type (`pc` for pc-i440fx-7.2). */
+  alias?: string;
+  isDefault: boolean;
+  deprecated: boolean;
+  cpuMax?: number;
+  /** QOM type of the default CPU, e.g. "qemu64-x86_64-cpu". */
+  defaultCpuType?: string;
+  /** Memory backend id the machine expects for its main RAM, e.g. "pc.ram". */
+  defaultRamId?: string;
+}
+
+export interface CpuModel {
+  name: string;
+  /** Features the accelerator used while probing cannot provide; empty means runnable. */
+  unavailableFeatures: string[];
+  static: boolean;
+  migrationSafe: boolean;
+  deprecated: boolean;
+  /** The versioned model this name stands for (e.g. "qemu64" -> "qemu64-v1"). */
+  aliasOf?: string;
+}
+
+/** What query-kvm said, with the accelerator virtdeck probed under. */
+export interface KvmState {
+  present: boolean;
+  enabled: boolean;
+}
+
+export interface EmulatorCapabilities {
+  path: string;
+  /** Guest architecture from query-target, e.g. "x86_64". */
+  arch: string;
+  version: QemuVersion;
+  /** Accelerators compiled into the binary, from `-accel help` (QEMU's names: tcg, kvm, hvf, …). */
+  accelerators: string[];
+  kvm: KvmState;
+  machines: MachineType[];
+  cpuModels: CpuModel[];
+  /** Device models (`-device` drivers) the binary knows. */
+  devices: string[];
+  /** Binary's mtime and size when probed: the cache key, so a new build is probed again. */
+  fingerprint: { mtimeMs: number; size: number };
+}
+
+export interface EmulatorProbeFailure {
+  path: string;
+  error: string;
+}
+
+export interface HostCapabilities {
+  host: { os: HostOS; arch: string };
+  kvmDevice: KvmDeviceStatus;
+  emulators: EmulatorCapabilities[];
+  /** Binaries found but not usable (crashed, timed out, not a system emulator). */
+  failures: EmulatorProbeFailure[];
+}
+
+/** The emulator a domain runs on: the one named in <emulator>, else the first for the arch. */
+export function findEmulator(
+  caps: HostCapabilities,
+  request: { path?: string; arch?: string },
+): EmulatorCapabilities | undefined {
+  if (request.path !== undefined) return caps.emulators.find((e) => e.path === request.path);
+  const arch = request.arch ?? caps.host.arch;
+  return caps.emulators.find((e) => e.arch === arch);
+}
+
+/** Resolves a machine name or alias (`pc`, `q35`) to the machine type the binary reports. */
+export function findMachine(emulator: EmulatorCapabilities, name: string): MachineType | undefined {
+  return emulator.machines.find((m) => m.name === name) ?? emulator.machines.find((m) => m.alias === name);
+}
+
+export function defaultMachine(emulator: EmulatorCapabilities): MachineType | undefined {
+  return emulator.machines.find((m) => m.isDefault);
+}
+
+export function versionAtLeast(version: QemuVersion, major: number, minor = 0): boolean {
+  return version.major > major || (version.major === major && version.minor >= minor);
+}
