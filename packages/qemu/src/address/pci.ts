@@ -271,14 +271,14 @@ export class PciAddressSet {
 
   /** Adds the buses needed for `address.bus` to exist (first pass only); may bump address.bus. */
   private growFor(address: PciAddress, flags: number): void {
-    let add = address.bus - this.buses.length + 1;
+    const add = address.bus - this.buses.length + 1;
     if (add <= 0) return;
     const added: PciControllerModel[] = [];
     if (flags & Connect.PCI_DEVICE) {
       const haveBridgeSocket = this.buses.some((bus) => bus.accepts & Connect.PCI_BRIDGE);
       if (!haveBridgeSocket && add === 1) {
-        // A pure PCIe machine: conventional PCI needs a bridge, which needs a socket first.
-        add++;
+        // A pure PCIe machine: conventional PCI needs a bridge, which needs a socket first,
+        // so two buses are added and the device goes on the second.
         address.bus++;
         if (this.pcieToPciBridgeSupported) {
           const port = newBus('pcie-root-port');
