@@ -1,0 +1,84 @@
+/** Positions: line and column from 1 (column counts UTF-16 code units), offset from 0. */
+export interface Position {
+  line: number;
+  column: number;
+  offset: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export const SEVERITIES = ['error', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface QuickFix {
+  title: string;
+  edits: TextEdit[];
+  isPreferred?: boolean;
+}
+
+export interface Diagnostic {
+  severity: Severity;
+  code: DiagnosticCode;
+  message: string;
+  range: Range;
+  /** canonical form, "did you mean", allowed values */
+  fixes?: QuickFix[];
+}
+
+/**
+ * Every diagnostic code the package emits, with what it means. A closed set so that the
+ * server, the editor and tests can rely on the codes.
+ */
+export const DIAGNOSTIC_CODES = {
+  'document-too-large': 'the text exceeds the size this validator accepts',
+  'empty-document': 'there is no XML element at all',
+  'xml-not-well-formed': 'the text is not well-formed XML',
+  'xml-doctype': 'DOCTYPE and entity declarations are not accepted in a domain definition',
+  'xml-undefined-entity': 'an entity reference other than the five predefined ones or a character reference',
+  'xml-nesting-too-deep': 'elements nested deeper than the validator follows',
+  'xml-multiple-roots': 'more than one top-level element',
+  'unknown-element': 'an element the schema does not allow at this place',
+  'unknown-attribute': 'an attribute the schema does not allow on this element',
+  'missing-element': 'a required child element is absent',
+  'missing-attribute': 'a required attribute is absent',
+  'too-many-elements': 'an element appears more often than allowed',
+  'unexpected-text': 'text inside an element that only holds elements',
+  'invalid-value': 'a value outside the allowed set or of the wrong type',
+  'conflicting-attributes': 'attributes or elements that cannot be used together',
+  'wrong-root': 'the top-level element is not <domain>',
+  'legacy-accelerator-spelling': 'the accelerator is written in a historical spelling',
+  'unsupported-accelerator': 'an accelerator QEMU no longer provides',
+  'memory-missing': 'no memory size is given',
+  'memory-current-exceeds-max': 'currentMemory is larger than memory',
+  'memory-max-too-small': 'maxMemory is smaller than memory',
+  'vcpu-current-exceeds-max': 'more current vCPUs than the maximum',
+  'vcpu-topology-mismatch': 'the CPU topology does not multiply to the vCPU count',
+  'numa-cells-invalid': 'NUMA cells are not numbered 0..N-1 or do not cover the vCPUs',
+  'duplicate-disk-target': 'two disks with the same target device name',
+  'invalid-disk-target': 'a disk target name that cannot be turned into an index',
+  'address-conflict': 'two devices at the same address',
+  'duplicate-controller': 'two controllers of one type with the same index',
+  'controller-invalid': 'a controller that does not fit the machine',
+  'boot-order-conflict': 'os/boot and per-device boot order used together, or a duplicate order',
+  'console-needs-serial': 'a serial console without a serial port to sit on',
+  'duplicate-hostdev': 'the same host device assigned twice',
+  'video-multiple-primary': 'more than one primary video device',
+  'sysinfo-uuid-mismatch': 'the SMBIOS system UUID differs from the domain UUID',
+  'cputune-overlap': 'cputune groups that name the same vCPU twice',
+  'resctrl-conflict': 'cachetune/memorytune allocations that collide',
+  'duplicate-name': 'a name that must be unique appears twice',
+  'invalid-combination': 'a combination of settings libvirt refuses',
+} as const;
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}

@@ -1,0 +1,19 @@
+import type { XmlElement } from '../../xml/tree.js';
+import { deviceCommon, type DeviceCommon } from '../address.js';
+import { defined, read } from '../values.js';
+
+export const PANIC_MODELS = {
+  isa: 'the pvpanic ISA device (x86)',
+  pvpanic: 'the pvpanic PCI device',
+  pseries: 'the pseries firmware panic notification',
+  hyperv: 'Hyper-V crash MSRs',
+  s390: 'the s390 diag 288 panic notification',
+} as const;
+
+export interface Panic extends DeviceCommon {
+  model?: keyof typeof PANIC_MODELS;
+}
+
+export function parsePanic(node: XmlElement): Panic {
+  return Object.assign(deviceCommon(node), defined({ model: read.enum(node, 'model', PANIC_MODELS) }));
+}

@@ -1,0 +1,63 @@
+import type { Diagnostic, QuickFix } from '../diagnostics.js';
+import { setAccelerator } from '../edit/setAccelerator.js';
+import { ACCELERATORS, ACCELERATOR_SPELLINGS, HISTORICAL_ACCELERATORS, type Accelerator, type Domain } from '../model/domain.js';
+import { isEnumValue } from '../model/values.js';
+import { firstChild, getAttribute, textRange, type XmlDocument } from '../xml/tree.js';
+
+/**
+ * The accelerator, whichever of the three 2007 spellings was used: historical spellings are
+ * read and normalised with a warning and a quick fix to the canonical form; accelerators QEMU
+ * no longer has are accepted with a warning that the guest will not start.
+ */
+export function validateAccelerator(document: XmlDocument, domain: Domain, out: Diagnostic[]): void {
+  const root = domain.node;
+  const os = firstChild(root, 'os');
+  const osType = os === undefined ? undefined : firstChild(os, 'type');
+  const accelAttribute = osType === undefined ? undefined : getAttribute(osType, 'accel');
+  const spellingRange =
+    domain.typeSpelling === 'os-type-accel' && accelAttribute !== undefined
+      ? accelAttribute.range
+      : domain.typeSpelling === 'os-type' && osType !== undefined
+        ? textRange(osType)
+        : (getAttribute(root, 'type')?.valueRange ?? root.nameRange);
+
+  if (!isEnumValue(ACCELERATORS, domain.type)) {
+    // an unknown canonical value is reported by the structure check of domain@type
+    if (domain.typeSpelling !== 'canonical') {
+      out.push({
+        severity: 'error',
+        code: 'invalid-value',
+        message: `'${domain.type}' is not an accelerator; use one of ${Object.keys(ACCELERATORS).join(', ')}.`,
+        range: spellingRange,
+        fixes: (['kvm', 'qemu'] as const).map((accel) => fixTo(document, accel)),
+      });
+    }
+    return;
+  }
+  if (domain.typeSpelling !== 'canonical') {
+    out.push({
+      severity: 'warning',
+      code: 'legacy-accelerator-spelling',
+      message: `${ACCELERATOR_SPELLINGS[domain.typeSpelling]} is a historical spelling of the accelerator; libvirt writes <domain type='${domain.type}'> with <os><type>hvm</type>.`,
+      range: spellingRange,
+      fixes: [{ ...fixTo(document, domain.type), isPreferred: true }],
+    });
+  }
+  if (HISTORICAL_ACCELERATORS.includes(domain.type)) {
+    const why =
+      domain.type === 'kqemu'
+        ? 'QEMU dropped kqemu in version 0.12 (2009)'
+        : 'qvm86 was never merged into QEMU';
+    out.push({
+      severity: 'warning',
+      code: 'unsupported-accelerator',
+      message: `${why}: a guest with accelerator '${domain.type}' cannot start. Use 'kvm' (hardware virtualization) or 'qemu' (emulation).`,
+      range: spellingRange,
+      fixes: (['kvm', 'qemu'] as const).map((accel) => fixTo(document, accel)),
+    });
+  }
+}
+
+function fixTo(document: XmlDocument, accel: Accelerator): QuickFix {
+  return { title: `Use <domain type='${accel}'>`, edits: setAccelerator(document, accel) };
+}

@@ -1,0 +1,32 @@
+import { hasErrors, type Diagnostic } from '../diagnostics.js';
+import type { Domain } from '../model/domain.js';
+import { parseDomain } from '../parseDomain.js';
+import type { XmlDocument } from '../xml/tree.js';
+import { validateAccelerator } from './accelerator.js';
+
+export interface ValidateDomainResult {
+  document: XmlDocument;
+  domain?: Domain;
+  diagnostics: Diagnostic[];
+  /** true when no diagnostic is an error */
+  valid: boolean;
+}
+
+/**
+ * Parses and validates a domain definition: well-formedness, then the accelerator spelling.
+ * Host checks (what this machine can run) are not here: they live in @virtdeck/qemu.
+ */
+export function validateDomain(text: string): ValidateDomainResult {
+  const { document, domain, diagnostics } = parseDomain(text);
+  if (domain !== undefined) validateAccelerator(document, domain, diagnostics);
+  sortDiagnostics(diagnostics);
+  const result: ValidateDomainResult = { document, diagnostics, valid: !hasErrors(diagnostics) };
+  if (domain !== undefined) result.domain = domain;
+  return result;
+}
+
+/** Document order, errors first at the same place. */
+function sortDiagnostics(diagnostics: Diagnostic[]): void {
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset || rank[a.severity] - rank[b.severity]);
+}

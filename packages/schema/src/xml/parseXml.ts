@@ -1,0 +1,355 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { Diagnostic, Range } from '../diagnostics.js';
+import { decodeEntities, type UndefinedEntity } from './entities.js';
+import { LineIndex } from './lineIndex.js';
+import { constructEnd, doctypeEnd, findParseBarrier, scanStartTag } from './scanner.js';
+import type { XmlAttribute, XmlDocument, XmlElement, XmlNode } from './tree.js';
+
+/** Larger texts are refused up front: a domain definition is a few kilobytes; this keeps time and memory bounded. */
+export const MAX_DOCUMENT_LENGTH = 4 * 1024 * 1024;
+/** libxml2 (which libvirt uses) stops at 256 levels too, without XML_PARSE_HUGE. */
+export const MAX_ELEMENT_DEPTH = 256;
+
+// typed as the boxed `Symbol` by fast-xml-parser; it is a symbol (or a string where symbols are missing)
+const METADATA = XMLParser.getMetaDataSymbol() as unknown as symbol;
+
+const fxp = new XMLParser({
+  preserveOrder: true,
+  captureMetaData: true,
+  // attributes, text and comments are read from the source with their positions (scanner.ts);
+  // fast-xml-parser supplies the element structure and each element's start and end offsets
+  ignoreAttributes: true,
+  processEntities: false,
+  htmlEntities: false,
+  parseTagValue: false,
+  trimValues: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  maxNestedTags: MAX_ELEMENT_DEPTH + 8,
+});
+
+interface FxpMeta {
+  startIndex?: number;
+  endIndex?: number;
+}
+type FxpEntry = Record<string, unknown>;
+
+export interface ParseXmlResult {
+  document: XmlDocument;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Parses XML keeping every node's position. Never throws: a broken text yields diagnostics
+ * (with line and column) and a tree of as much as could be read, which the validator and the
+ * editor's completions still use.
+ */
+export function parseXml(text: string): ParseXmlResult {
+  const lines = new LineIndex(text);
+  const document: XmlDocument = { text, children: [], lines };
+  const diagnostics: Diagnostic[] = [];
+
+  if (text.length > MAX_DOCUMENT_LENGTH) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'document-too-large',
+      message: `The document is ${formatSize(text.length)} long; domain definitions of more than ${formatSize(MAX_DOCUMENT_LENGTH)} are not accepted.`,
+      range: lines.range(0, Math.min(text.length, 1)),
+    });
+    document.children.push({ kind: 'text', value: text, range: lines.range(0, text.length) });
+    document.parsedUpTo = 0;
+    return { document, diagnostics };
+  }
+  if (text.trim() === '') {
+    diagnostics.push({
+      severity: 'error',
+      code: 'empty-document',
+      message: 'The document is empty: a domain definition starts with <domain type="…">.',
+      range: lines.range(0, text.length),
+    });
+    if (text !== '') document.children.push({ kind: 'text', value: text, range: lines.range(0, text.length) });
+    return { document, diagnostics };
+  }
+
+  const parseText = blankDoctypes(text, lines, diagnostics);
+  const wellFormed = XMLValidator.validate(parseText);
+  if (wellFormed !== true) diagnostics.push(wellFormednessDiagnostic(text, lines, wellFormed.err));
+
+  const entries = parseStructure(parseText, document, diagnostics, wellFormed === true);
+  buildTree(text, entries, document, diagnostics);
+  checkTopLevel(document, diagnostics, wellFormed === true);
+  return { document, diagnostics };
+}
+
+function formatSize(length: number): string {
+  return length >= 1024 * 1024 ? `${(length / (1024 * 1024)).toFixed(1)} MiB` : `${Math.ceil(length / 1024)} KiB`;
+}
+
+/**
+ * DOCTYPEs are reported and replaced by blanks of the same length (offsets stay valid): their
+ * entity declarations are never read, so entity-expansion attacks have nothing to expand.
+ */
+function blankDoctypes(text: string, lines: LineIndex, diagnostics: Diagnostic[]): string {
+  let at = text.indexOf('<!DOCTYPE');
+  if (at === -1) return text;
+  let out = text;
+  while (at !== -1) {
+    const commentStart = text.lastIndexOf('<!--', at);
+    if (commentStart !== -1 && text.indexOf('-->', commentStart) > at) {
+      at = text.indexOf('<!DOCTYPE', at + 9);
+      continue;
+    }
+    const end = doctypeEnd(text, at, text.length);
+    const stop = end === -1 ? text.length : end;
+    const range = lines.range(at, stop);
+    diagnostics.push({
+      severity: 'error',
+      code: 'xml-doctype',
+      message: 'A DOCTYPE is not allowed in a domain definition; its entity declarations are ignored.',
+      range,
+      fixes: [{ title: 'Remove the DOCTYPE', edits: [{ range, newText: '' }], isPreferred: true }],
+    });
+    out = out.slice(0, at) + out.slice(at, stop).replace(/[^\r\n]/g, ' ') + out.slice(stop);
+    at = end === -1 ? -1 : text.indexOf('<!DOCTYPE', end);
+  }
+  return out;
+}
+
+function wellFormednessDiagnostic(
+  text: string,
+  lines: LineIndex,
+  err: { msg: string; line: number; col?: number },
+): Diagnostic {
+  const start = err.col === undefined ? lines.offsetAt(err.line, 1) : lines.offsetAt(err.line, err.col);
+  let end = start;
+  while (end < text.length && end - start < 64 && !/[\s>]/.test(text[end] as string)) end++;
+  if (end < text.length && text[end] === '>') end++;
+  if (end === start) end = Math.min(text.length, start + 1);
+  return {
+    severity: 'error',
+    code: 'xml-not-well-formed',
+    message: `Not well-formed XML: ${err.msg}`,
+    range: lines.range(start, end),
+  };
+}
+
+/** fast-xml-parser's ordered tree; on a text it cannot finish, the tree of the part before the barrier. */
+function parseStructure(parseText: string, document: XmlDocument, diagnostics: Diagnostic[], wellFormed: boolean): FxpEntry[] {
+  const barrier = findParseBarrier(parseText, MAX_ELEMENT_DEPTH);
+  if (barrier?.reason === 'too-deep') {
+    diagnostics.push({
+      severity: 'error',
+      code: 'xml-nesting-too-deep',
+      message: `Elements are nested more than ${MAX_ELEMENT_DEPTH} levels deep; the content from here on is not read.`,
+      range: document.lines.range(barrier.offset, barrier.offset + 1),
+    });
+  }
+  // a text left open somewhere (typing in the editor) is read up to that point: what follows
+  // cannot be placed reliably; a complete but malformed text is read leniently as a whole
+  const cut = barrier !== undefined && (barrier.reason === 'too-deep' || !wellFormed) ? barrier.offset : parseText.length;
+  if (cut < parseText.length) document.parsedUpTo = cut;
+  try {
+    return fxp.parse(cut < parseText.length ? parseText.slice(0, cut) : parseText) as FxpEntry[];
+  } catch (error) {
+    document.parsedUpTo = 0;
+    if (wellFormed) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'xml-not-well-formed',
+        message: `The XML could not be read: ${error instanceof Error ? error.message : String(error)}`,
+        range: document.lines.range(0, Math.min(1, parseText.length)),
+      });
+    }
+    return [];
+  }
+}
+
+function entryName(entry: FxpEntry): string | undefined {
+  for (const key in entry) if (key !== ':@') return key;
+  return undefined;
+}
+
+interface Frame {
+  element: XmlElement | undefined;
+  entries: FxpEntry[];
+  index: number;
+  cursor: number;
+  contentEnd: number;
+  out: XmlNode[];
+}
+
+/**
+ * Turns fast-xml-parser's element structure into the positioned tree, reading tags, attributes
+ * and everything between elements from the source. Iterative: depth costs no stack.
+ */
+function buildTree(text: string, entries: FxpEntry[], document: XmlDocument, diagnostics: Diagnostic[]): void {
+  const lines = document.lines;
+  const undefinedEntities: { offset: number; entity: UndefinedEntity }[] = [];
+  const stack: Frame[] = [
+    { element: undefined, entries, index: 0, cursor: 0, contentEnd: text.length, out: document.children },
+  ];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1] as Frame;
+    const entry = frame.entries[frame.index++];
+    if (entry === undefined) {
+      lexGap(text, frame.cursor, frame.contentEnd, frame.element, frame.out, lines, undefinedEntities);
+      stack.pop();
+      const parent = stack[stack.length - 1];
+      if (parent !== undefined && frame.element !== undefined) parent.cursor = frame.element.range.end.offset;
+      continue;
+    }
+    const meta = (entry as Record<symbol, FxpMeta | undefined>)[METADATA];
+    const name = entryName(entry);
+    const start = meta?.startIndex;
+    if (name === undefined || start === undefined || name.startsWith('#') || name.startsWith('?')) continue;
+    if (start < frame.cursor || start >= frame.contentEnd || text.charCodeAt(start) !== 60) continue;
+
+    lexGap(text, frame.cursor, start, frame.element, frame.out, lines, undefinedEntities);
+    const tag = scanStartTag(text, start, frame.contentEnd);
+    const closedAt = meta?.endIndex;
+    let end: number;
+    let contentEnd: number;
+    let endTagRange: Range | undefined;
+    if (tag.selfClosing || !tag.terminated) {
+      end = tag.end;
+      contentEnd = tag.end;
+    } else if (closedAt !== undefined && closedAt <= frame.contentEnd && closedAt > tag.end) {
+      end = closedAt;
+      const endTagStart = text.lastIndexOf('</', closedAt - 1);
+      contentEnd = endTagStart >= tag.end ? endTagStart : closedAt;
+      if (endTagStart >= tag.end) endTagRange = lines.range(endTagStart, closedAt);
+    } else {
+      end = frame.contentEnd;
+      contentEnd = frame.contentEnd;
+    }
+    const colon = tag.name.indexOf(':');
+    const element: XmlElement = {
+      kind: 'element',
+      name: tag.name,
+      localName: colon === -1 ? tag.name : tag.name.slice(colon + 1),
+      attributes: [],
+      children: [],
+      range: lines.range(start, end),
+      nameRange: lines.range(tag.nameStart, tag.nameEnd),
+      startTagRange: lines.range(start, tag.end),
+      selfClosing: tag.selfClosing,
+      closed: tag.selfClosing || endTagRange !== undefined,
+      depth: stack.length - 1,
+    };
+    if (colon !== -1) element.prefix = tag.name.slice(0, colon);
+    if (endTagRange !== undefined) element.endTagRange = endTagRange;
+    if (frame.element !== undefined) element.parent = frame.element;
+    for (const a of tag.attributes) {
+      const raw = text.slice(a.valueStart, a.valueEnd);
+      const found: UndefinedEntity[] = [];
+      const attribute: XmlAttribute = {
+        name: a.name,
+        value: decodeEntities(raw, found).replace(/[\t\n\r]/g, ' '),
+        quote: a.quote,
+        range: lines.range(a.nameStart, a.end),
+        nameRange: lines.range(a.nameStart, a.nameEnd),
+        valueRange: lines.range(a.valueStart, a.valueEnd),
+      };
+      for (const entity of found) undefinedEntities.push({ offset: a.valueStart, entity });
+      element.attributes.push(attribute);
+      if (raw.includes('<')) {
+        const at = a.valueStart + raw.indexOf('<');
+        diagnostics.push({
+          severity: 'error',
+          code: 'xml-not-well-formed',
+          message: `Not well-formed XML: '<' is not allowed in an attribute value; write &lt;.`,
+          range: lines.range(at, at + 1),
+        });
+      }
+    }
+    frame.out.push(element);
+    frame.cursor = end;
+    const children = (entry as Record<string, unknown>)[name];
+    if (tag.selfClosing || !tag.terminated || !Array.isArray(children)) {
+      continue;
+    }
+    stack.push({ element, entries: children as FxpEntry[], index: 0, cursor: tag.end, contentEnd, out: element.children });
+  }
+  for (const { offset, entity } of undefinedEntities.slice(0, 100)) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'xml-undefined-entity',
+      message:
+        entity.name === ''
+          ? "A bare '&' must be written &amp;."
+          : `Entity '&${entity.name};' is not defined: only &lt; &gt; &amp; &quot; &apos; and character references are accepted.`,
+      range: lines.range(offset + entity.start, offset + entity.end),
+    });
+  }
+}
+
+/** Text, comments, CDATA, processing instructions and DOCTYPEs between two elements. */
+function lexGap(
+  text: string,
+  from: number,
+  to: number,
+  parent: XmlElement | undefined,
+  out: XmlNode[],
+  lines: LineIndex,
+  undefinedEntities: { offset: number; entity: UndefinedEntity }[],
+): void {
+  let i = from;
+  while (i < to) {
+    if (text.charCodeAt(i) === 60 && isConstructStart(text, i)) {
+      const found = constructEnd(text, i, to);
+      const end = found === -1 ? to : found;
+      const raw = text.slice(i, end);
+      const range = lines.range(i, end);
+      let node: XmlNode;
+      if (raw.startsWith('<!--')) node = { kind: 'comment', value: raw.slice(4, found === -1 ? undefined : -3), range };
+      else if (raw.startsWith('<![CDATA[')) node = { kind: 'cdata', value: raw.slice(9, found === -1 ? undefined : -3), range };
+      else if (raw.startsWith('<?')) {
+        const body = raw.slice(2, found === -1 ? undefined : -2);
+        const space = body.search(/\s/);
+        node = { kind: 'pi', target: space === -1 ? body : body.slice(0, space), value: space === -1 ? '' : body.slice(space + 1), range };
+      } else node = { kind: 'doctype', value: raw, range };
+      if (parent !== undefined) node.parent = parent;
+      out.push(node);
+      i = end;
+      continue;
+    }
+    let j = text.indexOf('<', i + 1);
+    while (j !== -1 && j < to && !isConstructStart(text, j)) j = text.indexOf('<', j + 1);
+    const end = j === -1 || j > to ? to : j;
+    const found: UndefinedEntity[] = [];
+    const node: XmlNode = { kind: 'text', value: decodeEntities(text.slice(i, end), found), range: lines.range(i, end) };
+    for (const entity of found) undefinedEntities.push({ offset: i, entity });
+    if (parent !== undefined) node.parent = parent;
+    out.push(node);
+    i = end;
+  }
+}
+
+function isConstructStart(text: string, i: number): boolean {
+  const next = text.charCodeAt(i + 1);
+  return next === 33 || next === 63; // '<!' or '<?'
+}
+
+function checkTopLevel(document: XmlDocument, diagnostics: Diagnostic[], wellFormed: boolean): void {
+  for (const node of document.children) {
+    if (node.kind !== 'element') continue;
+    if (document.root === undefined) {
+      document.root = node;
+    } else if (wellFormed) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'xml-multiple-roots',
+        message: `Only one top-level element is allowed; <${node.name}> follows <${document.root.name}>.`,
+        range: node.nameRange,
+      });
+    }
+  }
+  if (document.root === undefined && !diagnostics.some((d) => d.severity === 'error')) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'empty-document',
+      message: 'The document has no element: a domain definition starts with <domain type="…">.',
+      range: document.lines.range(0, document.text.length),
+    });
+  }
+}
