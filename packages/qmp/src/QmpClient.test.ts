@@ -89,6 +89,23 @@ describe('handshake', () => {
     expect(client.state).toBe('running');
   });
 
+  it('lets an event listener run commands on an event that arrives with the capabilities reply', async () => {
+    const server = await startServer({ negotiate: false });
+    const client = track(new QmpClient());
+    const statuses: unknown[] = [];
+    client.on('event', () => {
+      statuses.push(client.state);
+      void client.execute('query-status');
+    });
+    const connecting = client.connect(server.path);
+    const conn = await server.nextConnection();
+    const negotiation = await conn.nextCommand();
+    conn.write(`${JSON.stringify({ return: {}, id: negotiation.id })}\r\n${conn.eventLine('RESUME')}`);
+    await connecting;
+    conn.reply(await conn.nextCommand(), { status: 'running', running: true });
+    expect(statuses).toEqual(['running']);
+  });
+
   it('takes a greeting split across chunks', async () => {
     const server = await startServer({ greeting: null });
     const client = track(new QmpClient());

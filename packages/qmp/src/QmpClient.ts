@@ -40,7 +40,10 @@ export interface QmpConnectOptions {
 export type QmpAttachOptions = Pick<QmpConnectOptions, 'timeoutMs' | 'signal'>;
 
 export interface QmpExecuteOptions {
-  /** Reject the call with a `timeout` error when no reply came within this time. */
+  /**
+   * Reject the call with a `timeout` error when no reply came within this time. QEMU may
+   * still carry the command out; its late reply is then ignored.
+   */
   timeoutMs?: number;
 }
 
@@ -82,6 +85,8 @@ interface PendingCall {
   resolve: (value: unknown) => void;
   reject: (error: QmpError) => void;
   timer: NodeJS.Timeout;
+  /** Runs synchronously when the reply arrives, before any later message of the same chunk. */
+  onReturn: (() => void) | undefined;
 }
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
@@ -236,7 +241,12 @@ export class QmpClient {
     if (this.#state === 'closed') {
       return Promise.reject(new QmpError('state', `Cannot wait for event ${name}: ${describeState(this.#state)}`));
     }
-    const timeoutMs = checkTimeout(options.timeoutMs ?? this.commandTimeoutMs, 'timeoutMs');
+    let timeoutMs: number;
+    try {
+      timeoutMs = checkTimeout(options.timeoutMs ?? this.commandTimeoutMs, 'timeoutMs');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise((resolve, reject) => {
       const finish = (settle: () => void) => {
         unsubscribeEvent();
@@ -309,8 +319,10 @@ export class QmpClient {
     socket.on('error', (error) => this.shutdown({ byClient: false, reason: `QMP socket error: ${describeError(error)}`, cause: error }));
 
     this.#greeting = await this.readGreeting(deadline, timeoutMs, signal);
-    await this.send('qmp_capabilities', undefined, remainingMs(deadline));
-    this.#state = 'running';
+    // Running from the moment the reply is read: an event in the same chunk may have a listener that runs commands.
+    await this.send('qmp_capabilities', undefined, remainingMs(deadline), () => {
+      this.#state = 'running';
+    });
     return this.#greeting;
   }
 
@@ -345,7 +357,7 @@ export class QmpClient {
     });
   }
 
-  private send(command: string, args: QmpArguments | undefined, timeoutMs: number): Promise<unknown> {
+  private send(command: string, args: QmpArguments | undefined, timeoutMs: number, onReturn?: () => void): Promise<unknown> {
     const socket = this.socket;
     if (socket === undefined) throw new Error('QmpClient.send without a socket');
     let line: string;
@@ -362,7 +374,7 @@ export class QmpClient {
         this.expired.add(id);
         reject(new QmpError('timeout', `QMP command "${command}" got no reply within ${timeoutMs} ms`, { command, arguments: args }));
       }, timeoutMs);
-      this.pending.set(id, { command, args, resolve, reject, timer });
+      this.pending.set(id, { command, args, resolve, reject, timer, onReturn });
       socket.write(line);
     });
   }
@@ -426,6 +438,7 @@ export class QmpClient {
     this.pending.delete(id as number);
     clearTimeout(call.timer);
     if (message.kind === 'return') {
+      call.onReturn?.();
       call.resolve(message.value);
     } else {
       call.reject(
