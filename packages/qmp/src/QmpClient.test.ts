@@ -146,6 +146,19 @@ describe('handshake', () => {
     expect(error.cause).toMatchObject({ code: 'command-failed', class: 'CommandNotFound', command: 'qmp_capabilities' });
   });
 
+  it('fails at once when the peer hangs up right after its greeting', async () => {
+    const server = await startServer({ greeting: null });
+    const client = track(new QmpClient());
+    const connecting = client.connect(server.path, { timeoutMs: 5000 });
+    const conn = await server.nextConnection();
+    const started = performance.now();
+    conn.socket.end(`${JSON.stringify(QEMU_7_2_GREETING)}\r\n`);
+    const error = await rejection(connecting);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(error.code).toBe('connect-failed');
+    expect(error.message).toContain('QEMU closed the QMP connection');
+  });
+
   it('gives up when no greeting comes, hinting at a second client', async () => {
     const server = await startServer({ greeting: null });
     const client = track(new QmpClient());

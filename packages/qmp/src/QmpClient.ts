@@ -359,7 +359,10 @@ export class QmpClient {
 
   private send(command: string, args: QmpArguments | undefined, timeoutMs: number, onReturn?: () => void): Promise<unknown> {
     const socket = this.socket;
-    if (socket === undefined) throw new Error('QmpClient.send without a socket');
+    // The handshake sends after an await, by which time the connection may have ended.
+    if (socket === undefined || this.#state === 'closed') {
+      return Promise.reject(new QmpError('disconnected', `QMP command "${command}" was not sent: the connection has ended`, { command, arguments: args }));
+    }
     let line: string;
     try {
       checkTimeout(timeoutMs, 'timeoutMs', { command, arguments: args });
