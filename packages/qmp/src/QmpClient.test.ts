@@ -203,7 +203,7 @@ describe('handshake', () => {
     expect(elapsed).toBeGreaterThanOrEqual(190);
     expect(elapsed).toBeLessThan(1500);
     expect(error.code).toBe('connect-failed');
-    expect(error.message).toMatch(/within 200 ms \(last error: ENOENT/);
+    expect(error.message).toMatch(/within 200 ms \(last error: connect ENOENT/);
   });
 
   it('stops retrying when the signal aborts, e.g. because QEMU exited', async () => {

@@ -64,11 +64,11 @@ export function toQmpError(value: unknown, fallbackCode: QmpErrorCode, details: 
   return new QmpError(fallbackCode, describeError(value), { ...details, cause: value });
 }
 
-/** A one-line description of anything thrown, for messages (`ENOENT: connect ENOENT /tmp/x`). */
+/** A one-line description of anything thrown, for messages; an errno code is named once. */
 export function describeError(value: unknown): string {
   if (value instanceof Error) {
     const code = (value as NodeJS.ErrnoException).code;
-    return code !== undefined && !value.message.startsWith(code) ? `${code}: ${value.message}` : value.message;
+    return code !== undefined && !value.message.includes(code) ? `${code}: ${value.message}` : value.message;
   }
   return String(value);
 }
