@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type TestInfo } from '@playwright/test';
 
 export interface VirtdeckServer {
   /** The URL the server printed (it logs the browser in). */
@@ -14,6 +14,8 @@ export interface VirtdeckServer {
  * definitions, QEMU's stderr and the serial logs of every guest are attached to the report.
  */
 export const test = base.extend<{ server: VirtdeckServer }>({
+  // Playwright reads the fixtures a function needs from its first parameter's pattern: it must be an object pattern.
+  // eslint-disable-next-line no-empty-pattern
   server: async ({}, use, testInfo) => {
     const url = process.env.VIRTDECK_E2E_URL;
     const stateDir = process.env.VIRTDECK_E2E_STATE_DIR;
@@ -23,7 +25,7 @@ export const test = base.extend<{ server: VirtdeckServer }>({
   },
 });
 
-async function attachGuestFiles(testInfo: import('@playwright/test').TestInfo, stateDir: string): Promise<void> {
+async function attachGuestFiles(testInfo: TestInfo, stateDir: string): Promise<void> {
   const domains = path.join(stateDir, 'domains');
   for (const file of await readdir(domains).catch(() => [] as string[])) {
     await testInfo.attach(`definition ${file}`, { path: path.join(domains, file), contentType: 'application/xml' });

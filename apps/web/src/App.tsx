@@ -1,24 +1,81 @@
-import { useState } from 'react';
-import { GuestList } from './components/GuestList';
-import { GuestXml } from './components/GuestXml';
-import { useGuestStore } from './store/guestStore';
+import { SignInPage } from './components/auth/SignInPage';
+import { Dashboard } from './components/dashboard/Dashboard';
+import { GuestPage } from './components/guest/GuestPage';
+import { NewGuestPage } from './components/editor/NewGuestPage';
+import { hrefFor, useRoute, type Route } from './router';
+import { useSessionStore, type StreamStatus } from './store/sessionStore';
+
+const STREAM_TEXT: Record<StreamStatus, string> = {
+  connecting: 'connecting…',
+  live: 'live',
+  reconnecting: 'reconnecting…',
+};
 
 export function App() {
-  const stream = useGuestStore((s) => s.stream);
-  const [selected, setSelected] = useState<string | undefined>();
+  const route = useRoute();
+  const stream = useSessionStore((s) => s.stream);
+  const auth = useSessionStore((s) => s.auth);
 
   return (
     <div className="app">
       <header className="topbar">
-        <h1>virtdeck</h1>
-        <span className={`stream stream-${stream}`} data-testid="stream-status">
-          {stream === 'live' ? 'live' : stream === 'connecting' ? 'connecting…' : 'reconnecting…'}
-        </span>
+        <a className="brand" href={hrefFor({ page: 'dashboard' })}>
+          virtdeck
+        </a>
+        <span className="spacer" />
+        {auth !== 'unauthorized' ? (
+          <span className={`stream stream-${stream}`} data-testid="stream-status" role="status">
+            {STREAM_TEXT[stream]}
+          </span>
+        ) : null}
       </header>
-      <main className="layout">
-        <GuestList selected={selected} onSelect={setSelected} />
-        <section className="detail">{selected ? <GuestXml name={selected} /> : <p className="hint">Select a guest to see its definition.</p>}</section>
-      </main>
+      {auth === 'unauthorized' ? (
+        <main className="content">
+          <SignInPage />
+        </main>
+      ) : (
+        <>
+          <NoticeBar />
+          <main className="content">
+            <Page route={route} />
+          </main>
+        </>
+      )}
+    </div>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.page) {
+    case 'dashboard':
+      return <Dashboard />;
+    case 'guest':
+      return <GuestPage key={route.name} name={route.name} tab={route.tab} />;
+    case 'new':
+      return <NewGuestPage />;
+    case 'not-found':
+      return (
+        <p className="notice warning">
+          There is no page at {route.path}. <a href={hrefFor({ page: 'dashboard' })}>All guests</a>
+        </p>
+      );
+    default: {
+      const unreachable: never = route;
+      return unreachable;
+    }
+  }
+}
+
+function NoticeBar() {
+  const notice = useSessionStore((s) => s.notice);
+  const dismiss = useSessionStore((s) => s.dismissNotice);
+  if (!notice) return null;
+  return (
+    <div className={`notice ${notice.kind}`} role="status" data-testid="notice">
+      <span>{notice.text}</span>
+      <button type="button" onClick={dismiss} aria-label="Dismiss">
+        ×
+      </button>
     </div>
   );
 }

@@ -1,9 +1,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { onUnauthorized } from './api/client';
 import { connectEvents } from './api/events';
+import { useSessionStore } from './store/sessionStore';
 import './styles.css';
 
+onUnauthorized(() => useSessionStore.getState().setAuth('unauthorized'));
 connectEvents();
 
 createRoot(document.getElementById('root')!).render(

@@ -1,6 +1,16 @@
-import type { ErrorBody, GuestSummary } from '@virtdeck/server/api';
+import type {
+  CommandLine,
+  Diagnostic,
+  ErrorBody,
+  GuestAction,
+  GuestSummary,
+  HostInfo,
+  LifecycleEvent,
+  TemplateInfo,
+  ValidateResult,
+} from './types';
 
-/** An API failure, carrying the server's `{ code, message, diagnostics? }`. */
+/** An API failure, carrying the server's `{ code, message, diagnostics?, detail? }`. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -9,28 +19,75 @@ export class ApiError extends Error {
     super(body.message);
     this.name = 'ApiError';
   }
+
+  get diagnostics(): Diagnostic[] {
+    return this.body.diagnostics ?? [];
+  }
 }
 
-async function request<T>(method: string, url: string, init: { body?: string; contentType?: string } = {}): Promise<T> {
+/** Turns anything a request throws into one message a person can act on. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.body.detail ? `${error.message}\n${error.body.detail}` : error.message;
+  if (error instanceof TypeError) return `The server cannot be reached (${error.message})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+type UnauthorizedListener = () => void;
+const unauthorizedListeners = new Set<UnauthorizedListener>();
+
+/** Called whenever the server answers 401: the session store shows the sign-in page. */
+export function onUnauthorized(listener: UnauthorizedListener): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+interface RequestInit {
+  body?: string;
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+async function request<T>(method: string, url: string, init: RequestInit = {}): Promise<T> {
   const response = await fetch(url, {
     method,
     body: init.body,
     headers: init.contentType ? { 'Content-Type': init.contentType } : undefined,
     credentials: 'same-origin',
+    signal: init.signal,
   });
-  const isJson = response.headers.get('content-type')?.includes('application/json');
+  if (response.status === 204) return undefined as T;
+  const isJson = response.headers.get('content-type')?.includes('application/json') ?? false;
   const payload: unknown = isJson ? await response.json() : await response.text();
   if (!response.ok) {
-    const body = isJson ? (payload as ErrorBody) : { code: 'internal' as const, message: `${response.status} ${response.statusText}` };
+    if (response.status === 401) for (const listener of unauthorizedListeners) listener();
+    const body: ErrorBody = isJson
+      ? (payload as ErrorBody)
+      : { code: 'internal', message: `${response.status} ${response.statusText}`.trim() };
     throw new ApiError(response.status, body);
   }
   return payload as T;
 }
 
-export type GuestAction = 'start' | 'destroy';
+const xml = (text: string): RequestInit => ({ body: text, contentType: 'application/xml' });
+const json = (value: unknown): RequestInit => ({ body: JSON.stringify(value), contentType: 'application/json' });
+const guestUrl = (name: string, rest = '') => `/api/domains/${encodeURIComponent(name)}${rest}`;
 
 export const api = {
+  host: () => request<HostInfo>('GET', '/api/host'),
   listGuests: () => request<GuestSummary[]>('GET', '/api/domains'),
-  guestXml: (name: string) => request<string>('GET', `/api/domains/${encodeURIComponent(name)}/xml`),
-  act: (name: string, action: GuestAction) => request<GuestSummary>('POST', `/api/domains/${encodeURIComponent(name)}/${action}`),
+  guest: (name: string) => request<GuestSummary>('GET', guestUrl(name)),
+  /** The saved definition; `running` asks for the one the running QEMU was started from. */
+  guestXml: (name: string, options: { running?: boolean; signal?: AbortSignal } = {}) =>
+    request<string>('GET', guestUrl(name, options.running ? '/xml?running=1' : '/xml'), { signal: options.signal }),
+  define: (text: string) => request<GuestSummary>('POST', '/api/domains', xml(text)),
+  redefine: (name: string, text: string) => request<GuestSummary>('PUT', guestUrl(name, '/xml'), xml(text)),
+  undefine: (name: string) => request<void>('DELETE', guestUrl(name)),
+  act: (name: string, action: GuestAction) => request<GuestSummary>('POST', guestUrl(name, `/${action}`)),
+  setAutostart: (name: string, autostart: boolean) => request<GuestSummary>('PUT', guestUrl(name, '/autostart'), json({ autostart })),
+  commandLine: (name: string, signal?: AbortSignal) => request<CommandLine>('GET', guestUrl(name, '/argv'), { signal }),
+  commandLineFor: (text: string) => request<CommandLine>('POST', '/api/argv', xml(text)),
+  validate: (text: string, signal?: AbortSignal) => request<ValidateResult>('POST', '/api/validate', { ...xml(text), signal }),
+  guestEvents: (name: string, signal?: AbortSignal) => request<LifecycleEvent[]>('GET', guestUrl(name, '/events'), { signal }),
+  templates: () => request<TemplateInfo[]>('GET', '/api/templates'),
+  instantiateTemplate: (id: string, name: string) => request<{ xml: string }>('POST', `/api/templates/${encodeURIComponent(id)}`, json({ name })),
 };

@@ -1,4 +1,4 @@
-import type { GuestState } from '@virtdeck/server/api';
+import type { GuestState } from '../../api/types';
 
 export function StateBadge({ name, state }: { name: string; state: GuestState }) {
   return (

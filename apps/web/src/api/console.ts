@@ -1,0 +1,84 @@
+import type { CONSOLE_CLOSE_CODES } from '@virtdeck/server/api';
+
+/** The server's close codes (a type-only import cannot bring the values; the type keeps them equal). */
+export const CONSOLE_CLOSE: typeof CONSOLE_CLOSE_CODES = {
+  unknownGuest: 4404,
+  notRunning: 4409,
+  tooSlow: 4429,
+};
+
+export type ConsoleStatus = 'connecting' | 'connected' | 'not-running' | 'unknown-guest' | 'too-slow' | 'disconnected';
+
+export interface ConsoleHandlers {
+  onData: (bytes: Uint8Array) => void;
+  onStatus: (status: ConsoleStatus, detail?: string) => void;
+  /** A new connection starts: the server replays the scrollback, so the screen starts over. */
+  onOpen: () => void;
+}
+
+const RETRY_MS = 1_500;
+
+/**
+ * The serial console of one guest over `WS /api/domains/:name/console`: bytes both ways,
+ * the serial log's scrollback first. A connection lost while the guest runs is opened
+ * again; a guest that is not running is retried only when `reconnect()` is called.
+ */
+export class ConsoleConnection {
+  private socket?: WebSocket;
+  private retryTimer?: ReturnType<typeof setTimeout>;
+  private closed = false;
+  private readonly encoder = new TextEncoder();
+
+  constructor(
+    private readonly name: string,
+    private readonly handlers: ConsoleHandlers,
+  ) {
+    this.open();
+  }
+
+  /** Keystrokes (xterm's onData) to the guest. */
+  send(text: string): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(this.encoder.encode(text));
+  }
+
+  get connected(): boolean {
+    return this.socket?.readyState === WebSocket.OPEN;
+  }
+
+  reconnect(): void {
+    if (this.closed || this.socket?.readyState === WebSocket.OPEN || this.socket?.readyState === WebSocket.CONNECTING) return;
+    clearTimeout(this.retryTimer);
+    this.open();
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.socket?.close(1000);
+  }
+
+  private open(): void {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const socket = new WebSocket(`${scheme}://${location.host}/api/domains/${encodeURIComponent(this.name)}/console`);
+    socket.binaryType = 'arraybuffer';
+    this.socket = socket;
+    this.handlers.onStatus('connecting');
+    socket.onopen = () => {
+      this.handlers.onOpen();
+      this.handlers.onStatus('connected');
+    };
+    socket.onmessage = (event: MessageEvent<ArrayBuffer | string>) => {
+      this.handlers.onData(typeof event.data === 'string' ? this.encoder.encode(event.data) : new Uint8Array(event.data));
+    };
+    socket.onclose = (event) => {
+      if (this.socket !== socket || this.closed) return;
+      if (event.code === CONSOLE_CLOSE.notRunning) this.handlers.onStatus('not-running');
+      else if (event.code === CONSOLE_CLOSE.unknownGuest) this.handlers.onStatus('unknown-guest');
+      else {
+        // Dropped for falling behind (4429) or lost: the scrollback on reconnect fills the gap.
+        this.handlers.onStatus(event.code === CONSOLE_CLOSE.tooSlow ? 'too-slow' : 'disconnected', event.reason || undefined);
+        this.retryTimer = setTimeout(() => this.open(), RETRY_MS);
+      }
+    };
+  }
+}

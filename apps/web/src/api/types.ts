@@ -1,0 +1,22 @@
+/**
+ * The API's JSON, from the server's own declarations (type-only: no server code reaches
+ * the browser). One place to import them from inside the web app.
+ */
+export type {
+  CommandLine,
+  Diagnostic,
+  ErrorBody,
+  ErrorCode,
+  GuestAction,
+  GuestState,
+  GuestStats,
+  GuestSummary,
+  HostAccelerator,
+  HostInfo,
+  LifecycleEvent,
+  ServerEvents,
+  StateReason,
+  StatsEvent,
+  TemplateInfo,
+  ValidateResult,
+} from '@virtdeck/server/api';

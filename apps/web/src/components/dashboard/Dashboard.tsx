@@ -1,0 +1,99 @@
+import { useShallow } from 'zustand/react/shallow';
+import type { GuestSummary } from '../../api/types';
+import { formatMemoryKiB, formatPercent } from '../../format';
+import { hrefFor } from '../../router';
+import { selectGuestList, useGuestStore } from '../../store/guestStore';
+import { useStatsStore } from '../../store/statsStore';
+import { Sparkline } from '../common/Sparkline';
+import { StateBadge } from '../common/StateBadge';
+import { GuestActions } from '../guest/GuestActions';
+
+export function Dashboard() {
+  const guests = useGuestStore(useShallow(selectGuestList));
+  const loaded = useGuestStore((s) => s.loaded);
+  return (
+    <section className="dashboard" data-testid="dashboard">
+      <header className="page-header">
+        <h2>Guests</h2>
+        <a className="button primary" href={hrefFor({ page: 'new' })} data-testid="new-guest">
+          New guest
+        </a>
+      </header>
+      {!loaded ? (
+        <p className="hint">Loading guests…</p>
+      ) : guests.length === 0 ? (
+        <p className="hint" data-testid="no-guests">
+          No guests defined yet. Create one from a template or import a libvirt XML with <a href={hrefFor({ page: 'new' })}>New guest</a>.
+        </p>
+      ) : (
+        <table className="guest-table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">State</th>
+              <th scope="col">Accelerator</th>
+              <th scope="col">vCPUs</th>
+              <th scope="col">Memory</th>
+              <th scope="col">CPU</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {guests.map((guest) => (
+              <GuestRow key={guest.name} guest={guest} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function GuestRow({ guest }: { guest: GuestSummary }) {
+  const { name } = guest;
+  return (
+    <tr data-testid={`vm-${name}`}>
+      <td>
+        <a className="guest-link" href={hrefFor({ page: 'guest', name, tab: 'console' })} data-testid={`vm-${name}-link`}>
+          {name}
+        </a>
+        {guest.title ? <div className="guest-title">{guest.title}</div> : null}
+      </td>
+      <td>
+        <StateBadge name={name} state={guest.state} />
+        {guest.pendingChanges ? (
+          <span className="tag" title="The saved definition differs from the one this guest was started with" data-testid={`vm-${name}-pending`}>
+            changes at next start
+          </span>
+        ) : null}
+        {guest.error ? (
+          <div className="error small" data-testid={`vm-${name}-last-error`}>
+            {guest.error}
+          </div>
+        ) : null}
+      </td>
+      <td data-testid={`vm-${name}-accelerator`}>{guest.accelerator}</td>
+      <td data-testid={`vm-${name}-vcpus`}>{guest.vcpus}</td>
+      <td data-testid={`vm-${name}-memory`}>{formatMemoryKiB(guest.memoryKiB)}</td>
+      <td>
+        <CpuSparkline name={name} active={guest.state === 'running'} />
+      </td>
+      <td>
+        <GuestActions guest={guest} compact />
+      </td>
+    </tr>
+  );
+}
+
+function CpuSparkline({ name, active }: { name: string; active: boolean }) {
+  const values = useStatsStore(useShallow((s) => (s.series[name]?.samples ?? []).slice(-60).map((p) => p.cpuPercent)));
+  const latest = values[values.length - 1];
+  return (
+    <span className="cpu-cell" data-testid={`vm-${name}-cpu`}>
+      <Sparkline values={values} max={100} label={`CPU use of ${name} over the last minute`} />
+      <span className="cpu-value">{active && latest !== undefined ? formatPercent(latest) : '–'}</span>
+    </span>
+  );
+}

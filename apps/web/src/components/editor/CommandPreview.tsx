@@ -1,0 +1,26 @@
+import type { CommandLinePreview } from '../../editor/protocol';
+import { CopyButton } from '../common/CopyButton';
+
+/** The QEMU command line the text in the editor becomes, recomputed by the worker on every change. */
+export function CommandPreview({ commandLine }: { commandLine: CommandLinePreview | { error: string } | null }) {
+  if (!commandLine) return <p className="hint small">The command line appears once the definition can be read and the host capabilities are loaded.</p>;
+  if ('error' in commandLine) {
+    return (
+      <p className="hint small" data-testid="command-preview-error">
+        No command line: {commandLine.error}
+      </p>
+    );
+  }
+  return (
+    <div className="command-preview" data-testid="command-preview">
+      <div className="pane-toolbar">
+        <span className="hint small">Socket and log paths are placeholders until the server starts the guest.</span>
+        <span className="spacer" />
+        <CopyButton text={commandLine.line} label="Copy as one line" testId="copy-command-preview" />
+      </div>
+      <code className="command-line-text" data-testid="command-preview-line">
+        {commandLine.line}
+      </code>
+    </div>
+  );
+}

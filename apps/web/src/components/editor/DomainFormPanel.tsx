@@ -1,0 +1,301 @@
+import { findEmulator, type EmulatorCapabilities } from '@virtdeck/qemu';
+import { useState } from 'react';
+import type { HostInfo } from '../../api/types';
+import { CPU_FORM_MODES, type CpuFormMode, type DiskForm, type DomainForm, type FormChange, type InterfaceForm } from '../../editor/domainForm';
+import { AcceleratorPicker } from './AcceleratorPicker';
+import { CommitInput } from './CommitInput';
+
+const BOOT_CHOICES = { hd: 'hard disk', cdrom: 'CD-ROM', network: 'network (PXE)', fd: 'floppy' } as const;
+const DISK_BUS_CHOICES = ['virtio', 'sata', 'scsi', 'ide', 'usb'] as const;
+const DISK_FORMAT_CHOICES = ['qcow2', 'raw', 'iso'] as const;
+const NIC_TYPE_CHOICES = ['user', 'network', 'bridge', 'direct'] as const;
+const NIC_MODEL_CHOICES = ['virtio', 'e1000e', 'e1000', 'rtl8139'] as const;
+
+/**
+ * The definition's main settings as a form, two-way with the XML: it shows what the
+ * worker read from the text, and each change goes back as a minimal edit of the text.
+ */
+export function DomainFormPanel({
+  form,
+  host,
+  onChange,
+}: {
+  form: DomainForm | null;
+  host: HostInfo | undefined;
+  onChange: (change: FormChange) => void;
+}) {
+  if (!form) return <p className="hint">The form appears once the XML can be read.</p>;
+  const emulator = host ? findEmulator(host, { path: form.emulator, arch: form.arch }) : undefined;
+  return (
+    <div className="domain-form" data-testid="domain-form">
+      <AcceleratorPicker form={form} host={host} onChange={onChange} />
+      <fieldset>
+        <legend>Guest</legend>
+        <label className="field">
+          <span>Name</span>
+          <CommitInput value={form.name} onCommit={(value) => onChange({ kind: 'name', value })} data-testid="form-name" spellCheck={false} />
+        </label>
+        <label className="field">
+          <span>Memory (MiB)</span>
+          <CommitInput
+            type="number"
+            min={1}
+            value={form.memoryMiB === undefined ? '' : String(form.memoryMiB)}
+            onCommit={(value) => Number(value) > 0 && onChange({ kind: 'memory', mib: Math.round(Number(value)) })}
+            data-testid="form-memory"
+          />
+        </label>
+        <label className="field">
+          <span>vCPUs</span>
+          <CommitInput
+            type="number"
+            min={1}
+            max={machineCpuMax(emulator, form.machine)}
+            value={form.vcpus === undefined ? '' : String(form.vcpus)}
+            onCommit={(value) => Number(value) >= 1 && onChange({ kind: 'vcpus', count: Math.round(Number(value)) })}
+            data-testid="form-vcpus"
+          />
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>Machine</legend>
+        <MachinePicker form={form} emulator={emulator} onChange={onChange} />
+        <CpuPicker form={form} emulator={emulator} onChange={onChange} />
+        <BootOrder form={form} onChange={onChange} />
+      </fieldset>
+      <Disks disks={form.disks} onChange={onChange} />
+      <Interfaces interfaces={form.interfaces} onChange={onChange} />
+    </div>
+  );
+}
+
+function machineCpuMax(emulator: EmulatorCapabilities | undefined, machine: string | undefined): number | undefined {
+  if (!emulator || !machine) return undefined;
+  return emulator.machines.find((m) => m.name === machine || m.alias === machine)?.cpuMax;
+}
+
+function MachinePicker({ form, emulator, onChange }: { form: DomainForm; emulator: EmulatorCapabilities | undefined; onChange: (change: FormChange) => void }) {
+  const machines = emulator?.machines ?? [];
+  // Aliases (`pc`, `q35`) first: they follow QEMU upgrades, which is what most people want.
+  const names = [...new Set([...machines.flatMap((m) => (m.alias ? [m.alias] : [])), ...machines.filter((m) => !m.deprecated).map((m) => m.name)])];
+  const current = form.machine ?? '';
+  if (current && !names.includes(current)) names.unshift(current);
+  return (
+    <label className="field">
+      <span>Machine type</span>
+      <select value={current} onChange={(e) => onChange({ kind: 'machine', value: e.target.value })} data-testid="form-machine">
+        {current === '' ? <option value="">QEMU&apos;s default</option> : null}
+        {names.map((name) => {
+          const info = machines.find((m) => m.name === name || m.alias === name);
+          const unknown = emulator !== undefined && !info;
+          return (
+            <option key={name} value={name}>
+              {name}
+              {info?.alias === name ? ` (${info.name})` : ''}
+              {unknown ? ' (not in this QEMU)' : ''}
+            </option>
+          );
+        })}
+      </select>
+    </label>
+  );
+}
+
+function CpuPicker({ form, emulator, onChange }: { form: DomainForm; emulator: EmulatorCapabilities | undefined; onChange: (change: FormChange) => void }) {
+  const mode = (form.cpu.mode ?? 'default') as CpuFormMode | 'default';
+  const models = emulator?.cpuModels.filter((m) => !m.deprecated) ?? [];
+  const current = form.cpu.model ?? '';
+  return (
+    <>
+      <label className="field">
+        <span>CPU</span>
+        <select
+          value={mode}
+          onChange={(e) => {
+            const next = e.target.value as CpuFormMode | 'default';
+            onChange({ kind: 'cpu', mode: next, model: next === 'custom' ? current || models[0]?.name : undefined });
+          }}
+          data-testid="form-cpu-mode"
+        >
+          <option value="default">QEMU&apos;s default model</option>
+          {(Object.keys(CPU_FORM_MODES) as CpuFormMode[]).map((m) => (
+            <option key={m} value={m} title={CPU_FORM_MODES[m]}>
+              {m}
+            </option>
+          ))}
+          {mode !== 'default' && !Object.hasOwn(CPU_FORM_MODES, mode) ? <option value={mode}>{mode}</option> : null}
+        </select>
+      </label>
+      {mode === 'custom' ? (
+        <label className="field">
+          <span>CPU model</span>
+          <select value={current} onChange={(e) => onChange({ kind: 'cpu', mode: 'custom', model: e.target.value })} data-testid="form-cpu-model">
+            {current && !models.some((m) => m.name === current) ? <option value={current}>{current} (not in this QEMU)</option> : null}
+            {models.map((m) => (
+              <option key={m.name} value={m.name} title={m.unavailableFeatures.length > 0 ? `Missing here: ${m.unavailableFeatures.join(', ')}` : undefined}>
+                {m.name}
+                {m.unavailableFeatures.length > 0 ? ' (not all features here)' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+    </>
+  );
+}
+
+function BootOrder({ form, onChange }: { form: DomainForm; onChange: (change: FormChange) => void }) {
+  const [adding, setAdding] = useState('');
+  if (form.perDeviceBoot) return <p className="hint small">Boot order is set per device (&lt;boot order&gt;); edit it in the XML.</p>;
+  const set = (devices: string[]) => onChange({ kind: 'boot', devices });
+  const remaining = (Object.keys(BOOT_CHOICES) as (keyof typeof BOOT_CHOICES)[]).filter((d) => !form.boot.includes(d));
+  return (
+    <div className="field boot-order" data-testid="form-boot">
+      <span>Boot order</span>
+      <ol>
+        {form.boot.map((dev, i) => (
+          <li key={dev}>
+            {BOOT_CHOICES[dev as keyof typeof BOOT_CHOICES] ?? dev}
+            <button type="button" className="icon" aria-label={`Boot ${dev} earlier`} disabled={i === 0} onClick={() => set(moved(form.boot, i, i - 1))}>
+              ↑
+            </button>
+            <button type="button" className="icon" aria-label={`Do not boot from ${dev}`} onClick={() => set(form.boot.filter((d) => d !== dev))}>
+              ✕
+            </button>
+          </li>
+        ))}
+      </ol>
+      {form.boot.length === 0 ? <span className="hint small">Not set: the first disk (or the kernel given in &lt;os&gt;).</span> : null}
+      {remaining.length > 0 ? (
+        <select
+          value={adding}
+          aria-label="Add a boot device"
+          onChange={(e) => {
+            setAdding('');
+            if (e.target.value) set([...form.boot, e.target.value]);
+          }}
+        >
+          <option value="">Add…</option>
+          {remaining.map((d) => (
+            <option key={d} value={d}>
+              {BOOT_CHOICES[d]}
+            </option>
+          ))}
+        </select>
+      ) : null}
+    </div>
+  );
+}
+
+function moved<T>(list: readonly T[], from: number, to: number): T[] {
+  const copy = [...list];
+  const [item] = copy.splice(from, 1);
+  if (item !== undefined) copy.splice(to, 0, item);
+  return copy;
+}
+
+function Disks({ disks, onChange }: { disks: DiskForm[]; onChange: (change: FormChange) => void }) {
+  return (
+    <fieldset data-testid="form-disks">
+      <legend>Disks</legend>
+      {disks.length === 0 ? <p className="hint small">No disks.</p> : null}
+      {disks.map((disk, index) => (
+        <div className="device-row" key={index} data-testid={`form-disk-${index}`}>
+          <div className="device-title">
+            <select value={disk.device} onChange={(e) => onChange({ kind: 'disk', index, field: 'device', value: e.target.value })} aria-label="Device kind">
+              <option value="disk">disk</option>
+              <option value="cdrom">CD-ROM</option>
+              {disk.device !== 'disk' && disk.device !== 'cdrom' ? <option value={disk.device}>{disk.device}</option> : null}
+            </select>
+            <span className="hint small">{disk.type}</span>
+            <span className="spacer" />
+            <button type="button" className="icon" aria-label={`Remove disk ${disk.targetDev ?? index + 1}`} onClick={() => onChange({ kind: 'remove-disk', index })}>
+              ✕
+            </button>
+          </div>
+          <label className="field">
+            <span>Source</span>
+            <CommitInput value={disk.source ?? ''} placeholder="/path/to/image" spellCheck={false} onCommit={(value) => onChange({ kind: 'disk', index, field: 'source', value })} />
+          </label>
+          <div className="field-row">
+            <label className="field">
+              <span>Target</span>
+              <CommitInput value={disk.targetDev ?? ''} spellCheck={false} onCommit={(value) => onChange({ kind: 'disk', index, field: 'targetDev', value })} />
+            </label>
+            <label className="field">
+              <span>Bus</span>
+              <Choice value={disk.targetBus} choices={DISK_BUS_CHOICES} onChange={(value) => onChange({ kind: 'disk', index, field: 'targetBus', value })} />
+            </label>
+            <label className="field">
+              <span>Format</span>
+              <Choice value={disk.format} choices={DISK_FORMAT_CHOICES} onChange={(value) => onChange({ kind: 'disk', index, field: 'format', value })} />
+            </label>
+          </div>
+        </div>
+      ))}
+      <div className="actions">
+        <button type="button" onClick={() => onChange({ kind: 'add-disk', device: 'disk' })} data-testid="form-add-disk">
+          Add disk
+        </button>
+        <button type="button" onClick={() => onChange({ kind: 'add-disk', device: 'cdrom' })}>
+          Add CD-ROM
+        </button>
+      </div>
+    </fieldset>
+  );
+}
+
+function Interfaces({ interfaces, onChange }: { interfaces: InterfaceForm[]; onChange: (change: FormChange) => void }) {
+  return (
+    <fieldset data-testid="form-interfaces">
+      <legend>Network interfaces</legend>
+      {interfaces.length === 0 ? <p className="hint small">No network interfaces.</p> : null}
+      {interfaces.map((nic, index) => (
+        <div className="device-row" key={index} data-testid={`form-interface-${index}`}>
+          <div className="device-title">
+            <Choice value={nic.type} choices={NIC_TYPE_CHOICES} onChange={(value) => onChange({ kind: 'interface', index, field: 'type', value })} label="Interface type" />
+            <span className="spacer" />
+            <button type="button" className="icon" aria-label={`Remove interface ${index + 1}`} onClick={() => onChange({ kind: 'remove-interface', index })}>
+              ✕
+            </button>
+          </div>
+          <div className="field-row">
+            {nic.type !== 'user' ? (
+              <label className="field">
+                <span>{nic.type === 'bridge' ? 'Bridge' : nic.type === 'network' ? 'Network' : 'Source'}</span>
+                <CommitInput value={nic.source ?? ''} spellCheck={false} onCommit={(value) => onChange({ kind: 'interface', index, field: 'source', value })} />
+              </label>
+            ) : null}
+            <label className="field">
+              <span>Model</span>
+              <Choice value={nic.model} choices={NIC_MODEL_CHOICES} onChange={(value) => onChange({ kind: 'interface', index, field: 'model', value })} />
+            </label>
+            <label className="field">
+              <span>MAC</span>
+              <CommitInput value={nic.mac ?? ''} placeholder="automatic" spellCheck={false} onCommit={(value) => onChange({ kind: 'interface', index, field: 'mac', value })} />
+            </label>
+          </div>
+        </div>
+      ))}
+      <button type="button" onClick={() => onChange({ kind: 'add-interface' })} data-testid="form-add-interface">
+        Add interface
+      </button>
+    </fieldset>
+  );
+}
+
+/** A select over a few common values that still shows (and keeps) an uncommon one from the XML. */
+function Choice({ value, choices, onChange, label }: { value: string | undefined; choices: readonly string[]; onChange: (value: string) => void; label?: string }) {
+  const current = value ?? '';
+  return (
+    <select value={current} onChange={(e) => onChange(e.target.value)} aria-label={label}>
+      {current === '' ? <option value="">default</option> : null}
+      {current !== '' && !choices.includes(current) ? <option value={current}>{current}</option> : null}
+      {choices.map((c) => (
+        <option key={c} value={c}>
+          {c}
+        </option>
+      ))}
+    </select>
+  );
+}

@@ -1,0 +1,73 @@
+import { useEffect, useState } from 'react';
+import { api, ApiError, errorMessage } from '../../api/client';
+import { useEditorSession } from '../../editor/useEditorSession';
+import { navigate } from '../../router';
+import { useHostStore } from '../../store/hostStore';
+import { EditorWorkbench } from './EditorWorkbench';
+import { LEAVE_QUESTION, useUnsavedGuard } from './useUnsavedGuard';
+
+let nextDraft = 1;
+
+/** The editor for a guest that does not exist yet: Define creates it. */
+export default function NewGuestEditor({ initialText, origin, onStartOver }: { initialText: string; origin: string; onStartOver: () => void }) {
+  const host = useHostStore((s) => s.host);
+  const [uri] = useState(() => `virtdeck:/draft/${nextDraft++}.xml`);
+  const session = useEditorSession(uri, initialText, host);
+  const [saving, setSaving] = useState(false);
+  const [message, setMessage] = useState<string>();
+  useUnsavedGuard(session);
+
+  useEffect(() => void useHostStore.getState().load(), []);
+
+  // A new text counts as unsaved: leaving asks, like any edit.
+  useEffect(() => {
+    if (session && !session.getSnapshot().dirty) session.markUnsaved();
+  }, [session]);
+
+  if (!session) return <p className="hint">Loading the editor…</p>;
+
+  const define = async () => {
+    setMessage(undefined);
+    const snapshot = await session.settled();
+    const errors = snapshot.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) {
+      const first = errors[0]!;
+      setMessage(`Not defined: the definition has ${errors.length} ${errors.length === 1 ? 'error' : 'errors'} (first on line ${first.range.start.line}: ${first.message}).`);
+      return;
+    }
+    setSaving(true);
+    try {
+      const guest = await api.define(session.text);
+      session.markSaved();
+      navigate({ page: 'guest', name: guest.name, tab: 'console' });
+    } catch (e) {
+      if (e instanceof ApiError && e.diagnostics.length > 0) {
+        session.showRejected(e.diagnostics);
+        setMessage(`The server refused the definition: ${e.message}. Its diagnostics are marked in the text.`);
+      } else setMessage(errorMessage(e));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const banner = (
+    <>
+      <p className="notice info slim">
+        A new guest from {origin}. <strong>Define</strong> saves it on the server (Ctrl+S).{' '}
+        <button type="button" className="link" onClick={() => (!session.getSnapshot().dirty || window.confirm(LEAVE_QUESTION)) && onStartOver()}>
+          Start over
+        </button>
+      </p>
+      {message ? (
+        <p className="notice error slim" role="alert" data-testid="save-message">
+          {message}
+        </p>
+      ) : null}
+    </>
+  );
+  return (
+    <section className="new-guest-editor" data-testid="new-guest-editor">
+      <EditorWorkbench session={session} host={host} saveLabel="Define" saving={saving} onSave={() => void define()} banner={banner} />
+    </section>
+  );
+}

@@ -1,0 +1,59 @@
+import { useEffect, useRef } from 'react';
+import type { editor } from 'monaco-editor/editor/editor.api';
+import type { EditorSession } from '../../editor/EditorSession';
+import { registerDomainLanguageFeatures } from '../../monaco/providers';
+import { monaco } from '../../monaco/setup';
+
+registerDomainLanguageFeatures(monaco);
+
+/** Monaco on a session's model. Ctrl/Cmd+S saves; everything else is the session's business. */
+export function XmlEditor({
+  session,
+  onSave,
+  onEditor,
+  readOnly,
+}: {
+  session: EditorSession;
+  onSave?: () => void;
+  onEditor?: (editor: editor.IStandaloneCodeEditor | undefined) => void;
+  readOnly?: boolean;
+}) {
+  const host = useRef<HTMLDivElement>(null);
+  const onSaveRef = useRef(onSave);
+  const onEditorRef = useRef(onEditor);
+  useEffect(() => {
+    onSaveRef.current = onSave;
+    onEditorRef.current = onEditor;
+  });
+
+  useEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    const instance = monaco.editor.create(element, {
+      model: session.model,
+      readOnly,
+      automaticLayout: true,
+      minimap: { enabled: false },
+      scrollBeyondLastLine: false,
+      fontSize: 13,
+      tabSize: 2,
+      wordBasedSuggestions: 'off',
+      quickSuggestions: { other: true, strings: true, comments: false },
+      suggestOnTriggerCharacters: true,
+      fixedOverflowWidgets: true,
+      lightbulb: { enabled: monaco.editor.ShowLightbulbIconMode.OnCode },
+      renderValidationDecorations: 'on',
+      formatOnPaste: false,
+      ariaLabel: 'Domain XML',
+    });
+    instance.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => onSaveRef.current?.());
+    onEditorRef.current?.(instance);
+    instance.focus();
+    return () => {
+      onEditorRef.current?.(undefined);
+      instance.dispose();
+    };
+  }, [session, readOnly]);
+
+  return <div className="xml-editor" ref={host} data-testid="xml-editor" />;
+}

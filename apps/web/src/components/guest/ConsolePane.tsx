@@ -1,0 +1,137 @@
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import { useEffect, useRef, useState } from 'react';
+import { ConsoleConnection, type ConsoleStatus } from '../../api/console';
+import type { GuestSummary } from '../../api/types';
+import { isActive } from '../../store/guestStore';
+
+const STATUS_TEXT: Record<ConsoleStatus, string> = {
+  connecting: 'connecting…',
+  connected: 'connected',
+  'not-running': 'the guest is not running: this is its last output',
+  'unknown-guest': 'no such guest',
+  'too-slow': 'fell behind the guest\'s output, reconnecting…',
+  disconnected: 'disconnected, reconnecting…',
+};
+
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+
+/**
+ * The guest's first serial port in xterm.js. The terminal fits its pane; copy is
+ * Ctrl+Shift+C (or Ctrl+C while text is selected, Cmd+C on a Mac), paste is Ctrl+V,
+ * Ctrl+Shift+V or Cmd+V: everything else goes to the guest as typed.
+ */
+export default function ConsolePane({ guest }: { guest: GuestSummary }) {
+  const host = useRef<HTMLDivElement>(null);
+  const termRef = useRef<Terminal | undefined>(undefined);
+  const connRef = useRef<ConsoleConnection | undefined>(undefined);
+  const [status, setStatus] = useState<ConsoleStatus>('connecting');
+  const [copied, setCopied] = useState(false);
+  const active = isActive(guest);
+
+  useEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    const term = new Terminal({
+      cursorBlink: true,
+      fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
+      fontSize: 13,
+      scrollback: 10_000,
+      theme: { background: '#11151c', foreground: '#d8dee9' },
+    });
+    const fit = new FitAddon();
+    term.loadAddon(fit);
+    term.open(element);
+    fit.fit();
+    const resize = new ResizeObserver(() => {
+      // The pane can be hidden (zero size) while another tab is shown.
+      if (element.clientWidth > 0 && element.clientHeight > 0) fit.fit();
+    });
+    resize.observe(element);
+
+    term.attachCustomKeyEventHandler((event) => {
+      if (event.type !== 'keydown') return true;
+      const key = event.key.toLowerCase();
+      const copyChord = isMac ? event.metaKey && key === 'c' : event.ctrlKey && (event.shiftKey || term.hasSelection()) && key === 'c';
+      if (copyChord) {
+        if (term.hasSelection()) void navigator.clipboard?.writeText(term.getSelection());
+        term.clearSelection();
+        return false;
+      }
+      if (isMac ? event.metaKey && key === 'v' : event.ctrlKey && key === 'v') {
+        // Ctrl+V: the browser's paste event reaches xterm, which sends the text.
+        if (event.shiftKey) {
+          event.preventDefault();
+          void navigator.clipboard?.readText().then((text) => term.paste(text));
+        }
+        return false;
+      }
+      return true;
+    });
+
+    const connection = new ConsoleConnection(guest.name, {
+      onOpen: () => term.reset(),
+      onData: (bytes) => term.write(bytes),
+      onStatus: setStatus,
+    });
+    const input = term.onData((data) => connection.send(data));
+    termRef.current = term;
+    connRef.current = connection;
+    term.focus();
+    return () => {
+      input.dispose();
+      connection.close();
+      resize.disconnect();
+      term.dispose();
+      termRef.current = undefined;
+      connRef.current = undefined;
+    };
+  }, [guest.name]);
+
+  // A guest that starts while its console is open: connect to the new serial port.
+  useEffect(() => {
+    if (active) connRef.current?.reconnect();
+  }, [active]);
+
+  const copy = async () => {
+    const term = termRef.current;
+    if (!term) return;
+    await navigator.clipboard.writeText(term.hasSelection() ? term.getSelection() : bufferText(term));
+    setCopied(true);
+    setTimeout(() => setCopied(false), 1500);
+  };
+
+  const paste = async () => {
+    const term = termRef.current;
+    if (!term) return;
+    term.paste(await navigator.clipboard.readText());
+    term.focus();
+  };
+
+  return (
+    <div className="console-pane">
+      <div className="pane-toolbar">
+        <span className={`console-status console-${status}`} data-testid="console-status">
+          {STATUS_TEXT[status]}
+        </span>
+        <span className="spacer" />
+        <button type="button" onClick={() => void copy()} title="Copy the selection, or everything when nothing is selected (Ctrl+Shift+C)">
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+        <button type="button" onClick={() => void paste()} disabled={status !== 'connected'} title="Paste into the console (Ctrl+V)">
+          Paste
+        </button>
+      </div>
+      <div className="terminal-host" ref={host} data-testid="console" />
+    </div>
+  );
+}
+
+function bufferText(term: Terminal): string {
+  const buffer = term.buffer.active;
+  const lines: string[] = [];
+  for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines.join('\n');
+}

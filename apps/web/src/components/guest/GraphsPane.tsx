@@ -1,0 +1,68 @@
+import { formatMemoryKiB, formatPercent, formatRate } from '../../format';
+import { isActive } from '../../store/guestStore';
+import { SERIES_LENGTH, type StatsSample } from '../../store/statsSeries';
+import { useStatsStore } from '../../store/statsStore';
+import type { GuestSummary } from '../../api/types';
+import { LineChart } from '../common/LineChart';
+
+const COLORS = { a: '#2457c5', b: '#d9822b' };
+const EMPTY: StatsSample[] = [];
+
+/** CPU, memory, disk and network of one guest over the last two minutes, from the `stats` stream. */
+export function GraphsPane({ guest }: { guest: GuestSummary }) {
+  const samples = useStatsStore((s) => s.series[guest.name]?.samples ?? EMPTY);
+  const netUnavailable = useStatsStore((s) => s.series[guest.name]?.netUnavailable);
+  const pick = (f: (p: StatsSample) => number) => samples.map(f);
+  return (
+    <div className="graphs-pane" data-testid="graphs">
+      {!isActive(guest) ? (
+        <p className="hint">{samples.length > 0 ? 'The guest is not running; these are its last numbers.' : 'Graphs appear while the guest runs.'}</p>
+      ) : null}
+      <div className="chart-grid-layout">
+        <LineChart title="CPU" testId="chart-cpu" capacity={SERIES_LENGTH} minMax={10} format={formatPercent} series={[{ label: 'use', color: COLORS.a, values: pick((p) => p.cpuPercent) }]} />
+        <LineChart
+          title="Memory"
+          testId="chart-memory"
+          capacity={SERIES_LENGTH}
+          minMax={1024}
+          format={formatMemoryKiB}
+          series={[
+            { label: 'guest', color: COLORS.a, values: pick((p) => p.memoryKiB) },
+            ...(samples.some((p) => p.rssKiB !== undefined) ? [{ label: 'QEMU RSS', color: COLORS.b, values: pick((p) => p.rssKiB ?? 0) }] : []),
+          ]}
+        />
+        <LineChart
+          title="Disk I/O"
+          testId="chart-disk"
+          capacity={SERIES_LENGTH}
+          minMax={1024}
+          format={formatRate}
+          series={[
+            { label: 'read', color: COLORS.a, values: pick((p) => p.diskReadBps) },
+            { label: 'write', color: COLORS.b, values: pick((p) => p.diskWriteBps) },
+          ]}
+        />
+        <LineChart
+          title="Network"
+          testId="chart-net"
+          capacity={SERIES_LENGTH}
+          minMax={1024}
+          format={formatRate}
+          series={[
+            { label: 'received', color: COLORS.a, values: pick((p) => p.netRxBps) },
+            { label: 'sent', color: COLORS.b, values: pick((p) => p.netTxBps) },
+          ]}
+        />
+      </div>
+      {netUnavailable && netUnavailable.length > 0 ? (
+        <ul className="hint small">
+          {netUnavailable.map((n) => (
+            <li key={n.device}>
+              No network counters for {n.device}: {n.reason}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,120 @@
+import { useState } from 'react';
+import { api, errorMessage } from '../../api/client';
+import type { GuestAction, GuestSummary } from '../../api/types';
+import { isActive, useGuestStore } from '../../store/guestStore';
+import { ConfirmDialog } from '../common/ConfirmDialog';
+
+const ACTION_LABELS = {
+  start: ['Start', 'Starting…'],
+  shutdown: ['Shut down', 'Shutting down…'],
+  reboot: ['Reboot', 'Rebooting…'],
+  reset: ['Reset', 'Resetting…'],
+  suspend: ['Pause', 'Pausing…'],
+  resume: ['Resume', 'Resuming…'],
+  destroy: ['Force off', 'Forcing off…'],
+} as const satisfies Record<GuestAction, readonly [string, string]>;
+
+const ACTION_TITLES: Record<GuestAction, string> = {
+  start: 'Start the guest',
+  shutdown: 'Press the ACPI power button: the guest shuts itself down',
+  reboot: 'Ask the guest to reboot (ACPI)',
+  reset: 'Reset the virtual machine at once, like the reset button',
+  suspend: "Stop the guest's CPUs",
+  resume: "Let the guest's CPUs run again",
+  destroy: 'Stop QEMU at once, like pulling the plug',
+};
+
+/** What can be done to a guest in a state, in the order the buttons appear. */
+export function actionsFor(guest: Pick<GuestSummary, 'state'>): GuestAction[] {
+  switch (guest.state) {
+    case 'shutoff':
+    case 'crashed':
+      return ['start'];
+    case 'running':
+      return ['shutdown', 'reboot', 'reset', 'suspend', 'destroy'];
+    case 'paused':
+      return ['resume', 'destroy'];
+    case 'shutdown':
+      return ['destroy'];
+    default: {
+      const unreachable: never = guest.state;
+      return unreachable;
+    }
+  }
+}
+
+type Busy = GuestAction | 'delete';
+
+/** The buttons for one guest, with progress on the button and the error right below them. */
+export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?: boolean }) {
+  const [busy, setBusy] = useState<Busy | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [confirming, setConfirming] = useState(false);
+  const expectRemoval = useGuestStore((s) => s.expectRemoval);
+  const { name } = guest;
+
+  const run = async (what: Busy, work: () => Promise<unknown>) => {
+    setBusy(what);
+    setError(undefined);
+    try {
+      await work();
+      return true;
+    } catch (e) {
+      setError(errorMessage(e));
+      return false;
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const remove = async () => {
+    expectRemoval(name, true);
+    const ok = await run('delete', () => api.undefine(name));
+    if (!ok) expectRemoval(name, false);
+    setConfirming(false);
+  };
+
+  return (
+    <div className={compact ? 'guest-actions compact' : 'guest-actions'}>
+      <div className="actions">
+        {actionsFor(guest).map((action) => (
+          <button
+            type="button"
+            key={action}
+            data-testid={`vm-${name}-${action}`}
+            title={ACTION_TITLES[action]}
+            className={action === 'destroy' ? 'danger-outline' : undefined}
+            disabled={busy !== undefined}
+            onClick={() => void run(action, () => api.act(name, action))}
+          >
+            {busy === action ? ACTION_LABELS[action][1] : ACTION_LABELS[action][0]}
+          </button>
+        ))}
+        {!isActive(guest) ? (
+          <button type="button" data-testid={`vm-${name}-delete`} className="danger-outline" disabled={busy !== undefined} onClick={() => setConfirming(true)}>
+            {busy === 'delete' ? 'Deleting…' : 'Delete'}
+          </button>
+        ) : null}
+      </div>
+      {error ? (
+        <p className="error" role="alert" data-testid={`vm-${name}-error`}>
+          {error}
+        </p>
+      ) : null}
+      {confirming ? (
+        <ConfirmDialog
+          title={`Delete ${name}?`}
+          confirmLabel="Delete"
+          busy={busy === 'delete'}
+          onConfirm={() => void remove()}
+          onCancel={() => setConfirming(false)}
+          testId="confirm-delete"
+        >
+          <p>
+            The definition of <strong>{name}</strong> is removed from virtdeck. Disk images it uses stay where they are.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </div>
+  );
+}

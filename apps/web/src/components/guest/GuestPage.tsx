@@ -1,0 +1,112 @@
+import { lazy, Suspense, useEffect } from 'react';
+import type { GuestSummary } from '../../api/types';
+import { formatMemoryKiB, formatTime } from '../../format';
+import { GUEST_TABS, hrefFor, navigate, type GuestTab } from '../../router';
+import { useGuestStore } from '../../store/guestStore';
+import { useSessionStore } from '../../store/sessionStore';
+import { StateBadge } from '../common/StateBadge';
+import { CommandLinePane } from './CommandLinePane';
+import { EventLog } from './EventLog';
+import { GraphsPane } from './GraphsPane';
+import { GuestActions } from './GuestActions';
+
+// xterm.js and Monaco are large: each loads only when its tab is opened.
+const ConsolePane = lazy(() => import('./ConsolePane'));
+const GuestDefinition = lazy(() => import('../editor/GuestDefinition'));
+
+export function GuestPage({ name, tab }: { name: string; tab: GuestTab }) {
+  const guest = useGuestStore((s) => s.guests[name]);
+  const removedAt = useGuestStore((s) => s.removed[name]);
+  const removingHere = useGuestStore((s) => s.removing[name] === true);
+  const loaded = useGuestStore((s) => s.loaded);
+
+  // A guest deleted while its page is open (here or elsewhere): leave, and say why.
+  useEffect(() => {
+    if (guest || removedAt === undefined) return;
+    const { notify } = useSessionStore.getState();
+    if (removingHere) notify('info', `Deleted ${name}.`);
+    else notify('warning', `The guest '${name}' was deleted elsewhere (another browser or the API), so its page was closed.`);
+    useGuestStore.getState().expectRemoval(name, false);
+    // Unsaved edits of its definition are kept as a draft by the editor as it closes.
+    navigate({ page: 'dashboard' }, { replace: true, force: true });
+  }, [guest, removedAt, removingHere, name]);
+
+  if (!guest) {
+    if (!loaded) return <p className="hint">Loading…</p>;
+    return (
+      <section className="guest-page" data-testid="guest-missing">
+        <p className="notice warning" role="alert">
+          {removedAt !== undefined ? `The guest '${name}' was deleted.` : `There is no guest named '${name}'.`}{' '}
+          <a href={hrefFor({ page: 'dashboard' })}>Back to all guests</a>
+        </p>
+      </section>
+    );
+  }
+
+  return (
+    <section className="guest-page" data-testid={`guest-page-${name}`}>
+      <GuestHeader guest={guest} />
+      <nav className="tabs" role="tablist" aria-label={`${name} views`}>
+        {(Object.keys(GUEST_TABS) as GuestTab[]).map((t) => (
+          <a key={t} role="tab" aria-selected={t === tab} className={t === tab ? 'tab active' : 'tab'} href={hrefFor({ page: 'guest', name, tab: t })} data-testid={`tab-${t}`}>
+            {GUEST_TABS[t]}
+          </a>
+        ))}
+      </nav>
+      <div className="tab-panel" role="tabpanel">
+        <Suspense fallback={<p className="hint">Loading…</p>}>
+          <TabContent guest={guest} tab={tab} />
+        </Suspense>
+      </div>
+    </section>
+  );
+}
+
+function TabContent({ guest, tab }: { guest: GuestSummary; tab: GuestTab }) {
+  switch (tab) {
+    case 'console':
+      return <ConsolePane guest={guest} />;
+    case 'graphs':
+      return <GraphsPane guest={guest} />;
+    case 'xml':
+      return <GuestDefinition guest={guest} />;
+    case 'command-line':
+      return <CommandLinePane guest={guest} />;
+    case 'events':
+      return <EventLog name={guest.name} />;
+    default: {
+      const unreachable: never = tab;
+      return unreachable;
+    }
+  }
+}
+
+function GuestHeader({ guest }: { guest: GuestSummary }) {
+  return (
+    <header className="guest-header">
+      <div className="guest-heading">
+        <a href={hrefFor({ page: 'dashboard' })} className="back" aria-label="All guests">
+          ←
+        </a>
+        <h2>{guest.name}</h2>
+        <StateBadge name={guest.name} state={guest.state} />
+        <span className="guest-meta" title={`Since ${formatTime(guest.since)}`}>
+          {guest.reason} · {guest.accelerator} · {guest.vcpus} vCPU · {formatMemoryKiB(guest.memoryKiB)}
+          {guest.pid !== undefined ? ` · pid ${guest.pid}` : ''}
+        </span>
+        {guest.pendingChanges ? (
+          <span className="tag" data-testid={`vm-${guest.name}-pending`}>
+            changes apply at next start
+          </span>
+        ) : null}
+      </div>
+      {guest.title ? <p className="guest-title">{guest.title}</p> : null}
+      {guest.error ? (
+        <p className="error" data-testid={`vm-${guest.name}-last-error`}>
+          {guest.error}
+        </p>
+      ) : null}
+      <GuestActions guest={guest} />
+    </header>
+  );
+}

@@ -1,0 +1,79 @@
+import { validateDomain, type Diagnostic, type TextEdit, type ValidateDomainResult } from '@virtdeck/schema';
+import type { HostInfo } from '../api/types';
+import type { DomainForm, FormChange } from './domainForm';
+import { formEdits } from './formEdits';
+import { minimalReplacement, prettyXml } from './prettyXml';
+import type { CommandLinePreview, CompletionEntry, HoverResult } from './protocol';
+import { readDomainForm } from './readDomainForm';
+import { previewCommandLine } from './previewCommandLine';
+import { completionsAt, hoverAt } from './completions';
+
+/**
+ * Everything the editor asks about one text, computed lazily and cached per version: the
+ * worker runs it, the unit tests call it directly. Pure: no I/O, no timers.
+ */
+export class DocumentAnalyzer {
+  private text = '';
+  private currentVersion = 0;
+  private host: HostInfo | null = null;
+  private validated?: { version: number; result: ValidateDomainResult; elapsedMs: number };
+
+  get version(): number {
+    return this.currentVersion;
+  }
+
+  setText(version: number, text: string): void {
+    this.currentVersion = version;
+    this.text = text;
+  }
+
+  setHost(host: HostInfo | null): void {
+    this.host = host;
+  }
+
+  /** Parse and validate (once per version). */
+  validation(): { result: ValidateDomainResult; elapsedMs: number } {
+    if (this.validated?.version !== this.currentVersion) {
+      const started = performance.now();
+      const result = validateDomain(this.text);
+      this.validated = { version: this.currentVersion, result, elapsedMs: performance.now() - started };
+    }
+    return this.validated;
+  }
+
+  diagnostics(): Diagnostic[] {
+    return this.validation().result.diagnostics;
+  }
+
+  form(): DomainForm | null {
+    const { domain } = this.validation().result;
+    return domain ? readDomainForm(domain) : null;
+  }
+
+  commandLine(): CommandLinePreview | { error: string } | null {
+    const { domain } = this.validation().result;
+    if (!domain || !this.host) return null;
+    return previewCommandLine(domain, this.host);
+  }
+
+  complete(offset: number): CompletionEntry[] {
+    return completionsAt(this.validation().result.document, offset);
+  }
+
+  hover(offset: number): HoverResult | null {
+    return hoverAt(this.validation().result.document, offset) ?? null;
+  }
+
+  /** Edits that format the document; none when it is not well-formed (formatting would guess). */
+  format(): TextEdit[] {
+    const { document, diagnostics } = this.validation().result;
+    if (diagnostics.some((d) => d.code.startsWith('xml-'))) return [];
+    const change = minimalReplacement(this.text, prettyXml(document));
+    return change ? [{ range: document.lines.range(change.start, change.end), newText: change.text }] : [];
+  }
+
+  formEdit(change: FormChange): TextEdit[] {
+    const { document, domain } = this.validation().result;
+    return formEdits(document, domain, change);
+  }
+}

@@ -1,0 +1,286 @@
+import type { Diagnostic } from '@virtdeck/schema';
+import type { editor } from 'monaco-editor/editor/editor.api';
+import { api, ApiError } from '../api/client';
+import type { HostInfo } from '../api/types';
+import { toEditOperations, toMarker } from '../monaco/convert';
+import type { Monaco } from '../monaco/setup';
+import type { DomainForm, FormChange } from './domainForm';
+import type { CommandLinePreview, CompletionEntry, HoverResult, WorkerRequest, WorkerResults } from './protocol';
+import { SchemaWorkerClient, StaleRequestError, type Notification, type WorkerEndpoint } from './SchemaWorkerClient';
+
+/** Marker owners: the worker's own checks, the server's (host checks), and a rejected save. */
+export const MARKER_OWNERS = { local: 'virtdeck', server: 'virtdeck-host', rejected: 'virtdeck-save' } as const;
+
+/** Host checks ask the server: wait until typing pauses. Local checks never wait. */
+const SERVER_CHECK_DELAY_MS = 600;
+
+export interface EditorSnapshot {
+  /** Model version of the newest local result. */
+  version: number;
+  diagnostics: Diagnostic[];
+  /** Host checks by the server (POST /api/validate), minus what the local checks already say. */
+  serverDiagnostics: Diagnostic[];
+  serverCheck: 'off' | 'pending' | 'done' | 'failed';
+  /** Diagnostics of a save the server refused, until the text changes. */
+  rejected: Diagnostic[];
+  form: DomainForm | null;
+  commandLine: CommandLinePreview | { error: string } | null;
+  /** The text differs from the last saved (or loaded) one. */
+  dirty: boolean;
+  /** Time the worker took for the newest result. */
+  validateMs?: number;
+}
+
+export interface EditorSessionOptions {
+  /** Model URI: one model per guest (`virtdeck:/guest/NAME.xml`) or draft. */
+  uri: string;
+  text: string;
+  host: HostInfo | null;
+  /** Ask the server for host checks as well (needs the API; off in unit tests). */
+  serverChecks: boolean;
+  createWorker: () => WorkerEndpoint;
+}
+
+const sessions = new Map<string, EditorSession>();
+
+/** The session behind a Monaco model, for the language providers (one registration serves all editors). */
+export function sessionFor(model: editor.ITextModel): EditorSession | undefined {
+  return sessions.get(model.uri.toString());
+}
+
+const sameDiagnostic = (a: Diagnostic, b: Diagnostic) => a.code === b.code && a.range.start.offset === b.range.start.offset && a.message === b.message;
+
+/**
+ * One document being edited: the Monaco model, the schema worker that checks it on every
+ * change, the server's host checks once typing pauses, and what the form and the command
+ * line preview show. React reads it through `subscribe`/`getSnapshot`.
+ */
+export class EditorSession {
+  readonly model: editor.ITextModel;
+  private readonly client: SchemaWorkerClient;
+  private readonly listeners = new Set<() => void>();
+  private snapshot: EditorSnapshot;
+  private savedVersion: number;
+  private serverTimer?: ReturnType<typeof setTimeout>;
+  private serverAbort?: AbortController;
+  private readonly disposables: { dispose(): void }[] = [];
+  private readonly settledWaiters: (() => void)[] = [];
+  /** The text when the session closed with unsaved changes, so a page can keep it as a draft. */
+  unsavedTextAtClose?: string;
+
+  constructor(
+    private readonly monaco: Monaco,
+    private readonly options: EditorSessionOptions,
+  ) {
+    const uri = monaco.Uri.parse(options.uri);
+    monaco.editor.getModel(uri)?.dispose();
+    this.model = monaco.editor.createModel(options.text, 'xml', uri);
+    this.model.updateOptions({ tabSize: 2, insertSpaces: true });
+    this.savedVersion = this.model.getAlternativeVersionId();
+    this.snapshot = {
+      version: 0,
+      diagnostics: [],
+      serverDiagnostics: [],
+      serverCheck: options.serverChecks ? 'pending' : 'off',
+      rejected: [],
+      form: null,
+      commandLine: null,
+      dirty: false,
+    };
+    this.client = new SchemaWorkerClient(options.createWorker(), (message) => this.onWorker(message));
+    this.client.setHost(options.host);
+    sessions.set(this.model.uri.toString(), this);
+    this.disposables.push(this.model.onDidChangeContent(() => this.onChange()));
+    this.sync();
+  }
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly getSnapshot = (): EditorSnapshot => this.snapshot;
+
+  get text(): string {
+    return this.model.getValue();
+  }
+
+  setHost(host: HostInfo | null): void {
+    this.client.setHost(host);
+  }
+
+  /** The text now in the editor is what is saved: it is no longer "dirty". */
+  markSaved(): void {
+    this.savedVersion = this.model.getAlternativeVersionId();
+    this.update({ dirty: false });
+  }
+
+  /** A text that exists nowhere else yet (a new guest): leaving it should ask. */
+  markUnsaved(): void {
+    this.savedVersion = -1;
+    this.update({ dirty: true });
+  }
+
+  /** Replaces the whole text (a template, a reload) as one undoable edit. */
+  replaceText(text: string, options: { saved?: boolean } = {}): void {
+    this.model.pushEditOperations([], [{ range: this.model.getFullModelRange(), text }], () => null);
+    if (options.saved) this.markSaved();
+  }
+
+  /** Shows a refused save's diagnostics at their lines until the text changes. */
+  showRejected(diagnostics: Diagnostic[]): void {
+    this.monaco.editor.setModelMarkers(
+      this.model,
+      MARKER_OWNERS.rejected,
+      diagnostics.map((d) => toMarker(this.monaco, d, 'server (save refused)')),
+    );
+    this.update({ rejected: diagnostics });
+  }
+
+  /** Local and server diagnostics together, for the problems list and quick fixes. */
+  allDiagnostics(): Diagnostic[] {
+    const { diagnostics, serverDiagnostics, rejected } = this.snapshot;
+    return [...diagnostics, ...serverDiagnostics, ...rejected.filter((r) => !diagnostics.some((d) => sameDiagnostic(d, r)))];
+  }
+
+  /** True while the newest local result belongs to the text in the editor. */
+  get current(): boolean {
+    return this.snapshot.version === this.model.getVersionId();
+  }
+
+  /** Resolves once the local checks have caught up with the text in the editor. */
+  settled(): Promise<EditorSnapshot> {
+    if (this.current) return Promise.resolve(this.snapshot);
+    return new Promise((resolve) => this.settledWaiters.push(() => resolve(this.snapshot)));
+  }
+
+  async complete(offset: number): Promise<CompletionEntry[]> {
+    return this.ask({ kind: 'complete', offset }, []);
+  }
+
+  async hover(offset: number): Promise<HoverResult | null> {
+    return this.ask({ kind: 'hover', offset }, null);
+  }
+
+  async formatEdits(): Promise<WorkerResults['format']> {
+    return this.ask({ kind: 'format' }, []);
+  }
+
+  /**
+   * A form change becomes a minimal text edit, computed by the worker on the newest text
+   * and applied as one undoable step. Typing in between makes the answer stale: ask again.
+   */
+  async applyFormChange(change: FormChange): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const version = this.model.getVersionId();
+      try {
+        const edits = await this.client.request(version, { kind: 'form-edit', change });
+        if (this.model.getVersionId() !== version) continue;
+        if (edits.length === 0) return;
+        this.model.pushStackElement();
+        this.model.pushEditOperations([], toEditOperations(edits), () => null);
+        this.model.pushStackElement();
+        return;
+      } catch (error) {
+        if (!(error instanceof StaleRequestError)) throw error;
+      }
+    }
+    throw new Error('The text kept changing while the form change was being applied; try again');
+  }
+
+  dispose(): void {
+    if (this.snapshot.dirty) this.unsavedTextAtClose = this.model.getValue();
+    clearTimeout(this.serverTimer);
+    this.serverAbort?.abort();
+    for (const d of this.disposables) d.dispose();
+    this.client.dispose();
+    for (const wake of this.settledWaiters.splice(0)) wake();
+    sessions.delete(this.model.uri.toString());
+    this.model.dispose();
+    this.listeners.clear();
+  }
+
+  private async ask<K extends WorkerRequest['kind']>(request: Extract<WorkerRequest, { kind: K }>, fallback: WorkerResults[K]): Promise<WorkerResults[K]> {
+    try {
+      return await this.client.request(this.model.getVersionId(), request);
+    } catch (error) {
+      if (error instanceof StaleRequestError) return fallback;
+      throw error;
+    }
+  }
+
+  private onChange(): void {
+    const dirty = this.model.getAlternativeVersionId() !== this.savedVersion;
+    if (this.snapshot.rejected.length > 0) {
+      this.monaco.editor.setModelMarkers(this.model, MARKER_OWNERS.rejected, []);
+      this.update({ rejected: [], dirty });
+    } else if (dirty !== this.snapshot.dirty) this.update({ dirty });
+    this.sync();
+  }
+
+  /** Every change goes to the worker at once; the server check waits for a pause. */
+  private sync(): void {
+    this.client.update(this.model.getVersionId(), this.model.getValue());
+    if (!this.options.serverChecks) return;
+    clearTimeout(this.serverTimer);
+    this.serverAbort?.abort();
+    this.serverTimer = setTimeout(() => void this.checkOnServer(), SERVER_CHECK_DELAY_MS);
+  }
+
+  private async checkOnServer(): Promise<void> {
+    const version = this.model.getVersionId();
+    const abort = new AbortController();
+    this.serverAbort = abort;
+    this.update({ serverCheck: 'pending' });
+    try {
+      const result = await api.validate(this.model.getValue(), abort.signal);
+      if (abort.signal.aborted || this.model.getVersionId() !== version) return;
+      this.setServerDiagnostics(result.diagnostics);
+      this.update({ serverCheck: 'done' });
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      // 422 carries diagnostics too (some servers answer an invalid text that way).
+      if (error instanceof ApiError && error.diagnostics.length > 0 && this.model.getVersionId() === version) {
+        this.setServerDiagnostics(error.diagnostics);
+        this.update({ serverCheck: 'done' });
+      } else this.update({ serverCheck: 'failed' });
+    }
+  }
+
+  private setServerDiagnostics(all: Diagnostic[]): void {
+    const local = this.snapshot.version === this.model.getVersionId() ? this.snapshot.diagnostics : [];
+    const serverOnly = all.filter((d) => !local.some((l) => sameDiagnostic(l, d)));
+    this.monaco.editor.setModelMarkers(
+      this.model,
+      MARKER_OWNERS.server,
+      serverOnly.map((d) => toMarker(this.monaco, d, 'host check')),
+    );
+    this.update({ serverDiagnostics: serverOnly });
+  }
+
+  private onWorker(message: Notification): void {
+    // A result for an older text would put markers in the wrong places: the newer one is coming.
+    if (message.version !== this.model.getVersionId() || this.model.isDisposed()) return;
+    if (message.type === 'diagnostics') {
+      this.monaco.editor.setModelMarkers(
+        this.model,
+        MARKER_OWNERS.local,
+        message.diagnostics.map((d) => toMarker(this.monaco, d, 'virtdeck')),
+      );
+      // Server results already shown that the local checks now also report would show twice.
+      const serverDiagnostics = this.snapshot.serverDiagnostics.filter((s) => !message.diagnostics.some((d) => sameDiagnostic(d, s)));
+      if (serverDiagnostics.length !== this.snapshot.serverDiagnostics.length) {
+        this.monaco.editor.setModelMarkers(this.model, MARKER_OWNERS.server, serverDiagnostics.map((d) => toMarker(this.monaco, d, 'host check')));
+      }
+      this.update({ version: message.version, diagnostics: message.diagnostics, serverDiagnostics, validateMs: message.elapsedMs });
+      for (const wake of this.settledWaiters.splice(0)) wake();
+    } else {
+      this.update({ form: message.form, commandLine: message.commandLine });
+    }
+  }
+
+  private update(patch: Partial<EditorSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+}

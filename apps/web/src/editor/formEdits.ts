@@ -1,0 +1,333 @@
+import {
+  attributeValue,
+  childElements,
+  firstChild,
+  insertChildEdit,
+  removeElementEdit,
+  setAccelerator,
+  setAttributeEdit,
+  setTextEdit,
+  textContent,
+  unitMultiplier,
+  type Domain,
+  type InsertChildOptions,
+  type TextEdit,
+  type XmlDocument,
+  type XmlElement,
+} from '@virtdeck/schema';
+import type { DiskField, FormChange, InterfaceField } from './domainForm';
+
+/** A form change that cannot be made on this text, said in words for the person. */
+export class FormEditError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FormEditError';
+  }
+}
+
+/**
+ * The smallest text edits that make the definition say what the form now says. Only the
+ * characters that must change are touched: the rest of the text, comments included, stays.
+ */
+export function formEdits(document: XmlDocument, domain: Domain | undefined, change: FormChange): TextEdit[] {
+  const root = document.root;
+  if (!root || root.name !== 'domain' || !domain) throw new FormEditError('The text has no <domain> element to change.');
+  switch (change.kind) {
+    case 'accelerator':
+      return setAccelerator(document, change.value);
+    case 'name':
+      return setChildText(document, root, 'name', change.value, { first: true });
+    case 'memory':
+      return memoryEdits(document, root, change.mib);
+    case 'vcpus':
+      return vcpuEdits(document, root, change.count);
+    case 'machine':
+      return machineEdits(document, root, change.value);
+    case 'cpu':
+      return cpuEdits(document, root, change.mode, change.model);
+    case 'boot':
+      return bootEdits(document, root, change.devices);
+    case 'disk':
+      return diskFieldEdits(document, nth(domain.devices.disks, change.index, 'disk').node, change.field, change.value);
+    case 'add-disk':
+      return [addDevice(document, root, 'disk', diskSnippet(domain, change.device))];
+    case 'remove-disk':
+      return [removeElementEdit(document, nth(domain.devices.disks, change.index, 'disk').node)];
+    case 'interface':
+      return interfaceFieldEdits(document, nth(domain.devices.interfaces, change.index, 'interface').node, change.field, change.value);
+    case 'add-interface':
+      return [addDevice(document, root, 'interface', ['<interface type=\'user\'>', ['<model type=\'virtio\'/>'], '</interface>'])];
+    case 'remove-interface':
+      return [removeElementEdit(document, nth(domain.devices.interfaces, change.index, 'interface').node)];
+    default: {
+      const unreachable: never = change;
+      return unreachable;
+    }
+  }
+}
+
+function nth<T>(list: readonly T[], index: number, what: string): T {
+  const item = list[index];
+  if (item === undefined) throw new FormEditError(`There is no ${what} number ${index + 1} in the text any more.`);
+  return item;
+}
+
+const escapeAttr = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/'/g, '&apos;');
+const escapeText = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** libvirt's order of the top-level elements, to put a missing one where libvirt would write it. */
+const DOMAIN_ORDER = ['name', 'uuid', 'genid', 'title', 'description', 'metadata', 'maxMemory', 'memory', 'currentMemory', 'blkiotune', 'memtune', 'memoryBacking', 'vcpu', 'vcpus', 'iothreads', 'iothreadids', 'cputune', 'numatune', 'resource', 'sysinfo', 'bootloader', 'os', 'idmap', 'features', 'cpu', 'clock', 'on_poweroff', 'on_reboot', 'on_crash', 'pm', 'devices'];
+
+/** Where a new top-level element goes: after the last existing element that libvirt writes before it. */
+function placeIn(parent: XmlElement, name: string, order: readonly string[]): InsertChildOptions {
+  const rank = order.indexOf(name);
+  let after: XmlElement | undefined;
+  for (const child of childElements(parent)) {
+    const r = order.indexOf(child.name);
+    if (r !== -1 && r < rank) after = child;
+  }
+  return after ? { after } : { first: true };
+}
+
+function setChildText(document: XmlDocument, parent: XmlElement, name: string, text: string, place?: InsertChildOptions): TextEdit[] {
+  const element = firstChild(parent, name);
+  if (element) return [setTextEdit(document, element, text)];
+  return [insertChildEdit(document, parent, `<${name}>${escapeText(text)}</${name}>`, place ?? placeIn(parent, name, DOMAIN_ORDER))];
+}
+
+/**
+ * A size in the unit the element already uses when it divides evenly (so `<memory
+ * unit='GiB'>1</memory>` becomes `2`, not `2097152`), in MiB otherwise.
+ */
+function sizeEdits(document: XmlDocument, element: XmlElement, mib: number): TextEdit[] {
+  const unit = attributeValue(element, 'unit') ?? 'KiB';
+  const bytesPerUnit = unitMultiplier(unit);
+  const bytes = mib * 1024 * 1024;
+  if (bytesPerUnit !== undefined && bytes % bytesPerUnit === 0) return [setTextEdit(document, element, String(bytes / bytesPerUnit))];
+  return [setAttributeEdit(document, element, 'unit', 'MiB'), setTextEdit(document, element, String(mib))];
+}
+
+function memoryEdits(document: XmlDocument, root: XmlElement, mib: number): TextEdit[] {
+  const memory = firstChild(root, 'memory');
+  if (!memory) return [insertChildEdit(document, root, `<memory unit='MiB'>${mib}</memory>`, placeIn(root, 'memory', DOMAIN_ORDER))];
+  const edits = sizeEdits(document, memory, mib);
+  // virsh dumpxml writes currentMemory equal to memory; keep it so, or it would exceed the new size.
+  const current = firstChild(root, 'currentMemory');
+  if (current && sameSize(memory, current)) edits.push(...sizeEdits(document, current, mib));
+  return edits;
+}
+
+function sameSize(a: XmlElement, b: XmlElement): boolean {
+  const bytes = (e: XmlElement) => Number(textContent(e).trim()) * (unitMultiplier(attributeValue(e, 'unit') ?? 'KiB') ?? NaN);
+  return bytes(a) === bytes(b);
+}
+
+function vcpuEdits(document: XmlDocument, root: XmlElement, count: number): TextEdit[] {
+  const vcpu = firstChild(root, 'vcpu');
+  if (!vcpu) return [insertChildEdit(document, root, `<vcpu placement='static'>${count}</vcpu>`, placeIn(root, 'vcpu', DOMAIN_ORDER))];
+  const edits = [setTextEdit(document, vcpu, String(count))];
+  const current = Number(attributeValue(vcpu, 'current'));
+  if (current > count) edits.push(setAttributeEdit(document, vcpu, 'current', String(count)));
+  return edits;
+}
+
+function osElement(root: XmlElement): XmlElement {
+  const os = firstChild(root, 'os');
+  if (!os) throw new FormEditError('The definition has no <os> element; add one in the text first.');
+  return os;
+}
+
+function machineEdits(document: XmlDocument, root: XmlElement, machine: string): TextEdit[] {
+  const os = osElement(root);
+  const type = firstChild(os, 'type');
+  if (!type) return [insertChildEdit(document, os, `<type machine='${escapeAttr(machine)}'>hvm</type>`, { first: true })];
+  return [setAttributeEdit(document, type, 'machine', machine === '' ? undefined : machine)];
+}
+
+function cpuEdits(document: XmlDocument, root: XmlElement, mode: string, model: string | undefined): TextEdit[] {
+  const cpu = firstChild(root, 'cpu');
+  if (mode === 'default') return cpu ? [removeElementEdit(document, cpu)] : [];
+  if (!cpu) {
+    const lines: Snippet =
+      mode === 'custom' && model
+        ? [`<cpu mode='custom' match='exact' check='none'>`, [`<model fallback='allow'>${escapeText(model)}</model>`], '</cpu>']
+        : [`<cpu mode='${escapeAttr(mode)}'/>`];
+    return [insertSnippet(document, root, lines, placeIn(root, 'cpu', DOMAIN_ORDER))];
+  }
+  const edits: TextEdit[] = [];
+  if (attributeValue(cpu, 'mode') !== mode) edits.push(setAttributeEdit(document, cpu, 'mode', mode));
+  const modelElement = firstChild(cpu, 'model');
+  if (mode === 'custom' && model) {
+    if (modelElement) {
+      if (textContent(modelElement).trim() !== model) edits.push(setTextEdit(document, modelElement, model));
+    } else edits.push(insertChildEdit(document, cpu, `<model fallback='allow'>${escapeText(model)}</model>`, { first: true }));
+  } else if (modelElement && mode !== 'host-model') edits.push(removeElementEdit(document, modelElement));
+  return edits;
+}
+
+/** libvirt's order inside <os>, for where <boot> elements go. */
+const OS_ORDER = ['type', 'firmware', 'loader', 'nvram', 'kernel', 'initrd', 'cmdline', 'dtb', 'shim', 'boot', 'bootmenu', 'smbios', 'bios'];
+
+function bootEdits(document: XmlDocument, root: XmlElement, devices: readonly string[]): TextEdit[] {
+  const os = osElement(root);
+  const existing = childElements(os, 'boot');
+  if (existing.length === devices.length && existing.every((b, i) => attributeValue(b, 'dev') === devices[i])) return [];
+  // Rewrite the devs in place where there are elements already, then add or drop the rest.
+  const edits: TextEdit[] = [];
+  const common = Math.min(existing.length, devices.length);
+  for (let i = 0; i < common; i++) {
+    const boot = existing[i]!;
+    if (attributeValue(boot, 'dev') !== devices[i]) edits.push(setAttributeEdit(document, boot, 'dev', devices[i]));
+  }
+  for (const extra of existing.slice(common)) edits.push(removeElementEdit(document, extra));
+  const added = devices.slice(common).map((dev) => `<boot dev='${escapeAttr(dev)}'/>`);
+  if (added.length > 0) {
+    const place = existing.length > 0 ? { after: existing[existing.length - 1]! } : placeIn(os, 'boot', OS_ORDER);
+    edits.push(insertChildEdit(document, os, added.join('\n'), place));
+  }
+  return edits;
+}
+
+/** The attribute of <source> that holds the path for each disk type. */
+const DISK_SOURCE_ATTRIBUTE: Record<string, string> = { file: 'file', block: 'dev', dir: 'dir', volume: 'volume', network: 'name' };
+const DISK_ORDER = ['driver', 'source', 'backingStore', 'target'];
+
+function diskFieldEdits(document: XmlDocument, disk: XmlElement, field: DiskField, value: string): TextEdit[] {
+  switch (field) {
+    case 'device':
+      return [setAttributeEdit(document, disk, 'device', value)];
+    case 'source': {
+      const source = firstChild(disk, 'source');
+      const attribute = DISK_SOURCE_ATTRIBUTE[attributeValue(disk, 'type') ?? 'file'] ?? 'file';
+      if (value === '') return source ? [removeElementEdit(document, source)] : [];
+      if (source) return [setAttributeEdit(document, source, attribute, value)];
+      return [insertChildEdit(document, disk, `<source ${attribute}='${escapeAttr(value)}'/>`, placeIn(disk, 'source', DISK_ORDER))];
+    }
+    case 'targetDev':
+    case 'targetBus': {
+      const name = field === 'targetDev' ? 'dev' : 'bus';
+      const target = firstChild(disk, 'target');
+      if (target) return [setAttributeEdit(document, target, name, value === '' ? undefined : value)];
+      if (value === '') return [];
+      return [insertChildEdit(document, disk, `<target ${name}='${escapeAttr(value)}'/>`, placeIn(disk, 'target', DISK_ORDER))];
+    }
+    case 'format': {
+      const driver = firstChild(disk, 'driver');
+      if (driver) return [setAttributeEdit(document, driver, 'type', value === '' ? undefined : value)];
+      if (value === '') return [];
+      return [insertChildEdit(document, disk, `<driver name='qemu' type='${escapeAttr(value)}'/>`, { first: true })];
+    }
+    default: {
+      const unreachable: never = field;
+      return unreachable;
+    }
+  }
+}
+
+/** What <source> looks like for each interface type (the name is a placeholder to edit). */
+function interfaceSource(type: string, name?: string): string | undefined {
+  switch (type) {
+    case 'network':
+      return `<source network='${escapeAttr(name ?? 'default')}'/>`;
+    case 'bridge':
+      return `<source bridge='${escapeAttr(name ?? 'br0')}'/>`;
+    case 'direct':
+      return `<source dev='${escapeAttr(name ?? 'eth0')}' mode='bridge'/>`;
+    default:
+      return undefined;
+  }
+}
+
+const INTERFACE_SOURCE_ATTRIBUTE: Record<string, string> = { network: 'network', bridge: 'bridge', direct: 'dev', ethernet: 'dev' };
+const INTERFACE_ORDER = ['mac', 'source', 'target', 'model'];
+
+function interfaceFieldEdits(document: XmlDocument, nic: XmlElement, field: InterfaceField, value: string): TextEdit[] {
+  const source = firstChild(nic, 'source');
+  switch (field) {
+    case 'type': {
+      const edits = [setAttributeEdit(document, nic, 'type', value)];
+      const replacement = interfaceSource(value);
+      // The old <source> means nothing for the new type: replace it in its place (one edit, no overlap).
+      if (source && replacement) edits.push({ range: source.range, newText: replacement });
+      else if (source) edits.push(removeElementEdit(document, source));
+      else if (replacement) edits.push(insertChildEdit(document, nic, replacement, placeIn(nic, 'source', INTERFACE_ORDER)));
+      return edits;
+    }
+    case 'source': {
+      const type = attributeValue(nic, 'type') ?? 'user';
+      const attribute = INTERFACE_SOURCE_ATTRIBUTE[type];
+      if (!attribute) throw new FormEditError(`An interface of type '${type}' has no source to set.`);
+      if (source) return [setAttributeEdit(document, source, attribute, value)];
+      return [insertChildEdit(document, nic, interfaceSource(type, value) ?? `<source ${attribute}='${escapeAttr(value)}'/>`, placeIn(nic, 'source', INTERFACE_ORDER))];
+    }
+    case 'model':
+    case 'mac': {
+      const element = firstChild(nic, field);
+      const attribute = field === 'model' ? 'type' : 'address';
+      if (value === '') return element ? [removeElementEdit(document, element)] : [];
+      if (element) return [setAttributeEdit(document, element, attribute, value)];
+      return [insertChildEdit(document, nic, `<${field} ${attribute}='${escapeAttr(value)}'/>`, placeIn(nic, field, INTERFACE_ORDER))];
+    }
+    default: {
+      const unreachable: never = field;
+      return unreachable;
+    }
+  }
+}
+
+/** A snippet as lines; a nested array is one level deeper. */
+type Snippet = readonly (string | Snippet)[];
+
+function diskSnippet(domain: Domain, device: 'disk' | 'cdrom'): Snippet {
+  const used = new Set(domain.devices.disks.flatMap((d) => (d.target ? [d.target.dev] : [])));
+  const prefix = device === 'disk' ? 'vd' : 'sd';
+  let letter = 0;
+  while (used.has(`${prefix}${String.fromCharCode(97 + letter)}`) && letter < 25) letter++;
+  const dev = `${prefix}${String.fromCharCode(97 + letter)}`;
+  return device === 'disk'
+    ? [`<disk type='file' device='disk'>`, [`<driver name='qemu' type='qcow2'/>`, `<target dev='${dev}' bus='virtio'/>`], '</disk>']
+    : [`<disk type='file' device='cdrom'>`, [`<driver name='qemu' type='raw'/>`, `<target dev='${dev}' bus='sata'/>`, '<readonly/>'], '</disk>'];
+}
+
+/** A new device after the last one of its kind, or at the end of <devices>. */
+function addDevice(document: XmlDocument, root: XmlElement, kind: string, snippet: Snippet): TextEdit {
+  const devices = firstChild(root, 'devices');
+  if (!devices) return insertSnippet(document, root, ['<devices>', snippet, '</devices>'], placeIn(root, 'devices', DOMAIN_ORDER));
+  const same = childElements(devices, kind);
+  return insertSnippet(document, devices, snippet, same.length > 0 ? { after: same[same.length - 1]! } : {});
+}
+
+const PLACEHOLDER = '\u0000';
+
+/**
+ * insertChildEdit puts every line of a snippet at the siblings' indentation; nested lines
+ * need one more step each. We let it place a one-line placeholder (so position and
+ * indentation stay its decision) and put the snippet, indented level by level, in its place.
+ */
+function insertSnippet(document: XmlDocument, parent: XmlElement, snippet: Snippet, place: InsertChildOptions): TextEdit {
+  const edit = insertChildEdit(document, parent, PLACEHOLDER, place);
+  const at = edit.newText.indexOf(PLACEHOLDER);
+  const before = edit.newText.slice(0, at);
+  const after = edit.newText.slice(at + 1);
+  const indent = before.includes('\n') ? before.slice(before.lastIndexOf('\n') + 1) : (/\n([ \t]*)/.exec(after)?.[1] ?? '');
+  const unit = indentUnit(document);
+  const lines: string[] = [];
+  const walk = (items: Snippet, depth: number) => {
+    for (const item of items) {
+      if (typeof item === 'string') lines.push(`${lines.length === 0 ? '' : indent + unit.repeat(depth)}${item}`);
+      else walk(item, depth + 1);
+    }
+  };
+  walk(snippet, 0);
+  return { range: edit.range, newText: before + lines.join('\n') + after };
+}
+
+/** The document's indentation step: how much deeper the root's first child sits than the root. */
+function indentUnit(document: XmlDocument): string {
+  const root = document.root;
+  const first = root ? childElements(root)[0] : undefined;
+  if (!root || !first) return '  ';
+  const indentAt = (offset: number) => /^[ \t]*/.exec(document.text.slice(document.text.lastIndexOf('\n', offset - 1) + 1))?.[0] ?? '';
+  const unit = indentAt(first.range.start.offset).slice(indentAt(root.range.start.offset).length);
+  return unit === '' ? '  ' : unit;
+}

@@ -1,0 +1,73 @@
+/**
+ * Messages between the editor (main thread) and the schema worker. The worker holds the
+ * newest text; every answer carries the model version it was computed for, so the editor
+ * drops whatever a later keystroke has made stale.
+ */
+import type { Diagnostic, Range, TextEdit } from '@virtdeck/schema';
+import type { HostInfo } from '../api/types';
+import type { DomainForm, FormChange } from './domainForm';
+
+export interface CompletionEntry {
+  /** What the list shows (`vcpu`, `placement`, `static`). */
+  label: string;
+  kind: 'element' | 'attribute' | 'value';
+  /** Text that replaces `range`; may hold `$0`-style snippet stops when `snippet` is set. */
+  insertText: string;
+  snippet: boolean;
+  /** One line of documentation. */
+  detail?: string;
+  /** The text the completion replaces (the partial word at the cursor). */
+  range: Range;
+  sortText?: string;
+  /** Historical or discouraged values are still offered, but marked. */
+  deprecated?: boolean;
+}
+
+export interface HoverResult {
+  range: Range;
+  markdown: string;
+}
+
+export interface CommandLinePreview {
+  argv: string[];
+  line: string;
+  /** Host checks buildArgv made (an unusable accelerator, a machine this QEMU lacks). */
+  diagnostics: Diagnostic[];
+}
+
+export type WorkerRequest =
+  | { kind: 'complete'; offset: number }
+  | { kind: 'hover'; offset: number }
+  | { kind: 'format' }
+  | { kind: 'form-edit'; change: FormChange };
+
+export interface WorkerResults {
+  complete: CompletionEntry[];
+  hover: HoverResult | null;
+  /** Edits that turn the document into its formatted form (empty: already formatted). */
+  format: TextEdit[];
+  'form-edit': TextEdit[];
+}
+
+export type ToWorker =
+  | { type: 'update'; version: number; text: string }
+  | { type: 'host'; host: HostInfo | null }
+  | { type: 'request'; id: number; version: number; request: WorkerRequest };
+
+export type FromWorker =
+  | {
+      type: 'diagnostics';
+      version: number;
+      diagnostics: Diagnostic[];
+      /** Time spent parsing and validating, for the benchmark and the status line. */
+      elapsedMs: number;
+    }
+  | {
+      type: 'derived';
+      version: number;
+      /** The form's view of the definition; absent when the text is too broken to read. */
+      form: DomainForm | null;
+      commandLine: CommandLinePreview | { error: string } | null;
+    }
+  | { type: 'response'; id: number; version: number; ok: true; result: WorkerResults[WorkerRequest['kind']] }
+  | { type: 'response'; id: number; version: number; ok: false; stale: boolean; error: string };

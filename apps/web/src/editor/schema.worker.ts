@@ -1,0 +1,4 @@
+/// <reference lib="webworker" />
+import { serveSchemaWorker, type WorkerScope } from './serveSchemaWorker';
+
+serveSchemaWorker(self as unknown as WorkerScope);

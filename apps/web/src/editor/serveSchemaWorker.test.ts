@@ -1,0 +1,101 @@
+import { applyEdits } from '@virtdeck/schema';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Notification, WorkerEndpoint } from './SchemaWorkerClient';
+import { SchemaWorkerClient, StaleRequestError } from './SchemaWorkerClient';
+import { serveSchemaWorker, type WorkerScope } from './serveSchemaWorker';
+
+const TEXT = `<domain type='qemu'>
+  <name>demo</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+  </os>
+</domain>
+`;
+
+/** The real client and the real worker loop, talking over a real message channel. */
+function connect() {
+  const channel = new MessageChannel();
+  const notifications: Notification[] = [];
+  const waiters: (() => void)[] = [];
+  serveSchemaWorker(channel.port2 as unknown as WorkerScope);
+  const client = new SchemaWorkerClient(channel.port1 as unknown as WorkerEndpoint, (n) => {
+    notifications.push(n);
+    for (const wake of waiters.splice(0)) wake();
+  });
+  channel.port1.start();
+  channel.port2.start();
+  const next = async (type: Notification['type'], version: number): Promise<Notification> => {
+    for (;;) {
+      const found = notifications.find((n) => n.type === type && n.version === version);
+      if (found) return found;
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    }
+  };
+  const close = () => {
+    client.dispose();
+    channel.port2.close();
+  };
+  return { client, notifications, next, close };
+}
+
+let open: ReturnType<typeof connect> | undefined;
+afterEach(() => open?.close());
+
+describe('schema worker protocol', () => {
+  it('answers every text with its diagnostics, then the form', async () => {
+    open = connect();
+    const { client, next } = open;
+    client.update(1, TEXT.replace('<vcpu>1</vcpu>', '<vcpu>1</vcpu'));
+    const broken = await next('diagnostics', 1);
+    expect(broken.type === 'diagnostics' && broken.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+    client.update(2, TEXT);
+    const fine = await next('diagnostics', 2);
+    expect(fine.type === 'diagnostics' && fine.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const derived = await next('derived', 2);
+    expect(derived.type === 'derived' && derived.form).toMatchObject({ name: 'demo', memoryMiB: 256, vcpus: 1, machine: 'q35' });
+  });
+
+  it('turns a form change into edits of the newest text', async () => {
+    open = connect();
+    const { client } = open;
+    client.update(1, TEXT);
+    const edits = await client.request(1, { kind: 'form-edit', change: { kind: 'vcpus', count: 4 } });
+    expect(applyEdits(TEXT, edits)).toBe(TEXT.replace('<vcpu>1</vcpu>', '<vcpu>4</vcpu>'));
+  });
+
+  it('refuses a request made for a text that has changed since', async () => {
+    open = connect();
+    const { client } = open;
+    client.update(1, TEXT);
+    client.update(2, `${TEXT} `);
+    await expect(client.request(1, { kind: 'format' })).rejects.toBeInstanceOf(StaleRequestError);
+  });
+
+  it('passes a failed request back as an error with its reason', async () => {
+    open = connect();
+    const { client } = open;
+    client.update(1, TEXT);
+    await expect(client.request(1, { kind: 'form-edit', change: { kind: 'remove-disk', index: 0 } })).rejects.toThrow(/no disk number 1/);
+  });
+
+  it('formats the document as one minimal edit', async () => {
+    open = connect();
+    const { client } = open;
+    const messy = TEXT.replace('  <name>', '<name>');
+    client.update(1, messy);
+    const edits = await client.request(1, { kind: 'format' });
+    expect(edits).toHaveLength(1);
+    expect(applyEdits(messy, edits)).toBe(TEXT);
+  });
+
+  it('rejects what is pending when the editor closes', async () => {
+    open = connect();
+    const { client } = open;
+    client.update(1, TEXT);
+    const pending = client.request(1, { kind: 'format' });
+    client.dispose();
+    await expect(pending).rejects.toThrow(/closed/);
+  });
+});

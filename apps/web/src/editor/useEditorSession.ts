@@ -1,0 +1,39 @@
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { monaco } from '../monaco/setup';
+import type { HostInfo } from '../api/types';
+import { EditorSession, type EditorSnapshot } from './EditorSession';
+import type { WorkerEndpoint } from './SchemaWorkerClient';
+import SchemaWorker from './schema.worker?worker';
+
+const createWorker = (): WorkerEndpoint => new SchemaWorker() as unknown as WorkerEndpoint;
+
+/**
+ * A session for a text, created after mount and disposed on unmount (its worker and model
+ * with it). A new `text` (a reload, a template) starts a new session.
+ */
+export function useEditorSession(uri: string, text: string | undefined, host: HostInfo | undefined): EditorSession | undefined {
+  const [session, setSession] = useState<EditorSession | undefined>();
+  useEffect(() => {
+    if (text === undefined) return;
+    const created = new EditorSession(monaco, { uri, text, host: null, serverChecks: true, createWorker });
+    // The session owns a worker and a Monaco model: it exists between mount and unmount,
+    // which only an effect can express; the state only hands it to the render.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    setSession(created);
+    return () => {
+      created.dispose();
+      setSession(undefined);
+    };
+  }, [uri, text]);
+  useEffect(() => {
+    if (session && host) session.setHost(host);
+  }, [session, host]);
+  return session;
+}
+
+const noSubscription = () => () => undefined;
+const noSnapshot = () => undefined;
+
+export function useEditorSnapshot(session: EditorSession | undefined): EditorSnapshot | undefined {
+  return useSyncExternalStore(session?.subscribe ?? noSubscription, session?.getSnapshot ?? noSnapshot);
+}

@@ -1,0 +1,109 @@
+import { useSyncExternalStore } from 'react';
+
+/** The guest page's tabs, in the order they are shown. */
+export const GUEST_TABS = {
+  console: 'Console',
+  graphs: 'Graphs',
+  xml: 'Definition',
+  'command-line': 'Command line',
+  events: 'Events',
+} as const;
+export type GuestTab = keyof typeof GUEST_TABS;
+
+export type Route =
+  | { page: 'dashboard' }
+  | { page: 'guest'; name: string; tab: GuestTab }
+  | { page: 'new' }
+  | { page: 'not-found'; path: string };
+
+const isGuestTab = (tab: string): tab is GuestTab => Object.hasOwn(GUEST_TABS, tab);
+
+/** Hash routing: the server needs to know nothing about the app's pages. */
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '') || '/';
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0) return { page: 'dashboard' };
+  if (parts[0] === 'new' && parts.length === 1) return { page: 'new' };
+  if (parts[0] === 'guest' && parts[1] && parts.length <= 3) {
+    const tab = parts[2] ?? 'console';
+    if (isGuestTab(tab)) return { page: 'guest', name: parts[1], tab };
+  }
+  return { page: 'not-found', path };
+}
+
+export function hrefFor(route: Route): string {
+  switch (route.page) {
+    case 'dashboard':
+      return '#/';
+    case 'new':
+      return '#/new';
+    case 'guest':
+      return `#/guest/${encodeURIComponent(route.name)}${route.tab === 'console' ? '' : `/${route.tab}`}`;
+    case 'not-found':
+      return `#${route.path}`;
+    default: {
+      const unreachable: never = route;
+      return unreachable;
+    }
+  }
+}
+
+/**
+ * Something on the page that would lose work when it goes away: the guard answers
+ * whether leaving is fine (it may ask the person).
+ */
+type LeaveGuard = () => boolean;
+const guards = new Set<LeaveGuard>();
+let currentHash = typeof location === 'undefined' ? '' : location.hash;
+const listeners = new Set<() => void>();
+
+export function addLeaveGuard(guard: LeaveGuard): () => void {
+  guards.add(guard);
+  return () => guards.delete(guard);
+}
+
+function mayLeave(): boolean {
+  for (const guard of guards) if (!guard()) return false;
+  return true;
+}
+
+function onHashChange(): void {
+  if (location.hash === currentHash) return;
+  if (!mayLeave()) {
+    // The address bar (or the back button) already moved: put it back without a new entry.
+    history.replaceState(history.state, '', currentHash || '#/');
+    return;
+  }
+  currentHash = location.hash;
+  for (const listener of listeners) listener();
+}
+
+function subscribe(listener: () => void): () => void {
+  if (listeners.size === 0) window.addEventListener('hashchange', onHashChange);
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0) window.removeEventListener('hashchange', onHashChange);
+  };
+}
+
+let cached: { hash: string; route: Route } | undefined;
+function snapshot(): Route {
+  if (cached?.hash !== currentHash) cached = { hash: currentHash, route: parseRoute(currentHash) };
+  return cached.route;
+}
+
+export function useRoute(): Route {
+  return useSyncExternalStore(subscribe, snapshot);
+}
+
+/** Goes to a page, asking the leave guards first unless `force` (the page is gone anyway). */
+export function navigate(route: Route, options: { replace?: boolean; force?: boolean } = {}): void {
+  const hash = hrefFor(route);
+  if (hash === currentHash) return;
+  if (!options.force && !mayLeave()) return;
+  currentHash = hash;
+  if (options.replace) history.replaceState(history.state, '', hash);
+  else history.pushState(history.state, '', hash);
+  for (const listener of listeners) listener();
+}

@@ -1,0 +1,66 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { GuestSummary } from '../api/types';
+import { isActive, selectGuestList, useGuestStore } from './guestStore';
+
+const guest = (name: string, over: Partial<GuestSummary> = {}): GuestSummary => ({
+  name,
+  state: 'shutoff',
+  reason: 'defined',
+  accelerator: 'qemu',
+  vcpus: 1,
+  memoryKiB: 262144,
+  since: '2026-11-27T10:00:00.000Z',
+  autostart: false,
+  pendingChanges: false,
+  ...over,
+});
+
+beforeEach(() => useGuestStore.setState({ guests: {}, removed: {}, removing: {}, loaded: false }));
+
+describe('guestStore', () => {
+  it('replaces everything with each snapshot and lists guests by name', () => {
+    const { replaceAll } = useGuestStore.getState();
+    replaceAll([guest('web'), guest('db')]);
+    expect(selectGuestList(useGuestStore.getState()).map((g) => g.name)).toEqual(['db', 'web']);
+    expect(useGuestStore.getState().loaded).toBe(true);
+  });
+
+  it('replaces a guest with its new truth rather than patching it', () => {
+    const store = useGuestStore.getState();
+    store.replaceAll([guest('web', { error: 'QEMU failed' })]);
+    store.upsert(guest('web', { state: 'running', reason: 'booted' }));
+    const web = useGuestStore.getState().guests.web!;
+    expect(web.state).toBe('running');
+    expect(web.error).toBeUndefined();
+  });
+
+  it('remembers guests removed while the page is open, also those missing from a later snapshot', () => {
+    const store = useGuestStore.getState();
+    store.replaceAll([guest('a'), guest('b'), guest('c')]);
+    store.remove('a');
+    store.replaceAll([guest('c')]);
+    const { removed, guests } = useGuestStore.getState();
+    expect(Object.keys(guests)).toEqual(['c']);
+    expect(Object.keys(removed).sort()).toEqual(['a', 'b']);
+  });
+
+  it('forgets a removal when a guest of that name is defined again', () => {
+    const store = useGuestStore.getState();
+    store.replaceAll([guest('a')]);
+    store.remove('a');
+    store.upsert(guest('a'));
+    expect(useGuestStore.getState().removed).toEqual({});
+  });
+
+  it('does not take guests missing from the first snapshot for removed ones', () => {
+    useGuestStore.setState({ guests: { old: guest('old') } });
+    useGuestStore.getState().replaceAll([]);
+    expect(useGuestStore.getState().removed).toEqual({});
+  });
+
+  it('counts a guest with a QEMU process as active', () => {
+    expect(['running', 'paused', 'shutdown'].every((state) => isActive({ state: state as GuestSummary['state'] }))).toBe(true);
+    expect(isActive({ state: 'shutoff' })).toBe(false);
+    expect(isActive({ state: 'crashed' })).toBe(false);
+  });
+});
