@@ -1,7 +1,9 @@
 /**
  * The JSON the API speaks, shared with the web app (type-only import of
  * `@virtdeck/server/api`), so server and browser cannot drift apart.
+ * The contract in prose: /work/notes/API.md.
  */
+import type { AcceleratorInfo, HostCapabilities } from '@virtdeck/qemu';
 import type { Diagnostic } from '@virtdeck/schema';
 
 export const GUEST_STATES = ['shutoff', 'running', 'paused', 'shutdown', 'crashed'] as const;
@@ -10,7 +12,7 @@ export type GuestState = (typeof GUEST_STATES)[number];
 /** Why a guest is in its state, as libvirt reports a reason with each lifecycle change. */
 export const STATE_REASONS = [
   'defined', // never started
-  'booted', // started by a user or autostart
+  'booted', // started by a user or autostart, or started again by on_poweroff/on_crash=restart
   'user', // paused/resumed/shut down on request
   'destroyed', // forced off
   'shutdown', // the guest powered itself off
@@ -19,8 +21,12 @@ export const STATE_REASONS = [
   'reset', // reset or rebooted
   'reconnected', // found again after a server restart
   'migrated-state', // reserved for state restored from disk
+  'io-error', // paused by QEMU because a disk failed (werror/rerror=stop)
 ] as const;
 export type StateReason = (typeof STATE_REASONS)[number];
+
+export const GUEST_ACTIONS = ['start', 'shutdown', 'destroy', 'reboot', 'reset', 'suspend', 'resume'] as const;
+export type GuestAction = (typeof GUEST_ACTIONS)[number];
 
 export interface GuestSummary {
   name: string;
@@ -36,6 +42,79 @@ export interface GuestSummary {
   since: string;
   /** A failed start's or a crash's message, for the person looking at the list. */
   error?: string;
+  /** Started when the server starts (`virsh autostart`). */
+  autostart: boolean;
+  /** The saved definition differs from the one the running QEMU was started from (applies at next start). */
+  pendingChanges: boolean;
+  title?: string;
+}
+
+/** What happened to a guest, for its event log; `event` names are closed. */
+export const LIFECYCLE_EVENTS = [
+  'defined', // created or redefined
+  'undefined',
+  'started', // QEMU launched and the CPUs run
+  'start-failed',
+  'suspended', // paused (by request, an I/O error, …)
+  'resumed',
+  'shutdown-requested', // ACPI power button pressed on request
+  'reboot-requested',
+  'powered-off', // the guest turned itself off (QMP SHUTDOWN)
+  'reset', // the guest or a user reset the machine
+  'restarted', // powered off or crashed, and started again as on_poweroff/on_crash say
+  'panicked', // QMP GUEST_PANICKED
+  'core-dumped', // on_crash=coredump-*: the guest's memory was written to a file
+  'stopped', // the QEMU process is gone (the detail says why)
+  'reconnected', // found again after a server restart
+  'autostart-failed',
+  'monitor-lost', // the QMP connection could not be made or was lost
+] as const;
+export type LifecycleEventName = (typeof LIFECYCLE_EVENTS)[number];
+
+export interface LifecycleEvent {
+  name: string;
+  event: LifecycleEventName;
+  state: GuestState;
+  reason: StateReason;
+  /** When it happened (ISO 8601): QEMU's own timestamp for QMP events. */
+  timestamp: string;
+  detail?: string;
+}
+
+export interface BlockStatsEntry {
+  /** QEMU's device id (`virtio-disk0`, `sata0-0-0`, …) or block node name. */
+  device: string;
+  rdBytes: number;
+  wrBytes: number;
+  rdOps: number;
+  wrOps: number;
+}
+
+export interface NetStatsEntry {
+  /** The host-side interface (`<target dev>`); counters are from the guest's point of view. */
+  device: string;
+  rxBytes: number;
+  txBytes: number;
+  rxPackets: number;
+  txPackets: number;
+}
+
+export interface GuestStats {
+  /** CPU time QEMU used since it started (all threads), in nanoseconds. */
+  cpuTimeNs: number;
+  /** CPU use since the previous sample; 100 = one host core busy. */
+  cpuPercent: number;
+  memory: { currentKiB: number; balloonKiB?: number; rssKiB?: number };
+  block: BlockStatsEntry[];
+  net: NetStatsEntry[];
+  /** Interfaces without counters, and why (user-mode networking has no host device). */
+  netUnavailable?: { device: string; reason: string }[];
+}
+
+export interface StatsEvent {
+  /** Milliseconds since the epoch. */
+  timestamp: number;
+  guests: Record<string, GuestStats>;
 }
 
 /** Payloads of the `GET /api/events` stream, by SSE event name. */
@@ -43,7 +122,46 @@ export interface ServerEvents {
   snapshot: GuestSummary[];
   guest: GuestSummary;
   removed: { name: string };
+  lifecycle: LifecycleEvent;
+  stats: StatsEvent;
 }
+
+/** One accelerator as `GET /api/host` reports it: what it is, and whether this host can use it. */
+export interface HostAccelerator extends Partial<AcceleratorInfo> {
+  name: string;
+  usable: boolean;
+  /** Why it cannot be used here, when it cannot. */
+  reason?: string;
+}
+
+export type HostInfo = HostCapabilities & { accelerators: HostAccelerator[] };
+
+export interface CommandLine {
+  argv: string[];
+  line: string;
+}
+
+export interface ValidateResult {
+  valid: boolean;
+  diagnostics: Diagnostic[];
+}
+
+export interface TemplateInfo {
+  id: string;
+  title: string;
+  description: string;
+  /** False when this host cannot offer it (e.g. no demo kernel); `reason` says why. */
+  available: boolean;
+  reason?: string;
+}
+
+/** WebSocket close codes of `/api/domains/:name/console`. */
+export const CONSOLE_CLOSE_CODES = {
+  unknownGuest: 4404,
+  notRunning: 4409,
+  /** The viewer did not read its output fast enough. */
+  tooSlow: 4429,
+} as const;
 
 export type { ErrorBody, ErrorCode } from './errors.js';
 export type { Diagnostic };

@@ -16,6 +16,10 @@ export const ERROR_STATUS = {
   forbidden: 403,
   'payload-too-large': 413,
   timeout: 504,
+  /** The state directory could not be written (full disk, read-only file system, …). */
+  'storage-failed': 507,
+  /** The server cannot offer this here (e.g. a template whose files are missing). */
+  unavailable: 503,
   internal: 500,
 } as const;
 
@@ -59,4 +63,13 @@ export function toVirtdeckError(error: unknown): VirtdeckError {
   if (error instanceof VirtdeckError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new VirtdeckError('internal', message, { cause: error });
+}
+
+/** A one-line description of anything thrown (`ENOSPC: no space left on device, write`). */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code !== undefined && !error.message.startsWith(code) ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
 }
