@@ -1,0 +1,143 @@
+import net from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { CONSOLE_CLOSE_CODES } from '../api.js';
+import type { SerialLog } from './SerialLog.js';
+
+/** What the console replays to a new viewer. */
+export const SCROLLBACK_BYTES = 64 * 1024;
+/** Above this much unwritten log, the console stops reading from QEMU until the disk catches up. */
+const MAX_PENDING_LOG_BYTES = 1024 * 1024;
+/** A viewer with this much unsent output is too slow and is disconnected. */
+const MAX_VIEWER_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** The part of a WebSocket the console needs (ws.WebSocket has it). */
+export interface ConsoleViewer {
+  send(data: Buffer): void;
+  close(code: number, reason: string): void;
+  readonly bufferedAmount: number;
+}
+
+/**
+ * The first serial port of a running guest. QEMU's socket chardev serves one client, so
+ * the server is that client and fans the bytes out: to every viewer, to the rotating log
+ * and to an in-memory scrollback that a new viewer gets first. Replay and live output are
+ * handed over synchronously, so a viewer sees every byte exactly once.
+ */
+export class SerialConsole {
+  private socket: net.Socket | undefined;
+  private readonly viewers = new Set<ConsoleViewer>();
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private closed = false;
+  private readonly closeListeners = new Set<() => void>();
+
+  constructor(
+    private readonly socketPath: string,
+    private readonly log: SerialLog,
+    initialScrollback: Buffer = Buffer.alloc(0),
+  ) {
+    this.remember(initialScrollback);
+    log.onDrain(() => this.socket?.resume());
+  }
+
+  /** Connects to QEMU's console socket; QEMU creates it at start-up, so a few quick retries suffice. */
+  async connect(timeoutMs = 2000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        this.socket = await openSocket(this.socketPath);
+        break;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (Date.now() > deadline || (code !== 'ENOENT' && code !== 'ECONNREFUSED')) throw error;
+        await delay(10);
+      }
+    }
+    const socket = this.socket;
+    socket.on('data', (chunk: Buffer) => this.onOutput(chunk));
+    socket.on('error', () => undefined);
+    socket.on('close', () => this.close());
+  }
+
+  get viewerCount(): number {
+    return this.viewers.size;
+  }
+
+  scrollback(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+
+  /** Sends the scrollback, then live output; returns the function that detaches the viewer. */
+  attach(viewer: ConsoleViewer): () => void {
+    const replay = this.scrollback();
+    if (replay.length > 0) viewer.send(replay);
+    if (this.closed) {
+      viewer.close(CONSOLE_CLOSE_CODES.notRunning, 'the guest is not running');
+      return () => undefined;
+    }
+    this.viewers.add(viewer);
+    return () => this.viewers.delete(viewer);
+  }
+
+  /** Keyboard input from a viewer, to the guest's serial port. */
+  write(data: Buffer): void {
+    if (!this.closed) this.socket?.write(data);
+  }
+
+  onClose(listener: () => void): void {
+    this.closeListeners.add(listener);
+  }
+
+  /** Ends the connection (QEMU stays as it is) and tells the viewers the guest is gone. */
+  close(code: number = CONSOLE_CLOSE_CODES.notRunning, reason = 'the guest is not running'): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket?.destroy();
+    for (const viewer of this.viewers) viewer.close(code, reason);
+    this.viewers.clear();
+    void this.log.close();
+    for (const listener of this.closeListeners) listener();
+  }
+
+  private onOutput(chunk: Buffer): void {
+    this.remember(chunk);
+    this.log.append(chunk);
+    if (this.log.pendingBytes > MAX_PENDING_LOG_BYTES) this.socket?.pause();
+    for (const viewer of this.viewers) {
+      if (viewer.bufferedAmount > MAX_VIEWER_BUFFER_BYTES) {
+        this.viewers.delete(viewer);
+        viewer.close(CONSOLE_CLOSE_CODES.tooSlow, 'the console output was not read fast enough');
+        continue;
+      }
+      viewer.send(chunk);
+    }
+  }
+
+  private remember(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    while (this.buffered - (this.chunks[0]?.length ?? 0) >= SCROLLBACK_BYTES) {
+      this.buffered -= this.chunks.shift()?.length ?? 0;
+    }
+    if (this.buffered > SCROLLBACK_BYTES) {
+      const first = this.chunks[0];
+      if (first) {
+        const excess = this.buffered - SCROLLBACK_BYTES;
+        this.chunks[0] = first.subarray(excess);
+        this.buffered -= excess;
+      }
+    }
+  }
+}
+
+function openSocket(path: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.createConnection({ path });
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
