@@ -1,28 +1,40 @@
-import { constants } from 'node:fs';
-import fs from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import nodeFs from 'node:fs/promises';
 import path from 'node:path';
-import { VirtdeckError } from '../errors.js';
+import { describeError, VirtdeckError } from '../errors.js';
 import { assertGuestName } from './guestName.js';
 
 const SUFFIX = '.xml';
+const TEMP_PREFIX = '.tmp-';
+
+/** The file operations the store uses; a test can hand in a wrapper that fails on purpose. */
+export type StoreFs = Pick<typeof nodeFs, 'mkdir' | 'readdir' | 'readFile' | 'open' | 'rename' | 'rm' | 'symlink' | 'lstat'>;
 
 /**
- * Persistent definitions: one `domains/NAME.xml` per guest. Every write goes to a
- * temporary file in the same directory, is fsynced, then renamed over the old file, so a
- * crash or a full disk mid-write leaves the previous definition intact.
+ * Persistent definitions: one `domains/NAME.xml` per guest, and `autostart/NAME.xml`, a
+ * symlink to it, for each guest that starts with the server (the layout libvirt uses in
+ * /etc/libvirt/qemu). Every write goes to a temporary file in the same directory, is fsynced,
+ * then renamed over the old file, so a crash or a full disk mid-write leaves the previous
+ * definition intact.
  */
 export class DefinitionStore {
   readonly dir: string;
+  readonly autostartDir: string;
 
-  constructor(stateDir: string) {
+  constructor(
+    stateDir: string,
+    private readonly fs: StoreFs = nodeFs,
+  ) {
     this.dir = path.join(stateDir, 'domains');
+    this.autostartDir = path.join(stateDir, 'autostart');
   }
 
   async init(): Promise<void> {
-    await fs.mkdir(this.dir, { recursive: true });
+    await this.fs.mkdir(this.dir, { recursive: true });
+    await this.fs.mkdir(this.autostartDir, { recursive: true });
     // Leftovers of writes interrupted by a crash.
-    for (const entry of await fs.readdir(this.dir)) {
-      if (entry.startsWith('.tmp-')) await fs.rm(path.join(this.dir, entry), { force: true });
+    for (const entry of await this.fs.readdir(this.dir)) {
+      if (entry.startsWith(TEMP_PREFIX)) await this.fs.rm(path.join(this.dir, entry), { force: true });
     }
   }
 
@@ -32,72 +44,86 @@ export class DefinitionStore {
   }
 
   async list(): Promise<string[]> {
-    const entries = await fs.readdir(this.dir);
+    const entries = await this.fs.readdir(this.dir);
     return entries
       .filter((e) => e.endsWith(SUFFIX) && !e.startsWith('.'))
       .map((e) => e.slice(0, -SUFFIX.length))
       .sort();
   }
 
-  async exists(name: string): Promise<boolean> {
-    try {
-      await fs.access(this.pathOf(name), constants.F_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   async read(name: string): Promise<string> {
     try {
-      return await fs.readFile(this.pathOf(name), 'utf8');
+      return await this.fs.readFile(this.pathOf(name), 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new VirtdeckError('not-found', `No guest named '${name}'`);
-      }
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new VirtdeckError('not-found', `No guest named '${name}'`);
       throw error;
     }
   }
 
   async write(name: string, xml: string): Promise<void> {
     const target = this.pathOf(name);
-    const temp = path.join(this.dir, `.tmp-${process.pid}-${Date.now()}-${name}`);
-    let handle: fs.FileHandle | undefined;
+    const temp = path.join(this.dir, `${TEMP_PREFIX}${name}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    let handle: nodeFs.FileHandle | undefined;
     try {
-      handle = await fs.open(temp, 'wx', 0o644);
+      handle = await this.fs.open(temp, 'wx', 0o644);
       await handle.writeFile(xml, 'utf8');
       await handle.sync();
       await handle.close();
       handle = undefined;
-      await fs.rename(temp, target);
-      await syncDirectory(this.dir);
+      await this.fs.rename(temp, target);
+      await this.syncDirectory(this.dir);
     } catch (error) {
       await handle?.close().catch(() => undefined);
-      await fs.rm(temp, { force: true });
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new VirtdeckError('internal', `Could not save the definition of '${name}'${code ? ` (${code})` : ''}; the previous definition is unchanged`, { cause: error });
+      await this.fs.rm(temp, { force: true }).catch(() => undefined);
+      throw new VirtdeckError('storage-failed', `Could not save the definition of '${name}' (${describeError(error)}); the previous definition is unchanged`, {
+        cause: error,
+      });
     }
   }
 
   async remove(name: string): Promise<void> {
+    await this.setAutostart(name, false);
     try {
-      await fs.rm(this.pathOf(name));
+      await this.fs.rm(this.pathOf(name));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new VirtdeckError('not-found', `No guest named '${name}'`);
-      }
-      throw error;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new VirtdeckError('not-found', `No guest named '${name}'`);
+      throw new VirtdeckError('storage-failed', `Could not delete the definition of '${name}' (${describeError(error)})`, { cause: error });
     }
-    await syncDirectory(this.dir);
+    await this.syncDirectory(this.dir);
   }
-}
 
-/** Makes a rename durable: the directory entry itself must reach the disk. */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+  async autostart(name: string): Promise<boolean> {
+    try {
+      await this.fs.lstat(this.autostartLink(name));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async setAutostart(name: string, enabled: boolean): Promise<void> {
+    const link = this.autostartLink(name);
+    try {
+      await this.fs.rm(link, { force: true });
+      if (enabled) await this.fs.symlink(path.relative(this.autostartDir, this.pathOf(name)), link);
+      await this.syncDirectory(this.autostartDir);
+    } catch (error) {
+      throw new VirtdeckError('storage-failed', `Could not ${enabled ? 'set' : 'clear'} autostart for '${name}' (${describeError(error)})`, { cause: error });
+    }
+  }
+
+  private autostartLink(name: string): string {
+    assertGuestName(name);
+    return path.join(this.autostartDir, name + SUFFIX);
+  }
+
+  /** Makes a rename durable: the directory entry itself must reach the disk. */
+  private async syncDirectory(dir: string): Promise<void> {
+    const handle = await this.fs.open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
   }
 }

@@ -7,7 +7,8 @@ import path from 'node:path';
 const MAX_SOCKET_PATH = 100;
 
 /**
- * The runtime folder of one guest, `run/NAME/`: pid file, QMP and console sockets, logs.
+ * The runtime folder of one guest, `run/NAME/`: pid file, QMP and console sockets, logs,
+ * the live status and the definition the running QEMU was started from.
  * When the state directory is so deep that a socket path would be too long for QEMU,
  * the sockets are reached through a short symlink in the system temp folder that points
  * at this folder, so the files still live here.
@@ -15,8 +16,16 @@ const MAX_SOCKET_PATH = 100;
 export class RunDir {
   readonly dir: string;
   readonly pidFile: string;
+  /** QEMU's stdout and stderr. */
   readonly qemuLog: string;
+  /** What the guest printed on its first serial port (written by the server, rotated). */
   readonly serialLog: string;
+  /** `status.json`: what the server knows about the process, for the next server to read. */
+  readonly statusFile: string;
+  /** The definition the running QEMU was started from (`GET …/xml?running=1`). */
+  readonly runningXml: string;
+  /** Lifecycle events of this guest, one JSON object per line. */
+  readonly eventsLog: string;
   private readonly socketDir: string;
 
   constructor(stateDir: string, readonly name: string) {
@@ -24,6 +33,9 @@ export class RunDir {
     this.pidFile = path.join(this.dir, 'qemu.pid');
     this.qemuLog = path.join(this.dir, 'qemu.log');
     this.serialLog = path.join(this.dir, 'serial.log');
+    this.statusFile = path.join(this.dir, 'status.json');
+    this.runningXml = path.join(this.dir, 'domain.xml');
+    this.eventsLog = path.join(this.dir, 'events.jsonl');
     const longest = path.join(this.dir, 'console.sock');
     this.socketDir = longest.length <= MAX_SOCKET_PATH ? this.dir : shortAlias(this.dir);
   }
@@ -36,11 +48,25 @@ export class RunDir {
     return path.join(this.socketDir, 'console.sock');
   }
 
-  /** Creates the folder (and the short alias when one is needed); clears leftover sockets. */
-  async prepare(): Promise<void> {
+  /** Files that only a QEMU started for this folder names on its command line. */
+  get ownFiles(): string[] {
+    return [this.pidFile, this.qmpSocket];
+  }
+
+  /** Creates the folder (and the short alias when one is needed). */
+  async create(): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
     await this.ensureAlias();
-    await Promise.all([this.qmpSocket, this.consoleSocket].map((p) => fs.rm(p, { force: true })));
+  }
+
+  /** Ready for a new QEMU: the folder exists, and sockets and pid file of an earlier run are gone. */
+  async prepare(): Promise<void> {
+    await this.create();
+    await this.clearProcessFiles();
+  }
+
+  async clearProcessFiles(): Promise<void> {
+    await Promise.all([this.qmpSocket, this.consoleSocket, this.pidFile].map((p) => fs.rm(p, { force: true })));
   }
 
   /** Recreates the alias if something (a temp cleaner, a reboot) removed it. */
@@ -59,6 +85,19 @@ export class RunDir {
     await fs.rm(this.dir, { recursive: true, force: true });
     if (this.socketDir !== this.dir) await fs.rm(this.socketDir, { force: true });
   }
+
+  /** The pid QEMU wrote into its pid file, if it did. */
+  async readPid(): Promise<number | undefined> {
+    const text = await fs.readFile(this.pidFile, 'utf8').catch(() => '');
+    const pid = Number(text.trim());
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+  }
+}
+
+/** The names of the guests that have a run folder (found again at start-up). */
+export async function listRunDirs(stateDir: string): Promise<string[]> {
+  const entries = await fs.readdir(path.join(stateDir, 'run'), { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name);
 }
 
 function shortAlias(dir: string): string {
