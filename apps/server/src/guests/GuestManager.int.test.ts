@@ -2,15 +2,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoGuestXml } from '../demoGuest.js';
 import { probeCapabilities } from '../host/probeCapabilities.js';
 import { isAlive } from './qemuProcess.js';
 import { GuestManager } from './GuestManager.js';
 import { RunDir } from './RunDir.js';
+import { demoGuest } from '../testing/demoGuest.js';
 import { waitForText } from '../testing/waitFor.js';
 
-const guest = inject('demoGuest');
+const guest = demoGuest();
 
 describe('GuestManager with the real demo guest under TCG', () => {
   let stateDir: string;

@@ -2,12 +2,22 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { VirtdeckError } from '../errors.js';
+
+/** How a QEMU process ended; unknown for a process we did not spawn (found after a restart). */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
 
 export interface QemuProcess {
   pid: number;
   /** Settles when the process is gone, however it ended. */
-  exited: Promise<void>;
+  exited: Promise<ProcessExit | undefined>;
+  /** True once `exited` has settled. */
+  readonly gone: boolean;
 }
 
 /**
@@ -21,67 +31,153 @@ export async function launchQemu(argv: readonly string[], logFile: string, cwd: 
   const log = await fs.open(logFile, 'a');
   try {
     await log.write(`\n--- ${new Date().toISOString()} ${emulator} launched by virtdeck\n`);
-    const child = spawn(emulator, args, { cwd, detached: true, stdio: ['ignore', log.fd, log.fd] });
-    const spawned = await Promise.race([once(child, 'spawn').then(() => undefined), once(child, 'error').then(([error]) => error as NodeJS.ErrnoException)]);
-    if (spawned) {
-      const code = spawned.code === 'ENOENT' ? 'qemu-missing' : 'qemu-failed';
-      throw new VirtdeckError(code, `Could not run ${emulator}: ${spawned.message}`, { cause: spawned });
+    const child = spawn(emulator, args, {
+      cwd,
+      detached: true,
+      stdio: ['ignore', log.fd, log.fd],
+      // QEMU's messages in English whatever the server's locale, as libvirt does.
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+    const spawnError = await Promise.race([
+      once(child, 'spawn').then(() => undefined),
+      once(child, 'error').then(([error]) => error as NodeJS.ErrnoException),
+    ]);
+    if (spawnError) {
+      const code = spawnError.code === 'ENOENT' ? 'qemu-missing' : 'qemu-failed';
+      const hint = spawnError.code === 'ENOENT' ? ' (install QEMU: apt-get install qemu-system-x86 qemu-utils)' : '';
+      throw new VirtdeckError(code, `Could not run ${emulator}: ${spawnError.message}${hint}`, { cause: spawnError });
     }
     child.unref();
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    return { pid: child.pid!, exited };
+    const pid = child.pid;
+    if (pid === undefined) throw new VirtdeckError('qemu-failed', `Could not run ${emulator}: no process id`);
+    let gone = false;
+    const exited = new Promise<ProcessExit>((resolve) =>
+      child.once('exit', (code, signal) => {
+        gone = true;
+        resolve({ code, signal });
+      }),
+    );
+    return {
+      pid,
+      exited,
+      get gone() {
+        return gone;
+      },
+    };
   } finally {
     await log.close();
   }
 }
 
-/** A process we did not spawn ourselves (found again after a server restart). */
-export function watchPid(pid: number, intervalMs = 100): QemuProcess {
-  const exited = new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      if (!isAlive(pid)) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, intervalMs);
+/**
+ * A process we did not spawn ourselves (found again after a server restart): there is no
+ * exit event, so its liveness is polled; `wake()` checks at once (e.g. when its QMP socket
+ * closes, which is how a QEMU exit usually shows first).
+ */
+export function watchPid(pid: number, intervalMs = 250): QemuProcess & { wake(): void } {
+  let gone = false;
+  let check = () => undefined as void;
+  const exited = new Promise<undefined>((resolve) => {
+    const timer = setInterval(() => check(), intervalMs);
     timer.unref();
+    check = () => {
+      if (gone || isAlive(pid)) return;
+      gone = true;
+      clearInterval(timer);
+      resolve(undefined);
+    };
   });
-  return { pid, exited };
+  return {
+    pid,
+    exited,
+    get gone() {
+      return gone;
+    },
+    wake: () => {
+      check();
+      // The socket may close a moment before the process is fully gone.
+      for (const ms of [20, 100, 500]) setTimeout(() => check(), ms).unref();
+    },
+  };
 }
 
 /** Alive and not a zombie: an exited process that nobody reaped still answers kill(0). */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-  } catch {
-    return false;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  return readProcState(pid) !== 'Z';
+  const state = readStatField(pid, 0);
+  return state !== undefined && state !== 'Z' && state !== 'X';
 }
 
-function readProcState(pid: number): string | undefined {
+/**
+ * When the process started, in clock ticks after boot (/proc/PID/stat field 22): with the pid
+ * it identifies a process for good, because a reused pid gets a later start time.
+ */
+export function processStartTime(pid: number): number | undefined {
+  const value = readStatField(pid, 19);
+  return value === undefined ? undefined : Number(value);
+}
+
+/** utime + stime of the whole process (threads included, live and exited), in clock ticks. */
+export function processCpuTicks(pid: number): number | undefined {
+  const utime = readStatField(pid, 11);
+  const stime = readStatField(pid, 12);
+  return utime === undefined || stime === undefined ? undefined : Number(utime) + Number(stime);
+}
+
+/** Fields of /proc/PID/stat after the command name, from field 3 (state) = index 0. */
+function readStatField(pid: number, index: number): string | undefined {
   try {
-    // Synchronous on purpose: /proc reads never block on disk and this runs in a poll loop.
+    // Synchronous on purpose: /proc reads never block on disk, and this runs in poll loops.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The state letter follows the command name, which is in parentheses and may hold anything.
-    const afterName = stat.lastIndexOf(')') + 2;
-    return stat.slice(afterName, afterName + 1);
+    // The command name is in parentheses and may hold anything, spaces and ')' included.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[index];
   } catch {
     return undefined;
   }
 }
 
+export function processCmdline(pid: number): string[] | undefined {
+  try {
+    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return raw.split('\0').filter((arg, i, all) => arg !== '' || i < all.length - 1);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Is `pid` the QEMU we started for this run folder, and not some other process that got the
+ * pid after ours died? Its command must be a QEMU and name one of our files (its pid file or
+ * monitor socket); and when we recorded its start time, that must match too.
+ */
+export function isOurQemu(pid: number, ownFiles: readonly string[], startTime?: number): boolean {
+  if (!isAlive(pid)) return false;
+  const cmdline = processCmdline(pid);
+  const program = cmdline?.[0];
+  if (!cmdline || !program || !path.basename(program).includes('qemu')) return false;
+  if (!cmdline.some((arg) => ownFiles.some((file) => arg.includes(file)))) return false;
+  return startTime === undefined || processStartTime(pid) === startTime;
+}
+
 /** Sends SIGTERM, then SIGKILL if the process has not gone within `graceMs`; resolves when gone. */
 export async function terminate(proc: QemuProcess, graceMs = 3000): Promise<void> {
+  if (proc.gone) return;
   signal(proc.pid, 'SIGTERM');
-  const gone = await Promise.race([proc.exited.then(() => true), delay(graceMs).then(() => false)]);
+  const ac = new AbortController();
+  const gone = await Promise.race([proc.exited.then(() => true), delay(graceMs, false, { signal: ac.signal }).catch(() => false)]);
+  ac.abort();
   if (!gone) {
     signal(proc.pid, 'SIGKILL');
     await proc.exited;
   }
 }
 
-function signal(pid: number, name: NodeJS.Signals): void {
+export function signal(pid: number, name: NodeJS.Signals): void {
   try {
     process.kill(pid, name);
   } catch (error) {
@@ -89,9 +185,7 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The end of QEMU's log: what it printed before failing, for the error the user sees. */
+/** The end of QEMU's log since its last launch: what it printed before failing, for the error the user sees. */
 export async function tailOf(file: string, maxBytes = 4096): Promise<string> {
   try {
     const handle = await fs.open(file, 'r');

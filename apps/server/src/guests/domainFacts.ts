@@ -1,0 +1,47 @@
+import type { Domain } from '@virtdeck/schema';
+import { DEFAULT_LIFECYCLE_ACTIONS, LIFECYCLE_ACTIONS, type LifecycleAction, type LifecycleActions } from './lifecycle.js';
+
+/** What the guest manager needs to know about a definition, read once from the model. */
+export interface DomainFacts {
+  accelerator: string;
+  vcpus: number;
+  memoryKiB: number;
+  title?: string;
+  uuid?: string;
+  actions: LifecycleActions;
+  /** A balloon device exists (libvirt adds a virtio one unless model='none'). */
+  balloon: boolean;
+  /** A serial port or console exists: QEMU gets a console socket. */
+  serial: boolean;
+  interfaces: { type: string; targetDev?: string; label: string }[];
+  /** MAC addresses of the interfaces, so that new ones do not clash. */
+  macs: string[];
+}
+
+export function domainFacts(domain: Domain): DomainFacts {
+  const facts: DomainFacts = {
+    accelerator: domain.type || 'unknown',
+    vcpus: domain.vcpu?.current ?? domain.vcpu?.count ?? 1,
+    memoryKiB: domain.currentMemory?.kib ?? domain.memory?.kib ?? 0,
+    actions: {
+      onPoweroff: action(domain.onPoweroff, DEFAULT_LIFECYCLE_ACTIONS.onPoweroff),
+      onReboot: action(domain.onReboot, DEFAULT_LIFECYCLE_ACTIONS.onReboot),
+      onCrash: action(domain.onCrash, DEFAULT_LIFECYCLE_ACTIONS.onCrash),
+    },
+    balloon: domain.devices.memballoon?.model !== 'none',
+    serial: domain.devices.serials.length > 0 || domain.devices.consoles.length > 0,
+    interfaces: domain.devices.interfaces.map((nic, index) => {
+      const entry: DomainFacts['interfaces'][number] = { type: nic.type, label: nic.target?.dev ?? `net${index}` };
+      if (nic.target?.dev) entry.targetDev = nic.target.dev;
+      return entry;
+    }),
+    macs: domain.devices.interfaces.flatMap((nic) => (nic.mac ? [nic.mac.toLowerCase()] : [])),
+  };
+  if (domain.title) facts.title = domain.title;
+  if (domain.uuid) facts.uuid = domain.uuid;
+  return facts;
+}
+
+function action(value: string | undefined, fallback: LifecycleAction): LifecycleAction {
+  return value !== undefined && (LIFECYCLE_ACTIONS as readonly string[]).includes(value) ? (value as LifecycleAction) : fallback;
+}

@@ -1,0 +1,173 @@
+/**
+ * How QMP events change a guest's state, and what the server must do next: one table, pure,
+ * so every rule is in one place and testable without QEMU. The guest manager applies the
+ * transitions and queues the follow-ups on the guest's lock: the monitor never blocks on
+ * an event (the libvirt way: qemuProcessHandle* only record and queue).
+ */
+import type { QmpEvent } from '@virtdeck/qmp';
+import type { GuestState, LifecycleEventName, StateReason } from '../api.js';
+
+/** What `<on_poweroff>`, `<on_reboot>` and `<on_crash>` can say (the last two only for on_crash). */
+export const LIFECYCLE_ACTIONS = ['destroy', 'restart', 'preserve', 'rename-restart', 'coredump-destroy', 'coredump-restart'] as const;
+export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
+
+export interface LifecycleActions {
+  onPoweroff: LifecycleAction;
+  onReboot: LifecycleAction;
+  onCrash: LifecycleAction;
+}
+
+/** libvirt's defaults when the definition says nothing. */
+export const DEFAULT_LIFECYCLE_ACTIONS: LifecycleActions = { onPoweroff: 'destroy', onReboot: 'restart', onCrash: 'destroy' };
+
+/** Work that follows an event, done on the guest's lock. */
+export type FollowUp =
+  /** End QEMU; the guest ends `shutoff` with this reason. */
+  | { kind: 'destroy'; reason: StateReason }
+  /** system_reset + cont: the guest boots again in the same QEMU (libvirt's "fake reboot"). */
+  | { kind: 'restart' }
+  /** Write the guest's memory to a file first (on_crash=coredump-*), then destroy or restart. */
+  | { kind: 'coredump'; then: 'destroy' | 'restart' };
+
+export interface EventContext {
+  state: GuestState;
+  reason: StateReason;
+  /** A reboot was asked for: the guest's next power-off is turned into a restart. */
+  rebootRequested: boolean;
+  actions: LifecycleActions;
+}
+
+export interface Transition {
+  state?: GuestState;
+  reason?: StateReason;
+  /** What goes into the guest's event log (absent: nothing worth a line). */
+  event?: LifecycleEventName;
+  detail?: string;
+  followUp?: FollowUp;
+  /** The guest is going off by its own doing: a later exit is a shutdown, not a crash. */
+  poweringOff?: boolean;
+  /** QEMU is quitting because the host asked (a signal, `quit`): a later exit ends as this reason. */
+  quitting?: StateReason;
+  /** The pending reboot request has been used up. */
+  rebootDone?: boolean;
+}
+
+type Handler = (event: QmpEvent, ctx: EventContext) => Transition | undefined;
+
+const isOff = (ctx: EventContext) => ctx.state === 'crashed' || (ctx.state === 'shutdown' && ctx.reason === 'shutdown');
+
+/** What a power-off, reboot-as-power-off or crash leads to under the configured action. */
+function followUpFor(action: LifecycleAction, finalReason: StateReason): FollowUp | undefined {
+  switch (action) {
+    case 'destroy':
+      return { kind: 'destroy', reason: finalReason };
+    // QEMU guests cannot be renamed while running; libvirt's QEMU driver restarts them too.
+    case 'restart':
+    case 'rename-restart':
+      return { kind: 'restart' };
+    case 'preserve':
+      return undefined;
+    case 'coredump-destroy':
+      return { kind: 'coredump', then: 'destroy' };
+    case 'coredump-restart':
+      return { kind: 'coredump', then: 'restart' };
+    default: {
+      const unknown: never = action;
+      throw new Error(`unknown lifecycle action ${String(unknown)}`);
+    }
+  }
+}
+
+function poweredOff(ctx: EventContext, action: LifecycleAction, detail: string): Transition {
+  if (ctx.rebootRequested) return { event: 'reset', detail: 'rebooting as requested', followUp: { kind: 'restart' }, rebootDone: true };
+  // on_poweroff can only be destroy/restart/preserve; coredump actions belong to on_crash.
+  const effective = action === 'coredump-destroy' ? 'destroy' : action === 'coredump-restart' ? 'restart' : action;
+  return { state: 'shutdown', reason: 'shutdown', event: 'powered-off', detail, followUp: followUpFor(effective, 'shutdown'), poweringOff: true };
+}
+
+function crashed(ctx: EventContext, detail: string): Transition | undefined {
+  if (ctx.state === 'crashed') return undefined;
+  return { state: 'crashed', reason: 'crashed', event: 'panicked', detail, followUp: followUpFor(ctx.actions.onCrash, 'crashed') };
+}
+
+export const QMP_EVENT_HANDLERS: Readonly<Record<string, Handler>> = {
+  SHUTDOWN: (event, ctx) => {
+    const { reason } = event.data as QmpEvent<'SHUTDOWN'>['data'];
+    switch (reason) {
+      case 'guest-shutdown':
+      case 'host-ui':
+        return poweredOff(ctx, ctx.actions.onPoweroff, `the guest powered off (on_poweroff=${ctx.actions.onPoweroff})`);
+      case 'guest-reset':
+        // Only with -no-reboot (on_reboot is not restart): the guest's reboot became a power-off.
+        return ctx.actions.onReboot === 'restart'
+          ? { event: 'reset', detail: 'the guest rebooted' }
+          : poweredOff(ctx, ctx.actions.onReboot, `the guest rebooted (on_reboot=${ctx.actions.onReboot})`);
+      case 'guest-panic':
+        return crashed(ctx, `the guest panicked (on_crash=${ctx.actions.onCrash})`);
+      case 'host-error':
+        return { state: 'crashed', reason: 'crashed', event: 'panicked', detail: 'QEMU hit an internal error', followUp: { kind: 'destroy', reason: 'crashed' } };
+      case 'host-signal':
+      case 'host-qmp-quit':
+        return { quitting: 'destroyed' };
+      default:
+        return undefined;
+    }
+  },
+  STOP: (_event, ctx) => (ctx.state === 'running' ? { state: 'paused', reason: 'user', event: 'suspended' } : undefined),
+  RESUME: (_event, ctx) => (ctx.state === 'paused' ? { state: 'running', reason: 'user', event: 'resumed' } : undefined),
+  RESET: (event, ctx) => {
+    // A reset that is part of restarting a powered-off or crashed guest is logged as the restart.
+    if (isOff(ctx)) return undefined;
+    const { guest } = event.data as QmpEvent<'RESET'>['data'];
+    const detail = guest ? 'the guest reset itself' : 'reset from the host';
+    if (ctx.state === 'shutdown') return { state: 'running', reason: 'reset', event: 'reset', detail };
+    return { state: ctx.state, reason: ctx.state === 'running' ? 'reset' : ctx.reason, event: 'reset', detail };
+  },
+  GUEST_PANICKED: (event, ctx) => {
+    const { action } = event.data as QmpEvent<'GUEST_PANICKED'>['data'];
+    return crashed(ctx, `the guest panicked (QEMU: ${action}; on_crash=${ctx.actions.onCrash})`);
+  },
+  GUEST_CRASHLOADED: () => ({ event: 'panicked', detail: 'the guest crashed and loaded its crash kernel' }),
+  BLOCK_IO_ERROR: (event, ctx) => {
+    const data = event.data as QmpEvent<'BLOCK_IO_ERROR'>['data'];
+    if (data.action !== 'stop' || ctx.state !== 'running') return undefined;
+    const detail = `${data.operation} error on ${data.device || data['node-name'] || 'a disk'}: ${data.reason}${data.nospace ? ' (no space left)' : ''}`;
+    return { state: 'paused', reason: 'io-error', event: 'suspended', detail };
+  },
+  SUSPEND: (_event, ctx) =>
+    ctx.state === 'running' ? { state: 'paused', reason: 'user', event: 'suspended', detail: 'the guest suspended itself to RAM (S3)' } : undefined,
+  WAKEUP: (_event, ctx) => (ctx.state === 'paused' ? { state: 'running', reason: 'user', event: 'resumed', detail: 'the guest woke up' } : undefined),
+};
+
+export function onQmpEvent(event: QmpEvent, ctx: EventContext): Transition | undefined {
+  return Object.hasOwn(QMP_EVENT_HANDLERS, event.event) ? QMP_EVENT_HANDLERS[event.event]?.(event, ctx) : undefined;
+}
+
+/**
+ * The true state of a QEMU found again after a server restart, from `query-status`. The
+ * reason recorded before is kept when the state is the same; otherwise it is `reconnected`.
+ * A run state that needs the same follow-up as the event it replaces says so (a guest that
+ * powered off while no server listened is handled as if SHUTDOWN came now).
+ */
+export function stateFromRunState(
+  status: string,
+  actions: LifecycleActions,
+  previous: { state: GuestState; reason: StateReason } | undefined,
+): { state: GuestState; reason: StateReason; followUp?: FollowUp; startUnfinished?: boolean } {
+  const keep = (state: GuestState): StateReason => (previous?.state === state ? previous.reason : 'reconnected');
+  switch (status) {
+    case 'running':
+      return { state: 'running', reason: keep('running') };
+    case 'prelaunch':
+      // The server went away between launch and `cont`: the start never completed.
+      return { state: 'shutoff', reason: 'failed', startUnfinished: true };
+    case 'shutdown':
+      return { state: 'shutdown', reason: 'shutdown', followUp: followUpFor(actions.onPoweroff, 'shutdown') };
+    case 'guest-panicked':
+      return { state: 'crashed', reason: 'crashed', followUp: followUpFor(actions.onCrash, 'crashed') };
+    case 'io-error':
+      return { state: 'paused', reason: 'io-error' };
+    default:
+      return { state: 'paused', reason: keep('paused') };
+  }
+}

@@ -1,0 +1,137 @@
+import fs from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { HostCapabilities } from '@virtdeck/qemu';
+import { isQmpError, QmpClient, type QmpEvent, type StatusInfo } from '@virtdeck/qmp';
+import { validateDomain } from '@virtdeck/schema';
+import { readLogTail, SerialLog } from '../console/SerialLog.js';
+import { SCROLLBACK_BYTES, SerialConsole } from '../console/SerialConsole.js';
+import { describeError, VirtdeckError, type ErrorCode } from '../errors.js';
+import { domainFacts } from './domainFacts.js';
+import { GuestRuntime } from './GuestRuntime.js';
+import { commandLineFor } from './qemuCommand.js';
+import { launchQemu, processStartTime, tailOf, terminate } from './qemuProcess.js';
+import type { RunDir } from './RunDir.js';
+
+/** Start follows libvirt's qemuProcessStart: each phase named, one rollback path for all. */
+export const START_PHASES = ['prepare', 'launch', 'monitor', 'refresh', 'continue'] as const;
+export type StartPhase = (typeof START_PHASES)[number];
+
+export interface StartOptions {
+  name: string;
+  /** The saved definition, as it is on disk. */
+  xml: string;
+  run: RunDir;
+  capabilities: () => Promise<HostCapabilities>;
+  /** How long QEMU may take from launch to a QMP greeting. */
+  monitorTimeoutMs: number;
+  /** How long one QMP command may take. */
+  commandTimeoutMs: number;
+  serialLogMaxBytes: number;
+  onLogError: (message: string) => void;
+  /** Called as soon as the process exists, so that a destroy can reach it while it starts. */
+  onLaunched: (runtime: GuestRuntime) => void;
+  /** Every QMP event, from the moment the monitor is connected. */
+  onEvent: (runtime: GuestRuntime, event: QmpEvent) => void;
+}
+
+/**
+ * Prepare (definition, host checks, argv, run folder) → launch QEMU with CPUs stopped (-S) →
+ * connect the monitor and the console → refresh (QEMU must be in `prelaunch`) → continue
+ * (`cont`). Resolves with the running guest's runtime; on any failure the one rollback path
+ * ends the process and rejects with a VirtdeckError that says which phase failed and why.
+ */
+export async function startGuest(options: StartOptions): Promise<GuestRuntime> {
+  const { name, run } = options;
+  let phase: StartPhase = 'prepare';
+  let runtime: GuestRuntime | undefined;
+  try {
+    const { domain, diagnostics, valid } = validateDomain(options.xml);
+    if (!valid || !domain) throw new VirtdeckError('invalid-xml', `The definition of '${name}' has errors`, { diagnostics });
+    const caps = await options.capabilities();
+    if (caps.emulators.length === 0) {
+      const why = caps.failures.map((f) => `${f.path}: ${f.error}`).join('; ');
+      throw new VirtdeckError('qemu-missing', `No usable QEMU emulator was found on this host${why ? ` (${why})` : ''}; install qemu-system-x86`);
+    }
+    const command = commandLineFor(domain, caps, run);
+    if (!command.argv) throw cannotBuild(name, command.diagnostics);
+    await run.prepare();
+    await fs.writeFile(run.runningXml, options.xml);
+
+    phase = 'launch';
+    const process = await launchQemu(command.argv, run.qemuLog, run.dir);
+    const facts = domainFacts(domain);
+    runtime = new GuestRuntime(process, options.xml, facts);
+    runtime.startTime = processStartTime(process.pid);
+    options.onLaunched(runtime);
+
+    phase = 'monitor';
+    const started = runtime;
+    const qmp = await QmpClient.connect(run.qmpSocket, {
+      timeoutMs: options.monitorTimeoutMs,
+      commandTimeoutMs: options.commandTimeoutMs,
+      retry: true,
+      // QEMU creates its socket some 40 ms after launch: poll often, the start latency counts.
+      retryIntervalMs: 5,
+      signal: runtime.exitSignal,
+    });
+    runtime.qmp = qmp;
+    qmp.on('event', (event) => options.onEvent(started, event));
+    if (facts.serial) {
+      const log = new SerialLog(run.serialLog, { maxBytes: options.serialLogMaxBytes, onError: options.onLogError });
+      const serial = new SerialConsole(run.consoleSocket, log, await readLogTail(run.serialLog, SCROLLBACK_BYTES));
+      runtime.console = serial;
+      await serial.connect();
+    }
+
+    phase = 'refresh';
+    const status = await qmp.execute<StatusInfo>('query-status');
+    if (status.status !== 'prelaunch') throw new Error(`QEMU is in state '${status.status}' instead of 'prelaunch'`);
+
+    phase = 'continue';
+    await qmp.execute('cont');
+    runtime.phase = 'active';
+    return runtime;
+  } catch (error) {
+    throw await rollback(name, phase, runtime, run, error);
+  }
+}
+
+/** The one rollback path: whatever failed, no QEMU is left behind, and the error says why. */
+async function rollback(name: string, phase: StartPhase, runtime: GuestRuntime | undefined, run: RunDir, error: unknown): Promise<VirtdeckError> {
+  // Before we end it ourselves: did QEMU exit on its own? A lost monitor connection is
+  // usually QEMU dying, whose exit is reported a moment later.
+  if (runtime && !runtime.process.gone && (isQmpError(error, 'disconnected') || isQmpError(error, 'connect-failed'))) {
+    await Promise.race([runtime.process.exited, delay(300)]);
+  }
+  const exited = runtime?.process.gone === true && runtime.stopping === undefined;
+  if (runtime) {
+    runtime.release();
+    await terminate(runtime.process, 500);
+    await run.clearProcessFiles();
+  }
+  if (runtime?.stopping === 'destroyed') {
+    return new VirtdeckError('conflict', `The start of '${name}' was cancelled: the guest was forced off while starting`, { cause: error });
+  }
+  if (error instanceof VirtdeckError && !runtime) return error;
+  const stderr = runtime ? await tailOf(run.qemuLog) : '';
+  let code: ErrorCode = error instanceof VirtdeckError ? error.code : 'qemu-failed';
+  let why = describeError(error);
+  if (!exited && phase === 'monitor') {
+    code = 'timeout';
+    why = `QEMU did not answer on its monitor socket (${describeError(error)})`;
+  } else if (!exited && isQmpError(error, 'timeout')) {
+    code = 'timeout';
+  } else if (exited) {
+    code = 'qemu-failed';
+    why = stderr || 'QEMU exited without a message';
+  }
+  return new VirtdeckError(code, `QEMU failed to start '${name}' (${phase}): ${why}`, { detail: stderr || undefined, cause: error });
+}
+
+function cannotBuild(name: string, diagnostics: VirtdeckError['diagnostics'] & object): VirtdeckError {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  const accelerator = errors.find((d) => d.code === 'unsupported-accelerator');
+  if (accelerator) return new VirtdeckError('unsupported-accelerator', accelerator.message, { diagnostics: errors });
+  const first = errors[0]?.message ?? 'the definition cannot be turned into a QEMU command line';
+  return new VirtdeckError('invalid-xml', `'${name}' cannot be started on this host: ${first}`, { diagnostics: errors });
+}
