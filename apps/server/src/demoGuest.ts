@@ -1,3 +1,5 @@
+import { escapeXml } from './templates/xmlText.js';
+
 /** The small real guest `npm start` builds (scripts/lib/demo-guest.mjs): a kernel and a busybox initramfs. */
 export interface DemoGuestFiles {
   kernel: string;
@@ -5,15 +7,12 @@ export interface DemoGuestFiles {
   cmdline: string;
 }
 
-const escapeXml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;').replace(/"/g, '&quot;');
-
 /**
- * A minimal TCG guest booting the demo kernel directly: serial console on a pty (virtdeck
- * turns it into the browser console), ACPI so the power button works, user networking.
+ * A minimal TCG guest booting the demo kernel directly: serial console (virtdeck turns it
+ * into the browser console), ACPI so the power button works, user networking.
  * TCG rather than KVM because KVM guests hang at boot on these nested-virtualization hosts.
  */
-export function demoGuestXml(name: string, files: DemoGuestFiles): string {
+export function demoGuestXml(name: string, files: DemoGuestFiles, emulator = '/usr/bin/qemu-system-x86_64'): string {
   return `<domain type='qemu'>
   <name>${escapeXml(name)}</name>
   <title>virtdeck demo guest</title>
@@ -34,7 +33,7 @@ export function demoGuestXml(name: string, files: DemoGuestFiles): string {
   <on_reboot>restart</on_reboot>
   <on_crash>destroy</on_crash>
   <devices>
-    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <emulator>${escapeXml(emulator)}</emulator>
     <interface type='user'>
       <model type='virtio'/>
     </interface>
@@ -50,6 +49,7 @@ export function demoGuestXml(name: string, files: DemoGuestFiles): string {
 `;
 }
 
+/** The demo guest's files, from `VIRTDECK_DEMO_GUEST` (JSON), as `npm start` passes them. */
 export function parseDemoGuestFiles(json: string | undefined): DemoGuestFiles | undefined {
   if (!json) return undefined;
   const value = JSON.parse(json) as Partial<DemoGuestFiles>;

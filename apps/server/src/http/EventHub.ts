@@ -1,22 +1,47 @@
 import type { Request, Response } from 'express';
+import type { ServerEvents } from '../api.js';
+
+export type ServerEventName = keyof ServerEvents;
+export interface ServerEventFrame<K extends ServerEventName = ServerEventName> {
+  event: K;
+  data: ServerEvents[K];
+}
+
+export interface EventHubOptions {
+  heartbeatMs?: number;
+  /** A client whose unsent output grows beyond this is dropped (it reconnects and gets a snapshot). */
+  maxBufferedBytes?: number;
+}
 
 /**
  * Server-sent events to every open browser. Each client first gets the current truth
- * (`snapshot`), then every change as it happens. A slow client never holds up the others:
- * writes go to its socket buffer and a client that stops reading is dropped.
+ * (`snapshot`, then anything else `greeting` returns, such as the latest stats), then every
+ * change as it happens. A frame is serialized once and written to every client; a slow client
+ * never holds up the others: a client that stops reading is dropped.
  */
 export class EventHub {
   private readonly clients = new Set<Response>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly maxBufferedBytes: number;
+  private readonly clientsChanged = new Set<(count: number) => void>();
   private nextId = 1;
 
-  constructor(private readonly snapshot: () => unknown, heartbeatMs = 15_000) {
-    this.heartbeat = setInterval(() => this.comment('keep-alive'), heartbeatMs);
+  constructor(
+    private readonly greeting: () => ServerEventFrame[],
+    { heartbeatMs = 15_000, maxBufferedBytes = 4 * 1024 * 1024 }: EventHubOptions = {},
+  ) {
+    this.maxBufferedBytes = maxBufferedBytes;
+    this.heartbeat = setInterval(() => this.writeAll(': keep-alive\n\n'), heartbeatMs);
     this.heartbeat.unref();
   }
 
   get clientCount(): number {
     return this.clients.size;
+  }
+
+  /** Called with the number of clients whenever one connects or leaves. */
+  onClientsChanged(listener: (count: number) => void): void {
+    this.clientsChanged.add(listener);
   }
 
   /** Express handler for `GET /api/events`. */
@@ -28,33 +53,44 @@ export class EventHub {
       'X-Accel-Buffering': 'no',
     });
     res.socket?.setNoDelay(true);
-    res.write(`retry: 1000\n`);
-    res.write(this.frame('snapshot', this.snapshot()));
+    let greeting = 'retry: 1000\n';
+    for (const { event, data } of this.greeting()) greeting += this.frame(event, data);
+    res.write(greeting);
     this.clients.add(res);
-    req.on('close', () => this.clients.delete(res));
+    this.changed();
+    req.on('close', () => {
+      if (this.clients.delete(res)) this.changed();
+    });
   };
 
-  broadcast(event: string, data: unknown): void {
+  broadcast<K extends ServerEventName>(event: K, data: ServerEvents[K]): void {
     if (this.clients.size === 0) return;
-    const frame = this.frame(event, data);
-    for (const client of this.clients) {
-      if (client.writableNeedDrain && client.writableLength > 4 * 1024 * 1024) {
-        client.destroy();
-        this.clients.delete(client);
-        continue;
-      }
-      client.write(frame);
-    }
+    this.writeAll(this.frame(event, data));
   }
 
   close(): void {
     clearInterval(this.heartbeat);
     for (const client of this.clients) client.end();
     this.clients.clear();
+    this.changed();
   }
 
-  private comment(text: string): void {
-    for (const client of this.clients) client.write(`: ${text}\n\n`);
+  private writeAll(text: string): void {
+    let dropped = false;
+    for (const client of this.clients) {
+      if (client.writableLength > this.maxBufferedBytes) {
+        client.destroy();
+        this.clients.delete(client);
+        dropped = true;
+        continue;
+      }
+      client.write(text);
+    }
+    if (dropped) this.changed();
+  }
+
+  private changed(): void {
+    for (const listener of this.clientsChanged) listener(this.clients.size);
   }
 
   private frame(event: string, data: unknown): string {

@@ -1,32 +1,77 @@
 import path from 'node:path';
+import { formatCommandLine, type HostCapabilities } from '@virtdeck/qemu';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import type { CommandLine, StatsEvent } from '../api.js';
+import type { AccessToken } from '../auth/accessToken.js';
 import { toVirtdeckError, VirtdeckError } from '../errors.js';
 import type { GuestManager } from '../guests/GuestManager.js';
+import { instantiateTemplate, listTemplates, type TemplateContext } from '../templates/templates.js';
+import { requireToken, tokenLogin } from './auth.js';
 import { domainRoutes } from './domainRoutes.js';
-import { EventHub } from './EventHub.js';
+import { EventHub, type ServerEventFrame } from './EventHub.js';
+import { hostInfo } from './hostInfo.js';
+import { MAX_JSON_BYTES, MAX_XML_BYTES, parseInput, templateBody, jsonBody, XML_TYPES, xmlBody } from './input.js';
 
 export interface AppDeps {
   guests: GuestManager;
   logger: Logger;
+  token: AccessToken;
+  /** Where the token is kept, for the 401 message. */
+  tokenFile: string;
+  capabilities: () => Promise<HostCapabilities>;
+  templates: TemplateContext;
+  /** Built web app to serve; absent in API-only tests. */
   webRoot?: string;
 }
 
-/** Definitions are small; anything bigger than this is a mistake or an attack. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+export interface App {
+  app: Express;
+  events: EventHub;
+  /** The last stats message, for clients that connect between two. */
+  setLatestStats(stats: StatsEvent): void;
+}
 
-export function createApp({ guests, logger, webRoot }: AppDeps): { app: Express; events: EventHub } {
+/** The Express app: auth first, then bodies (capped), the API, the web app, and one error handler. */
+export function createApp({ guests, logger, token, tokenFile, capabilities, templates, webRoot }: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  const events = new EventHub(() => guests.list());
+  let latestStats: StatsEvent | undefined;
+  const events = new EventHub(() => {
+    const frames: ServerEventFrame[] = [{ event: 'snapshot', data: guests.list() }];
+    if (latestStats) frames.push({ event: 'stats', data: latestStats });
+    return frames;
+  });
   guests.on('guest', (summary) => events.broadcast('guest', summary));
   guests.on('removed', (name) => events.broadcast('removed', { name }));
+  guests.on('lifecycle', (event) => events.broadcast('lifecycle', event));
 
-  app.use('/api', express.text({ type: ['application/xml', 'text/xml', 'text/plain'], limit: MAX_BODY_BYTES }));
+  app.use(tokenLogin(token));
+  app.use('/api', requireToken(token, tokenFile));
+  app.use('/api', express.text({ type: XML_TYPES, limit: MAX_XML_BYTES }));
+  app.use('/api', express.json({ limit: MAX_JSON_BYTES }));
+
   app.get('/api/events', events.handle);
   app.use('/api/domains', domainRoutes(guests));
+  app.get('/api/host', async (_req, res) => {
+    res.json(hostInfo(await capabilities()));
+  });
+  app.post('/api/validate', async (req, res) => {
+    res.json(await guests.validate(xmlBody(req)));
+  });
+  app.post('/api/argv', async (req, res) => {
+    const argv = await guests.commandLineOf(xmlBody(req));
+    res.json({ argv, line: formatCommandLine(argv) } satisfies CommandLine);
+  });
+  app.get('/api/templates', (_req, res) => {
+    res.json(listTemplates(templates));
+  });
+  app.post('/api/templates/:id', async (req, res) => {
+    const { name } = parseInput(templateBody, jsonBody(req), 'body');
+    res.json({ xml: await instantiateTemplate(req.params.id, name, templates) });
+  });
   app.use('/api', (req, _res, next) => next(new VirtdeckError('not-found', `No API endpoint ${req.method} ${req.originalUrl}`)));
 
   if (webRoot) {
@@ -36,25 +81,40 @@ export function createApp({ guests, logger, webRoot }: AppDeps): { app: Express;
   }
 
   app.use(errorHandler(logger));
-  return { app, events };
+  return {
+    app,
+    events,
+    setLatestStats: (stats) => {
+      latestStats = stats;
+    },
+  };
 }
 
 function noCacheForIndex(res: express.Response, file: string): void {
   if (file.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
 }
 
+/** The one place errors become HTTP: `{ code, message, diagnostics?, detail? }` with the code's status. */
 function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const failure = fromHttpError(error) ?? toVirtdeckError(error);
     if (failure.code === 'internal') logger.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
     res.status(failure.status).json(failure.toJSON());
   };
 }
 
 /** Errors raised by Express's body parsers carry a `type`; give them the API's shape. */
 function fromHttpError(error: unknown): VirtdeckError | undefined {
-  const type = (error as { type?: unknown } | null)?.type;
-  if (type === 'entity.too.large') return new VirtdeckError('payload-too-large', `The request body is larger than ${MAX_BODY_BYTES} bytes`);
-  if (typeof type === 'string' && type.startsWith('entity.')) return new VirtdeckError('invalid-request', `The request body could not be read (${type})`);
+  const failure = error as { type?: unknown; limit?: unknown } | null;
+  const type = failure?.type;
+  if (type === 'entity.too.large') return new VirtdeckError('payload-too-large', `The request body is larger than the ${String(failure?.limit)} bytes this endpoint accepts`);
+  if (type === 'entity.parse.failed') return new VirtdeckError('invalid-request', `The request body is not valid JSON: ${(error as Error).message}`);
+  if (typeof type === 'string' && (type.startsWith('entity.') || type.startsWith('charset.') || type.startsWith('encoding.'))) {
+    return new VirtdeckError('invalid-request', `The request body could not be read (${type})`);
+  }
   return undefined;
 }

@@ -1,53 +1,61 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import { VirtdeckError } from '../errors.js';
+import { formatCommandLine } from '@virtdeck/qemu';
+import type { CommandLine } from '../api.js';
 import type { GuestManager } from '../guests/GuestManager.js';
+import { actionBody, actionParam, autostartBody, guestName, jsonBody, parseInput, xmlBody, xmlQuery } from './input.js';
 
-const ACTIONS = ['start', 'destroy'] as const;
-const actionSchema = z.enum(ACTIONS);
-
-function xmlBody(body: unknown): string {
-  if (typeof body !== 'string' || body.trim() === '') {
-    throw new VirtdeckError('invalid-request', 'Send the domain XML as the request body with Content-Type: application/xml');
-  }
-  return body;
-}
-
+/** `/api/domains`: the guests, their definitions and their lifecycle. */
 export function domainRoutes(guests: GuestManager): Router {
   const router = Router();
+  const nameOf = (params: { name?: string }) => parseInput(guestName, params.name, 'guest name');
 
   router.get('/', (_req, res) => {
     res.json(guests.list());
   });
 
   router.post('/', async (req, res) => {
-    const summary = await guests.define(xmlBody(req.body), { create: true });
+    const summary = await guests.define(xmlBody(req), { create: true });
     res.status(201).location(`/api/domains/${encodeURIComponent(summary.name)}`).json(summary);
   });
 
   router.get('/:name', (req, res) => {
-    res.json(guests.get(req.params.name));
+    res.json(guests.get(nameOf(req.params)));
   });
 
   router.delete('/:name', async (req, res) => {
-    await guests.undefine(req.params.name);
+    await guests.undefine(nameOf(req.params));
     res.status(204).end();
   });
 
-  router.get('/:name/xml', async (req, res) => {
-    res.type('application/xml').send(await guests.definition(req.params.name));
+  router.get('/:name/xml', (req, res) => {
+    const { running } = parseInput(xmlQuery, req.query, 'query');
+    const xml = guests.definition(nameOf(req.params), { running: running === '1' || running === 'true' });
+    res.type('application/xml').send(xml);
   });
 
   router.put('/:name/xml', async (req, res) => {
-    res.json(await guests.define(xmlBody(req.body), { create: false, name: req.params.name }));
+    res.json(await guests.define(xmlBody(req), { create: false, name: nameOf(req.params) }));
+  });
+
+  router.put('/:name/autostart', async (req, res) => {
+    const { autostart } = parseInput(autostartBody, jsonBody(req), 'body');
+    res.json(await guests.setAutostart(nameOf(req.params), autostart));
+  });
+
+  router.get('/:name/argv', async (req, res) => {
+    const argv = await guests.commandLine(nameOf(req.params));
+    res.json({ argv, line: formatCommandLine(argv) } satisfies CommandLine);
+  });
+
+  router.get('/:name/events', (req, res) => {
+    res.json(guests.events(nameOf(req.params)));
   });
 
   router.post('/:name/:action', async (req, res) => {
-    const action = actionSchema.safeParse(req.params.action);
-    if (!action.success) {
-      throw new VirtdeckError('not-found', `Unknown action '${req.params.action}'; use one of: ${ACTIONS.join(', ')}`);
-    }
-    res.json(await guests[action.data](req.params.name));
+    const name = nameOf(req.params);
+    const action = parseInput(actionParam, req.params.action, 'action');
+    const options = parseInput(actionBody, jsonBody(req), 'body');
+    res.json(await guests.act(name, action, options));
   });
 
   return router;

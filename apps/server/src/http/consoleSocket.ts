@@ -1,0 +1,75 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CONSOLE_CLOSE_CODES } from '../api.js';
+import type { AccessToken } from '../auth/accessToken.js';
+import { VirtdeckError } from '../errors.js';
+import type { GuestManager } from '../guests/GuestManager.js';
+import { guestNameProblem } from '../guests/guestName.js';
+import { originProblem, unauthorized } from './auth.js';
+
+const CONSOLE_PATH = /^\/api\/domains\/([^/]+)\/console$/;
+/** Keystrokes and pastes; a bigger frame is not a person typing. */
+const MAX_INPUT_FRAME_BYTES = 64 * 1024;
+
+/**
+ * `WS /api/domains/:name/console`: the guest's first serial port, bytes both ways. The
+ * upgrade is checked like every API request (token) and for its Origin; a guest that does
+ * not exist or does not run is reported with a close code, after the scrollback.
+ */
+export function attachConsoleSockets(server: Server, deps: { guests: GuestManager; token: AccessToken; tokenFile: string; logger: Logger }): WebSocketServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INPUT_FRAME_BYTES });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://virtdeck.invalid');
+    const match = CONSOLE_PATH.exec(url.pathname);
+    if (!match?.[1]) return refuse(socket, new VirtdeckError('not-found', `No WebSocket endpoint at ${url.pathname}`));
+    if (!deps.token.authorizes(req.headers)) return refuse(socket, unauthorized(deps.tokenFile));
+    const problem = originProblem(req);
+    if (problem) return refuse(socket, new VirtdeckError('forbidden', `WebSocket refused: ${problem}`));
+    let name: string;
+    try {
+      name = decodeURIComponent(match[1]);
+    } catch {
+      return refuse(socket, new VirtdeckError('invalid-request', 'The guest name in the URL is not valid percent-encoding'));
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => void serveConsole(ws, name, deps.guests, deps.logger));
+  });
+  return wss;
+}
+
+async function serveConsole(ws: WebSocket, name: string, guests: GuestManager, logger: Logger): Promise<void> {
+  const invalid = guestNameProblem(name);
+  let target: ReturnType<GuestManager['console']>;
+  try {
+    if (invalid) throw new Error(invalid);
+    target = guests.console(name);
+  } catch {
+    ws.close(CONSOLE_CLOSE_CODES.unknownGuest, `no guest named '${name}'`);
+    return;
+  }
+  const { live } = target;
+  if (!live) {
+    const scrollback = await target.scrollback();
+    if (scrollback.length > 0) ws.send(scrollback);
+    ws.close(CONSOLE_CLOSE_CODES.notRunning, `'${name}' is not running`);
+    return;
+  }
+  const detach = live.attach(ws);
+  ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => live.write(toBuffer(data)));
+  ws.on('close', detach);
+  ws.on('error', (error) => logger.debug({ name, err: error }, 'console WebSocket error'));
+}
+
+function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.isBuffer(data) ? data : Buffer.from(data);
+}
+
+/** Answers a refused upgrade with the API's JSON error, then closes the socket. */
+function refuse(socket: Duplex, error: VirtdeckError): void {
+  const body = JSON.stringify(error.toJSON());
+  socket.end(
+    `HTTP/1.1 ${error.status} ${error.code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,52 @@
+import type { Request } from 'express';
+import { z } from 'zod';
+import { GUEST_ACTIONS } from '../api.js';
+import { VirtdeckError } from '../errors.js';
+import { guestNameProblem } from '../guests/guestName.js';
+
+/** Definitions are small; anything bigger than this is a mistake or an attack. */
+export const MAX_XML_BYTES = 1024 * 1024;
+/** The JSON bodies are a flag or a name. */
+export const MAX_JSON_BYTES = 16 * 1024;
+
+export const XML_TYPES = ['application/xml', 'text/xml'];
+
+export const guestName = z.string().superRefine((name, ctx) => {
+  const problem = guestNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+export const actionParam = z.enum(GUEST_ACTIONS);
+export const actionBody = z
+  .object({
+    /** shutdown only: force the guest off if it has not powered off after this long. */
+    escalateAfterMs: z.number().int().min(100).max(3_600_000).optional(),
+  })
+  .strict();
+export const autostartBody = z.object({ autostart: z.boolean() }).strict();
+export const templateBody = z.object({ name: guestName }).strict();
+export const xmlQuery = z.object({ running: z.enum(['0', '1', 'true', 'false']).optional() });
+
+/** Checks API input against its schema; a mismatch is a 400 that says what and where. */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
+  throw new VirtdeckError('invalid-request', `Invalid ${what}: ${problems.join('; ')}`);
+}
+
+/** The domain XML of a request: sent as the body with an XML content type. */
+export function xmlBody(req: Request): string {
+  if (!req.is(XML_TYPES) || typeof req.body !== 'string') {
+    throw new VirtdeckError('invalid-request', 'Send the domain XML as the request body with Content-Type: application/xml');
+  }
+  if (req.body.trim() === '') throw new VirtdeckError('invalid-request', 'The request body is empty; send the domain XML');
+  return req.body;
+}
+
+/** A JSON body, or an empty object when none was sent. */
+export function jsonBody(req: Request): unknown {
+  if (req.body === undefined) return {};
+  if (!req.is('application/json')) throw new VirtdeckError('invalid-request', 'Send the request body as JSON with Content-Type: application/json');
+  return req.body;
+}

@@ -1,0 +1,134 @@
+import { access, mkdir } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { HostCapabilities } from '@virtdeck/qemu';
+import type { Logger } from 'pino';
+import { loadOrCreateToken, type AccessToken } from './auth/accessToken.js';
+import type { ServerConfig } from './config.js';
+import { demoGuestXml, type DemoGuestFiles } from './demoGuest.js';
+import { GuestManager, type GuestManagerOptions } from './guests/GuestManager.js';
+import { probeCapabilities } from './host/probeCapabilities.js';
+import { createApp } from './http/app.js';
+import { attachConsoleSockets } from './http/consoleSocket.js';
+import type { EventHub } from './http/EventHub.js';
+import { StatsCollector } from './stats/StatsCollector.js';
+
+export interface ServerOptions {
+  config: ServerConfig;
+  logger: Logger;
+  /** The demo guest's files: define `demo` on first run and offer the minimal template. */
+  demoGuest?: DemoGuestFiles;
+  /** Host capabilities; probed (and cached under the state directory) unless given. */
+  capabilities?: () => Promise<HostCapabilities>;
+  /** Limits of the guest manager, for tests. */
+  guestOptions?: Pick<GuestManagerOptions, 'monitorTimeoutMs' | 'commandTimeoutMs' | 'reconnectTimeoutMs' | 'serialLogMaxBytes' | 'storeFs'>;
+  statsIntervalMs?: number;
+}
+
+export interface RunningServer {
+  /** http://HOST:PORT/ */
+  url: string;
+  port: number;
+  token: AccessToken;
+  guests: GuestManager;
+  events: EventHub;
+  /** Settles when the autostart guests have been started (or failed to). */
+  autostarted: Promise<void>;
+  /** Stops serving; the guests keep running. */
+  close(): Promise<void>;
+}
+
+const EMULATOR = '/usr/bin/qemu-system-x86_64';
+
+/**
+ * Everything `npm start` runs: the state directory and its token, the guests (found again
+ * if they were running), the demo guest on first run, the API, SSE, console WebSockets and
+ * the once-a-second stats, on config.host:config.port.
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { config, logger } = options;
+  await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
+  const firstRun = await access(path.join(config.stateDir, 'domains')).then(
+    () => false,
+    () => true,
+  );
+  const token = await loadOrCreateToken(config.stateDir);
+  const tokenFile = path.join(config.stateDir, 'token');
+  const capabilities = options.capabilities ?? (() => probeCapabilities({ cacheDir: path.join(config.stateDir, 'cache') }));
+  // Probe in the background now, so the first start or /api/host does not wait for it.
+  capabilities().catch((error: unknown) => logger.warn({ err: error }, 'probing the host failed'));
+
+  const guests = new GuestManager({ stateDir: config.stateDir, logger, capabilities, ...options.guestOptions });
+  await guests.init();
+  if (firstRun && options.demoGuest) {
+    await guests.define(demoGuestXml('demo', options.demoGuest, EMULATOR), { create: true });
+    logger.info('defined the demo guest');
+  }
+
+  const { app, events, setLatestStats } = createApp({
+    guests,
+    logger,
+    token,
+    tokenFile,
+    capabilities,
+    templates: { stateDir: config.stateDir, demoGuest: options.demoGuest, emulator: EMULATOR },
+    webRoot: config.webRoot,
+  });
+  const server = http.createServer(app);
+  const sockets = attachConsoleSockets(server, { guests, token, tokenFile, logger });
+
+  const collector = new StatsCollector();
+  let sampling = false;
+  const statsTimer = setInterval(() => {
+    if (events.clientCount === 0 || sampling) return;
+    sampling = true;
+    collector
+      .collect(guests.statsSources())
+      .then((stats) => {
+        setLatestStats(stats);
+        events.broadcast('stats', stats);
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'collecting stats failed'))
+      .finally(() => {
+        sampling = false;
+      });
+  }, options.statsIntervalMs ?? 1000);
+  statsTimer.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  if (!isLoopback(config.host)) logger.warn({ host: config.host }, 'listening beyond this machine: anyone who can reach it and has the token controls the guests');
+
+  const autostarted = guests.autostart();
+  return {
+    url: `http://${host}:${port}/`,
+    port,
+    token,
+    guests,
+    events,
+    autostarted,
+    close: async () => {
+      clearInterval(statsTimer);
+      events.close();
+      for (const client of sockets.clients) client.close(1001, 'the server is stopping');
+      sockets.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await guests.close();
+    },
+  };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}

@@ -1,0 +1,155 @@
+import { execFile } from 'node:child_process';
+import { access, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { TemplateInfo } from '../api.js';
+import { demoGuestXml, type DemoGuestFiles } from '../demoGuest.js';
+import { describeError, VirtdeckError } from '../errors.js';
+import { assertGuestName } from '../guests/guestName.js';
+import { escapeXml } from './xmlText.js';
+
+const run = promisify(execFile);
+
+export interface TemplateContext {
+  stateDir: string;
+  /** The demo kernel and initramfs, when the server was told where they are. */
+  demoGuest?: DemoGuestFiles;
+  emulator: string;
+  /** `qemu-img`, found on PATH unless given. */
+  qemuImg?: string;
+}
+
+/** Size of the disk image the q35 template creates (qcow2 grows as it is written). */
+const DISK_SIZE = '8G';
+
+interface Template {
+  title: string;
+  description: string;
+  unavailable?: (ctx: TemplateContext) => string | undefined;
+  create: (name: string, ctx: TemplateContext) => Promise<string>;
+}
+
+export const TEMPLATES = {
+  'minimal-tcg': {
+    title: 'Minimal TCG guest',
+    description: 'The demo kernel and busybox initramfs under TCG: boots to a shell on the serial console in seconds and powers off on the ACPI button.',
+    unavailable: (ctx) => (ctx.demoGuest ? undefined : 'the server was started without the demo guest (VIRTDECK_DEMO_GUEST); `npm start` builds it'),
+    create: (name, ctx) => {
+      if (!ctx.demoGuest) throw new VirtdeckError('unavailable', 'The minimal template needs the demo guest, which this server was not given (start it with `npm start`)');
+      return Promise.resolve(demoGuestXml(name, ctx.demoGuest, ctx.emulator));
+    },
+  },
+  'q35-virtio-disk': {
+    title: 'q35 with a virtio disk',
+    description: `A q35 machine under TCG with an empty ${DISK_SIZE} qcow2 disk (created now with qemu-img in the state directory), virtio networking and a serial console.`,
+    create: async (name, ctx) => q35Xml(name, await createDiskImage(name, ctx), ctx.emulator),
+  },
+  blank: {
+    title: 'Blank',
+    description: 'The smallest definition QEMU will start: memory, one vCPU and a serial console; add the rest yourself.',
+    create: (name, ctx) => Promise.resolve(blankXml(name, ctx.emulator)),
+  },
+} as const satisfies Record<string, Template>;
+
+export type TemplateId = keyof typeof TEMPLATES;
+
+export function listTemplates(ctx: TemplateContext): TemplateInfo[] {
+  return Object.entries(TEMPLATES).map(([id, template]: [string, Template]) => {
+    const reason = template.unavailable?.(ctx);
+    const info: TemplateInfo = { id, title: template.title, description: template.description, available: reason === undefined };
+    if (reason !== undefined) info.reason = reason;
+    return info;
+  });
+}
+
+export async function instantiateTemplate(id: string, name: string, ctx: TemplateContext): Promise<string> {
+  if (!Object.hasOwn(TEMPLATES, id)) {
+    throw new VirtdeckError('not-found', `No template '${id}'; there are: ${Object.keys(TEMPLATES).join(', ')}`);
+  }
+  assertGuestName(name);
+  const template: Template = TEMPLATES[id as TemplateId];
+  return template.create(name, ctx);
+}
+
+/** Where a template's disk image for guest `name` goes. */
+export const imagePath = (stateDir: string, name: string): string => path.join(stateDir, 'images', `${name}.qcow2`);
+
+async function createDiskImage(name: string, ctx: TemplateContext): Promise<string> {
+  const image = imagePath(ctx.stateDir, name);
+  const exists = await access(image).then(
+    () => true,
+    () => false,
+  );
+  // Never overwrite a disk: it may hold someone's data.
+  if (exists) throw new VirtdeckError('conflict', `The disk image ${image} already exists; pick another name or delete the image`);
+  await mkdir(path.dirname(image), { recursive: true });
+  const qemuImg = ctx.qemuImg ?? 'qemu-img';
+  try {
+    await run(qemuImg, ['create', '-q', '-f', 'qcow2', image, DISK_SIZE]);
+  } catch (error) {
+    const failure = error as NodeJS.ErrnoException & { stderr?: string };
+    if (failure.code === 'ENOENT') throw new VirtdeckError('qemu-missing', `${qemuImg} is not installed (apt-get install qemu-utils)`, { cause: error });
+    throw new VirtdeckError('qemu-failed', `qemu-img could not create ${image}`, { detail: failure.stderr?.trim() || describeError(error), cause: error });
+  }
+  return image;
+}
+
+function q35Xml(name: string, image: string, emulator: string): string {
+  return `<domain type='qemu'>
+  <name>${escapeXml(name)}</name>
+  <memory unit='MiB'>1024</memory>
+  <vcpu placement='static'>2</vcpu>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    <boot dev='hd'/>
+  </os>
+  <features>
+    <acpi/>
+    <apic/>
+  </features>
+  <clock offset='utc'/>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <emulator>${escapeXml(emulator)}</emulator>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='${escapeXml(image)}'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <interface type='user'>
+      <model type='virtio'/>
+    </interface>
+    <serial type='pty'>
+      <target port='0'/>
+    </serial>
+    <console type='pty'>
+      <target type='serial' port='0'/>
+    </console>
+    <memballoon model='virtio'/>
+  </devices>
+</domain>
+`;
+}
+
+function blankXml(name: string, emulator: string): string {
+  return `<domain type='qemu'>
+  <name>${escapeXml(name)}</name>
+  <memory unit='MiB'>512</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+  </os>
+  <devices>
+    <emulator>${escapeXml(emulator)}</emulator>
+    <serial type='pty'>
+      <target port='0'/>
+    </serial>
+    <console type='pty'>
+      <target type='serial' port='0'/>
+    </console>
+  </devices>
+</domain>
+`;
+}
