@@ -3,6 +3,7 @@ import type { Domain } from '../model/domain.js';
 import { parseDomain } from '../parseDomain.js';
 import type { XmlDocument } from '../xml/tree.js';
 import { validateAccelerator } from './accelerator.js';
+import { validateStructure } from './structure.js';
 
 export interface ValidateDomainResult {
   document: XmlDocument;
@@ -13,12 +14,16 @@ export interface ValidateDomainResult {
 }
 
 /**
- * Parses and validates a domain definition: well-formedness, then the accelerator spelling.
+ * Parses and validates a domain definition: well-formedness, structure (the schema table),
+ * then the accelerator spelling.
  * Host checks (what this machine can run) are not here: they live in @virtdeck/qemu.
  */
 export function validateDomain(text: string): ValidateDomainResult {
   const { document, domain, diagnostics } = parseDomain(text);
-  if (domain !== undefined) validateAccelerator(document, domain, diagnostics);
+  if (domain !== undefined) {
+    validateStructure(document, diagnostics);
+    validateAccelerator(document, domain, diagnostics);
+  }
   sortDiagnostics(diagnostics);
   const result: ValidateDomainResult = { document, diagnostics, valid: !hasErrors(diagnostics) };
   if (domain !== undefined) result.domain = domain;
