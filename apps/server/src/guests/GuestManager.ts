@@ -196,8 +196,9 @@ export class GuestManager extends EventEmitter<GuestManagerEvents> {
       guest.xml = text;
       guest.facts = facts;
       this.guests.set(name, guest);
+      const summary = this.announce(guest);
       this.record(guest, 'defined', existing ? (guest.runtime ? 'redefined; applies at the next start' : 'redefined') : undefined);
-      return this.announce(guest);
+      return summary;
     });
   }
 
