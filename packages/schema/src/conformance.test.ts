@@ -58,6 +58,17 @@ describe.skipIf(!HAVE_CONFORMANCE)('libvirt 11.3 conformance corpus', () => {
     expect(errors(result.diagnostics).some((d) => within(d, element as XmlElement))).toBe(true);
   });
 
+  const STRUCTURE_CODES = new Set(['unknown-element', 'unknown-attribute', 'missing-element', 'missing-attribute', 'invalid-value', 'too-many-elements', 'unexpected-text']);
+
+  it.each(invalidSemantic.map((f) => [f.name, f] as const))('invalid/semantic/%s fits the schema and is rejected by a semantic rule', (name, file) => {
+    const result = validateDomain(file.text);
+    expect(notes.find((n) => n.file === name)?.kind).toBe('semantic');
+    const found = errors(result.diagnostics);
+    expect(found.filter((d) => STRUCTURE_CODES.has(d.code))).toEqual([]);
+    expect(found.length).toBeGreaterThan(0);
+    expect(result.valid).toBe(false);
+  });
+
   it.each(argv.concat(invalidSchema, invalidSemantic).map((f) => [f.name, f] as const))('%s formats back to the same text', (_name, file) => {
     expect(formatXml(parseDomain(file.text).document)).toBe(file.text);
   });

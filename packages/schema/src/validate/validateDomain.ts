@@ -3,6 +3,7 @@ import type { Domain } from '../model/domain.js';
 import { parseDomain } from '../parseDomain.js';
 import type { XmlDocument } from '../xml/tree.js';
 import { validateAccelerator } from './accelerator.js';
+import { validateSemantics } from './semantic/index.js';
 import { validateStructure } from './structure.js';
 
 export interface ValidateDomainResult {
@@ -15,7 +16,7 @@ export interface ValidateDomainResult {
 
 /**
  * Parses and validates a domain definition: well-formedness, structure (the schema table),
- * then the accelerator spelling.
+ * the accelerator spelling, then the semantic rules libvirt's parser applies.
  * Host checks (what this machine can run) are not here: they live in @virtdeck/qemu.
  */
 export function validateDomain(text: string): ValidateDomainResult {
@@ -23,6 +24,7 @@ export function validateDomain(text: string): ValidateDomainResult {
   if (domain !== undefined) {
     validateStructure(document, diagnostics);
     validateAccelerator(document, domain, diagnostics);
+    validateSemantics(document, domain, diagnostics);
   }
   sortDiagnostics(diagnostics);
   const result: ValidateDomainResult = { document, diagnostics, valid: !hasErrors(diagnostics) };
