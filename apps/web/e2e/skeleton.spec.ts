@@ -1,19 +1,24 @@
-import { expect, test } from './fixtures';
-import { screenshotPath } from './screenshots';
+import { expect, openApp, test } from './fixtures.js';
+import { screenshotPath } from './screenshots.js';
 
-test('starts the demo guest from the list and forces it off', async ({ page, server }) => {
-  await page.goto(server.url);
+test('starts the demo guest from the dashboard and forces it off', async ({ page, server }) => {
+  await openApp(page, server);
   const badge = page.getByTestId('vm-demo-state');
   await expect(badge).toHaveText('shutoff');
 
   await page.getByTestId('vm-demo-start').click();
   await expect(badge).toHaveText('running');
+  await expect(page.getByTestId('vm-demo-cpu')).toContainText('%');
+  await page.screenshot({ path: screenshotPath('dashboard') });
 
-  await page.getByRole('button', { name: 'demo' }).click();
-  await expect(page.getByTestId('xml-view').locator('.monaco-editor')).toBeVisible();
-  await expect(page.getByTestId('xml-view')).toContainText("<domain type='qemu'>");
+  await page.getByTestId('vm-demo-link').click();
+  await page.getByTestId('tab-xml').click();
+  await expect(page.getByTestId('xml-editor').locator('.monaco-editor')).toBeVisible();
+  await expect(page.getByTestId('xml-editor')).toContainText("<domain type='qemu'>");
+  await expect(page.getByTestId('applies-next-start')).toBeVisible();
   await page.screenshot({ path: screenshotPath('app') });
 
   await page.getByTestId('vm-demo-destroy').click();
   await expect(badge).toHaveText('shutoff');
+  await expect(page.getByTestId('applies-next-start')).toHaveCount(0);
 });

@@ -1,0 +1,136 @@
+import { expect, openApp, test } from './fixtures.js';
+import { clearLine, editorOf, markerOnLine, viewLine, visibleText } from './monaco.js';
+import { screenshotPath } from './screenshots.js';
+
+test.describe('the definition editor', () => {
+  test('typing <vcpu>abc</vcpu> marks that line within 200 ms', async ({ page, server }) => {
+    await openApp(page, server, '#/guest/demo/xml');
+    await expect(viewLine(page, '<vcpu')).toBeVisible();
+    await clearLine(page, '<vcpu');
+
+    await page.keyboard.type('<vcpu>abc</vcpu');
+    // Time the last keystroke to the marker in the page itself: the page clock, not the test runner's.
+    await page.evaluate(() => {
+      const w = window as unknown as { __keyAt?: number; __markerAt?: number };
+      delete w.__markerAt;
+      document.addEventListener('keydown', () => (w.__keyAt = performance.now()), { capture: true, once: true });
+      const overlays = document.querySelector('[data-testid="xml-editor"] .view-overlays')!;
+      const observer = new MutationObserver(() => {
+        if (w.__keyAt !== undefined && overlays.querySelector('.squiggly-error')) {
+          w.__markerAt = performance.now();
+          observer.disconnect();
+        }
+      });
+      observer.observe(overlays, { childList: true, subtree: true, attributes: true });
+    });
+    await page.keyboard.type('>');
+
+    const marker = await markerOnLine(page, '<vcpu>abc</vcpu>', 'error');
+    await expect(marker).toBeVisible({ timeout: 2_000 });
+    const latency = await page.evaluate(() => {
+      const w = window as unknown as { __keyAt?: number; __markerAt?: number };
+      return w.__markerAt! - w.__keyAt!;
+    });
+    test.info().annotations.push({ type: 'keystroke → marker', description: `${latency.toFixed(1)} ms` });
+    expect(latency).toBeLessThan(200);
+
+    await marker.hover();
+    await expect(page.locator('.monaco-hover')).toContainText(/vcpu/i);
+    await expect(page.getByTestId('problem-counts')).toContainText(/[1-9]\d* errors?/);
+    await page.screenshot({ path: screenshotPath('editor') });
+  });
+
+  test('a historical accelerator spelling gets a warning whose quick fix writes the canonical form', async ({ page, server }) => {
+    const demo = await (await page.request.get(`${server.origin}/api/domains/demo/xml`, { headers: { Authorization: `Bearer ${server.token}` } })).text();
+    // The 2007 first proposal: the accelerator as the OS type.
+    const legacy = demo.replace("<domain type='qemu'>", '<domain>').replace(/<type arch='x86_64' machine='q35'>hvm<\/type>/, "<type arch='x86_64' machine='q35'>kvm</type>");
+    expect(legacy).toContain('>kvm</type>');
+
+    await openApp(page, server, '#/new');
+    await page.getByTestId('import-text').fill(legacy);
+    await page.getByTestId('import-paste').click();
+
+    const marker = await markerOnLine(page, '>kvm</type>', 'warning');
+    await expect(marker).toBeVisible();
+    await viewLine(page, '>kvm</type>').click();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget').getByText(/canonical|<domain type='kvm'>/i).first();
+    await expect(fix).toBeVisible();
+    await fix.click();
+
+    await expect(viewLine(page, "<domain type='kvm'>")).toBeVisible();
+    await expect(viewLine(page, "machine='q35'>hvm</type>")).toBeVisible();
+    await expect(editorOf(page).locator('.squiggly-warning')).toHaveCount(0);
+    await expect(page.getByTestId('accel-kvm').locator('input')).toBeChecked();
+    await expect(page.getByTestId('legacy-spelling')).toHaveCount(0);
+  });
+
+  test('the form switches the accelerator and the XML changes in that one place', async ({ page, server, api }) => {
+    const stored = await (await api.get('/api/domains/demo/xml')).text();
+    await openApp(page, server, '#/guest/demo/xml');
+    await expect(viewLine(page, "<domain type='qemu'>")).toBeVisible();
+
+    const other = page.getByTestId('accelerator-picker').locator('label.usable input:not(:checked)').first();
+    const accel = await other.getAttribute('value');
+    expect(accel).toBeTruthy();
+    await other.check();
+    await expect(viewLine(page, `<domain type='${accel}'>`)).toBeVisible();
+    await expect(page.getByTestId('dirty')).toBeVisible();
+
+    await page.keyboard.press('Control+s');
+    await expect(page.getByTestId('save-diff')).toBeVisible();
+    await page.getByTestId('confirm-save').click();
+    await expect(page.getByTestId('save-message')).toContainText('Saved');
+
+    const saved = await (await api.get('/api/domains/demo/xml')).text();
+    const before = stored.split('\n');
+    const after = saved.split('\n');
+    expect(after).toHaveLength(before.length);
+    const changed = after.flatMap((line, i) => (line === before[i] ? [] : [[before[i], line]]));
+    expect(changed).toEqual([["<domain type='qemu'>", `<domain type='${accel}'>`]]);
+
+    // Put the demo guest back as it was, through the form again.
+    await page.getByTestId(`accel-qemu`).locator('input').check();
+    await expect(viewLine(page, "<domain type='qemu'>")).toBeVisible();
+    await page.getByTestId('save').click();
+    await page.getByTestId('confirm-save').click();
+    await expect(page.getByTestId('save-message')).toContainText('Saved');
+    expect(await (await api.get('/api/domains/demo/xml')).text()).toBe(stored);
+  });
+
+  test('broken XML is never sent as a definition: the problems are shown instead', async ({ page, server }) => {
+    await openApp(page, server, '#/new');
+    await page.getByTestId('import-text').fill("<domain type='qemu'>\n  <name>broken</name>\n  <memory unit='MiB'>64\n</domain>\n");
+    await page.getByTestId('import-paste').click();
+    await expect(editorOf(page).locator('.squiggly-error').first()).toBeVisible();
+
+    const defines: string[] = [];
+    page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/api/domains') && defines.push(r.url()));
+    await page.getByTestId('save').click();
+    await expect(page.getByTestId('save-message')).toContainText(/Not defined: the definition has \d+ errors? \(first on line \d+/);
+    expect(defines).toEqual([]);
+  });
+
+  test('leaving with unsaved changes asks first', async ({ page, server }) => {
+    await openApp(page, server, '#/guest/demo/xml');
+    await viewLine(page, '<name>').click();
+    await page.keyboard.press('End');
+    await page.keyboard.type('\n  <!-- a note -->');
+    await expect(page.getByTestId('dirty')).toBeVisible();
+
+    const questions: string[] = [];
+    page.once('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByTestId('tab-console').click();
+    await expect.poll(() => questions).toEqual([expect.stringContaining('unsaved changes')]);
+    await expect(page.getByTestId('workbench')).toBeVisible();
+    expect(await visibleText(page)).toContain('<!-- a note -->');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByTestId('tab-console').click();
+    await expect(page.getByTestId('console')).toBeVisible();
+  });
+});

@@ -1,0 +1,60 @@
+import { defineFromTemplate, expect, openApp, test, uniqueName } from './fixtures.js';
+
+test('two browser pages follow a guest that a third party changes through the API', async ({ browser, server, api }) => {
+  const context = await browser.newContext();
+  const [first, second] = [await context.newPage(), await context.newPage()];
+  await openApp(first, server);
+  await openApp(second, server);
+
+  const name = uniqueName('e2e-sync');
+  await defineFromTemplate(api, 'blank', name);
+  for (const page of [first, second]) await expect(page.getByTestId(`vm-${name}-state`)).toHaveText('shutoff');
+
+  expect((await api.post(`/api/domains/${name}/start`)).ok()).toBe(true);
+  for (const page of [first, second]) await expect(page.getByTestId(`vm-${name}-state`)).toHaveText('running');
+
+  expect((await api.post(`/api/domains/${name}/suspend`)).ok()).toBe(true);
+  for (const page of [first, second]) await expect(page.getByTestId(`vm-${name}-state`)).toHaveText('paused');
+
+  expect((await api.post(`/api/domains/${name}/destroy`)).ok()).toBe(true);
+  for (const page of [first, second]) await expect(page.getByTestId(`vm-${name}-state`)).toHaveText('shutoff');
+
+  // The second page has the guest open when it is deleted elsewhere: it leaves, and says why.
+  await second.getByTestId(`vm-${name}-link`).click();
+  await expect(second.getByTestId(`guest-page-${name}`)).toBeVisible();
+  expect((await api.delete(`/api/domains/${name}`)).status()).toBe(204);
+  await expect(first.getByTestId(`vm-${name}`)).toHaveCount(0);
+  await expect(second.getByTestId('notice')).toContainText(`'${name}' was deleted elsewhere`);
+  await expect(second.getByTestId('dashboard')).toBeVisible();
+  await context.close();
+});
+
+test('a browser without the token gets a page that says where to find it, and the token signs it in', async ({ browser, server }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.origin);
+  await expect(page.getByTestId('sign-in')).toContainText('?token=');
+  await expect(page.getByTestId('sign-in')).toContainText('.virtdeck/token');
+  await page.getByTestId('token-input').fill(server.token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('stream-status')).toHaveText('live');
+  await expect(page.getByTestId('vm-demo-state')).toBeVisible();
+  await context.close();
+});
+
+test('a lost event stream shows "reconnecting" and recovers by itself', async ({ page, server, api }) => {
+  await openApp(page, server);
+  const status = page.getByTestId('stream-status');
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await expect(status).toHaveText('reconnecting…');
+
+  // A change made while the page was cut off arrives with the snapshot on reconnect.
+  const name = uniqueName('e2e-offline');
+  await defineFromTemplate(api, 'blank', name);
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await expect(status).toHaveText('live', { timeout: 30_000 });
+  await expect(page.getByTestId(`vm-${name}-state`)).toHaveText('shutoff');
+  await api.delete(`/api/domains/${name}`);
+});
