@@ -1,0 +1,63 @@
+// @vitest-environment jsdom
+import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { GuestSummary } from '../../api/types';
+import { useGuestStore } from '../../store/guestStore';
+import { useStatsStore } from '../../store/statsStore';
+import { Dashboard } from './Dashboard';
+
+const guest = (name: string, over: Partial<GuestSummary> = {}): GuestSummary => ({
+  name,
+  state: 'shutoff',
+  reason: 'defined',
+  accelerator: 'qemu',
+  vcpus: 1,
+  memoryKiB: 262144,
+  since: '2026-11-27T10:00:00.000Z',
+  autostart: false,
+  pendingChanges: false,
+  ...over,
+});
+
+beforeEach(() => {
+  useGuestStore.setState({ guests: {}, removed: {}, removing: {}, loaded: false });
+  useStatsStore.setState({ series: {} });
+});
+afterEach(cleanup);
+
+describe('Dashboard', () => {
+  it('says it is loading until the first snapshot, then that there are no guests', () => {
+    const { rerender } = render(<Dashboard />);
+    expect(screen.getByText('Loading guests…')).toBeTruthy();
+    act(() => useGuestStore.getState().replaceAll([]));
+    rerender(<Dashboard />);
+    expect(screen.getByTestId('no-guests')).toBeTruthy();
+  });
+
+  it('shows each guest with its state, accelerator, vCPUs, memory and CPU use', () => {
+    useGuestStore.getState().replaceAll([guest('web', { state: 'running', reason: 'booted', accelerator: 'kvm', vcpus: 4, memoryKiB: 2 * 1024 * 1024, pendingChanges: true }), guest('db')]);
+    useStatsStore.getState().record({
+      timestamp: 1000,
+      guests: { web: { cpuTimeNs: 1, cpuPercent: 42, memory: { currentKiB: 2 * 1024 * 1024 }, block: [], net: [] } },
+    });
+    render(<Dashboard />);
+    const row = within(screen.getByTestId('vm-web'));
+    expect(row.getByTestId('vm-web-state').textContent).toBe('running');
+    expect(row.getByTestId('vm-web-accelerator').textContent).toBe('kvm');
+    expect(row.getByTestId('vm-web-vcpus').textContent).toBe('4');
+    expect(row.getByTestId('vm-web-memory').textContent).toBe('2.00 GiB');
+    expect(row.getByTestId('vm-web-cpu').textContent).toContain('42%');
+    expect(row.getByTestId('vm-web-pending').textContent).toBe('changes at next start');
+    expect(within(screen.getByTestId('vm-db')).getByTestId('vm-db-cpu').textContent).toContain('–');
+  });
+
+  it('follows the store: a new truth for a guest replaces its row', () => {
+    useGuestStore.getState().replaceAll([guest('web')]);
+    render(<Dashboard />);
+    expect(screen.getByTestId('vm-web-state').textContent).toBe('shutoff');
+    act(() => useGuestStore.getState().upsert(guest('web', { state: 'paused', reason: 'user' })));
+    expect(screen.getByTestId('vm-web-state').textContent).toBe('paused');
+    act(() => useGuestStore.getState().remove('web'));
+    expect(screen.queryByTestId('vm-web')).toBeNull();
+  });
+});

@@ -1,0 +1,49 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { GuestState, GuestSummary } from '../../api/types';
+import { actionsFor, GuestActions } from './GuestActions';
+
+const guest = (state: GuestState): GuestSummary => ({
+  name: 'web',
+  state,
+  reason: 'defined',
+  accelerator: 'qemu',
+  vcpus: 1,
+  memoryKiB: 262144,
+  since: '2026-11-27T10:00:00.000Z',
+  autostart: false,
+  pendingChanges: false,
+});
+
+afterEach(cleanup);
+
+describe('guest actions', () => {
+  it('offers what fits each state', () => {
+    expect(actionsFor(guest('shutoff'))).toEqual(['start']);
+    expect(actionsFor(guest('crashed'))).toEqual(['start']);
+    expect(actionsFor(guest('running'))).toEqual(['shutdown', 'reboot', 'reset', 'suspend', 'destroy']);
+    expect(actionsFor(guest('paused'))).toEqual(['resume', 'destroy']);
+    expect(actionsFor(guest('shutdown'))).toEqual(['destroy']);
+  });
+
+  it('offers Delete only for a guest without a QEMU process, and asks first', () => {
+    const { rerender } = render(<GuestActions guest={guest('running')} />);
+    expect(screen.queryByTestId('vm-web-delete')).toBeNull();
+    rerender(<GuestActions guest={guest('shutoff')} />);
+    fireEvent.click(screen.getByTestId('vm-web-delete'));
+    expect(screen.getByTestId('confirm-delete').textContent).toContain('Delete web?');
+    fireEvent.click(screen.getByText('Cancel'));
+    expect(screen.queryByTestId('confirm-delete')).toBeNull();
+  });
+
+  it('shows a failed action under the buttons that were clicked', async () => {
+    // No server behind this page: the request itself fails.
+    render(<GuestActions guest={guest('shutoff')} />);
+    fireEvent.click(screen.getByTestId('vm-web-start'));
+    expect(screen.getByTestId('vm-web-start').textContent).toBe('Starting…');
+    const alert = await screen.findByTestId('vm-web-error');
+    expect(alert.textContent).toMatch(/server cannot be reached|fetch|URL/i);
+    expect(screen.getByTestId('vm-web-start').textContent).toBe('Start');
+  });
+});
