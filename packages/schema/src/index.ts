@@ -87,3 +87,6 @@ export * from './model/devices/filesystem.js';
 export { validateDomain, type ValidateDomainResult } from './validate/validateDomain.js';
 export { setAccelerator } from './edit/setAccelerator.js';
 export { applyEdits, insertChildEdit, removeElementEdit, setAttributeEdit, setTextEdit, type InsertChildOptions } from './edit/edits.js';
+
+export { schemaAt, SCHEMA_CONTEXT_KINDS, type SchemaContext, type SchemaContextKind, type SchemaItem } from './editor/schemaAt.js';
+export { describeAt, type Hover } from './editor/describeAt.js';

@@ -1,5 +1,5 @@
 import { QEMU_NAMESPACE } from '../model/qemuNamespace.js';
-import { attributeValue, type XmlElement } from '../xml/tree.js';
+import type { XmlElement } from '../xml/tree.js';
 import { DOMAIN_SCHEMA } from './domainSchema.js';
 import { resolveChild, type AttributeSpec, type ChildSpec, type Constraint, type EffectiveSpec, type ElementSpec, type SpecParts, type VariantSpec } from './types.js';
 
@@ -21,9 +21,14 @@ function unionOfCases(variants: VariantSpec): SpecParts {
   return union;
 }
 
-function caseOf(variants: VariantSpec | undefined, element: XmlElement | undefined): { key: string; parts?: SpecParts } {
+/** Anything with attributes: a parsed element, or the attributes of a tag being typed. */
+export interface AttributeSource {
+  readonly attributes: readonly { readonly name: string; readonly value: string }[];
+}
+
+function caseOf(variants: VariantSpec | undefined, element: AttributeSource | undefined): { key: string; parts?: SpecParts } {
   if (variants === undefined) return { key: '' };
-  const value = (element === undefined ? undefined : attributeValue(element, variants.attribute)) ?? variants.default;
+  const value = element?.attributes.find((a) => a.name === variants.attribute)?.value ?? variants.default;
   if (value !== undefined && Object.prototype.hasOwnProperty.call(variants.cases, value)) return { key: value, parts: variants.cases[value] as SpecParts };
   return { key: '\u0000', parts: unionOfCases(variants) };
 }
@@ -43,7 +48,7 @@ function merge(target: EffectiveSpec, parts: SpecParts | undefined): EffectiveSp
 }
 
 /** The spec that applies to this element once its `type`-like attributes pick a variant. */
-export function effectiveSpec(spec: ElementSpec, element?: XmlElement): EffectiveSpec {
+export function effectiveSpec(spec: ElementSpec, element?: AttributeSource): EffectiveSpec {
   const first = caseOf(spec.variants, element);
   const second = caseOf(spec.subVariants, element);
   const key = `${first.key}|${second.key}`;
