@@ -17,3 +17,10 @@ export { ACCELERATORS, ACCELERATOR_STATUS, acceleratorInfo } from './accelerator
 export { formatCommandLine, shellQuote } from './formatCommandLine.js';
 export type { JsonObject, JsonValue } from './options.js';
 export { escapeOptionValue } from './options.js';
+export type { BuildArgvResult } from './buildArgv.js';
+export { buildArgv, chipsetOf } from './buildArgv.js';
+export type { BuildOptions, Chipset, LaunchRuntime } from './build/context.js';
+export type { AcceleratorRequest, AcceleratorResolution } from './resolveAccelerator.js';
+export { resolveAccelerator } from './resolveAccelerator.js';
+export type { QemuDiagnostic, QemuDiagnosticCode } from './diagnostics.js';
+export { QEMU_DIAGNOSTIC_CODES } from './diagnostics.js';

@@ -55,6 +55,15 @@ describe('jsonOption', () => {
   });
 });
 
+describe('jsonOption numbers', () => {
+  it('writes 64-bit integers exactly and refuses non-finite numbers', () => {
+    expect(jsonOption({ wwn: 0x5000c50015ea71acn, lun: 0, on: true, none: null, list: [1, 'a'] })).toBe(
+      '{"wwn":5764824127192592812,"lun":0,"on":true,"none":null,"list":[1,"a"]}',
+    );
+    expect(() => jsonOption({ size: Number.POSITIVE_INFINITY })).toThrow(/finite/);
+  });
+});
+
 describe('optionsToArgv', () => {
   it('puts each flag and each value in its own element', () => {
     expect(optionsToArgv([{ flag: '-S' }, { flag: '-name', value: '-device' }])).toEqual(['-S', '-name', '-device']);

@@ -13,7 +13,8 @@
  * an option: QEMU takes the element after an option as its argument whatever it contains.
  */
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+/** `bigint` is written as a bare JSON integer (QEMU's 64-bit properties, such as a disk wwn). */
+export type JsonValue = string | number | bigint | boolean | null | JsonValue[] | JsonObject;
 /** Properties whose value is `undefined` are left out, which keeps builders terse. */
 export interface JsonObject {
   [key: string]: JsonValue | undefined;
@@ -63,7 +64,28 @@ export function keyValue(pairs: OptionPairs, implied?: string): string {
 
 /** Serializes a -device/-blockdev/-object/-netdev/-audiodev value; key order is kept. */
 export function jsonOption(value: JsonObject): string {
-  return JSON.stringify(value);
+  return serializeJson(value);
+}
+
+function serializeJson(value: JsonValue): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new RangeError(`JSON option value ${value} is not a finite number`);
+      return String(value);
+    case 'bigint':
+      return value.toString();
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      if (Array.isArray(value)) return `[${value.map(serializeJson).join(',')}]`;
+      return `{${Object.entries(value)
+        .filter((entry): entry is [string, JsonValue] => entry[1] !== undefined)
+        .map(([key, item]) => `${JSON.stringify(key)}:${serializeJson(item)}`)
+        .join(',')}}`;
+  }
 }
 
 /** One QEMU option: the flag (`-device`) and, when it takes one, its argument. */

@@ -80,10 +80,10 @@ export class UsbAddressSet {
 
   /** The hub holding the last element of the path, and that element's port index. */
   private locate(bus: number, port: readonly number[]): { hub: Hub; index: number } {
-    let hub = this.buses[bus];
+    let hub: Hub | undefined = this.buses[bus];
     if (!hub) throw new UsbAddressError(`there is no USB bus ${bus}`);
     for (let i = 0; i < port.length - 1; i++) {
-      const next = hub.children[(port[i] ?? 0) - 1];
+      const next: Hub | undefined = hub.children[(port[i] ?? 0) - 1];
       if (!next) throw new UsbAddressError(`there is no hub at port ${port.slice(0, i + 1).join('.')} of USB bus ${bus}`);
       hub = next;
     }

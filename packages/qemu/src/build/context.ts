@@ -1,0 +1,71 @@
+import type { Domain, XmlElement } from '@virtdeck/schema';
+import type { PciAddress } from '../address/pci.js';
+import type { EmulatorCapabilities, HostCapabilities, MachineType } from '../capabilities.js';
+import type { DiagnosticSink } from '../diagnostics.js';
+import type { Layout } from './layout.js';
+
+/**
+ * How the server launches for real. Without it buildArgv gives the libvirt-compatible
+ * preview; with it the argv also starts QEMU stopped (-S) with a QMP monitor, keeps QEMU
+ * alive on guest shutdown (-no-shutdown, so the server sees the event and decides), and
+ * turns the first pty serial/console into a UNIX socket the server can attach a console to,
+ * with everything the guest printed appended to a log.
+ */
+export interface LaunchRuntime {
+  /** UNIX socket for QMP (keep it short: 107 bytes at most). */
+  qmpSocket: string;
+  /** UNIX socket for the interactive serial console. */
+  serialSocket?: string;
+  /** File the serial output is appended to. */
+  serialLog?: string;
+  /** QEMU writes its pid here. */
+  pidFile?: string;
+}
+
+export interface BuildOptions {
+  /** Epoch milliseconds "now", for `<clock offset='variable'>` and `absolute` (no clock is read). */
+  now?: number;
+}
+
+/** The machine family, which decides built-in devices and PCI placement. */
+export type Chipset = 'i440fx' | 'q35' | 'isapc' | 'microvm' | 'other';
+
+export interface MachineInfo {
+  /** As the command line names it (`pc`, `q35`, `pc-i440fx-7.2`). */
+  name: string;
+  chipset: Chipset;
+  /** The machine type in the capabilities, when known. */
+  type?: MachineType;
+}
+
+export interface BuildContext {
+  readonly domain: Domain;
+  readonly caps: HostCapabilities | undefined;
+  readonly emulator: EmulatorCapabilities | undefined;
+  readonly emulatorPath: string;
+  readonly machine: MachineInfo;
+  /** QEMU accelerator name to use: tcg, kvm, … */
+  readonly accel: string;
+  readonly runtime: LaunchRuntime | undefined;
+  readonly options: BuildOptions;
+  readonly diagnostics: DiagnosticSink;
+  readonly layout: Layout;
+  /** Environment for the QEMU process (TZ for a timezone clock, qemu:env). */
+  readonly env: Record<string, string>;
+  /** Where an element without a node of its own reports (the <devices> element or the root). */
+  readonly devicesNode: XmlElement;
+}
+
+/** Does the emulator know this -device driver? Unknown capabilities answer yes. */
+export function hasDevice(ctx: Pick<BuildContext, 'emulator'>, driver: string): boolean {
+  return ctx.emulator === undefined || ctx.emulator.devices.includes(driver);
+}
+
+/** JSON properties that place a device on a PCI bus. */
+export function pciBusProps(ctx: BuildContext, address: PciAddress | undefined): { bus?: string; multifunction?: boolean; addr?: string } {
+  if (!address) return {};
+  const props: { bus?: string; multifunction?: boolean; addr?: string } = { bus: ctx.layout.pciBusName(address.bus) };
+  if (address.multifunction) props.multifunction = true;
+  props.addr = address.function === 0 ? `0x${address.slot.toString(16)}` : `0x${address.slot.toString(16)}.0x${address.function.toString(16)}`;
+  return props;
+}

@@ -1,0 +1,182 @@
+/** Displays: -vnc, -spice, -display, and the -audiodev backends they and sound cards use. */
+import type { Graphics } from '@virtdeck/schema';
+import type { BuildContext } from '../build/context.js';
+import { escapeOptionValue, jsonOption, keyValue, type JsonObject, type OptionPairs, type QemuOption } from '../options.js';
+
+const DEFAULT_LISTEN = '127.0.0.1';
+const VNC_BASE_PORT = 5900;
+
+function socketBeside(ctx: BuildContext, name: string): string {
+  const qmp = ctx.runtime?.qmpSocket;
+  const cut = qmp?.lastIndexOf('/') ?? -1;
+  return qmp && cut >= 0 ? `${qmp.slice(0, cut + 1)}${name}` : name;
+}
+
+interface Listen {
+  kind: 'address' | 'socket' | 'none';
+  value?: string;
+}
+
+function listenOf(ctx: BuildContext, g: Graphics): Listen {
+  const first = g.listens[0];
+  if (first?.type === 'socket') return { kind: 'socket', value: first.socket ?? g.socket };
+  if (first?.type === 'none') return { kind: 'none' };
+  if (first?.type === 'network') {
+    ctx.diagnostics.unsupported(first.node, "Listening on a libvirt network (<listen type='network'>)", false);
+  }
+  if (g.socket !== undefined) return { kind: 'socket', value: g.socket };
+  return { kind: 'address', value: first?.address ?? g.listen ?? DEFAULT_LISTEN };
+}
+
+/** The audiodev id a display or sound card uses: audioN for <audio id='N'>, audio1 otherwise. */
+export function audioId(ctx: BuildContext, wanted?: number): string | undefined {
+  const audios = ctx.domain.devices.audios;
+  if (audios.length === 0) return implicitAudioType(ctx) === undefined ? undefined : 'audio1';
+  const audio = audios.find((a) => a.id === wanted) ?? audios[0];
+  return `audio${audio?.id ?? 1}`;
+}
+
+/** The audio backend libvirt picks when the definition has no <audio>: spice with SPICE, else none. */
+function implicitAudioType(ctx: BuildContext): string | undefined {
+  const types = ctx.domain.devices.graphics.map((g) => g.type);
+  if (types.includes('spice')) return 'spice';
+  if (types.includes('sdl') || types.includes('egl-headless')) return undefined;
+  return 'none';
+}
+
+export function buildAudioArgs(ctx: BuildContext): QemuOption[] {
+  const audios = ctx.domain.devices.audios;
+  if (audios.length === 0) {
+    const type = implicitAudioType(ctx);
+    return type === undefined ? [] : [{ flag: '-audiodev', value: jsonOption({ id: 'audio1', driver: type }) }];
+  }
+  const options: QemuOption[] = [];
+  for (const audio of audios) {
+    const props: JsonObject = { id: `audio${audio.id ?? 1}`, driver: audio.type === 'pulseaudio' ? 'pa' : (audio.type ?? 'none') };
+    if (audio.type === 'file' && audio.path) props.path = audio.path;
+    if (audio.type === 'pulseaudio' && audio.serverName) props.server = audio.serverName;
+    options.push({ flag: '-audiodev', value: jsonOption(props) });
+  }
+  return options;
+}
+
+function vncValue(ctx: BuildContext, g: Graphics): string | undefined {
+  const listen = listenOf(ctx, g);
+  let first: string;
+  if (listen.kind === 'none') first = 'none';
+  else if (listen.kind === 'socket') first = `vnc=unix:${escapeOptionValue(listen.value ?? socketBeside(ctx, 'vnc.sock'))}`;
+  else {
+    const address = listen.value ?? DEFAULT_LISTEN;
+    const auto = g.autoport === true || g.port === undefined || g.port === -1;
+    const port = auto ? VNC_BASE_PORT : (g.port as number);
+    if (port < VNC_BASE_PORT) {
+      ctx.diagnostics.error('invalid-value', g.node, `VNC port ${port} is below ${VNC_BASE_PORT}: QEMU counts VNC displays from port ${VNC_BASE_PORT}.`);
+      return undefined;
+    }
+    const host = address.includes(':') ? `[${address}]` : address;
+    const text = `${host}:${port - VNC_BASE_PORT}`;
+    // An address holding '=' would read as key=value in the implied position: name the key.
+    first = text.includes('=') ? `vnc=${escapeOptionValue(text)}` : escapeOptionValue(text);
+    if (auto && ctx.runtime) first += ',to=99'; // QEMU takes the first free display
+  }
+  if (g.passwd !== undefined) {
+    ctx.diagnostics.unsupported(g.node, 'A VNC password', false);
+  }
+  const share = g.sharePolicy === 'allow-exclusive' ? 'allow-exclusive' : g.sharePolicy === 'force-shared' ? 'force-shared' : g.sharePolicy === 'ignore' ? 'ignore' : undefined;
+  const rest = keyValue([
+    ['websocket', g.websocket],
+    ['share', share],
+    ['audiodev', audioId(ctx, g.audioId)],
+  ]);
+  return rest ? `${first},${rest}` : first;
+}
+
+function spiceValue(ctx: BuildContext, g: Graphics): string {
+  const listen = listenOf(ctx, g);
+  const pairs: Array<[string, string | number | boolean | undefined]> = [];
+  if (listen.kind === 'socket') {
+    pairs.push(['unix', true], ['addr', listen.value ?? socketBeside(ctx, 'spice.sock')]);
+  } else if (listen.kind === 'address') {
+    const auto = g.autoport === true;
+    pairs.push(['port', auto ? VNC_BASE_PORT : (g.port ?? 0)]);
+    if (g.tlsPort !== undefined && g.tlsPort > 0) pairs.push(['tls-port', g.tlsPort]);
+    if (g.listens.length > 0 || g.listen !== undefined) pairs.push(['addr', listen.value]);
+  }
+  const mouse = g.spice.mouse;
+  if (mouse === 'server' || mouse === 'client') pairs.push(['agent-mouse', mouse === 'client']);
+  if (g.tlsPort !== undefined && g.tlsPort > 0) {
+    // libvirt's default certificate folder; the host must provide the certificates there.
+    pairs.push(['x509-dir', '/etc/pki/libvirt-spice']);
+  }
+  if (g.defaultMode === 'secure') pairs.push(['tls-channel', 'default']);
+  if (g.defaultMode === 'insecure') pairs.push(['plaintext-channel', 'default']);
+  for (const channel of g.channels) {
+    if (!channel.name || channel.mode === 'any' || channel.mode === undefined) continue;
+    pairs.push([channel.mode === 'secure' ? 'tls-channel' : 'plaintext-channel', channel.name]);
+  }
+  const tuning: Array<[string, string]> = [
+    ['image', 'image-compression'],
+    ['jpeg', 'jpeg-wan-compression'],
+    ['zlib', 'zlib-glz-wan-compression'],
+    ['playback', 'playback-compression'],
+    ['streaming', 'streaming-video'],
+  ];
+  for (const [element, key] of tuning) if (g.spice[element] !== undefined) pairs.push([key, g.spice[element]]);
+  if (g.spice.clipboard === 'no') pairs.push(['disable-copy-paste', true]);
+  if (g.spice.filetransfer === 'no') pairs.push(['disable-agent-file-xfer', true]);
+  if (g.gl?.enable) {
+    pairs.push(['gl', true]);
+    if (g.gl.rendernode) pairs.push(['rendernode', g.gl.rendernode]);
+  }
+  if (g.passwd !== undefined) ctx.diagnostics.unsupported(g.node, 'A SPICE password', false);
+  pairs.push(['seamless-migration', true]);
+  return keyValue(pairs as OptionPairs);
+}
+
+export function buildGraphicsArgs(ctx: BuildContext): QemuOption[] {
+  const graphics = ctx.domain.devices.graphics;
+  const options: QemuOption[] = [];
+  const seen = new Set<string>();
+  for (const g of graphics) {
+    if (seen.has(g.type)) {
+      ctx.diagnostics.error('too-many-elements', g.node, `Only one ${g.type} display is possible.`);
+      continue;
+    }
+    seen.add(g.type);
+    switch (g.type) {
+      case 'vnc': {
+        const value = vncValue(ctx, g);
+        if (value === undefined) break;
+        options.push({ flag: '-vnc', value });
+        if (g.keymap) options.push({ flag: '-k', value: g.keymap });
+        break;
+      }
+      case 'spice':
+        options.push({ flag: '-spice', value: spiceValue(ctx, g) });
+        break;
+      case 'sdl': {
+        if (g.display !== undefined || g.xauth !== undefined) {
+          ctx.diagnostics.info('not-applicable', g.node, 'SDL display= and xauth= go into the QEMU process environment (DISPLAY, XAUTHORITY).');
+          if (g.display !== undefined) ctx.env.DISPLAY = g.display;
+          if (g.xauth !== undefined) ctx.env.XAUTHORITY = g.xauth;
+        }
+        const gl = g.gl?.enable ? ',gl=on' : '';
+        options.push({ flag: '-display', value: `sdl${gl}` });
+        break;
+      }
+      case 'egl-headless': {
+        const node = g.gl?.rendernode;
+        options.push({ flag: '-display', value: node ? `egl-headless,rendernode=${escapeOptionValue(node)}` : 'egl-headless' });
+        break;
+      }
+      default:
+        ctx.diagnostics.unsupported(g.node, `A ${g.type} display`, true);
+    }
+  }
+  return options;
+}
+
+/** `-display none` when the guest has no display at all. */
+export function buildNoDisplayArgs(ctx: BuildContext): QemuOption[] {
+  return ctx.domain.devices.graphics.length === 0 ? [{ flag: '-display', value: 'none' }] : [];
+}

@@ -1,0 +1,31 @@
+/** The memory balloon (virtio), which libvirt adds to every pc/q35 guest unless model='none'. */
+import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
+import { jsonOption, type QemuOption } from '../options.js';
+
+const DRIVERS: Record<string, string | undefined> = {
+  virtio: 'virtio-balloon-pci',
+  'virtio-transitional': 'virtio-balloon-pci-transitional',
+  'virtio-non-transitional': 'virtio-balloon-pci-non-transitional',
+};
+
+export function buildMemballoonArgs(ctx: BuildContext): QemuOption[] {
+  const balloon = ctx.layout.memballoon;
+  if (!balloon || balloon.model === 'none') return [];
+  const driver = DRIVERS[balloon.model ?? 'virtio'];
+  if (!driver) {
+    ctx.diagnostics.unsupported(balloon.node, `Memory balloon model '${balloon.model ?? '?'}'`, true);
+    return [];
+  }
+  if (!hasDevice(ctx, driver)) ctx.diagnostics.error('device-model-unknown', balloon.node, `This QEMU has no '${driver}' device.`);
+  if (balloon.statsPeriod !== undefined) {
+    ctx.diagnostics.unsupported(balloon.node, 'Balloon statistics polling (<stats period>)', false);
+  }
+  const props = {
+    driver,
+    id: ctx.layout.alias.get(balloon),
+    'deflate-on-oom': balloon.autodeflate,
+    'free-page-reporting': balloon.freePageReporting,
+    ...pciBusProps(ctx, ctx.layout.pci.get(balloon)),
+  };
+  return [{ flag: '-device', value: jsonOption(props) }];
+}

@@ -1,0 +1,178 @@
+/** Network interfaces: a -netdev backend and the NIC -device, paired as hostnetN / netN. */
+import { childElements, attributeValue, firstChild, type Interface, type XmlElement } from '@virtdeck/schema';
+import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
+import { nicModel } from '../build/layout.js';
+import { jsonOption, type JsonObject, type JsonValue, type QemuOption } from '../options.js';
+import { usbBusProps } from './usb.js';
+
+const NIC_DRIVERS: Record<string, string> = {
+  virtio: 'virtio-net-pci',
+  'virtio-transitional': 'virtio-net-pci-transitional',
+  'virtio-non-transitional': 'virtio-net-pci-non-transitional',
+  'usb-net': 'usb-net',
+};
+
+const IPV4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$/;
+const IPV6 = /^[0-9a-fA-F:.]+$/;
+const PORT = (n: number | undefined): n is number => n !== undefined && Number.isInteger(n) && n >= 0 && n <= 65535;
+
+/**
+ * <portForward proto='tcp' address='127.0.0.1'><range start='2222' to='22'/></portForward>
+ * becomes slirp's hostfwd rules. Addresses must be IP literals: a rule is a single string
+ * ("tcp:127.0.0.1:2222-:22") in which any other text could change its meaning.
+ */
+function hostForwards(ctx: BuildContext, iface: Interface): JsonValue[] {
+  const rules: JsonValue[] = [];
+  for (const forward of childElements(iface.node, 'portForward')) {
+    const proto = attributeValue(forward, 'proto') ?? 'tcp';
+    const address = attributeValue(forward, 'address') ?? '';
+    if (proto !== 'tcp' && proto !== 'udp') {
+      ctx.diagnostics.error('invalid-value', forward, `Port forwarding protocol '${proto}' is not tcp or udp.`);
+      continue;
+    }
+    if (address !== '' && !IPV4.test(address)) {
+      ctx.diagnostics.error('invalid-value', forward, `Port forwarding address '${address}' is not an IPv4 address.`);
+      continue;
+    }
+    for (const range of childElements(forward, 'range')) {
+      const start = Number(attributeValue(range, 'start'));
+      const end = attributeValue(range, 'end') === undefined ? start : Number(attributeValue(range, 'end'));
+      const to = attributeValue(range, 'to') === undefined ? start : Number(attributeValue(range, 'to'));
+      if (!PORT(start) || !PORT(end) || !PORT(to) || end < start) {
+        ctx.diagnostics.error('invalid-value', range, 'A forwarded port range needs start (and optional end and to) between 0 and 65535.');
+        continue;
+      }
+      for (let port = start; port <= end; port++) rules.push({ str: `${proto}:${address}:${port}-:${to + (port - start)}` });
+    }
+  }
+  return rules;
+}
+
+/** The -netdev of an interface, or undefined (with a diagnostic) when it cannot be built. */
+function netdevProps(ctx: BuildContext, iface: Interface, id: string): JsonObject | undefined {
+  const { diagnostics } = ctx;
+  const src = iface.source;
+  switch (iface.type) {
+    case 'user': {
+      const props: JsonObject = { type: 'user' };
+      for (const ip of iface.ips) {
+        if (ip.address === undefined) continue;
+        if ((ip.family ?? (ip.address.includes(':') ? 'ipv6' : 'ipv4')) === 'ipv4') {
+          if (!IPV4.test(ip.address)) diagnostics.error('invalid-value', ip.node, `'${ip.address}' is not an IPv4 address.`);
+          else props.net = `${ip.address}/${ip.prefix ?? 24}`;
+        } else if (!IPV6.test(ip.address)) {
+          diagnostics.error('invalid-value', ip.node, `'${ip.address}' is not an IPv6 address.`);
+        } else {
+          props['ipv6-prefix'] = ip.address;
+          props['ipv6-prefixlen'] = ip.prefix ?? 64;
+        }
+      }
+      const forwards = hostForwards(ctx, iface);
+      if (forwards.length > 0) props.hostfwd = forwards;
+      return { ...props, id };
+    }
+    case 'ethernet': {
+      // QEMU opens the tap itself (libvirt would pass a file descriptor); that needs CAP_NET_ADMIN.
+      const props: JsonObject = { type: 'tap', ifname: iface.target?.dev, script: iface.script ?? 'no', downscript: iface.downscript ?? 'no' };
+      return { ...props, ...vhostProps(iface), id };
+    }
+    case 'bridge': {
+      if (iface.virtualport) {
+        const kind = iface.virtualport.type;
+        diagnostics.unsupported(iface.virtualport.node, kind ? `A virtual port of type '${kind}'` : 'A virtual port', false);
+      }
+      // qemu-bridge-helper creates the tap and adds it to the bridge.
+      return { type: 'bridge', br: src?.bridge, ...vhostProps(iface), id };
+    }
+    case 'client':
+    case 'server':
+    case 'mcast':
+    case 'udp': {
+      const endpoint = `${src?.address ?? ''}:${src?.port ?? ''}`;
+      if (iface.type === 'udp') {
+        return { type: 'socket', udp: endpoint, localaddr: `${src?.local?.address ?? ''}:${src?.local?.port ?? ''}`, id };
+      }
+      const key = iface.type === 'client' ? 'connect' : iface.type === 'server' ? 'listen' : 'mcast';
+      return { type: 'socket', [key]: endpoint, id };
+    }
+    case 'vhostuser': {
+      diagnostics.unsupported(iface.node, 'A vhost-user interface (it needs a chardev and shared guest memory)', true);
+      return undefined;
+    }
+    case 'null':
+      return undefined;
+    case 'network':
+      diagnostics.error(
+        'host-resource-needed',
+        src?.node ?? iface.node,
+        `Interface type 'network' needs libvirt's virtual network '${src?.network ?? ''}', which virtdeck does not manage: use type='user' or type='bridge'.`,
+      );
+      return undefined;
+    default:
+      diagnostics.unsupported(iface.node, `An interface of type '${iface.type}'`, true);
+      return undefined;
+  }
+}
+
+function vhostProps(iface: Interface): JsonObject {
+  const model = nicModel(iface);
+  if (!model.startsWith('virtio')) return {};
+  const driver = iface.driver?.name;
+  if (driver === 'qemu') return { vhost: false };
+  if (driver === 'vhost') return { vhost: true };
+  return {};
+}
+
+function nicProps(ctx: BuildContext, iface: Interface, netdev: string | undefined, bootindex: number | undefined): JsonObject {
+  const model = nicModel(iface);
+  const driver = NIC_DRIVERS[model] ?? model;
+  const props: JsonObject = { driver };
+  const queues = iface.driver?.queues ?? 0;
+  if (model.startsWith('virtio')) {
+    if (iface.driver?.txmode === 'iothread') props.tx = 'bh';
+    else if (iface.driver?.txmode === 'timer') props.tx = 'timer';
+    props.ioeventfd = iface.driver?.ioeventfd;
+    props.event_idx = iface.driver?.eventIdx;
+    if (queues > 1) {
+      props.mq = true;
+      props.vectors = 2 * queues + 2;
+    }
+    props.rx_queue_size = iface.driver?.rxQueueSize;
+    props.tx_queue_size = iface.driver?.txQueueSize;
+    props.host_mtu = iface.mtu;
+  }
+  props.netdev = netdev;
+  props.id = ctx.layout.alias.get(iface);
+  props.mac = iface.mac;
+  props.bootindex = bootindex;
+  if (iface.rom?.enabled === false) props.romfile = '';
+  else if (iface.rom?.file !== undefined) props.romfile = iface.rom.file;
+  if (iface.rom?.bar !== undefined) props.rombar = iface.rom.bar ? 1 : 0;
+  return { ...props, ...(model === 'usb-net' ? usbBusProps(ctx, iface) : pciBusProps(ctx, ctx.layout.pci.get(iface))) };
+}
+
+export function buildNetArgs(ctx: BuildContext, bootindex: ReadonlyMap<object, number>): QemuOption[] {
+  const options: QemuOption[] = [];
+  ctx.layout.interfaces.forEach((iface, i) => {
+    if (iface.type === 'hostdev') {
+      ctx.diagnostics.unsupported(iface.node, 'An interface of type hostdev (SR-IOV passthrough)', true);
+      return;
+    }
+    if (iface.mac === undefined) {
+      ctx.diagnostics.warning('missing-element', iface.node, 'This interface has no MAC address: QEMU will make one up, and it changes if the device order changes.');
+    }
+    if (iface.vlan) ctx.diagnostics.unsupported(iface.vlan.node, 'VLAN tagging (<vlan>)', false);
+    if (iface.link === 'down') ctx.diagnostics.unsupported(firstChild(iface.node, 'link') as XmlElement, "<link state='down'>", false);
+    const netdevId = `hostnet${i}`;
+    const netdev = netdevProps(ctx, iface, netdevId);
+    if (!netdev && iface.type !== 'null') return;
+    if (netdev) options.push({ flag: '-netdev', value: jsonOption(netdev) });
+    const props = nicProps(ctx, iface, netdev ? netdevId : undefined, bootindex.get(iface));
+    const driver = String(props.driver);
+    if (!hasDevice(ctx, driver)) {
+      ctx.diagnostics.error('device-model-unknown', firstChild(iface.node, 'model') ?? iface.node, `This QEMU has no network card model '${driver}'.`);
+    }
+    options.push({ flag: '-device', value: jsonOption(props) });
+  });
+  return options;
+}

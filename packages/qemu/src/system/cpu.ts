@@ -1,0 +1,144 @@
+/** -cpu, -smp and I/O threads. */
+import { HYPERV_FEATURES } from '@virtdeck/schema';
+import type { BuildContext } from '../build/context.js';
+import { escapeOptionValue, jsonOption, keyValue, type QemuOption } from '../options.js';
+
+/** QEMU's name for hyper-v enlightenments where it is not `hv-<name>`. */
+const HYPERV_QEMU_NAMES: Partial<Record<keyof typeof HYPERV_FEATURES, string>> = {
+  vendor_id: 'hv-vendor-id',
+  emsr_bitmap: 'hv-emsr-bitmap',
+  xmm_input: 'hv-xmm-input',
+};
+
+/** The CPU model a machine type uses when the definition names none (qemu64 on pc/q35). */
+export function defaultCpuModel(ctx: BuildContext): string {
+  const type = ctx.machine.type?.defaultCpuType;
+  const arch = ctx.emulator?.arch ?? 'x86_64';
+  if (type?.endsWith(`-${arch}-cpu`)) return type.slice(0, -`-${arch}-cpu`.length);
+  return ctx.machine.chipset === 'isapc' ? '486' : 'qemu64';
+}
+
+/** The -cpu model name the definition asks for, with accelerator-dependent modes resolved. */
+export function cpuModelName(ctx: BuildContext): string {
+  const cpu = ctx.domain.cpu;
+  switch (cpu?.mode) {
+    case 'host-passthrough':
+      if (ctx.accel !== 'kvm') {
+        ctx.diagnostics.error(
+          'invalid-combination',
+          cpu.node,
+          "mode='host-passthrough' gives the guest the host CPU, which needs KVM. Under TCG use mode='maximum' (QEMU's max) or a named model.",
+        );
+      }
+      return 'host';
+    case 'host-model':
+      // libvirt expands host-model to a named model plus the host's features; QEMU's own
+      // equivalents are host (KVM) and max (TCG).
+      ctx.diagnostics.info(
+        'not-applicable',
+        cpu.node,
+        `mode='host-model' runs as QEMU's '${ctx.accel === 'kvm' ? 'host' : 'max'}' CPU: virtdeck does not expand it into a named model with the host's features as libvirt does.`,
+      );
+      return ctx.accel === 'kvm' ? 'host' : 'max';
+    case 'maximum':
+      return 'max';
+    default:
+      return cpu?.model?.name ?? defaultCpuModel(ctx);
+  }
+}
+
+export function buildCpuArgs(ctx: BuildContext): QemuOption[] {
+  const { domain } = ctx;
+  const cpu = domain.cpu;
+  const model = cpuModelName(ctx);
+  const parts: string[] = [escapeOptionValue(model)];
+  const on = (name: string, value: boolean): void => {
+    parts.push(`${name}=${value ? 'on' : 'off'}`);
+  };
+  if (cpu?.mode === 'host-passthrough' || (cpu?.mode === 'host-model' && model === 'host')) on('migratable', cpu.migratable ?? true);
+  for (const f of cpu?.features ?? []) {
+    const enabled = f.policy !== 'disable' && f.policy !== 'forbid';
+    parts.push(`${escapeOptionValue(f.name)}=${enabled ? 'on' : 'off'}`);
+  }
+  for (const timer of domain.clock?.timers ?? []) {
+    if (timer.name === 'kvmclock' && timer.present !== undefined) on('kvmclock', timer.present);
+    if (timer.name === 'hypervclock' && timer.present !== undefined) on('hv-time', timer.present);
+    if (timer.name === 'tsc' && timer.frequency !== undefined) parts.push(`tsc-frequency=${timer.frequency}`);
+  }
+  const features = domain.features;
+  if (features?.apic?.eoi !== undefined) on('kvm-pv-eoi', features.apic.eoi);
+  if (features?.pvspinlock) on('kvm-pv-unhalt', features.pvspinlock.enabled);
+  const hyperv = features?.hyperv;
+  if (hyperv?.enabled) {
+    if (hyperv.mode === 'passthrough') on('hv-passthrough', true);
+    for (const name of Object.keys(HYPERV_FEATURES) as Array<keyof typeof HYPERV_FEATURES>) {
+      const f = hyperv.features[name];
+      if (!f?.enabled) continue;
+      const qemuName = HYPERV_QEMU_NAMES[name] ?? `hv-${name}`;
+      if (name === 'spinlocks') {
+        parts.push(`hv-spinlocks=0x${(f.retries ?? 0x1fff).toString(16)}`);
+      } else if (name === 'vendor_id') {
+        parts.push(`${qemuName}=${escapeOptionValue(f.value ?? '')}`);
+      } else {
+        on(qemuName, true);
+      }
+      if (name === 'stimer' && f.direct) on('hv-stimer-direct', true);
+      if (name === 'tlbflush' && f.direct) on('hv-tlbflush-direct', true);
+      if (name === 'tlbflush' && f.extended) on('hv-tlbflush-ext', true);
+    }
+  }
+  const kvm = features?.kvm;
+  if (kvm?.enabled) {
+    if (kvm.features.hidden?.enabled) on('kvm', false);
+    if (kvm.features['hint-dedicated']?.enabled) on('kvm-hint-dedicated', true);
+    if (kvm.features['poll-control']?.enabled) on('kvm-poll-control', true);
+    if (kvm.features['pv-ipi'] && !kvm.features['pv-ipi'].enabled) on('kvm-pv-ipi', false);
+  }
+  if (features?.pmu) on('pmu', features.pmu.enabled);
+  const cache = cpu?.cache;
+  if (cache?.mode === 'passthrough') {
+    on('host-cache-info', true);
+    on('l3-cache', false);
+  } else if (cache?.mode === 'emulate' && cache.level === 3) {
+    on('l3-cache', true);
+  } else if (cache?.mode === 'disable') {
+    on('l3-cache', false);
+  }
+  const phys = cpu?.maxphysaddr;
+  if (phys?.mode === 'passthrough') {
+    on('host-phys-bits', true);
+    if (phys.limit !== undefined) parts.push(`host-phys-bits-limit=${phys.limit}`);
+  } else if (phys?.mode === 'emulate' && phys.bits !== undefined) {
+    parts.push(`phys-bits=${phys.bits}`);
+  }
+  return [{ flag: '-cpu', value: parts.join(',') }];
+}
+
+export function buildSmpArgs(ctx: BuildContext): QemuOption[] {
+  const { domain } = ctx;
+  const max = domain.vcpu?.count ?? 1;
+  const current = domain.vcpu?.current ?? max;
+  const pairs: Array<[string, number | undefined]> = [];
+  if (current < max) pairs.push(['maxcpus', max]);
+  const topology = domain.cpu?.topology;
+  if (topology) {
+    pairs.push(
+      ['sockets', topology.sockets ?? 1],
+      ['dies', topology.dies ?? 1],
+      ['clusters', topology.clusters ?? 1],
+      ['cores', topology.cores ?? 1],
+      ['threads', topology.threads ?? 1],
+    );
+  } else {
+    pairs.push(['sockets', max], ['cores', 1], ['threads', 1]);
+  }
+  return [{ flag: '-smp', value: `${current},${keyValue(pairs)}` }];
+}
+
+export function buildIothreadArgs(ctx: BuildContext): QemuOption[] {
+  const iothreads = ctx.domain.iothreads;
+  if (!iothreads) return [];
+  const ids = iothreads.ids.map((t) => t.id).filter((id): id is number => id !== undefined);
+  for (let id = 1; ids.length < (iothreads.count ?? 0); id++) if (!ids.includes(id)) ids.push(id);
+  return ids.map((id) => ({ flag: '-object', value: jsonOption({ 'qom-type': 'iothread', id: `iothread${id}` }) }));
+}
