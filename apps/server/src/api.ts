@@ -143,7 +143,8 @@ export interface CommandLine {
 
 export interface ValidateResult {
   valid: boolean;
-  diagnostics: Diagnostic[];
+  /** Schema diagnostics and host checks; codes are the schema's or @virtdeck/qemu's. */
+  diagnostics: ApiDiagnostic[];
 }
 
 export interface TemplateInfo {
@@ -163,5 +164,7 @@ export const CONSOLE_CLOSE_CODES = {
   tooSlow: 4429,
 } as const;
 
-export type { ErrorBody, ErrorCode } from './errors.js';
+import type { ApiDiagnostic } from './errors.js';
+
+export type { ApiDiagnostic, ErrorBody, ErrorCode } from './errors.js';
 export type { Diagnostic };

@@ -1,4 +1,7 @@
-import type { Diagnostic } from '@virtdeck/schema';
+import type { QemuDiagnostic } from '@virtdeck/qemu';
+
+/** A diagnostic as the API sends it: the schema's, plus the codes only the QEMU side has (host checks). */
+export type ApiDiagnostic = QemuDiagnostic;
 
 /**
  * The closed set of API error codes, each with its HTTP status. One table, so a code
@@ -28,17 +31,17 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
-  diagnostics?: Diagnostic[];
+  diagnostics?: ApiDiagnostic[];
   detail?: string;
 }
 
 export class VirtdeckError extends Error {
   readonly code: ErrorCode;
-  readonly diagnostics?: Diagnostic[];
+  readonly diagnostics?: ApiDiagnostic[];
   /** Extra text for the user, such as QEMU's stderr when a launch fails. */
   readonly detail?: string;
 
-  constructor(code: ErrorCode, message: string, options: { diagnostics?: Diagnostic[]; detail?: string; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { diagnostics?: ApiDiagnostic[]; detail?: string; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = 'VirtdeckError';
     this.code = code;

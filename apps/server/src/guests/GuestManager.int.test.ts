@@ -69,6 +69,8 @@ describe('GuestManager with the real demo guest under TCG', () => {
       await waitForText(new RunDir(deep, 'demo').serialLog, guest.readyMarker);
     } finally {
       await deepManager.destroy('demo');
+      // Undefining also removes the short socket alias in the temp folder.
+      await deepManager.undefine('demo');
       await deepManager.close();
     }
   });

@@ -7,6 +7,7 @@ import { QmpClient, type QmpEvent, type StatusInfo } from '@virtdeck/qmp';
 import { applyEdits, firstChild, validateDomain, type Diagnostic, type Domain } from '@virtdeck/schema';
 import type { Logger } from 'pino';
 import {
+  type ValidateResult,
   type GuestAction,
   type GuestState,
   type GuestSummary,
@@ -26,7 +27,7 @@ import { guestNameProblem } from './guestName.js';
 import { GuestRuntime } from './GuestRuntime.js';
 import { KeyedMutex } from './KeyedMutex.js';
 import { DEFAULT_LIFECYCLE_ACTIONS, onQmpEvent, stateFromRunState, type FollowUp } from './lifecycle.js';
-import { commandLineFor, hostDiagnostics } from './qemuCommand.js';
+import { buildFailureCode, commandLineFor, hostDiagnostics } from './qemuCommand.js';
 import { isOurQemu, processStartTime, tailOf, terminate, watchPid, type ProcessExit } from './qemuProcess.js';
 import { listRunDirs, RunDir } from './RunDir.js';
 import { startGuest } from './startGuest.js';
@@ -392,15 +393,14 @@ export class GuestManager extends EventEmitter<GuestManagerEvents> {
     const runName = guestNameProblem(domain.name) ? 'NAME' : domain.name;
     const result = commandLineFor(domain, await this.options.capabilities(), new RunDir(this.stateDir, runName));
     if (!result.argv) {
-      const errors = result.diagnostics.filter((d) => d.severity === 'error');
-      const code = errors.some((d) => d.code === 'unsupported-accelerator') ? 'unsupported-accelerator' : 'invalid-xml';
-      throw new VirtdeckError(code, errors[0]?.message ?? 'The definition cannot be turned into a QEMU command line', { diagnostics: result.diagnostics });
+      const first = result.diagnostics.find((d) => d.severity === 'error')?.message;
+      throw new VirtdeckError(buildFailureCode(result.diagnostics), first ?? 'The definition cannot be turned into a QEMU command line', { diagnostics: result.diagnostics });
     }
     return result.argv;
   }
 
   /** Schema diagnostics plus the host checks (`POST /api/validate`). */
-  async validate(xml: string): Promise<{ valid: boolean; diagnostics: Diagnostic[] }> {
+  async validate(xml: string): Promise<ValidateResult> {
     const { domain, diagnostics } = validateDomain(xml);
     const all = domain ? [...diagnostics, ...hostDiagnostics(domain, await this.options.capabilities())] : diagnostics;
     return { valid: !all.some((d) => d.severity === 'error'), diagnostics: all };

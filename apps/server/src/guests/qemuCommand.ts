@@ -2,29 +2,40 @@
  * The server's one meeting point with @virtdeck/qemu: a definition and the host's
  * capabilities in, the argv (or why there is none) out, for a guest's run folder.
  */
-import { buildArgv, checkHost, type HostCapabilities } from '@virtdeck/qemu';
-import type { Diagnostic, Domain } from '@virtdeck/schema';
+import { buildArgv, type HostCapabilities, type QemuDiagnostic } from '@virtdeck/qemu';
+import type { Domain } from '@virtdeck/schema';
+import type { ErrorCode } from '../errors.js';
 import type { RunDir } from './RunDir.js';
 
 export interface CommandLineResult {
+  /** Absent when an error-severity diagnostic stops the start. */
   argv?: string[];
-  diagnostics: Diagnostic[];
+  /** Environment QEMU needs besides the server's (TZ for a timezone clock, qemu:env). */
+  env: Record<string, string>;
+  diagnostics: QemuDiagnostic[];
 }
 
-/** The command line a domain becomes when started from `run`; no argv when an error stops it. */
-export function commandLineFor(domain: Domain, caps: HostCapabilities, run: RunDir): CommandLineResult {
-  const hostProblems = checkHost(domain, caps);
-  if (hostProblems.some((d) => d.severity === 'error')) return { diagnostics: hostProblems };
-  const built = buildArgv(domain, caps, {
-    qmpSocket: run.qmpSocket,
-    serialSocket: run.consoleSocket,
-    pidFile: run.pidFile,
-  });
-  const diagnostics = [...hostProblems, ...built.diagnostics];
-  return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { argv: built.argv, diagnostics };
+/**
+ * The command line a domain becomes when started from `run`: QMP and console sockets and the
+ * pid file in the run folder. No serial log file: the server writes that one from the console
+ * stream (see SerialLog).
+ */
+export function commandLineFor(domain: Domain, caps: HostCapabilities, run: RunDir, now = Date.now()): CommandLineResult {
+  const built = buildArgv(domain, caps, { qmpSocket: run.qmpSocket, serialSocket: run.consoleSocket, pidFile: run.pidFile }, { now });
+  const blocked = built.diagnostics.some((d) => d.severity === 'error');
+  return blocked ? { env: built.env, diagnostics: built.diagnostics } : { argv: built.argv, env: built.env, diagnostics: built.diagnostics };
 }
 
-/** Host checks only (accelerator usable here, emulator present, …), for `POST /api/validate`. */
-export function hostDiagnostics(domain: Domain, caps: HostCapabilities): Diagnostic[] {
-  return checkHost(domain, caps);
+/** What this host says about a definition (emulator, machine, accelerator, CPU model, unsupported parts). */
+export function hostDiagnostics(domain: Domain, caps: HostCapabilities): QemuDiagnostic[] {
+  return buildArgv(domain, caps, undefined, { now: Date.now() }).diagnostics;
+}
+
+/** The API error code for a command line that cannot be built, from its blocking diagnostics. */
+export function buildFailureCode(diagnostics: readonly QemuDiagnostic[]): ErrorCode {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  // No emulator also means no accelerator can be resolved: the missing emulator is the cause.
+  if (errors.some((d) => d.code === 'emulator-missing')) return 'qemu-missing';
+  if (errors.some((d) => d.code === 'accelerator-unavailable' || d.code === 'unsupported-accelerator')) return 'unsupported-accelerator';
+  return 'invalid-xml';
 }

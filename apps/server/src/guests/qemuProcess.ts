@@ -25,7 +25,7 @@ export interface QemuProcess {
  * restart or crash of the server never touches the guest. Never through a shell: argv
  * goes to execve as it is.
  */
-export async function launchQemu(argv: readonly string[], logFile: string, cwd: string): Promise<QemuProcess> {
+export async function launchQemu(argv: readonly string[], env: Record<string, string>, logFile: string, cwd: string): Promise<QemuProcess> {
   const [emulator, ...args] = argv;
   if (!emulator) throw new VirtdeckError('internal', 'The QEMU command line is empty');
   const log = await fs.open(logFile, 'a');
@@ -36,7 +36,7 @@ export async function launchQemu(argv: readonly string[], logFile: string, cwd: 
       detached: true,
       stdio: ['ignore', log.fd, log.fd],
       // QEMU's messages in English whatever the server's locale, as libvirt does.
-      env: { ...process.env, LC_ALL: 'C' },
+      env: { ...process.env, ...env, LC_ALL: 'C' },
     });
     const spawnError = await Promise.race([
       once(child, 'spawn').then(() => undefined),

@@ -5,15 +5,15 @@ import { isQmpError, QmpClient, type QmpEvent, type StatusInfo } from '@virtdeck
 import { validateDomain } from '@virtdeck/schema';
 import { readLogTail, SerialLog } from '../console/SerialLog.js';
 import { SCROLLBACK_BYTES, SerialConsole } from '../console/SerialConsole.js';
-import { describeError, VirtdeckError, type ErrorCode } from '../errors.js';
+import { describeError, VirtdeckError, type ApiDiagnostic, type ErrorCode } from '../errors.js';
 import { domainFacts } from './domainFacts.js';
 import { GuestRuntime } from './GuestRuntime.js';
-import { commandLineFor } from './qemuCommand.js';
+import { buildFailureCode, commandLineFor } from './qemuCommand.js';
 import { launchQemu, processStartTime, tailOf, terminate } from './qemuProcess.js';
 import type { RunDir } from './RunDir.js';
 
 /** Start follows libvirt's qemuProcessStart: each phase named, one rollback path for all. */
-export const START_PHASES = ['prepare', 'launch', 'monitor', 'refresh', 'continue'] as const;
+export const START_PHASES = ['prepare', 'launch', 'monitor', 'console', 'refresh', 'continue'] as const;
 export type StartPhase = (typeof START_PHASES)[number];
 
 export interface StartOptions {
@@ -36,7 +36,8 @@ export interface StartOptions {
 
 /**
  * Prepare (definition, host checks, argv, run folder) → launch QEMU with CPUs stopped (-S) →
- * connect the monitor and the console → refresh (QEMU must be in `prelaunch`) → continue
+ * connect the monitor → connect the console (before the CPUs run, so the log misses no
+ * boot output) → refresh (QEMU must be in `prelaunch`) → continue
  * (`cont`). Resolves with the running guest's runtime; on any failure the one rollback path
  * ends the process and rejects with a VirtdeckError that says which phase failed and why.
  */
@@ -58,7 +59,7 @@ export async function startGuest(options: StartOptions): Promise<GuestRuntime> {
     await fs.writeFile(run.runningXml, options.xml);
 
     phase = 'launch';
-    const process = await launchQemu(command.argv, run.qemuLog, run.dir);
+    const process = await launchQemu(command.argv, command.env, run.qemuLog, run.dir);
     const facts = domainFacts(domain);
     runtime = new GuestRuntime(process, options.xml, facts);
     runtime.startTime = processStartTime(process.pid);
@@ -76,6 +77,8 @@ export async function startGuest(options: StartOptions): Promise<GuestRuntime> {
     });
     runtime.qmp = qmp;
     qmp.on('event', (event) => options.onEvent(started, event));
+
+    phase = 'console';
     if (facts.serial) {
       const log = new SerialLog(run.serialLog, { maxBytes: options.serialLogMaxBytes, onError: options.onLogError });
       const serial = new SerialConsole(run.consoleSocket, log, await readLogTail(run.serialLog, SCROLLBACK_BYTES));
@@ -128,10 +131,8 @@ async function rollback(name: string, phase: StartPhase, runtime: GuestRuntime |
   return new VirtdeckError(code, `QEMU failed to start '${name}' (${phase}): ${why}`, { detail: stderr || undefined, cause: error });
 }
 
-function cannotBuild(name: string, diagnostics: VirtdeckError['diagnostics'] & object): VirtdeckError {
+function cannotBuild(name: string, diagnostics: readonly ApiDiagnostic[]): VirtdeckError {
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  const accelerator = errors.find((d) => d.code === 'unsupported-accelerator');
-  if (accelerator) return new VirtdeckError('unsupported-accelerator', accelerator.message, { diagnostics: errors });
   const first = errors[0]?.message ?? 'the definition cannot be turned into a QEMU command line';
-  return new VirtdeckError('invalid-xml', `'${name}' cannot be started on this host: ${first}`, { diagnostics: errors });
+  return new VirtdeckError(buildFailureCode(errors), `'${name}' cannot be started on this host: ${first}`, { diagnostics: errors });
 }

@@ -45,7 +45,7 @@ describe('the HTTP API (no QEMU needed)', () => {
         ['POST', '/api/validate'],
         ['GET', '/api/nothing-here'],
       ] as const) {
-        for (const headers of [{}, { Authorization: 'Bearer wrong' }, { Cookie: 'virtdeck_token=wrong' }, { Authorization: server.token.value }]) {
+        for (const headers of [{}, { Authorization: 'Bearer wrong' }, { Cookie: 'virtdeck_token=wrong' }, { Authorization: server.token.value }] as Record<string, string>[]) {
           const response = await fetch(new URL(path, server.url), { method, headers });
           expect(response.status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(401);
           const body = (await response.json()) as ErrorBody;

@@ -1,0 +1,35 @@
+import WebSocket from 'ws';
+import { waitFor } from './waitFor.js';
+
+export interface ConsoleClient {
+  /** Everything received so far, as text. */
+  text(): string;
+  type(text: string): void;
+  /** Waits until the received text contains `needle` (after `from` characters, if given). */
+  waitFor(needle: string, options?: { from?: number; timeoutMs?: number }): Promise<void>;
+  closed: Promise<{ code: number; reason: string }>;
+  close(): void;
+}
+
+/** Opens `WS /api/domains/NAME/console` as a browser would (cookie + matching Origin). */
+export function openConsole(baseUrl: string, token: string, name: string): Promise<ConsoleClient> {
+  const url = `${baseUrl.replace(/^http/, 'ws')}api/domains/${encodeURIComponent(name)}/console`;
+  const ws = new WebSocket(url, { headers: { Cookie: `virtdeck_token=${token}`, Origin: new URL(baseUrl).origin } });
+  const chunks: Buffer[] = [];
+  ws.on('message', (data: Buffer) => chunks.push(data));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const text = () => Buffer.concat(chunks).toString('utf8');
+  return new Promise((resolve, reject) => {
+    ws.once('open', () =>
+      resolve({
+        text,
+        type: (input) => ws.send(Buffer.from(input)),
+        waitFor: (needle, { from = 0, timeoutMs = 60_000 } = {}) =>
+          waitFor(`'${needle}' on the console of ${name}`, () => (text().indexOf(needle, from) >= 0 ? true : undefined), timeoutMs).then(() => undefined),
+        closed,
+        close: () => ws.close(),
+      }),
+    );
+    ws.once('error', reject);
+  });
+}
