@@ -38,7 +38,8 @@ export function setAttributeEdit(document: XmlDocument, element: XmlElement, nam
     }
     return edit(document, attribute.valueRange.start.offset, attribute.valueRange.end.offset, escapeAttribute(value, attribute.quote));
   }
-  const at = element.attributes.length > 0 ? (element.attributes.at(-1) as { range: { end: { offset: number } } }).range.end.offset : element.nameRange.end.offset;
+  const last = element.attributes.at(-1);
+  const at = last !== undefined ? last.range.end.offset : element.nameRange.end.offset;
   if (value === undefined) return edit(document, at, at, '');
   const quote = preferredQuote(document, element);
   return edit(document, at, at, ` ${name}=${quote}${escapeAttribute(value, quote)}${quote}`);
@@ -77,21 +78,21 @@ export interface InsertChildOptions {
  */
 export function insertChildEdit(document: XmlDocument, parent: XmlElement, xml: string, options: InsertChildOptions = {}): TextEdit {
   const text = document.text;
-  const parentIndent = lineIndent(text, parent.range.start.offset);
+  const parentIndent = lineIndent(text, parent.start);
   const elements = parent.children.filter((c): c is XmlElement => c.kind === 'element');
   const sibling = options.first === true ? elements[0] : (options.after ?? elements.at(-1));
-  const indent = sibling !== undefined ? lineIndent(text, sibling.range.start.offset) : parentIndent + indentUnit(document);
+  const indent = sibling !== undefined ? lineIndent(text, sibling.start) : parentIndent + indentUnit(document);
   const body = xml.trim().split('\n').map((line, i) => (i === 0 ? line : indent + line.trimStart())).join('\n');
   if (parent.selfClosing) {
     const tagEnd = parent.startTagRange.end.offset;
     return edit(document, tagEnd - 2, tagEnd, `>\n${indent}${body}\n${parentIndent}</${parent.name}>`);
   }
   if (options.first === true && sibling !== undefined) {
-    const at = sibling.range.start.offset;
+    const at = sibling.start;
     return edit(document, at, at, `${body}\n${indent}`);
   }
   if (sibling !== undefined) {
-    const at = sibling.range.end.offset;
+    const at = sibling.end;
     return edit(document, at, at, `\n${indent}${body}`);
   }
   const at = parent.startTagRange.end.offset;
@@ -107,15 +108,15 @@ function indentUnit(document: XmlDocument): string {
   const root = document.root;
   const first = root?.children.find((c): c is XmlElement => c.kind === 'element');
   if (root === undefined || first === undefined) return '  ';
-  const unit = lineIndent(document.text, first.range.start.offset).slice(lineIndent(document.text, root.range.start.offset).length);
+  const unit = lineIndent(document.text, first.start).slice(lineIndent(document.text, root.start).length);
   return unit === '' ? '  ' : unit;
 }
 
 /** Removes the element; when it stands alone on its line, the whole line goes. */
 export function removeElementEdit(document: XmlDocument, element: XmlElement | XmlNode): TextEdit {
   const text = document.text;
-  let start = element.range.start.offset;
-  let end = element.range.end.offset;
+  let start = element.start;
+  let end = element.end;
   let lineStart = start;
   while (lineStart > 0 && (text[lineStart - 1] === ' ' || text[lineStart - 1] === '\t')) lineStart--;
   let lineEnd = end;

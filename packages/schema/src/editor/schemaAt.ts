@@ -188,10 +188,10 @@ function resolve(stack: OpenElement[]): ElementSpec | undefined {
 function presentChildren(document: XmlDocument, open: OpenElement, at: number): Map<string, number> {
   const counts = new Map<string, number>();
   const element = elementAt(document, open.start + 1);
-  const children: XmlNode[] = element !== undefined && element.range.start.offset === open.start ? element.children : [];
+  const children: XmlNode[] = element !== undefined && element.start === open.start ? element.children : [];
   if (children.length > 0) {
     for (const child of children) {
-      if (child.kind !== 'element' || (at >= child.range.start.offset && at <= child.range.end.offset)) continue;
+      if (child.kind !== 'element' || (at >= child.start && at <= child.end)) continue;
       counts.set(child.name, (counts.get(child.name) ?? 0) + 1);
     }
     return counts;

@@ -15,7 +15,7 @@ export function formatXml(document: XmlDocument): string {
   while (stack.length > 0) {
     const [node, phase] = stack.pop() as [XmlNode, 0 | 1];
     if (node.kind !== 'element') {
-      parts.push(text.slice(node.range.start.offset, node.range.end.offset));
+      parts.push(text.slice(node.start, node.end));
       continue;
     }
     if (phase === 1) {

@@ -1,9 +1,9 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { Diagnostic, Range } from '../diagnostics.js';
+import type { Diagnostic } from '../diagnostics.js';
 import { decodeEntities, type UndefinedEntity } from './entities.js';
 import { LineIndex } from './lineIndex.js';
 import { constructEnd, doctypeEnd, findParseBarrier, scanStartTag } from './scanner.js';
-import type { XmlAttribute, XmlDocument, XmlElement, XmlNode } from './tree.js';
+import { AttributeNode, ElementNode, leafNode, type XmlDocument, type XmlElement, type XmlNode } from './tree.js';
 
 /** Larger texts are refused up front: a domain definition is a few kilobytes; this keeps time and memory bounded. */
 export const MAX_DOCUMENT_LENGTH = 4 * 1024 * 1024;
@@ -26,6 +26,8 @@ const fxp = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   maxNestedTags: MAX_ELEMENT_DEPTH + 8,
+  // callbacks get the matcher, not a path string built for every tag
+  jPath: false,
 });
 
 interface FxpMeta {
@@ -56,7 +58,7 @@ export function parseXml(text: string): ParseXmlResult {
       message: `The document is ${formatSize(text.length)} long; domain definitions of more than ${formatSize(MAX_DOCUMENT_LENGTH)} are not accepted.`,
       range: lines.range(0, Math.min(text.length, 1)),
     });
-    document.children.push({ kind: 'text', value: text, range: lines.range(0, text.length) });
+    document.children.push(leafNode(lines, 'text', text, 0, text.length));
     document.parsedUpTo = 0;
     return { document, diagnostics };
   }
@@ -67,7 +69,7 @@ export function parseXml(text: string): ParseXmlResult {
       message: 'The document is empty: a domain definition starts with <domain type="…">.',
       range: lines.range(0, text.length),
     });
-    if (text !== '') document.children.push({ kind: 'text', value: text, range: lines.range(0, text.length) });
+    if (text !== '') document.children.push(leafNode(lines, 'text', text, 0, text.length));
     return { document, diagnostics };
   }
 
@@ -170,12 +172,17 @@ function entryName(entry: FxpEntry): string | undefined {
 }
 
 interface Frame {
-  element: XmlElement | undefined;
+  element: ElementNode | undefined;
   entries: FxpEntry[];
   index: number;
   cursor: number;
   contentEnd: number;
   out: XmlNode[];
+}
+
+interface PendingEntity {
+  offset: number;
+  entity: UndefinedEntity;
 }
 
 /**
@@ -184,7 +191,7 @@ interface Frame {
  */
 function buildTree(text: string, entries: FxpEntry[], document: XmlDocument, diagnostics: Diagnostic[]): void {
   const lines = document.lines;
-  const undefinedEntities: { offset: number; entity: UndefinedEntity }[] = [];
+  const undefinedEntities: PendingEntity[] = [];
   const stack: Frame[] = [
     { element: undefined, entries, index: 0, cursor: 0, contentEnd: text.length, out: document.children },
   ];
@@ -195,7 +202,7 @@ function buildTree(text: string, entries: FxpEntry[], document: XmlDocument, dia
       lexGap(text, frame.cursor, frame.contentEnd, frame.element, frame.out, lines, undefinedEntities);
       stack.pop();
       const parent = stack[stack.length - 1];
-      if (parent !== undefined && frame.element !== undefined) parent.cursor = frame.element.range.end.offset;
+      if (parent !== undefined && frame.element !== undefined) parent.cursor = frame.element.end;
       continue;
     }
     const meta = (entry as Record<symbol, FxpMeta | undefined>)[METADATA];
@@ -209,49 +216,31 @@ function buildTree(text: string, entries: FxpEntry[], document: XmlDocument, dia
     const closedAt = meta?.endIndex;
     let end: number;
     let contentEnd: number;
-    let endTagRange: Range | undefined;
+    let endTagStart = -1;
     if (tag.selfClosing || !tag.terminated) {
       end = tag.end;
       contentEnd = tag.end;
     } else if (closedAt !== undefined && closedAt <= frame.contentEnd && closedAt > tag.end) {
       end = closedAt;
-      const endTagStart = text.lastIndexOf('</', closedAt - 1);
-      contentEnd = endTagStart >= tag.end ? endTagStart : closedAt;
-      if (endTagStart >= tag.end) endTagRange = lines.range(endTagStart, closedAt);
+      const found = text.lastIndexOf('</', closedAt - 1);
+      endTagStart = found >= tag.end ? found : -1;
+      contentEnd = endTagStart === -1 ? closedAt : endTagStart;
     } else {
       end = frame.contentEnd;
       contentEnd = frame.contentEnd;
     }
-    const colon = tag.name.indexOf(':');
-    const element: XmlElement = {
-      kind: 'element',
-      name: tag.name,
-      localName: colon === -1 ? tag.name : tag.name.slice(colon + 1),
-      attributes: [],
-      children: [],
-      range: lines.range(start, end),
-      nameRange: lines.range(tag.nameStart, tag.nameEnd),
-      startTagRange: lines.range(start, tag.end),
-      selfClosing: tag.selfClosing,
-      closed: tag.selfClosing || endTagRange !== undefined,
-      depth: stack.length - 1,
-    };
-    if (colon !== -1) element.prefix = tag.name.slice(0, colon);
-    if (endTagRange !== undefined) element.endTagRange = endTagRange;
+    const element = new ElementNode(lines, tag.name, start, end, tag.nameEnd, tag.end, endTagStart, tag.selfClosing, stack.length - 1);
     if (frame.element !== undefined) element.parent = frame.element;
     for (const a of tag.attributes) {
       const raw = text.slice(a.valueStart, a.valueEnd);
-      const found: UndefinedEntity[] = [];
-      const attribute: XmlAttribute = {
-        name: a.name,
-        value: decodeEntities(raw, found).replace(/[\t\n\r]/g, ' '),
-        quote: a.quote,
-        range: lines.range(a.nameStart, a.end),
-        nameRange: lines.range(a.nameStart, a.nameEnd),
-        valueRange: lines.range(a.valueStart, a.valueEnd),
-      };
-      for (const entity of found) undefinedEntities.push({ offset: a.valueStart, entity });
-      element.attributes.push(attribute);
+      let value = raw;
+      if (raw.includes('&')) {
+        const found: UndefinedEntity[] = [];
+        value = decodeEntities(raw, found);
+        for (const entity of found) undefinedEntities.push({ offset: a.valueStart, entity });
+      }
+      if (/[\t\n\r]/.test(value)) value = value.replace(/[\t\n\r]/g, ' ');
+      element.attributes.push(new AttributeNode(lines, a.name, value, a.quote, a.nameStart, a.nameEnd, a.valueStart, a.valueEnd, a.end));
       if (raw.includes('<')) {
         const at = a.valueStart + raw.indexOf('<');
         diagnostics.push({
@@ -265,9 +254,7 @@ function buildTree(text: string, entries: FxpEntry[], document: XmlDocument, dia
     frame.out.push(element);
     frame.cursor = end;
     const children = (entry as Record<string, unknown>)[name];
-    if (tag.selfClosing || !tag.terminated || !Array.isArray(children)) {
-      continue;
-    }
+    if (tag.selfClosing || !tag.terminated || !Array.isArray(children)) continue;
     stack.push({ element, entries: children as FxpEntry[], index: 0, cursor: tag.end, contentEnd, out: element.children });
   }
   for (const { offset, entity } of undefinedEntities.slice(0, 100)) {
@@ -291,37 +278,37 @@ function lexGap(
   parent: XmlElement | undefined,
   out: XmlNode[],
   lines: LineIndex,
-  undefinedEntities: { offset: number; entity: UndefinedEntity }[],
+  undefinedEntities: PendingEntity[],
 ): void {
   let i = from;
   while (i < to) {
+    let node: XmlNode;
     if (text.charCodeAt(i) === 60 && isConstructStart(text, i)) {
       const found = constructEnd(text, i, to);
       const end = found === -1 ? to : found;
-      const raw = text.slice(i, end);
-      const range = lines.range(i, end);
-      let node: XmlNode;
-      if (raw.startsWith('<!--')) node = { kind: 'comment', value: raw.slice(4, found === -1 ? undefined : -3), range };
-      else if (raw.startsWith('<![CDATA[')) node = { kind: 'cdata', value: raw.slice(9, found === -1 ? undefined : -3), range };
-      else if (raw.startsWith('<?')) {
-        const body = raw.slice(2, found === -1 ? undefined : -2);
+      if (text.startsWith('<!--', i)) node = leafNode(lines, 'comment', text.slice(i + 4, found === -1 ? end : end - 3), i, end);
+      else if (text.startsWith('<![CDATA[', i)) node = leafNode(lines, 'cdata', text.slice(i + 9, found === -1 ? end : end - 3), i, end);
+      else if (text.startsWith('<?', i)) {
+        const body = text.slice(i + 2, found === -1 ? end : end - 2);
         const space = body.search(/\s/);
-        node = { kind: 'pi', target: space === -1 ? body : body.slice(0, space), value: space === -1 ? '' : body.slice(space + 1), range };
-      } else node = { kind: 'doctype', value: raw, range };
-      if (parent !== undefined) node.parent = parent;
-      out.push(node);
+        node = leafNode(lines, 'pi', space === -1 ? '' : body.slice(space + 1), i, end, space === -1 ? body : body.slice(0, space));
+      } else node = leafNode(lines, 'doctype', text.slice(i, end), i, end);
       i = end;
-      continue;
+    } else {
+      let j = text.indexOf('<', i + 1);
+      while (j !== -1 && j < to && !isConstructStart(text, j)) j = text.indexOf('<', j + 1);
+      const end = j === -1 || j > to ? to : j;
+      let value = text.slice(i, end);
+      if (value.includes('&')) {
+        const found: UndefinedEntity[] = [];
+        value = decodeEntities(value, found);
+        for (const entity of found) undefinedEntities.push({ offset: i, entity });
+      }
+      node = leafNode(lines, 'text', value, i, end);
+      i = end;
     }
-    let j = text.indexOf('<', i + 1);
-    while (j !== -1 && j < to && !isConstructStart(text, j)) j = text.indexOf('<', j + 1);
-    const end = j === -1 || j > to ? to : j;
-    const found: UndefinedEntity[] = [];
-    const node: XmlNode = { kind: 'text', value: decodeEntities(text.slice(i, end), found), range: lines.range(i, end) };
-    for (const entity of found) undefinedEntities.push({ offset: i, entity });
     if (parent !== undefined) node.parent = parent;
     out.push(node);
-    i = end;
   }
 }
 

@@ -20,6 +20,10 @@ export interface XmlAttribute {
 }
 
 interface NodeBase {
+  /** offset of the node's first character */
+  start: number;
+  /** offset just after the node */
+  end: number;
   range: Range;
   parent?: XmlElement;
 }
@@ -149,7 +153,7 @@ export function* walkElements(root: XmlElement): Generator<XmlElement> {
 /** The innermost element whose range contains the offset (start inclusive, end exclusive). */
 export function elementAt(document: XmlDocument, offset: number): XmlElement | undefined {
   let current = document.root;
-  if (current === undefined || offset < current.range.start.offset || offset > current.range.end.offset) {
+  if (current === undefined || offset < current.start || offset > current.end) {
     return undefined;
   }
   for (;;) {
@@ -166,8 +170,8 @@ function childContaining(element: XmlElement, offset: number): XmlElement | unde
   while (low <= high) {
     const mid = (low + high) >> 1;
     const child = children[mid] as XmlNode;
-    if (offset < child.range.start.offset) high = mid - 1;
-    else if (offset >= child.range.end.offset && !(offset === child.range.end.offset && isOpenEnded(child))) {
+    if (offset < child.start) high = mid - 1;
+    else if (offset >= child.end && !(offset === child.end && isOpenEnded(child))) {
       low = mid + 1;
     } else return child.kind === 'element' ? child : undefined;
   }
@@ -177,4 +181,110 @@ function childContaining(element: XmlElement, offset: number): XmlElement | unde
 /** An unclosed element at the end of a document still "contains" the end offset (typing position). */
 function isOpenEnded(node: XmlNode): boolean {
   return node.kind === 'element' && !node.closed;
+}
+
+/*
+ * The parser builds nodes from these classes: ranges (line and column) are computed on first
+ * use from the offsets, so a large document does not pay for positions nobody reads.
+ */
+
+export class AttributeNode implements XmlAttribute {
+  #range?: Range;
+  #nameRange?: Range;
+  #valueRange?: Range;
+
+  constructor(
+    private readonly lines: LineIndex,
+    readonly name: string,
+    readonly value: string,
+    readonly quote: '"' | "'" | '',
+    readonly nameStart: number,
+    readonly nameEnd: number,
+    readonly valueStart: number,
+    readonly valueEnd: number,
+    readonly end: number,
+  ) {}
+
+  get range(): Range {
+    return (this.#range ??= this.lines.range(this.nameStart, this.end));
+  }
+  get nameRange(): Range {
+    return (this.#nameRange ??= this.lines.range(this.nameStart, this.nameEnd));
+  }
+  get valueRange(): Range {
+    return (this.#valueRange ??= this.lines.range(this.valueStart, this.valueEnd));
+  }
+}
+
+export class ElementNode implements XmlElement {
+  readonly kind = 'element' as const;
+  readonly localName: string;
+  readonly prefix?: string;
+  readonly attributes: XmlAttribute[] = [];
+  readonly children: XmlNode[] = [];
+  parent?: XmlElement;
+  #range?: Range;
+  #nameRange?: Range;
+  #startTagRange?: Range;
+  #endTagRange?: Range;
+
+  constructor(
+    private readonly lines: LineIndex,
+    readonly name: string,
+    readonly start: number,
+    readonly end: number,
+    readonly nameEnd: number,
+    /** offset just after the start tag */
+    readonly startTagEnd: number,
+    /** offset of `</`, or -1 */
+    readonly endTagStart: number,
+    readonly selfClosing: boolean,
+    readonly depth: number,
+  ) {
+    const colon = name.indexOf(':');
+    this.localName = colon === -1 ? name : name.slice(colon + 1);
+    if (colon !== -1) this.prefix = name.slice(0, colon);
+  }
+
+  get closed(): boolean {
+    return this.selfClosing || this.endTagStart !== -1;
+  }
+  get range(): Range {
+    return (this.#range ??= this.lines.range(this.start, this.end));
+  }
+  get nameRange(): Range {
+    return (this.#nameRange ??= this.lines.range(this.start + 1, this.nameEnd));
+  }
+  get startTagRange(): Range {
+    return (this.#startTagRange ??= this.lines.range(this.start, this.startTagEnd));
+  }
+  get endTagRange(): Range | undefined {
+    if (this.endTagStart === -1) return undefined;
+    return (this.#endTagRange ??= this.lines.range(this.endTagStart, this.end));
+  }
+}
+
+type LeafKind = 'text' | 'comment' | 'cdata' | 'pi' | 'doctype';
+
+class LeafNode {
+  parent?: XmlElement;
+  #range?: Range;
+
+  constructor(
+    private readonly lines: LineIndex,
+    readonly kind: LeafKind,
+    readonly value: string,
+    readonly start: number,
+    readonly end: number,
+    readonly target?: string,
+  ) {}
+
+  get range(): Range {
+    return (this.#range ??= this.lines.range(this.start, this.end));
+  }
+}
+
+/** A text, comment, CDATA, processing-instruction or DOCTYPE node. */
+export function leafNode(lines: LineIndex, kind: LeafKind, value: string, start: number, end: number, target?: string): XmlNode {
+  return new LeafNode(lines, kind, value, start, end, target) as unknown as XmlNode;
 }

@@ -36,7 +36,7 @@ function addressedDevices(domain: Domain): Addressed[] {
     ...d.memories,
     ...d.hubs,
     ...single,
-  ].sort((a, b) => a.node.range.start.offset - b.node.range.start.offset);
+  ].sort((a, b) => a.node.start - b.node.start);
 }
 
 /**

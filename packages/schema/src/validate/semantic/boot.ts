@@ -22,7 +22,7 @@ export function validateBootOrder(domain: Domain, report: Reporter): void {
     }
   }
   const seen = new Set<number>();
-  for (const boot of orders.sort((a, b) => a.node.range.start.offset - b.node.range.start.offset)) {
+  for (const boot of orders.sort((a, b) => a.node.start - b.node.start)) {
     if (boot.order === undefined) continue;
     if (seen.has(boot.order)) {
       report.error('boot-order-conflict', `Boot order ${boot.order} is already used by another device.`, attributeRange(boot.node, 'order'));
