@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandLine, ErrorBody, HostInfo, ValidateResult } from '../api.js';
+import { demoGuestXml } from '../demoGuest.js';
+import { demoGuest } from '../testing/demoGuest.js';
+import { startTestServer, type TestServer } from '../testing/testServer.js';
+
+const guest = demoGuest();
+
+describe('host capabilities, validation and command lines from the real QEMU', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ demoGuest: guest });
+  });
+  afterAll(async () => {
+    await server.dispose();
+  });
+
+  it('serves the host: emulators, machines, CPU models, and each accelerator with why it can or cannot be used', async () => {
+    const { status, body } = await server.api.get<HostInfo>('/api/host');
+    expect(status).toBe(200);
+    const x86 = body.emulators.find((e) => e.arch === 'x86_64');
+    expect(x86?.path).toBe('/usr/bin/qemu-system-x86_64');
+    expect(x86?.machines.some((m) => m.alias === 'q35')).toBe(true);
+    expect(x86?.cpuModels.length).toBeGreaterThan(10);
+    const accel = Object.fromEntries(body.accelerators.map((a) => [a.name, a]));
+    expect(accel.qemu).toMatchObject({ usable: true, qemuName: 'tcg' });
+    expect(accel.kqemu).toMatchObject({ usable: false, reason: expect.stringMatching(/0\.12/) as unknown });
+    expect(accel.qvm86?.usable).toBe(false);
+    expect(accel.hvf).toMatchObject({ usable: false, reason: expect.stringMatching(/darwin/) as unknown });
+    expect(accel.kvm?.usable).toBe(body.kvmDevice.usable);
+  });
+
+  it('validates with the host checks included', async () => {
+    const ok = await server.api.post<ValidateResult>('/api/validate', { xml: demoGuestXml('v', guest) });
+    expect(ok.body.valid).toBe(true);
+    const historical = await server.api.post<ValidateResult>('/api/validate', { xml: demoGuestXml('v', guest).replace("<domain type='qemu'>", "<domain type='kqemu'>") });
+    expect(historical.body.valid).toBe(false);
+    expect(historical.body.diagnostics.some((d) => d.severity === 'error' && /kqemu/i.test(d.message))).toBe(true);
+    const badMachine = await server.api.post<ValidateResult>('/api/validate', { xml: demoGuestXml('v', guest).replace("machine='q35'", "machine='q99'") });
+    expect(badMachine.body.diagnostics.find((d) => d.code === 'machine-unknown')?.range.start.line).toBe(8);
+    const broken = await server.api.post<ValidateResult>('/api/validate', { xml: '<domain><name>x' });
+    expect(broken.body).toMatchObject({ valid: false });
+    expect(broken.body.diagnostics[0]?.range.start.line).toBe(1);
+  });
+
+  it('shows the command line a definition becomes, or why it cannot become one', async () => {
+    const posted = await server.api.post<CommandLine>('/api/argv', { xml: demoGuestXml('preview', guest) });
+    expect(posted.status).toBe(200);
+    expect(posted.body.argv[0]).toBe('/usr/bin/qemu-system-x86_64');
+    expect(posted.body.argv).toContain('-S');
+    expect(posted.body.argv.join(' ')).toContain('run/preview/qmp.sock');
+    expect(posted.body.line.startsWith('/usr/bin/qemu-system-x86_64 ')).toBe(true);
+
+    await server.api.post('/api/domains', { xml: demoGuestXml('stored', guest) });
+    const stored = await server.api.get<CommandLine>('/api/domains/stored/argv');
+    expect(stored.body.argv).toContain('-kernel');
+    expect(stored.body.argv).toContain(guest.kernel);
+
+    const refused = await server.api.post<ErrorBody>('/api/argv', { xml: demoGuestXml('old', guest).replace("<domain type='qemu'>", "<domain type='kqemu'>") });
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('unsupported-accelerator');
+    expect(refused.body.diagnostics?.length).toBeGreaterThan(0);
+    const invalid = await server.api.post<ErrorBody>('/api/argv', { xml: '<domain>' });
+    expect(invalid).toMatchObject({ status: 422, body: { code: 'invalid-xml' } });
+  });
+
+  it('refuses to start a guest on an accelerator QEMU no longer has, saying why', async () => {
+    await server.api.post('/api/domains', { xml: demoGuestXml('ancient', guest).replace("<domain type='qemu'>", "<domain type='kqemu'>") });
+    const failed = await server.api.post<ErrorBody>('/api/domains/ancient/start');
+    expect(failed.status).toBe(422);
+    expect(failed.body.code).toBe('unsupported-accelerator');
+    expect(failed.body.message).toMatch(/kqemu/);
+    expect((await server.api.get('/api/domains/ancient')).body).toMatchObject({ state: 'shutoff', reason: 'failed' });
+  });
+});
