@@ -77,8 +77,15 @@ export function hasChild(el: XmlElement, name: string): boolean {
   return firstChild(el, name) !== undefined;
 }
 
-/** Assigns only defined values, so optional model fields stay absent rather than `undefined`. */
+/**
+ * A copy with only the defined values, so optional model fields are absent rather than
+ * `undefined` (copying keeps objects fast; deleting properties would not).
+ */
 export function defined<T extends object>(object: T): T {
-  for (const key of Object.keys(object) as (keyof T)[]) if (object[key] === undefined) delete object[key];
-  return object;
+  const out: Record<string, unknown> = {};
+  for (const key in object) {
+    const value = object[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out as T;
 }

@@ -41,10 +41,18 @@ function merge(target: EffectiveSpec, parts: SpecParts | undefined): EffectiveSp
     children: parts.children === undefined ? target.children : { ...target.children, ...parts.children },
     textOptional: parts.textOptional ?? target.textOptional,
     constraints: parts.constraints === undefined ? target.constraints : [...target.constraints, ...parts.constraints],
+    requiredAttributes: [],
+    requiredChildren: [],
   };
   const text = parts.text ?? target.text;
   if (text !== undefined) merged.text = text;
-  return merged;
+  return withRequired(merged);
+}
+
+function withRequired(spec: EffectiveSpec): EffectiveSpec {
+  spec.requiredAttributes = Object.keys(spec.attributes).filter((name) => spec.attributes[name]?.required === true);
+  spec.requiredChildren = Object.keys(spec.children).filter((name) => (spec.children[name]?.min ?? 0) > 0);
+  return spec;
 }
 
 /** The spec that applies to this element once its `type`-like attributes pick a variant. */
@@ -65,9 +73,11 @@ export function effectiveSpec(spec: ElementSpec, element?: AttributeSource): Eff
     children: spec.children ?? {},
     textOptional: spec.textOptional ?? false,
     constraints: (spec.constraints ?? []) as Constraint[],
+    requiredAttributes: [],
+    requiredChildren: [],
   };
   if (spec.text !== undefined) base.text = spec.text;
-  const effective = merge(merge(base, first.parts), second.parts);
+  const effective = merge(merge(withRequired(base), first.parts), second.parts);
   bySpec.set(key, effective);
   return effective;
 }

@@ -80,6 +80,9 @@ export interface EffectiveSpec {
   text?: ValueSpec;
   textOptional: boolean;
   constraints: readonly Constraint[];
+  /** names of the required attributes, and of the children with a minimum count */
+  requiredAttributes: readonly string[];
+  requiredChildren: readonly string[];
 }
 
 export const oneOf = (values: EnumTable): ValueSpec => ({ kind: 'enum', values });

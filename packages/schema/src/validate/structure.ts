@@ -5,7 +5,7 @@ import { namespaceOf } from '../model/qemuNamespace.js';
 import { DATATYPES, testDatatype } from '../schema/datatypes.js';
 import { DOMAIN_SCHEMA } from '../schema/domainSchema.js';
 import { allowedParents, childKey, effectiveSpec } from '../schema/effective.js';
-import { resolveChild, type AttributeSpec, type Constraint, type EffectiveSpec, type ElementSpec, type Presence, type ValueSpec } from '../schema/types.js';
+import { resolveChild, type AttributeSpec, type ChildSpec, type Constraint, type EffectiveSpec, type ElementSpec, type Presence, type ValueSpec } from '../schema/types.js';
 import { getAttribute, textContent, textRange, type XmlDocument, type XmlElement } from '../xml/tree.js';
 
 /**
@@ -57,8 +57,9 @@ function checkAttributes(document: XmlDocument, element: XmlElement, spec: Effec
     }
     checkValue(attributeSpec.value, attribute.value, attribute.valueRange, `attribute '${name}' of <${element.name}>`, out);
   }
-  for (const [name, attributeSpec] of Object.entries(spec.attributes)) {
-    if (attributeSpec.required === true && getAttribute(element, name) === undefined) {
+  for (const name of spec.requiredAttributes) {
+    const attributeSpec = spec.attributes[name] as AttributeSpec;
+    if (getAttribute(element, name) === undefined) {
       report(out, 'missing-attribute', `<${element.name}> needs the attribute '${name}': ${attributeSpec.doc}${allowedHint(attributeSpec)}.`, element.nameRange, missingAttributeFixes(document, element, name, attributeSpec));
     }
   }
@@ -150,7 +151,8 @@ function checkChildren(document: XmlDocument, element: XmlElement, spec: Effecti
     }
     stack.push([child, resolveChild(childSpec)]);
   }
-  for (const [key, childSpec] of Object.entries(spec.children)) {
+  for (const key of spec.requiredChildren) {
+    const childSpec = spec.children[key] as ChildSpec;
     const min = childSpec.min ?? 0;
     if ((counts.get(key) ?? 0) >= min) continue;
     const childElementSpec = resolveChild(childSpec);

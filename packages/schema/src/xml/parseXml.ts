@@ -2,7 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Diagnostic } from '../diagnostics.js';
 import { decodeEntities, type UndefinedEntity } from './entities.js';
 import { LineIndex } from './lineIndex.js';
-import { constructEnd, doctypeEnd, findParseBarrier, scanStartTag } from './scanner.js';
+import { constructEnd, doctypeEnd, findParseBarrier, scanStartTag, type ScannedAttribute, type ScannedStartTag } from './scanner.js';
 import { AttributeNode, ElementNode, leafNode, type XmlDocument, type XmlElement, type XmlNode } from './tree.js';
 
 /** Larger texts are refused up front: a domain definition is a few kilobytes; this keeps time and memory bounded. */
@@ -22,10 +22,11 @@ const fxp = new XMLParser({
   processEntities: false,
   htmlEntities: false,
   parseTagValue: false,
-  trimValues: false,
+  trimValues: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
-  maxNestedTags: MAX_ELEMENT_DEPTH + 8,
+  // it throws when an element would be at level MAX_ELEMENT_DEPTH + 1 (the root is level 1)
+  maxNestedTags: MAX_ELEMENT_DEPTH - 1,
   // callbacks get the matcher, not a path string built for every tag
   jPath: false,
 });
@@ -74,12 +75,19 @@ export function parseXml(text: string): ParseXmlResult {
   }
 
   const parseText = blankDoctypes(text, lines, diagnostics);
-  const wellFormed = XMLValidator.validate(parseText);
-  if (wellFormed !== true) diagnostics.push(wellFormednessDiagnostic(text, lines, wellFormed.err));
-
-  const entries = parseStructure(parseText, document, diagnostics, wellFormed === true);
-  buildTree(text, entries, document, diagnostics);
-  checkTopLevel(document, diagnostics, wellFormed === true);
+  const structure = parseStructure(parseText, document, diagnostics);
+  const suspicious = buildTree(text, structure.entries, document, diagnostics) || structure.incomplete;
+  // fast-xml-parser's validator names the first well-formedness error with its line and
+  // column; it runs when reading the text showed something amiss (a clean text skips it)
+  let wellFormed = true;
+  if (suspicious) {
+    const result = XMLValidator.validate(parseText);
+    if (result !== true) {
+      wellFormed = false;
+      diagnostics.unshift(wellFormednessDiagnostic(text, lines, result.err));
+    }
+  }
+  checkTopLevel(document, diagnostics, wellFormed);
   return { document, diagnostics };
 }
 
@@ -135,34 +143,30 @@ function wellFormednessDiagnostic(
   };
 }
 
-/** fast-xml-parser's ordered tree; on a text it cannot finish, the tree of the part before the barrier. */
-function parseStructure(parseText: string, document: XmlDocument, diagnostics: Diagnostic[], wellFormed: boolean): FxpEntry[] {
-  const barrier = findParseBarrier(parseText, MAX_ELEMENT_DEPTH);
-  if (barrier?.reason === 'too-deep') {
-    diagnostics.push({
-      severity: 'error',
-      code: 'xml-nesting-too-deep',
-      message: `Elements are nested more than ${MAX_ELEMENT_DEPTH} levels deep; the content from here on is not read.`,
-      range: document.lines.range(barrier.offset, barrier.offset + 1),
-    });
-  }
-  // a text left open somewhere (typing in the editor) is read up to that point: what follows
-  // cannot be placed reliably; a complete but malformed text is read leniently as a whole
-  const cut = barrier !== undefined && (barrier.reason === 'too-deep' || !wellFormed) ? barrier.offset : parseText.length;
-  if (cut < parseText.length) document.parsedUpTo = cut;
+/**
+ * fast-xml-parser's ordered tree. When it cannot finish the text (something left open, which is
+ * normal while typing, or nesting beyond the limit), the part before that point is read.
+ */
+function parseStructure(parseText: string, document: XmlDocument, diagnostics: Diagnostic[]): { entries: FxpEntry[]; incomplete: boolean } {
   try {
-    return fxp.parse(cut < parseText.length ? parseText.slice(0, cut) : parseText) as FxpEntry[];
-  } catch (error) {
-    document.parsedUpTo = 0;
-    if (wellFormed) {
+    return { entries: fxp.parse(parseText) as FxpEntry[], incomplete: false };
+  } catch {
+    const barrier = findParseBarrier(parseText, MAX_ELEMENT_DEPTH);
+    if (barrier?.reason === 'too-deep') {
       diagnostics.push({
         severity: 'error',
-        code: 'xml-not-well-formed',
-        message: `The XML could not be read: ${error instanceof Error ? error.message : String(error)}`,
-        range: document.lines.range(0, Math.min(1, parseText.length)),
+        code: 'xml-nesting-too-deep',
+        message: `Elements are nested more than ${MAX_ELEMENT_DEPTH} levels deep; the content from here on is not read.`,
+        range: document.lines.range(barrier.offset, barrier.offset + 1),
       });
     }
-    return [];
+    document.parsedUpTo = barrier?.offset ?? 0;
+    try {
+      return { entries: fxp.parse(parseText.slice(0, document.parsedUpTo)) as FxpEntry[], incomplete: true };
+    } catch {
+      document.parsedUpTo = 0;
+      return { entries: [], incomplete: true };
+    }
   }
 }
 
@@ -185,13 +189,17 @@ interface PendingEntity {
   entity: UndefinedEntity;
 }
 
+const XML_NAME = /^[A-Za-z_][\w.:-]*$/;
+
 /**
  * Turns fast-xml-parser's element structure into the positioned tree, reading tags, attributes
  * and everything between elements from the source. Iterative: depth costs no stack.
+ * Returns whether anything looked malformed (then the well-formedness validator runs).
  */
-function buildTree(text: string, entries: FxpEntry[], document: XmlDocument, diagnostics: Diagnostic[]): void {
+function buildTree(text: string, entries: FxpEntry[], document: XmlDocument, diagnostics: Diagnostic[]): boolean {
   const lines = document.lines;
   const undefinedEntities: PendingEntity[] = [];
+  const gap = { suspicious: false };
   const stack: Frame[] = [
     { element: undefined, entries, index: 0, cursor: 0, contentEnd: text.length, out: document.children },
   ];
@@ -199,7 +207,7 @@ function buildTree(text: string, entries: FxpEntry[], document: XmlDocument, dia
     const frame = stack[stack.length - 1] as Frame;
     const entry = frame.entries[frame.index++];
     if (entry === undefined) {
-      lexGap(text, frame.cursor, frame.contentEnd, frame.element, frame.out, lines, undefinedEntities);
+      lexGap(text, frame.cursor, frame.contentEnd, frame.element, frame.out, lines, undefinedEntities, gap);
       stack.pop();
       const parent = stack[stack.length - 1];
       if (parent !== undefined && frame.element !== undefined) parent.cursor = frame.element.end;
@@ -211,7 +219,7 @@ function buildTree(text: string, entries: FxpEntry[], document: XmlDocument, dia
     if (name === undefined || start === undefined || name.startsWith('#') || name.startsWith('?')) continue;
     if (start < frame.cursor || start >= frame.contentEnd || text.charCodeAt(start) !== 60) continue;
 
-    lexGap(text, frame.cursor, start, frame.element, frame.out, lines, undefinedEntities);
+    lexGap(text, frame.cursor, start, frame.element, frame.out, lines, undefinedEntities, gap);
     const tag = scanStartTag(text, start, frame.contentEnd);
     const closedAt = meta?.endIndex;
     let end: number;
@@ -230,16 +238,17 @@ function buildTree(text: string, entries: FxpEntry[], document: XmlDocument, dia
       contentEnd = frame.contentEnd;
     }
     const element = new ElementNode(lines, tag.name, start, end, tag.nameEnd, tag.end, endTagStart, tag.selfClosing, stack.length - 1);
+    if (!gap.suspicious && !looksWellFormed(text, tag, endTagStart)) gap.suspicious = true;
     if (frame.element !== undefined) element.parent = frame.element;
     for (const a of tag.attributes) {
       const raw = text.slice(a.valueStart, a.valueEnd);
-      let value = raw;
+      // literal tabs and newlines become spaces (XML attribute normalisation); &#10; stays a newline
+      let value = /[\t\n\r]/.test(raw) ? raw.replace(/[\t\n\r]/g, ' ') : raw;
       if (raw.includes('&')) {
         const found: UndefinedEntity[] = [];
-        value = decodeEntities(raw, found);
+        value = decodeEntities(value, found);
         for (const entity of found) undefinedEntities.push({ offset: a.valueStart, entity });
       }
-      if (/[\t\n\r]/.test(value)) value = value.replace(/[\t\n\r]/g, ' ');
       element.attributes.push(new AttributeNode(lines, a.name, value, a.quote, a.nameStart, a.nameEnd, a.valueStart, a.valueEnd, a.end));
       if (raw.includes('<')) {
         const at = a.valueStart + raw.indexOf('<');
@@ -257,6 +266,28 @@ function buildTree(text: string, entries: FxpEntry[], document: XmlDocument, dia
     if (tag.selfClosing || !tag.terminated || !Array.isArray(children)) continue;
     stack.push({ element, entries: children as FxpEntry[], index: 0, cursor: tag.end, contentEnd, out: element.children });
   }
+  reportEntities(lines, undefinedEntities, diagnostics);
+  return gap.suspicious;
+}
+
+/** An element whose tags a strict XML parser would accept (names, quotes, spacing, matching end tag). */
+function looksWellFormed(text: string, tag: ScannedStartTag, endTagStart: number): boolean {
+  if (!tag.terminated || !XML_NAME.test(tag.name)) return false;
+  const attributes = tag.attributes;
+  for (let i = 0; i < attributes.length; i++) {
+    const a = attributes[i] as ScannedAttribute;
+    if (a.quote === '' || !XML_NAME.test(a.name)) return false;
+    if (i > 0 && !/\s/.test(text[a.nameStart - 1] as string)) return false;
+    for (let j = 0; j < i; j++) if ((attributes[j] as ScannedAttribute).name === a.name) return false;
+  }
+  if (tag.selfClosing) return true;
+  if (endTagStart === -1 || !text.startsWith(tag.name, endTagStart + 2)) return false;
+  let i = endTagStart + 2 + tag.name.length;
+  while (/\s/.test(text[i] as string)) i++;
+  return text[i] === '>';
+}
+
+function reportEntities(lines: LineIndex, undefinedEntities: PendingEntity[], diagnostics: Diagnostic[]): void {
   for (const { offset, entity } of undefinedEntities.slice(0, 100)) {
     diagnostics.push({
       severity: 'error',
@@ -279,6 +310,7 @@ function lexGap(
   out: XmlNode[],
   lines: LineIndex,
   undefinedEntities: PendingEntity[],
+  gap: { suspicious: boolean },
 ): void {
   let i = from;
   while (i < to) {
@@ -286,12 +318,15 @@ function lexGap(
     if (text.charCodeAt(i) === 60 && isConstructStart(text, i)) {
       const found = constructEnd(text, i, to);
       const end = found === -1 ? to : found;
+      if (found === -1) gap.suspicious = true;
       if (text.startsWith('<!--', i)) node = leafNode(lines, 'comment', text.slice(i + 4, found === -1 ? end : end - 3), i, end);
       else if (text.startsWith('<![CDATA[', i)) node = leafNode(lines, 'cdata', text.slice(i + 9, found === -1 ? end : end - 3), i, end);
       else if (text.startsWith('<?', i)) {
         const body = text.slice(i + 2, found === -1 ? end : end - 2);
         const space = body.search(/\s/);
-        node = leafNode(lines, 'pi', space === -1 ? '' : body.slice(space + 1), i, end, space === -1 ? body : body.slice(0, space));
+        const target = space === -1 ? body : body.slice(0, space);
+        if (i !== 0 && target.toLowerCase() === 'xml') gap.suspicious = true;
+        node = leafNode(lines, 'pi', space === -1 ? '' : body.slice(space + 1), i, end, target);
       } else node = leafNode(lines, 'doctype', text.slice(i, end), i, end);
       i = end;
     } else {
@@ -299,6 +334,8 @@ function lexGap(
       while (j !== -1 && j < to && !isConstructStart(text, j)) j = text.indexOf('<', j + 1);
       const end = j === -1 || j > to ? to : j;
       let value = text.slice(i, end);
+      // stray tags end up here, and no text may stand outside the root element
+      if (value.includes('<') || (parent === undefined && value.trim() !== '')) gap.suspicious = true;
       if (value.includes('&')) {
         const found: UndefinedEntity[] = [];
         value = decodeEntities(value, found);
@@ -319,6 +356,16 @@ function isConstructStart(text: string, i: number): boolean {
 
 function checkTopLevel(document: XmlDocument, diagnostics: Diagnostic[], wellFormed: boolean): void {
   for (const node of document.children) {
+    if (wellFormed && node.kind === 'text' && node.value.trim() !== '') {
+      const skipped = node.value.length - node.value.trimStart().length;
+      diagnostics.push({
+        severity: 'error',
+        code: 'xml-not-well-formed',
+        message: 'Not well-formed XML: text is not allowed outside the root element.',
+        range: document.lines.range(node.start + skipped, node.end),
+      });
+      wellFormed = false;
+    }
     if (node.kind !== 'element') continue;
     if (document.root === undefined) {
       document.root = node;
