@@ -73,10 +73,10 @@ describe('minimal edits', () => {
     expect(applyEdits(guest, [setTextEdit(doc2, balloon, 'x')])).toContain("<memballoon model='none'>x</memballoon>");
   });
 
-  it('inserts a child on its own line, indented like its siblings', () => {
+  it('inserts a child on its own line, indented like its siblings, keeping its nesting', () => {
     const { doc, element } = el(['devices']);
-    const after = applyEdits(guest, [insertChildEdit(doc, element, "<serial type='pty'>\n<target port='0'/>\n</serial>")]);
-    expect(after).toContain("    <memballoon model='none'/>\n    <serial type='pty'>\n    <target port='0'/>\n    </serial>\n  </devices>");
+    const after = applyEdits(guest, [insertChildEdit(doc, element, "<serial type='pty'>\n  <target port='0'/>\n</serial>")]);
+    expect(after).toContain("    <memballoon model='none'/>\n    <serial type='pty'>\n      <target port='0'/>\n    </serial>\n  </devices>");
   });
 
   it('inserts into a self-closing or empty element one level deeper', () => {

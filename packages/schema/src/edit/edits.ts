@@ -82,7 +82,8 @@ export function insertChildEdit(document: XmlDocument, parent: XmlElement, xml: 
   const elements = parent.children.filter((c): c is XmlElement => c.kind === 'element');
   const sibling = options.first === true ? elements[0] : (options.after ?? elements.at(-1));
   const indent = sibling !== undefined ? lineIndent(text, sibling.start) : parentIndent + indentUnit(document);
-  const body = xml.trim().split('\n').map((line, i) => (i === 0 ? line : indent + line.trimStart())).join('\n');
+  // the snippet keeps its own nesting; every line moves to the insertion indentation
+  const body = xml.trim().split('\n').map((line, i) => (i === 0 ? line : indent + line.trimEnd())).join('\n');
   if (parent.selfClosing) {
     const tagEnd = parent.startTagRange.end.offset;
     return edit(document, tagEnd - 2, tagEnd, `>\n${indent}${body}\n${parentIndent}</${parent.name}>`);

@@ -160,7 +160,7 @@ function checkChildren(document: XmlDocument, element: XmlElement, spec: Effecti
     report(
       out,
       'missing-element',
-      min === 1 ? `<${element.name}> needs a <${key}> element: ${childElementSpec.doc}.` : `<${element.name}> needs at least ${min} <${key}> elements.`,
+      min === 1 ? `<${element.name}> needs ${/^[aeiou]/.test(key) ? 'an' : 'a'} <${key}> element: ${childElementSpec.doc}.` : `<${element.name}> needs at least ${min} <${key}> elements.`,
       element.nameRange,
       element.closed ? [{ title: `Add ${skeleton}`, edits: [insertChildEdit(document, element, skeleton)] }] : [],
     );
@@ -180,12 +180,16 @@ function skeletonOf(name: string, spec: ElementSpec): string {
 function reportUnknownElement(document: XmlDocument, parent: XmlElement, child: XmlElement, spec: EffectiveSpec, out: Diagnostic[]): void {
   const allowed = Object.keys(spec.children).filter((k) => !k.includes(':'));
   const suggestions = didYouMean(child.name, allowed);
-  const elsewhere = allowedParents(child.name).filter((p) => p !== parent.name);
+  const candidates = allowedParents(child.name).filter((p) => p !== parent.name);
+  // a place one level down (<boot> in <domain> belongs in its <os>) is the likely one
+  const nearby = candidates.filter((p) => Object.prototype.hasOwnProperty.call(spec.children, p));
+  const elsewhere = nearby.length > 0 ? nearby : candidates;
   let message = `<${child.name}> is not allowed in <${parent.name}>`;
-  if (suggestions.length > 0) message += `; did you mean <${suggestions[0]}>?`;
-  else if (elsewhere.length > 0) message += `; it belongs in ${elsewhere.slice(0, 3).map((p) => `<${p}>`).join(' or ')}.`;
+  // an element known elsewhere is misplaced rather than misspelt
+  if (elsewhere.length > 0) message += `; it belongs in ${elsewhere.slice(0, 3).map((p) => `<${p}>`).join(' or ')}.`;
+  else if (suggestions.length > 0) message += `; did you mean <${suggestions[0]}>?`;
   else message += allowed.length > 0 ? `; allowed: ${list(allowed.map((a) => `<${a}>`))}.` : '; it has no child elements.';
-  const fixes: QuickFix[] = suggestions.map((s, i) => ({
+  const fixes: QuickFix[] = (elsewhere.length > 0 ? [] : suggestions).map((s, i) => ({
     title: `Change to <${s}>`,
     edits: [
       { range: child.nameRange, newText: s },
