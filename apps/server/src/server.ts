@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { HostCapabilities } from '@virtdeck/qemu';
 import type { Logger } from 'pino';
 import { loadOrCreateToken, type AccessToken } from './auth/accessToken.js';
+import { cachedCapabilities } from './capabilitiesCache.js';
 import type { ServerConfig } from './config.js';
 import { demoGuestXml, type DemoGuestFiles } from './demoGuest.js';
 import { GuestManager, type GuestManagerOptions } from './guests/GuestManager.js';
@@ -55,7 +56,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   );
   const token = await loadOrCreateToken(config.stateDir);
   const tokenFile = path.join(config.stateDir, 'token');
-  const capabilities = options.capabilities ?? (() => probeCapabilities({ cacheDir: path.join(config.stateDir, 'cache') }));
+  const capabilities = cachedCapabilities(options.capabilities ?? (() => probeCapabilities({ cacheDir: path.join(config.stateDir, 'cache') })));
   // Probe in the background now, so the first start or /api/host does not wait for it.
   capabilities().catch((error: unknown) => logger.warn({ err: error }, 'probing the host failed'));
 

@@ -59,6 +59,8 @@ interface Guest {
   name: string;
   /** The saved definition, as on disk. */
   xml: string;
+  /** Its model, when it is valid (a start then need not parse it again). */
+  domain: Domain | undefined;
   facts: DomainFacts;
   autostart: boolean;
   state: GuestState;
@@ -114,7 +116,7 @@ export class GuestManager extends EventEmitter<GuestManagerEvents> {
         continue;
       }
       const xml = await this.store.read(name);
-      const guest = this.newGuest(name, xml, factsOf(xml), await this.store.autostart(name));
+      const guest = this.newGuest(name, xml, parseDefinition(xml), await this.store.autostart(name));
       await guest.events.load();
       this.guests.set(name, guest);
     }
@@ -191,11 +193,12 @@ export class GuestManager extends EventEmitter<GuestManagerEvents> {
         return mac;
       });
       const text = edits.length > 0 ? applyEdits(xml, edits) : xml;
-      const facts = factsOf(text);
+      const parsed = edits.length > 0 ? parseDefinition(text) : { domain, facts: domainFacts(domain) };
       await this.store.write(name, text);
-      const guest = existing ?? this.newGuest(name, text, facts, false);
+      const guest = existing ?? this.newGuest(name, text, parsed, false);
       guest.xml = text;
-      guest.facts = facts;
+      guest.domain = parsed.domain;
+      guest.facts = parsed.facts;
       this.guests.set(name, guest);
       const summary = this.announce(guest);
       this.record(guest, 'defined', existing ? (guest.runtime ? 'redefined; applies at the next start' : 'redefined') : undefined);
@@ -422,6 +425,7 @@ export class GuestManager extends EventEmitter<GuestManagerEvents> {
       const runtime = await startGuest({
         name: guest.name,
         xml: guest.xml,
+        domain: guest.domain,
         run: guest.run,
         capabilities: this.options.capabilities,
         monitorTimeoutMs: this.options.monitorTimeoutMs ?? 15_000,
@@ -573,7 +577,7 @@ export class GuestManager extends EventEmitter<GuestManagerEvents> {
     }
 
     const runningXml = await fs.readFile(run.runningXml, 'utf8').catch(() => guest.xml);
-    const runtime = new GuestRuntime(watchPid(pid), runningXml, factsOf(runningXml), status?.startedAt);
+    const runtime = new GuestRuntime(watchPid(pid), runningXml, parseDefinition(runningXml).facts, status?.startedAt);
     runtime.startTime = status?.startTime ?? processStartTime(pid);
     runtime.shutdownRequested = status?.poweringOff ?? false;
     runtime.poweringOff = status?.poweringOff ?? false;
@@ -636,12 +640,13 @@ export class GuestManager extends EventEmitter<GuestManagerEvents> {
 
   // ---- helpers --------------------------------------------------------------------------
 
-  private newGuest(name: string, xml: string, facts: DomainFacts, autostart: boolean): Guest {
+  private newGuest(name: string, xml: string, parsed: ParsedDefinition, autostart: boolean): Guest {
     const run = new RunDir(this.stateDir, name);
     return {
       name,
       xml,
-      facts,
+      domain: parsed.domain,
+      facts: parsed.facts,
       autostart,
       state: 'shutoff',
       reason: 'defined',
@@ -735,12 +740,18 @@ export class GuestManager extends EventEmitter<GuestManagerEvents> {
   }
 }
 
-/** Facts of a stored definition; one that no longer parses still lists, with what can be read. */
-function factsOf(xml: string): DomainFacts {
-  const { domain } = validateDomain(xml);
-  return domain
+interface ParsedDefinition {
+  domain: Domain | undefined;
+  facts: DomainFacts;
+}
+
+/** A stored definition's model and facts; one that no longer validates still lists, with what can be read. */
+function parseDefinition(xml: string): ParsedDefinition {
+  const { domain, valid } = validateDomain(xml);
+  const facts = domain
     ? domainFacts(domain)
     : { accelerator: 'unknown', vcpus: 0, memoryKiB: 0, actions: DEFAULT_LIFECYCLE_ACTIONS, balloon: false, serial: false, interfaces: [], macs: [] };
+  return { domain: valid ? domain : undefined, facts };
 }
 
 function toSummary(guest: Guest): GuestSummary {

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { HostCapabilities } from '@virtdeck/qemu';
 import { isQmpError, QmpClient, type QmpEvent, type StatusInfo } from '@virtdeck/qmp';
-import { validateDomain } from '@virtdeck/schema';
+import { validateDomain, type Domain } from '@virtdeck/schema';
 import { readLogTail, SerialLog } from '../console/SerialLog.js';
 import { SCROLLBACK_BYTES, SerialConsole } from '../console/SerialConsole.js';
 import { describeError, VirtdeckError, type ApiDiagnostic, type ErrorCode } from '../errors.js';
@@ -20,6 +20,8 @@ export interface StartOptions {
   name: string;
   /** The saved definition, as it is on disk. */
   xml: string;
+  /** Its validated model, when the caller has it (saves parsing it again). */
+  domain?: Domain;
   run: RunDir;
   capabilities: () => Promise<HostCapabilities>;
   /** How long QEMU may take from launch to a QMP greeting. */
@@ -46,8 +48,7 @@ export async function startGuest(options: StartOptions): Promise<GuestRuntime> {
   let phase: StartPhase = 'prepare';
   let runtime: GuestRuntime | undefined;
   try {
-    const { domain, diagnostics, valid } = validateDomain(options.xml);
-    if (!valid || !domain) throw new VirtdeckError('invalid-xml', `The definition of '${name}' has errors`, { diagnostics });
+    const domain = options.domain ?? validDomain(name, options.xml);
     const caps = await options.capabilities();
     if (caps.emulators.length === 0) {
       const why = caps.failures.map((f) => `${f.path}: ${f.error}`).join('; ');
@@ -97,6 +98,12 @@ export async function startGuest(options: StartOptions): Promise<GuestRuntime> {
   } catch (error) {
     throw await rollback(name, phase, runtime, run, error);
   }
+}
+
+function validDomain(name: string, xml: string): Domain {
+  const { domain, diagnostics, valid } = validateDomain(xml);
+  if (!valid || !domain) throw new VirtdeckError('invalid-xml', `The definition of '${name}' has errors`, { diagnostics });
+  return domain;
 }
 
 /** The one rollback path: whatever failed, no QEMU is left behind, and the error says why. */

@@ -18,10 +18,12 @@ export interface ServerProcess {
 /**
  * The real server as its own process (`src/main.ts`, as `npm start` runs it), for what an
  * in-process server cannot show: being killed with SIGKILL, or running under OS limits.
- * `wrapper` runs it through another program (e.g. `prlimit --fsize=…`).
+ * `wrapper` runs it through another program (e.g. `prlimit --fsize=…`); `entry` picks the
+ * TypeScript sources (through tsx) or the build in dist/ (as `npm start` runs it).
  */
-export async function spawnServer(options: { stateDir: string; env?: Record<string, string>; wrapper?: string[] }): Promise<ServerProcess> {
-  const command = [...(options.wrapper ?? []), process.execPath, '--conditions=source', '--import', 'tsx', 'src/main.ts'];
+export async function spawnServer(options: { stateDir: string; env?: Record<string, string>; wrapper?: string[]; entry?: 'source' | 'dist' }): Promise<ServerProcess> {
+  const entry = options.entry === 'dist' ? ['dist/main.js'] : ['--conditions=source', '--import', 'tsx', 'src/main.ts'];
+  const command = [...(options.wrapper ?? []), process.execPath, ...entry];
   const [program, ...args] = command as [string, ...string[]];
   const child = spawn(program, args, {
     cwd: serverDir,

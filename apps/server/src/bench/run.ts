@@ -1,0 +1,276 @@
+/**
+ * `npm run bench -w @virtdeck/server`: virtdeck's guest runtime against raw QEMU and libvirt.
+ *
+ * 1. Start latency: API call → `running`, against `qemu-system-x86_64 -daemonize` of the same
+ *    argv (returns once QEMU is set up) and `virsh start` of the same XML (libvirt 9,
+ *    qemu:///system; set up and started here when run as root, skipped with a reason otherwise).
+ * 2. Start → the guest's ready marker on its serial console, virtdeck against raw QEMU.
+ * 3. With BENCH_GUESTS running guests and BENCH_CLIENTS SSE clients: QMP event → SSE client
+ *    latency (QEMU's event timestamp to the client's read), the server's RSS, and the latency
+ *    of GET /api/domains.
+ *
+ * Runs are interleaved, each column first in turn, so load from elsewhere on the machine
+ * spreads over all columns alike. Medians are printed, with the targets of issue 5.
+ * BENCH_RUNS, BENCH_GUESTS, BENCH_CLIENTS and BENCH_EVENTS change the sizes.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import type { CommandLine, GuestSummary, LifecycleEvent } from '../api.js';
+import { demoGuestXml, type DemoGuestFiles } from '../demoGuest.js';
+import { isAlive, signal } from '../guests/qemuProcess.js';
+import { RunDir } from '../guests/RunDir.js';
+import { openConsole } from '../testing/consoleClient.js';
+import { killProcessesMentioning } from '../testing/processes.js';
+import { spawnServer, type ServerProcess } from '../testing/serverProcess.js';
+import { SseClient } from '../testing/sseClient.js';
+import { waitFor, waitForText } from '../testing/waitFor.js';
+import { connectLibvirt, type Libvirt } from './libvirt.js';
+import { median, ms, quantile } from './stats.js';
+
+const run = promisify(execFile);
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const SETTLE_MS = 500;
+const GUESTS = Number(process.env.BENCH_GUESTS ?? 16);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 10);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 40);
+const DOMAIN_LIST_REQUESTS = 200;
+const VIRSH_NAME = 'virtdeck-bench';
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const log = (message: string) => console.log(`[bench] ${message}`);
+
+interface DemoGuest extends DemoGuestFiles {
+  readyMarker: string;
+}
+
+const now = () => performance.now();
+
+async function main(): Promise<void> {
+  const guest = await demoGuest();
+  const stateDir = await mkdtemp(path.join(os.tmpdir(), 'virtdeck-bench-'));
+  const built = path.join(repoRoot, 'apps/server/dist/main.js');
+  let server: ServerProcess | undefined;
+  let libvirt: Libvirt | string = 'not tried';
+  try {
+    server = await spawnServer({ stateDir, entry: existsSync(built) ? 'dist' : 'source' });
+    log(`server pid ${server.child.pid} (${existsSync(built) ? 'built dist/main.js' : 'src/main.ts through tsx'}), state in ${stateDir}`);
+    libvirt = await connectLibvirt(log);
+    if (typeof libvirt === 'string') log(`virsh column skipped: ${libvirt}`);
+
+    const start = await startLatency(server, guest, stateDir, typeof libvirt === 'string' ? undefined : libvirt);
+    const load = await underLoad(server, guest, stateDir);
+    report(start, load, typeof libvirt === 'string' ? libvirt : undefined);
+  } finally {
+    server?.child.kill('SIGKILL');
+    killProcessesMentioning(stateDir);
+    if (typeof libvirt !== 'string') {
+      await libvirt.virsh('destroy', VIRSH_NAME).catch(() => undefined);
+      await libvirt.virsh('undefine', VIRSH_NAME).catch(() => undefined);
+      await libvirt.stop();
+    }
+    await rm(stateDir, { recursive: true, force: true });
+  }
+}
+
+interface StartResults {
+  virtdeck: number[];
+  raw: number[];
+  virsh: number[];
+  virtdeckReady: number[];
+  rawReady: number[];
+}
+
+async function startLatency(server: ServerProcess, guest: DemoGuest, stateDir: string, libvirt: Libvirt | undefined): Promise<StartResults> {
+  const { api } = server;
+  // The raw QEMU runs the argv virtdeck builds for a guest of its own (own sockets, pid file).
+  await api.post('/api/domains', { xml: demoGuestXml('bench-raw', guest) });
+  const { argv } = (await api.get<CommandLine>('/api/domains/bench-raw/argv')).body;
+  const rawRun = new RunDir(stateDir, 'bench-raw');
+  await mkdir(rawRun.dir, { recursive: true });
+  const [emulator, ...rawArgs] = withoutOption(
+    argv.filter((arg) => arg !== '-S'),
+    // -daemonize forks, which the seccomp sandbox (spawn=deny) kills with SIGSYS.
+    '-sandbox',
+  );
+  const rawCommand = [...rawArgs, '-daemonize'];
+  if (libvirt) {
+    const file = path.join(stateDir, `${VIRSH_NAME}.xml`);
+    await writeFile(file, demoGuestXml(VIRSH_NAME, guest));
+    await libvirt.virsh('destroy', VIRSH_NAME).catch(() => undefined);
+    await libvirt.virsh('undefine', VIRSH_NAME).catch(() => undefined);
+    await libvirt.virsh('define', file);
+  }
+
+  const results: StartResults = { virtdeck: [], raw: [], virsh: [], virtdeckReady: [], rawReady: [] };
+  const viaVirtdeck = async (round: number, counted: boolean) => {
+    // A new guest each round: its console scrollback holds this boot only.
+    const name = `bench-start-${round}`;
+    await api.post('/api/domains', { xml: demoGuestXml(name, guest) });
+    const t0 = now();
+    const started = await api.post<GuestSummary>(`/api/domains/${name}/start`);
+    const t1 = now();
+    if (started.body.state !== 'running') throw new Error(`virtdeck start failed: ${JSON.stringify(started.body)}`);
+    const console = await openConsole(server.url, server.token, name);
+    await console.waitFor(guest.readyMarker, { timeoutMs: 120_000 });
+    const t2 = now();
+    console.close();
+    await api.post(`/api/domains/${name}/destroy`);
+    if (counted) {
+      results.virtdeck.push(t1 - t0);
+      results.virtdeckReady.push(t2 - t0);
+    }
+  };
+  const viaRawQemu = async (counted: boolean) => {
+    const t0 = now();
+    await run(emulator as string, rawCommand, { env: { ...process.env, LC_ALL: 'C' } });
+    const t1 = now();
+    await waitForMarker(rawRun.consoleSocket, guest.readyMarker);
+    const t2 = now();
+    await killPidFile(rawRun.pidFile);
+    if (counted) {
+      results.raw.push(t1 - t0);
+      results.rawReady.push(t2 - t0);
+    }
+  };
+  const viaVirsh = async (counted: boolean) => {
+    if (!libvirt) return;
+    const t0 = now();
+    await libvirt.virsh('start', VIRSH_NAME);
+    const t1 = now();
+    await libvirt.virsh('destroy', VIRSH_NAME);
+    if (counted) results.virsh.push(t1 - t0);
+  };
+
+  for (let round = 0; round <= RUNS; round++) {
+    const counted = round > 0; // round 0 warms caches (capabilities, page cache, libvirtd)
+    log(`start round ${round}/${RUNS}${counted ? '' : ' (warm-up)'}`);
+    // Each column goes first, second and third in turn, and the machine settles between
+    // runs, so neither the order nor the last run's teardown favours one of them.
+    const runs = [() => viaVirtdeck(round, counted), () => viaRawQemu(counted), () => viaVirsh(counted)];
+    for (let i = 0; i < runs.length; i++) {
+      await runs[(round + i) % runs.length]!();
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    }
+  }
+  return results;
+}
+
+function withoutOption(argv: string[], flag: string): string[] {
+  const at = argv.indexOf(flag);
+  return at < 0 ? argv : [...argv.slice(0, at), ...argv.slice(at + 2)];
+}
+
+/** Reads a raw QEMU's console socket until the ready marker appears. */
+function waitForMarker(socketPath: string, marker: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const socket = net.connect(socketPath);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no ready marker from the raw QEMU within 120 s`));
+    }, 120_000);
+    socket.on('data', (chunk: Buffer) => {
+      seen = (seen + chunk.toString('latin1')).slice(-4096);
+      if (seen.includes(marker)) {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve();
+      }
+    });
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+async function killPidFile(pidFile: string): Promise<void> {
+  const pid = Number((await readFile(pidFile, 'utf8')).trim());
+  signal(pid, 'SIGKILL');
+  await waitFor(`raw QEMU ${pid} to exit`, () => (isAlive(pid) ? undefined : true));
+}
+
+interface LoadResults {
+  eventLatency: number[];
+  rssKiB: number;
+  listLatency: number[];
+}
+
+async function underLoad(server: ServerProcess, guest: DemoGuest, stateDir: string): Promise<LoadResults> {
+  const { api } = server;
+  const names = Array.from({ length: GUESTS }, (_, i) => `load-${String(i + 1).padStart(2, '0')}`);
+  for (const name of names) await api.post('/api/domains', { xml: demoGuestXml(name, guest) });
+  log(`starting ${GUESTS} guests`);
+  // In waves, so that two busy cores boot them all within the markers' time limit.
+  for (let i = 0; i < names.length; i += 4) {
+    const wave = names.slice(i, i + 4);
+    await Promise.all(wave.map((name) => api.post(`/api/domains/${name}/start`)));
+    await Promise.all(wave.map((name) => waitForText(new RunDir(stateDir, name).serialLog, guest.readyMarker, 180_000)));
+  }
+  log(`${GUESTS} guests ready; connecting ${CLIENTS} SSE clients`);
+  const clients = await Promise.all(Array.from({ length: CLIENTS }, () => SseClient.connect(server.url, server.token)));
+  await Promise.all(clients.map((client) => client.next('snapshot')));
+
+  const eventLatency: number[] = [];
+  for (let i = 0; i < EVENTS; i++) {
+    const name = names[i % names.length] as string;
+    for (const [action, event] of [
+      ['suspend', 'suspended'],
+      ['resume', 'resumed'],
+    ] as const) {
+      const waits = clients.map((client) => client.next<LifecycleEvent>('lifecycle', (e) => e.name === name && e.event === event));
+      await api.post(`/api/domains/${name}/${action}`);
+      for (const message of await Promise.all(waits)) eventLatency.push(message.receivedAt - Date.parse(message.data.timestamp));
+    }
+  }
+
+  const rssKiB = Number(/^VmRSS:\s+(\d+)/m.exec(await readFile(`/proc/${server.child.pid}/status`, 'utf8'))?.[1]);
+  const listLatency: number[] = [];
+  for (let i = 0; i < DOMAIN_LIST_REQUESTS; i++) {
+    const t0 = now();
+    const response = await api.get<GuestSummary[]>('/api/domains');
+    listLatency.push(now() - t0);
+    if (response.body.length !== GUESTS + RUNS + 2) throw new Error(`GET /api/domains listed ${response.body.length} guests`);
+  }
+  for (const client of clients) client.close();
+  await Promise.all(names.map((name) => api.post(`/api/domains/${name}/destroy`)));
+  return { eventLatency, rssKiB, listLatency };
+}
+
+function report(start: StartResults, load: LoadResults, virshSkipped: string | undefined): void {
+  const line = (label: string, value: string, note = '') => console.log(`${label.padEnd(46)} ${value.padStart(12)}  ${note}`);
+  const verdict = (ok: boolean) => (ok ? 'meets the target' : 'MISSES the target');
+  const virtdeck = median(start.virtdeck);
+  const raw = median(start.raw);
+  const virsh = median(start.virsh);
+  const readyV = median(start.virtdeckReady);
+  const readyR = median(start.rawReady);
+  console.log(`\nvirtdeck guest runtime benchmark — medians of ${RUNS} runs, TCG demo guest, ${os.cpus().length} cores\n`);
+  line('start: virtdeck API call → running', ms(virtdeck));
+  line('start: raw qemu-system-x86_64 -daemonize', ms(raw));
+  line('start: virsh start (libvirt, qemu:///system)', virshSkipped ? 'skipped' : ms(virsh), virshSkipped ?? '');
+  line('  virtdeck / raw QEMU', `${(virtdeck / raw).toFixed(2)}×`, `target ≤ 1.5×: ${verdict(virtdeck / raw <= 1.5)}`);
+  if (!virshSkipped) line('  virsh / virtdeck', `${(virsh / virtdeck).toFixed(2)}×`, `target ≥ 3×: ${verdict(virsh / virtdeck >= 3)}`);
+  line('ready marker: virtdeck (start → marker)', ms(readyV));
+  line('ready marker: raw QEMU (launch → marker)', ms(readyR));
+  line('  virtdeck / raw QEMU', `${(readyV / readyR).toFixed(2)}×`, `target within 10%: ${verdict(readyV / readyR <= 1.1)}`);
+  line(`QMP event → SSE client (${GUESTS} guests, ${CLIENTS} clients)`, ms(median(load.eventLatency)), `p95 ${ms(quantile(load.eventLatency, 0.95))}, ${load.eventLatency.length} samples; target < 20 ms: ${verdict(median(load.eventLatency) < 20)}`);
+  line(`server RSS with ${GUESTS} running guests`, `${(load.rssKiB / 1024).toFixed(1)} MiB`);
+  line(`GET /api/domains with ${GUESTS} running guests`, ms(median(load.listLatency)), `p95 ${ms(quantile(load.listLatency, 0.95))}`);
+  console.log('\nsamples (ms):');
+  for (const [name, samples] of Object.entries({ ...start })) console.log(`  ${name}: ${samples.map((s) => s.toFixed(1)).join(' ')}`);
+}
+
+/** The demo guest, built on first use like `npm start` does (scripts/lib/demo-guest.mjs). */
+async function demoGuest(): Promise<DemoGuest> {
+  const module = pathToFileURL(path.join(repoRoot, 'scripts/lib/demo-guest.mjs')).href;
+  const { ensureDemoGuest } = (await import(module)) as { ensureDemoGuest: (options: { cacheDir: string; log: (m: string) => void }) => Promise<DemoGuest> };
+  return ensureDemoGuest({ cacheDir: path.join(repoRoot, '.cache', 'guest'), log });
+}
+
+await main();
