@@ -1,6 +1,6 @@
 import type {
+  ApiDiagnostic,
   CommandLine,
-  Diagnostic,
   ErrorBody,
   GuestAction,
   GuestSummary,
@@ -20,7 +20,7 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  get diagnostics(): Diagnostic[] {
+  get diagnostics(): ApiDiagnostic[] {
     return this.body.diagnostics ?? [];
   }
 }

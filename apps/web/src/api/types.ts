@@ -3,6 +3,7 @@
  * the browser). One place to import them from inside the web app.
  */
 export type {
+  ApiDiagnostic,
   CommandLine,
   Diagnostic,
   ErrorBody,

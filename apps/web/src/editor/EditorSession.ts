@@ -1,7 +1,7 @@
 import type { Diagnostic } from '@virtdeck/schema';
 import type { editor } from 'monaco-editor/editor/editor.api';
 import { api, ApiError } from '../api/client';
-import type { HostInfo } from '../api/types';
+import type { ApiDiagnostic, HostInfo } from '../api/types';
 import { toEditOperations, toMarker } from '../monaco/convert';
 import type { Monaco } from '../monaco/setup';
 import type { DomainForm, FormChange } from './domainForm';
@@ -19,10 +19,10 @@ export interface EditorSnapshot {
   version: number;
   diagnostics: Diagnostic[];
   /** Host checks by the server (POST /api/validate), minus what the local checks already say. */
-  serverDiagnostics: Diagnostic[];
+  serverDiagnostics: ApiDiagnostic[];
   serverCheck: 'off' | 'pending' | 'done' | 'failed';
   /** Diagnostics of a save the server refused, until the text changes. */
-  rejected: Diagnostic[];
+  rejected: ApiDiagnostic[];
   form: DomainForm | null;
   commandLine: CommandLinePreview | { error: string } | null;
   /** The text differs from the last saved (or loaded) one. */
@@ -48,7 +48,7 @@ export function sessionFor(model: editor.ITextModel): EditorSession | undefined 
   return sessions.get(model.uri.toString());
 }
 
-const sameDiagnostic = (a: Diagnostic, b: Diagnostic) => a.code === b.code && a.range.start.offset === b.range.start.offset && a.message === b.message;
+const sameDiagnostic = (a: ApiDiagnostic, b: ApiDiagnostic) => a.code === b.code && a.range.start.offset === b.range.start.offset && a.message === b.message;
 
 /**
  * One document being edited: the Monaco model, the schema worker that checks it on every
@@ -128,7 +128,7 @@ export class EditorSession {
   }
 
   /** Shows a refused save's diagnostics at their lines until the text changes. */
-  showRejected(diagnostics: Diagnostic[]): void {
+  showRejected(diagnostics: ApiDiagnostic[]): void {
     this.monaco.editor.setModelMarkers(
       this.model,
       MARKER_OWNERS.rejected,
@@ -138,7 +138,7 @@ export class EditorSession {
   }
 
   /** Local and server diagnostics together, for the problems list and quick fixes. */
-  allDiagnostics(): Diagnostic[] {
+  allDiagnostics(): ApiDiagnostic[] {
     const { diagnostics, serverDiagnostics, rejected } = this.snapshot;
     return [...diagnostics, ...serverDiagnostics, ...rejected.filter((r) => !diagnostics.some((d) => sameDiagnostic(d, r)))];
   }
@@ -247,7 +247,7 @@ export class EditorSession {
     }
   }
 
-  private setServerDiagnostics(all: Diagnostic[]): void {
+  private setServerDiagnostics(all: ApiDiagnostic[]): void {
     const local = this.snapshot.version === this.model.getVersionId() ? this.snapshot.diagnostics : [];
     const serverOnly = all.filter((d) => !local.some((l) => sameDiagnostic(l, d)));
     this.monaco.editor.setModelMarkers(

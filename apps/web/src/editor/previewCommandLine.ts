@@ -1,8 +1,17 @@
+import { buildArgv, formatCommandLine } from '@virtdeck/qemu';
 import type { Domain } from '@virtdeck/schema';
 import type { HostInfo } from '../api/types';
 import type { CommandLinePreview } from './protocol';
 
-// PENDING(buildArgv in @virtdeck/qemu): replaced once the qemu package exports it.
-export function previewCommandLine(_domain: Domain, _host: HostInfo): CommandLinePreview | { error: string } {
-  return { error: 'the command line builder is not available yet' };
+/**
+ * The command line the text becomes on this host, as `virsh domxml-to-native` would print
+ * it: no run-time sockets or pid file (the server adds those when it starts the guest).
+ */
+export function previewCommandLine(domain: Domain, host: HostInfo, now = Date.now()): CommandLinePreview | { error: string } {
+  const built = buildArgv(domain, host, undefined, { now });
+  if (built.argv.length === 0) {
+    const reason = built.diagnostics.find((d) => d.severity === 'error');
+    return { error: reason ? `line ${reason.range.start.line}: ${reason.message}` : 'the definition gives no command line' };
+  }
+  return { argv: built.argv, line: formatCommandLine(built.argv), diagnostics: built.diagnostics };
 }

@@ -4,6 +4,7 @@
  * drops whatever a later keystroke has made stale.
  */
 import type { Diagnostic, Range, TextEdit } from '@virtdeck/schema';
+import type { QemuDiagnostic } from '@virtdeck/qemu';
 import type { HostInfo } from '../api/types';
 import type { DomainForm, FormChange } from './domainForm';
 
@@ -19,8 +20,8 @@ export interface CompletionEntry {
   /** The text the completion replaces (the partial word at the cursor). */
   range: Range;
   sortText?: string;
-  /** Historical or discouraged values are still offered, but marked. */
-  deprecated?: boolean;
+  /** Open the completion list again after inserting (an attribute's value list). */
+  retrigger?: boolean;
 }
 
 export interface HoverResult {
@@ -31,8 +32,8 @@ export interface HoverResult {
 export interface CommandLinePreview {
   argv: string[];
   line: string;
-  /** Host checks buildArgv made (an unusable accelerator, a machine this QEMU lacks). */
-  diagnostics: Diagnostic[];
+  /** Host checks buildArgv made (an unusable accelerator, a machine this QEMU lacks); codes are the schema's and @virtdeck/qemu's. */
+  diagnostics: QemuDiagnostic[];
 }
 
 export type WorkerRequest =

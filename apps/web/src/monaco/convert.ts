@@ -1,4 +1,5 @@
-import type { Diagnostic, Range, Severity, TextEdit } from '@virtdeck/schema';
+import type { Range, Severity, TextEdit } from '@virtdeck/schema';
+import type { ApiDiagnostic } from '../api/types';
 import type { Monaco } from './setup';
 import type { editor, IRange, languages } from 'monaco-editor/editor/editor.api';
 
@@ -28,7 +29,7 @@ export function markerSeverity(monaco: Monaco, severity: Severity): number {
   }
 }
 
-export function toMarker(monaco: Monaco, diagnostic: Diagnostic, source: string): editor.IMarkerData {
+export function toMarker(monaco: Monaco, diagnostic: ApiDiagnostic, source: string): editor.IMarkerData {
   return {
     ...toMonacoRange(diagnostic.range),
     severity: markerSeverity(monaco, diagnostic.severity),
@@ -39,7 +40,7 @@ export function toMarker(monaco: Monaco, diagnostic: Diagnostic, source: string)
 }
 
 /** Does this Monaco marker stand for this diagnostic? (Markers keep no reference to where they came from.) */
-export function markerMatches(marker: editor.IMarkerData, diagnostic: Diagnostic): boolean {
+export function markerMatches(marker: editor.IMarkerData, diagnostic: ApiDiagnostic): boolean {
   return (
     marker.code === diagnostic.code &&
     marker.message === diagnostic.message &&

@@ -46,7 +46,7 @@ export function registerDomainLanguageFeatures(monaco: Monaco): void {
           documentation: entry.detail,
           range: toMonacoRange(entry.range),
           sortText: entry.sortText,
-          tags: entry.deprecated ? [monaco.languages.CompletionItemTag.Deprecated] : undefined,
+          command: entry.retrigger ? { id: 'editor.action.triggerSuggest', title: 'Suggest values' } : undefined,
         })),
       };
     },

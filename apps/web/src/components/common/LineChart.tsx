@@ -19,6 +19,7 @@ export function LineChart({
   format,
   capacity,
   minMax = 1,
+  binary = false,
   testId,
 }: {
   title: string;
@@ -28,9 +29,12 @@ export function LineChart({
   capacity: number;
   /** The scale never shrinks below this (so an idle guest's noise does not fill the chart). */
   minMax?: number;
+  /** Round the scale to powers of two (bytes) rather than 1-2-5 steps (percent). */
+  binary?: boolean;
   testId?: string;
 }) {
-  const max = niceCeiling(Math.max(minMax, ...series.flatMap((s) => s.values)));
+  const peak = Math.max(minMax, ...series.flatMap((s) => s.values));
+  const max = binary ? binaryCeiling(peak) : niceCeiling(peak);
   const innerW = WIDTH - PAD.left - PAD.right;
   const innerH = HEIGHT - PAD.top - PAD.bottom;
   const x = (i: number, count: number) => PAD.left + innerW - (count - 1 - i) * (innerW / Math.max(1, capacity - 1));
@@ -71,7 +75,13 @@ export function LineChart({
   );
 }
 
-/** 1, 2 or 5 times a power of ten (or of 1024 for bytes, close enough for a scale). */
+/** The next power of two, with a little headroom so a flat line does not sit on the top edge. */
+export function binaryCeiling(value: number): number {
+  if (!(value > 0)) return 1;
+  return 2 ** Math.ceil(Math.log2(value * 1.1));
+}
+
+/** 1, 2 or 5 times a power of ten. */
 export function niceCeiling(value: number): number {
   if (!(value > 0)) return 1;
   const power = 10 ** Math.floor(Math.log10(value));

@@ -1,48 +1,55 @@
 import type { HostAccelerator, HostInfo } from '../../api/types';
 import type { DomainForm, FormChange } from '../../editor/domainForm';
+import { usePendingValue } from './usePendingValue';
 
 const SPELLING_TEXT = {
-  'os-type': "<os><type>ACCEL</type>, the 2007 first proposal",
+  'os-type': '<os><type>ACCEL</type>, the 2007 first proposal',
   'os-type-accel': "<os><type accel='ACCEL'>, the 2007 counter-proposal",
 } as const;
 
 /**
  * The accelerators this host reports, each usable or disabled with the reason (on hover
- * and written out). Choosing one rewrites only the accelerator in the XML.
+ * and written out). Choosing one rewrites only the accelerator in the XML. Those that only
+ * exist on other operating systems are folded away unless the text names one.
  */
-export function AcceleratorPicker({ form, host, onChange }: { form: DomainForm; host: HostInfo | undefined; onChange: (change: FormChange) => void }) {
+export function AcceleratorPicker({ form, host, onChange }: { form: DomainForm; host: HostInfo | undefined; onChange: (change: FormChange) => Promise<void> }) {
+  const [shown, choose] = usePendingValue(form.accelerator);
   const listed: HostAccelerator[] = host?.accelerators ?? [];
-  const known = listed.some((a) => a.name === form.accelerator);
-  const choices: HostAccelerator[] = known
+  const choices: HostAccelerator[] = listed.some((a) => a.name === form.accelerator)
     ? listed
-    : [...listed, { name: form.accelerator, usable: false, reason: host ? 'not an accelerator this QEMU knows' : 'host capabilities not loaded' }];
+    : [...listed, { name: form.accelerator || '(none)', usable: false, reason: host ? 'not an accelerator QEMU knows' : 'the host capabilities are not loaded' }];
+  const elsewhere = (a: HostAccelerator) => !a.usable && a.status === 'available' && a.name !== 'kvm' && a.name !== form.accelerator;
+  const main = choices.filter((a) => !elsewhere(a));
+  const folded = choices.filter(elsewhere);
+  const option = (a: HostAccelerator) => {
+    const selected = shown === a.name;
+    const why = a.usable ? a.summary : (a.reason ?? 'not usable on this host');
+    return (
+      <label key={a.name} className={`accel ${a.usable ? 'usable' : 'unusable'}${selected ? ' selected' : ''}`} title={why} data-testid={`accel-${a.name}`}>
+        <input type="radio" name="accelerator" value={a.name} checked={selected} disabled={!a.usable} onChange={() => choose(a.name, onChange({ kind: 'accelerator', value: a.name }))} />
+        <span className="accel-name">
+          {a.title ?? a.name} <code>{a.name}</code>
+        </span>
+        {!a.usable ? <span className="accel-reason">{a.reason ?? 'not usable on this host'}</span> : null}
+      </label>
+    );
+  };
   return (
     <fieldset className="accelerator-picker" data-testid="accelerator-picker">
       <legend>Accelerator</legend>
-      {choices.map((a) => {
-        const selected = form.accelerator === a.name;
-        const why = a.usable ? a.summary : `${a.reason ?? 'not usable on this host'}`;
-        return (
-          <label key={a.name} className={`accel ${a.usable ? 'usable' : 'unusable'}${selected ? ' selected' : ''}`} title={why} data-testid={`accel-${a.name}`}>
-            <input
-              type="radio"
-              name="accelerator"
-              value={a.name}
-              checked={selected}
-              disabled={!a.usable}
-              onChange={() => onChange({ kind: 'accelerator', value: a.name })}
-            />
-            <span className="accel-name">
-              {a.title ?? a.name} <code>{a.name}</code>
-            </span>
-            {!a.usable ? <span className="accel-reason">{a.reason ?? 'not usable on this host'}</span> : null}
-          </label>
-        );
-      })}
+      {main.map(option)}
+      {folded.length > 0 ? (
+        <details className="accel-elsewhere">
+          <summary>
+            {folded.length} more for other hosts ({folded.map((a) => a.name).join(', ')})
+          </summary>
+          {folded.map(option)}
+        </details>
+      ) : null}
       {form.acceleratorSpelling !== 'canonical' ? (
         <p className="form-warning" data-testid="legacy-spelling">
           Written as {SPELLING_TEXT[form.acceleratorSpelling].replace('ACCEL', form.accelerator)}.{' '}
-          <button type="button" className="link" onClick={() => onChange({ kind: 'accelerator', value: form.accelerator })}>
+          <button type="button" className="link" onClick={() => void onChange({ kind: 'accelerator', value: form.accelerator })}>
             Rewrite as &lt;domain type=&apos;{form.accelerator}&apos;&gt;
           </button>
         </p>

@@ -14,10 +14,19 @@ export function CommandPreview({ commandLine }: { commandLine: CommandLinePrevie
   return (
     <div className="command-preview" data-testid="command-preview">
       <div className="pane-toolbar">
-        <span className="hint small">Socket and log paths are placeholders until the server starts the guest.</span>
+        <span className="hint small">As on this host, before the server adds its monitor and console sockets at start.</span>
         <span className="spacer" />
         <CopyButton text={commandLine.line} label="Copy as one line" testId="copy-command-preview" />
       </div>
+      {commandLine.diagnostics.length > 0 ? (
+        <ul className="preview-notes" data-testid="command-preview-notes">
+          {commandLine.diagnostics.map((d, i) => (
+            <li key={i} className={d.severity}>
+              <span className={`severity ${d.severity}`}>{d.severity}</span> line {d.range.start.line}: {d.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <code className="command-line-text" data-testid="command-preview-line">
         {commandLine.line}
       </code>

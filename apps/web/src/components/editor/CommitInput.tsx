@@ -1,4 +1,5 @@
 import { useState, type InputHTMLAttributes } from 'react';
+import { usePendingValue } from './usePendingValue';
 
 /**
  * A text or number field that edits the XML when the person is done (Enter or leaving the
@@ -9,16 +10,20 @@ export function CommitInput({
   value,
   onCommit,
   ...rest
-}: { value: string; onCommit: (value: string) => void } & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'defaultValue'>) {
+}: { value: string; onCommit: (value: string) => Promise<unknown> | false } & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'defaultValue'>) {
   const [draft, setDraft] = useState<string | undefined>();
+  const [shown, choose] = usePendingValue(value);
   const commit = () => {
-    if (draft !== undefined && draft !== value) onCommit(draft);
+    if (draft !== undefined && draft !== shown) {
+      const applied = onCommit(draft);
+      if (applied) choose(draft, applied);
+    }
     setDraft(undefined);
   };
   return (
     <input
       {...rest}
-      value={draft ?? value}
+      value={draft ?? shown}
       onChange={(e) => setDraft(e.target.value)}
       onBlur={commit}
       onKeyDown={(e) => {

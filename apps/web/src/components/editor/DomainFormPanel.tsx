@@ -4,8 +4,10 @@ import type { HostInfo } from '../../api/types';
 import { CPU_FORM_MODES, type CpuFormMode, type DiskForm, type DomainForm, type FormChange, type InterfaceForm } from '../../editor/domainForm';
 import { AcceleratorPicker } from './AcceleratorPicker';
 import { CommitInput } from './CommitInput';
+import { usePendingValue } from './usePendingValue';
 
 const BOOT_CHOICES = { hd: 'hard disk', cdrom: 'CD-ROM', network: 'network (PXE)', fd: 'floppy' } as const;
+const DISK_DEVICE_CHOICES = ['disk', 'cdrom'] as const;
 const DISK_BUS_CHOICES = ['virtio', 'sata', 'scsi', 'ide', 'usb'] as const;
 const DISK_FORMAT_CHOICES = ['qcow2', 'raw', 'iso'] as const;
 const NIC_TYPE_CHOICES = ['user', 'network', 'bridge', 'direct'] as const;
@@ -22,7 +24,7 @@ export function DomainFormPanel({
 }: {
   form: DomainForm | null;
   host: HostInfo | undefined;
-  onChange: (change: FormChange) => void;
+  onChange: (change: FormChange) => Promise<void>;
 }) {
   if (!form) return <p className="hint">The form appears once the XML can be read.</p>;
   const emulator = host ? findEmulator(host, { path: form.emulator, arch: form.arch }) : undefined;
@@ -74,16 +76,16 @@ function machineCpuMax(emulator: EmulatorCapabilities | undefined, machine: stri
   return emulator.machines.find((m) => m.name === machine || m.alias === machine)?.cpuMax;
 }
 
-function MachinePicker({ form, emulator, onChange }: { form: DomainForm; emulator: EmulatorCapabilities | undefined; onChange: (change: FormChange) => void }) {
+function MachinePicker({ form, emulator, onChange }: { form: DomainForm; emulator: EmulatorCapabilities | undefined; onChange: (change: FormChange) => Promise<void> }) {
   const machines = emulator?.machines ?? [];
   // Aliases (`pc`, `q35`) first: they follow QEMU upgrades, which is what most people want.
   const names = [...new Set([...machines.flatMap((m) => (m.alias ? [m.alias] : [])), ...machines.filter((m) => !m.deprecated).map((m) => m.name)])];
-  const current = form.machine ?? '';
+  const [current, choose] = usePendingValue(form.machine ?? '');
   if (current && !names.includes(current)) names.unshift(current);
   return (
     <label className="field">
       <span>Machine type</span>
-      <select value={current} onChange={(e) => onChange({ kind: 'machine', value: e.target.value })} data-testid="form-machine">
+      <select value={current} onChange={(e) => choose(e.target.value, onChange({ kind: 'machine', value: e.target.value }))} data-testid="form-machine">
         {current === '' ? <option value="">QEMU&apos;s default</option> : null}
         {names.map((name) => {
           const info = machines.find((m) => m.name === name || m.alias === name);
@@ -101,10 +103,10 @@ function MachinePicker({ form, emulator, onChange }: { form: DomainForm; emulato
   );
 }
 
-function CpuPicker({ form, emulator, onChange }: { form: DomainForm; emulator: EmulatorCapabilities | undefined; onChange: (change: FormChange) => void }) {
-  const mode = (form.cpu.mode ?? 'default') as CpuFormMode | 'default';
+function CpuPicker({ form, emulator, onChange }: { form: DomainForm; emulator: EmulatorCapabilities | undefined; onChange: (change: FormChange) => Promise<void> }) {
+  const [mode, chooseMode] = usePendingValue((form.cpu.mode ?? 'default') as CpuFormMode | 'default');
   const models = emulator?.cpuModels.filter((m) => !m.deprecated) ?? [];
-  const current = form.cpu.model ?? '';
+  const [current, chooseModel] = usePendingValue(form.cpu.model ?? '');
   return (
     <>
       <label className="field">
@@ -113,7 +115,7 @@ function CpuPicker({ form, emulator, onChange }: { form: DomainForm; emulator: E
           value={mode}
           onChange={(e) => {
             const next = e.target.value as CpuFormMode | 'default';
-            onChange({ kind: 'cpu', mode: next, model: next === 'custom' ? current || models[0]?.name : undefined });
+            chooseMode(next, onChange({ kind: 'cpu', mode: next, model: next === 'custom' ? current || models[0]?.name : undefined }));
           }}
           data-testid="form-cpu-mode"
         >
@@ -129,7 +131,7 @@ function CpuPicker({ form, emulator, onChange }: { form: DomainForm; emulator: E
       {mode === 'custom' ? (
         <label className="field">
           <span>CPU model</span>
-          <select value={current} onChange={(e) => onChange({ kind: 'cpu', mode: 'custom', model: e.target.value })} data-testid="form-cpu-model">
+          <select value={current} onChange={(e) => chooseModel(e.target.value, onChange({ kind: 'cpu', mode: 'custom', model: e.target.value }))} data-testid="form-cpu-model">
             {current && !models.some((m) => m.name === current) ? <option value={current}>{current} (not in this QEMU)</option> : null}
             {models.map((m) => (
               <option key={m.name} value={m.name} title={m.unavailableFeatures.length > 0 ? `Missing here: ${m.unavailableFeatures.join(', ')}` : undefined}>
@@ -144,10 +146,10 @@ function CpuPicker({ form, emulator, onChange }: { form: DomainForm; emulator: E
   );
 }
 
-function BootOrder({ form, onChange }: { form: DomainForm; onChange: (change: FormChange) => void }) {
+function BootOrder({ form, onChange }: { form: DomainForm; onChange: (change: FormChange) => Promise<void> }) {
   const [adding, setAdding] = useState('');
   if (form.perDeviceBoot) return <p className="hint small">Boot order is set per device (&lt;boot order&gt;); edit it in the XML.</p>;
-  const set = (devices: string[]) => onChange({ kind: 'boot', devices });
+  const set = (devices: string[]) => void onChange({ kind: 'boot', devices });
   const remaining = (Object.keys(BOOT_CHOICES) as (keyof typeof BOOT_CHOICES)[]).filter((d) => !form.boot.includes(d));
   return (
     <div className="field boot-order" data-testid="form-boot">
@@ -194,7 +196,7 @@ function moved<T>(list: readonly T[], from: number, to: number): T[] {
   return copy;
 }
 
-function Disks({ disks, onChange }: { disks: DiskForm[]; onChange: (change: FormChange) => void }) {
+function Disks({ disks, onChange }: { disks: DiskForm[]; onChange: (change: FormChange) => Promise<void> }) {
   return (
     <fieldset data-testid="form-disks">
       <legend>Disks</legend>
@@ -202,11 +204,7 @@ function Disks({ disks, onChange }: { disks: DiskForm[]; onChange: (change: Form
       {disks.map((disk, index) => (
         <div className="device-row" key={index} data-testid={`form-disk-${index}`}>
           <div className="device-title">
-            <select value={disk.device} onChange={(e) => onChange({ kind: 'disk', index, field: 'device', value: e.target.value })} aria-label="Device kind">
-              <option value="disk">disk</option>
-              <option value="cdrom">CD-ROM</option>
-              {disk.device !== 'disk' && disk.device !== 'cdrom' ? <option value={disk.device}>{disk.device}</option> : null}
-            </select>
+            <Choice value={disk.device} choices={DISK_DEVICE_CHOICES} onChange={(value) => onChange({ kind: 'disk', index, field: 'device', value })} label="Device kind" />
             <span className="hint small">{disk.type}</span>
             <span className="spacer" />
             <button type="button" className="icon" aria-label={`Remove disk ${disk.targetDev ?? index + 1}`} onClick={() => onChange({ kind: 'remove-disk', index })}>
@@ -245,7 +243,7 @@ function Disks({ disks, onChange }: { disks: DiskForm[]; onChange: (change: Form
   );
 }
 
-function Interfaces({ interfaces, onChange }: { interfaces: InterfaceForm[]; onChange: (change: FormChange) => void }) {
+function Interfaces({ interfaces, onChange }: { interfaces: InterfaceForm[]; onChange: (change: FormChange) => Promise<void> }) {
   return (
     <fieldset data-testid="form-interfaces">
       <legend>Network interfaces</legend>
@@ -285,10 +283,10 @@ function Interfaces({ interfaces, onChange }: { interfaces: InterfaceForm[]; onC
 }
 
 /** A select over a few common values that still shows (and keeps) an uncommon one from the XML. */
-function Choice({ value, choices, onChange, label }: { value: string | undefined; choices: readonly string[]; onChange: (value: string) => void; label?: string }) {
-  const current = value ?? '';
+function Choice({ value, choices, onChange, label }: { value: string | undefined; choices: readonly string[]; onChange: (value: string) => Promise<void>; label?: string }) {
+  const [current, choose] = usePendingValue(value ?? '');
   return (
-    <select value={current} onChange={(e) => onChange(e.target.value)} aria-label={label}>
+    <select value={current} onChange={(e) => choose(e.target.value, onChange(e.target.value))} aria-label={label}>
       {current === '' ? <option value="">default</option> : null}
       {current !== '' && !choices.includes(current) ? <option value={current}>{current}</option> : null}
       {choices.map((c) => (

@@ -1,8 +1,7 @@
-import type { Diagnostic } from '@virtdeck/schema';
 import type { editor } from 'monaco-editor/editor/editor.api';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { errorMessage } from '../../api/client';
-import type { HostInfo } from '../../api/types';
+import type { ApiDiagnostic, HostInfo } from '../../api/types';
 import type { FormChange } from '../../editor/domainForm';
 import type { EditorSession } from '../../editor/EditorSession';
 import { useEditorSnapshot } from '../../editor/useEditorSession';
@@ -33,6 +32,21 @@ export function EditorWorkbench({
   const [instance, setInstance] = useState<editor.IStandaloneCodeEditor>();
   const [formError, setFormError] = useState<string>();
   const [bottom, setBottom] = useState<BottomTab>('command-line');
+  const onSaveRef = useRef(onSave);
+  useEffect(() => {
+    onSaveRef.current = onSave;
+  });
+  // Ctrl/Cmd+S saves wherever the focus is on the page (editor, form), not the browser's "save page".
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 's') {
+        event.preventDefault();
+        if (!event.repeat) onSaveRef.current();
+      }
+    };
+    window.addEventListener('keydown', onKey, { capture: true });
+    return () => window.removeEventListener('keydown', onKey, { capture: true });
+  }, []);
   if (!snapshot) return null;
 
   const problems = [
@@ -40,16 +54,19 @@ export function EditorWorkbench({
     ...snapshot.diagnostics.map((diagnostic) => ({ diagnostic, source: 'virtdeck' })),
     ...snapshot.serverDiagnostics.map((diagnostic) => ({ diagnostic, source: 'host check' })),
   ];
-  const count = (severity: Diagnostic['severity']) => problems.filter((p) => p.diagnostic.severity === severity).length;
+  const count = (severity: ApiDiagnostic['severity']) => problems.filter((p) => p.diagnostic.severity === severity).length;
   const errors = count('error');
   const warnings = count('warning');
 
-  const applyForm = (change: FormChange) => {
+  /** The promise settles when the XML has the change (a control shows its new value until then). */
+  const applyForm = (change: FormChange): Promise<void> => {
     setFormError(undefined);
-    session.applyFormChange(change).catch((e: unknown) => setFormError(errorMessage(e)));
+    const applied = session.applyFormChange(change);
+    applied.catch((e: unknown) => setFormError(errorMessage(e)));
+    return applied;
   };
 
-  const reveal = (d: Diagnostic) => {
+  const reveal = (d: ApiDiagnostic) => {
     if (!instance) return;
     instance.setSelection({ startLineNumber: d.range.start.line, startColumn: d.range.start.column, endLineNumber: d.range.end.line, endColumn: d.range.end.column });
     instance.revealLineInCenter(d.range.start.line);
@@ -81,7 +98,7 @@ export function EditorWorkbench({
       </div>
       {banner}
       <div className="workbench-main">
-        <XmlEditor session={session} onSave={onSave} onEditor={setInstance} />
+        <XmlEditor session={session} onEditor={setInstance} />
         <aside className="workbench-side" aria-label="Settings">
           {formError ? (
             <p className="error" role="alert">

@@ -27,6 +27,7 @@ export default function NewGuestEditor({ initialText, origin, onStartOver }: { i
   if (!session) return <p className="hint">Loading the editor…</p>;
 
   const define = async () => {
+    if (saving) return;
     setMessage(undefined);
     const snapshot = await session.settled();
     const errors = snapshot.diagnostics.filter((d) => d.severity === 'error');

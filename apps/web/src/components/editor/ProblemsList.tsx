@@ -1,7 +1,7 @@
-import type { Diagnostic } from '@virtdeck/schema';
+import type { ApiDiagnostic } from '../../api/types';
 
 /** Every problem with its line; a click puts the cursor there. */
-export function ProblemsList({ problems, onReveal }: { problems: { diagnostic: Diagnostic; source: string }[]; onReveal: (d: Diagnostic) => void }) {
+export function ProblemsList({ problems, onReveal }: { problems: { diagnostic: ApiDiagnostic; source: string }[]; onReveal: (d: ApiDiagnostic) => void }) {
   if (problems.length === 0) return <p className="hint small" data-testid="problems-empty">No problems.</p>;
   return (
     <ul className="problems" data-testid="problems">

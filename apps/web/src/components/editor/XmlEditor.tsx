@@ -6,23 +6,19 @@ import { monaco } from '../../monaco/setup';
 
 registerDomainLanguageFeatures(monaco);
 
-/** Monaco on a session's model. Ctrl/Cmd+S saves; everything else is the session's business. */
+/** Monaco on a session's model; everything else is the session's business. */
 export function XmlEditor({
   session,
-  onSave,
   onEditor,
   readOnly,
 }: {
   session: EditorSession;
-  onSave?: () => void;
   onEditor?: (editor: editor.IStandaloneCodeEditor | undefined) => void;
   readOnly?: boolean;
 }) {
   const host = useRef<HTMLDivElement>(null);
-  const onSaveRef = useRef(onSave);
   const onEditorRef = useRef(onEditor);
   useEffect(() => {
-    onSaveRef.current = onSave;
     onEditorRef.current = onEditor;
   });
 
@@ -46,7 +42,6 @@ export function XmlEditor({
       formatOnPaste: false,
       ariaLabel: 'Domain XML',
     });
-    instance.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => onSaveRef.current?.());
     onEditorRef.current?.(instance);
     instance.focus();
     return () => {

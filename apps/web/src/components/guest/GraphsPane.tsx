@@ -25,6 +25,7 @@ export function GraphsPane({ guest }: { guest: GuestSummary }) {
           testId="chart-memory"
           capacity={SERIES_LENGTH}
           minMax={1024}
+          binary
           format={formatMemoryKiB}
           series={[
             { label: 'guest', color: COLORS.a, values: pick((p) => p.memoryKiB) },
@@ -36,6 +37,7 @@ export function GraphsPane({ guest }: { guest: GuestSummary }) {
           testId="chart-disk"
           capacity={SERIES_LENGTH}
           minMax={1024}
+          binary
           format={formatRate}
           series={[
             { label: 'read', color: COLORS.a, values: pick((p) => p.diskReadBps) },
@@ -47,6 +49,7 @@ export function GraphsPane({ guest }: { guest: GuestSummary }) {
           testId="chart-net"
           capacity={SERIES_LENGTH}
           minMax={1024}
+          binary
           format={formatRate}
           series={[
             { label: 'received', color: COLORS.a, values: pick((p) => p.netRxBps) },
