@@ -71,8 +71,9 @@ export function toVirtdeckError(error: unknown): VirtdeckError {
 /** A one-line description of anything thrown (`ENOSPC: no space left on device, write`). */
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code !== undefined && !error.message.startsWith(code) ? `${code}: ${error.message}` : error.message;
+    // Plain property access: this file is also compiled for the browser (through api.ts), without Node's types.
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' && !error.message.startsWith(code) ? `${code}: ${error.message}` : error.message;
   }
   return String(error);
 }

@@ -397,7 +397,9 @@ export class GuestManager extends EventEmitter<GuestManagerEvents> {
     const result = commandLineFor(domain, await this.options.capabilities(), new RunDir(this.stateDir, runName));
     if (!result.argv) {
       const first = result.diagnostics.find((d) => d.severity === 'error')?.message;
-      throw new VirtdeckError(buildFailureCode(result.diagnostics), first ?? 'The definition cannot be turned into a QEMU command line', { diagnostics: result.diagnostics });
+      // A preview that cannot be built is a problem of the definition on this host: always 422.
+      const code = buildFailureCode(result.diagnostics) === 'unsupported-accelerator' ? 'unsupported-accelerator' : 'invalid-xml';
+      throw new VirtdeckError(code, first ?? 'The definition cannot be turned into a QEMU command line', { diagnostics: result.diagnostics });
     }
     return result.argv;
   }
