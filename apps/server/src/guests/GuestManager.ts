@@ -404,10 +404,17 @@ export class GuestManager extends EventEmitter<GuestManagerEvents> {
     return result.argv;
   }
 
-  /** Schema diagnostics plus the host checks (`POST /api/validate`). */
+  /**
+   * Schema diagnostics plus the host checks (`POST /api/validate`). Where the host says the
+   * same thing at the same place (the schema's "kqemu cannot start" warning, the host's
+   * error), the host's verdict stands alone.
+   */
   async validate(xml: string): Promise<ValidateResult> {
     const { domain, diagnostics } = validateDomain(xml);
-    const all = domain ? [...diagnostics, ...hostDiagnostics(domain, await this.options.capabilities())] : diagnostics;
+    if (!domain) return { valid: !diagnostics.some((d) => d.severity === 'error'), diagnostics };
+    const host = hostDiagnostics(domain, await this.options.capabilities());
+    const saidByHost = new Set(host.map((d) => `${d.code}@${d.range.start.offset}`));
+    const all = [...diagnostics.filter((d) => !saidByHost.has(`${d.code}@${d.range.start.offset}`)), ...host];
     return { valid: !all.some((d) => d.severity === 'error'), diagnostics: all };
   }
 
