@@ -18,14 +18,26 @@ export function editDistance(a: string, b: string): number {
   return row[b.length] as number;
 }
 
-/** Up to `count` candidates closest to `name` (case-insensitive), nearest first. */
+const commonPrefix = (a: string, b: string): number => {
+  let n = 0;
+  while (n < a.length && a[n] === b[n]) n++;
+  return n;
+};
+
+/**
+ * Up to `count` candidates closest to `name` (case-insensitive): fewest edits first, then
+ * the longest shared beginning, then the newest version (pc-q35-7.2 before pc-q35-7.1).
+ */
 export function closest(name: string, candidates: readonly string[], count = 3): string[] {
   const target = name.toLowerCase();
   const limit = Math.max(2, Math.floor(target.length / 2));
   return candidates
-    .map((candidate) => ({ candidate, distance: candidate.toLowerCase().startsWith(target) ? 0.5 : editDistance(target, candidate.toLowerCase()) }))
+    .map((candidate) => {
+      const lower = candidate.toLowerCase();
+      return { candidate, distance: lower.startsWith(target) ? 0.5 : editDistance(target, lower), prefix: commonPrefix(target, lower) };
+    })
     .filter((c) => c.distance <= limit)
-    .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
+    .sort((a, b) => a.distance - b.distance || b.prefix - a.prefix || b.candidate.localeCompare(a.candidate, undefined, { numeric: true }))
     .slice(0, count)
     .map((c) => c.candidate);
 }

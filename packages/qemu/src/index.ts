@@ -24,3 +24,4 @@ export type { AcceleratorRequest, AcceleratorResolution } from './resolveAcceler
 export { resolveAccelerator } from './resolveAccelerator.js';
 export type { QemuDiagnostic, QemuDiagnosticCode } from './diagnostics.js';
 export { QEMU_DIAGNOSTIC_CODES } from './diagnostics.js';
+export { checkHost } from './checkHost.js';

@@ -8,6 +8,8 @@ import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
 import { jsonOption, keyValue, type JsonObject, type OptionPairs, type QemuOption } from '../options.js';
 import { usbBusProps } from './usb.js';
 
+const IPV4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$/;
+
 /** Where a socket without a path goes: beside the QMP socket when launching, else relative. */
 function defaultSocketPath(ctx: BuildContext, name: string): string {
   const qmp = ctx.runtime?.qmpSocket;
@@ -184,10 +186,18 @@ export function buildChannelArgs(ctx: BuildContext): QemuOption[] {
     const id = ctx.layout.alias.get(chr);
     const targetType = chr.target?.type ?? 'virtio';
     if (targetType === 'guestfwd') {
+      // The forward rule is one string QEMU splits on ':' and '-': only an IPv4 address and
+      // a port number may go into it.
+      const address = chr.target?.address ?? '';
+      const port = chr.target?.targetPort ?? '';
+      if (!IPV4.test(address) || !/^[0-9]{1,5}$/.test(port) || Number(port) > 65535) {
+        ctx.diagnostics.error('invalid-value', chr.target?.node ?? chr.node, 'A guestfwd channel needs an IPv4 target address and a port number.');
+        return;
+      }
       const value = chardevValue(ctx, chr, chardevId, 'other');
       if (!value) return;
       options.push({ flag: '-chardev', value });
-      const rule = `tcp:${chr.target?.address ?? ''}:${chr.target?.targetPort ?? ''}-chardev:${chardevId}`;
+      const rule = `tcp:${address}:${port}-chardev:${chardevId}`;
       options.push({ flag: '-netdev', value: jsonOption({ type: 'user', guestfwd: [{ str: rule }], id }) });
       return;
     }

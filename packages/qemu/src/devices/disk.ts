@@ -267,6 +267,13 @@ function deviceProps(ctx: BuildContext, disk: Disk, drive: string | undefined, b
     }
     case 'ide':
     case 'sata': {
+      if (bus === 'ide' && slot && (slot.bus > 1 || slot.unit > 1 || slot.controller > 0)) {
+        diagnostics.error(
+          'address-unassignable',
+          disk.address?.node ?? disk.node,
+          `IDE position controller ${slot.controller}, bus ${slot.bus}, unit ${slot.unit} does not exist: the PIIX3 IDE has one controller with buses 0 and 1 of units 0 and 1 (hda to hdd).`,
+        );
+      }
       const controllerAlias = layout.controllerAlias(bus, slot?.controller ?? 0) ?? bus;
       const placement = bus === 'ide' ? { bus: `${controllerAlias}.${slot?.bus ?? 0}`, unit: slot?.unit } : { bus: `${controllerAlias}.${slot?.unit ?? 0}` };
       return {
@@ -327,6 +334,9 @@ function deviceProps(ctx: BuildContext, disk: Disk, drive: string | undefined, b
 
 /** SD cards have no -device in QEMU: libvirt (and virtdeck) use the legacy -drive. */
 function sdCardArgs(ctx: BuildContext, disk: Disk): QemuOption[] {
+  if (ctx.machine.chipset !== 'other') {
+    ctx.diagnostics.error('invalid-combination', disk.target?.node ?? disk.node, `Machine '${ctx.machine.name}' has no SD card slot: QEMU will refuse this disk. Use bus='virtio', 'sata' or 'usb'.`);
+  }
   const file = disk.source?.file ?? disk.source?.dev;
   const index = ctx.layout.disks.filter((d) => diskBus(d) === 'sd').indexOf(disk);
   return [{ flag: '-drive', value: keyValue([['file', file], ['format', disk.driver?.type ?? 'raw'], ['if', 'sd'], ['index', index]]) }];

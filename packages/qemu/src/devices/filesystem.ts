@@ -1,5 +1,6 @@
 /** Shared folders over virtio-9p (-fsdev + virtio-9p-pci). virtiofs needs virtiofsd. */
 import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
+import { versionAtLeast } from '../capabilities.js';
 import { jsonOption, keyValue, type QemuOption } from '../options.js';
 
 const SECURITY_MODELS: Record<string, string> = { passthrough: 'passthrough', mapped: 'mapped', squash: 'none' };
@@ -16,6 +17,9 @@ export function buildFilesystemArgs(ctx: BuildContext): QemuOption[] {
     if ((fs.type ?? 'mount') !== 'mount' || (driver !== 'path' && driver !== 'handle')) {
       ctx.diagnostics.unsupported(fs.node, `A filesystem of type '${fs.type ?? 'mount'}' with driver '${driver}'`, true);
       continue;
+    }
+    if (driver === 'handle' && ctx.emulator && versionAtLeast(ctx.emulator.version, 6, 0)) {
+      ctx.diagnostics.error('invalid-combination', fs.driver?.node ?? fs.node, "QEMU 6.0 removed the 'handle' filesystem driver: use <driver type='path'/>.");
     }
     const fsdev = `fsdev-${id}`;
     const securityModel = driver === 'path' ? SECURITY_MODELS[fs.accessmode ?? 'passthrough'] : undefined;

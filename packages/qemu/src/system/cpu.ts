@@ -1,7 +1,14 @@
 /** -cpu, -smp and I/O threads. */
 import { HYPERV_FEATURES } from '@virtdeck/schema';
 import type { BuildContext } from '../build/context.js';
-import { escapeOptionValue, jsonOption, keyValue, type QemuOption } from '../options.js';
+import { jsonOption, keyValue, type QemuOption } from '../options.js';
+
+/**
+ * QEMU splits the -cpu argument on every comma without an escape (it is not key=value
+ * syntax), so model and feature names must be plain tokens (not starting with the
+ * legacy +feature/-feature signs): anything else is refused rather than escaped.
+ */
+const CPU_TOKEN = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
 
 /** QEMU's name for hyper-v enlightenments where it is not `hv-<name>`. */
 const HYPERV_QEMU_NAMES: Partial<Record<keyof typeof HYPERV_FEATURES, string>> = {
@@ -42,8 +49,15 @@ export function cpuModelName(ctx: BuildContext): string {
       return ctx.accel === 'kvm' ? 'host' : 'max';
     case 'maximum':
       return 'max';
-    default:
-      return cpu?.model?.name ?? defaultCpuModel(ctx);
+    default: {
+      const name = cpu?.model?.name;
+      if (name === undefined) return defaultCpuModel(ctx);
+      if (!CPU_TOKEN.test(name)) {
+        ctx.diagnostics.error('invalid-value', cpu?.model?.node, `CPU model '${name}' is not a CPU model name (letters, digits, '-', '_', '.', '+').`);
+        return defaultCpuModel(ctx);
+      }
+      return name;
+    }
   }
 }
 
@@ -51,14 +65,18 @@ export function buildCpuArgs(ctx: BuildContext): QemuOption[] {
   const { domain } = ctx;
   const cpu = domain.cpu;
   const model = cpuModelName(ctx);
-  const parts: string[] = [escapeOptionValue(model)];
+  const parts: string[] = [model];
   const on = (name: string, value: boolean): void => {
     parts.push(`${name}=${value ? 'on' : 'off'}`);
   };
   if (cpu?.mode === 'host-passthrough' || (cpu?.mode === 'host-model' && model === 'host')) on('migratable', cpu.migratable ?? true);
   for (const f of cpu?.features ?? []) {
+    if (!CPU_TOKEN.test(f.name)) {
+      ctx.diagnostics.error('invalid-value', f.node, `CPU feature '${f.name}' is not a feature name (letters, digits, '-', '_', '.').`);
+      continue;
+    }
     const enabled = f.policy !== 'disable' && f.policy !== 'forbid';
-    parts.push(`${escapeOptionValue(f.name)}=${enabled ? 'on' : 'off'}`);
+    parts.push(`${f.name}=${enabled ? 'on' : 'off'}`);
   }
   for (const timer of domain.clock?.timers ?? []) {
     if (timer.name === 'kvmclock' && timer.present !== undefined) on('kvmclock', timer.present);
@@ -69,6 +87,13 @@ export function buildCpuArgs(ctx: BuildContext): QemuOption[] {
   if (features?.apic?.eoi !== undefined) on('kvm-pv-eoi', features.apic.eoi);
   if (features?.pvspinlock) on('kvm-pv-unhalt', features.pvspinlock.enabled);
   const hyperv = features?.hyperv;
+  if (hyperv?.enabled && ctx.accel !== 'kvm' && Object.values(hyperv.features).some((f) => f?.enabled)) {
+    ctx.diagnostics.error(
+      'invalid-combination',
+      hyperv.node,
+      "Hyper-V enlightenments need KVM: QEMU provides them only with <domain type='kvm'>. Remove them to run under TCG.",
+    );
+  }
   if (hyperv?.enabled) {
     if (hyperv.mode === 'passthrough') on('hv-passthrough', true);
     for (const name of Object.keys(HYPERV_FEATURES) as Array<keyof typeof HYPERV_FEATURES>) {
@@ -78,7 +103,10 @@ export function buildCpuArgs(ctx: BuildContext): QemuOption[] {
       if (name === 'spinlocks') {
         parts.push(`hv-spinlocks=0x${(f.retries ?? 0x1fff).toString(16)}`);
       } else if (name === 'vendor_id') {
-        parts.push(`${qemuName}=${escapeOptionValue(f.value ?? '')}`);
+        const value = f.value ?? '';
+        if (value.length > 12 || value.includes(',')) {
+          ctx.diagnostics.error('invalid-value', f.node, `Hyper-V vendor_id '${value}' must be at most 12 characters without commas.`);
+        } else parts.push(`${qemuName}=${value}`);
       } else {
         on(qemuName, true);
       }

@@ -3,6 +3,8 @@ import type { BuildContext } from '../build/context.js';
 import { keyValue, type OptionPairs, type QemuOption } from '../options.js';
 import { hasNuma, ramBackendId } from './memory.js';
 
+const MACHINE_TOKEN = /^[A-Za-z0-9_.-]+$/;
+
 export interface MachineExtras {
   /** pflash0/pflash1 node names when the firmware is a flash image. */
   pflash0?: string;
@@ -35,9 +37,9 @@ export function buildMachineArgs(ctx: BuildContext, extras: MachineExtras): Qemu
   if (ctx.machine.chipset !== 'microvm') pairs.push(['acpi', features?.acpi?.enabled === true]);
 
   const value = keyValue(pairs as OptionPairs);
-  // The machine name is the implied first value; it comes from the definition, so it is
-  // escaped like any value rather than trusted as a token.
-  const name = ctx.machine.name.replaceAll(',', ',,');
+  // A plain machine name goes first as QEMU's implied value (as libvirt writes it); any
+  // other text is given as type=, where '=' and commas cannot turn into other keys.
+  const name = MACHINE_TOKEN.test(ctx.machine.name) ? ctx.machine.name : keyValue([['type', ctx.machine.name]]);
   return [{ flag: '-machine', value: value ? `${name},${value}` : name }];
 }
 

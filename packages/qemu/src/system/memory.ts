@@ -4,6 +4,8 @@ import type { BuildContext } from '../build/context.js';
 import { jsonOption, keyValue, type JsonObject, type QemuOption } from '../options.js';
 
 const MiB_IN_KiB = 1024;
+/** What QEMU's CPU models address with their default 40 physical address bits (1 TiB), in KiB. */
+const ADDRESSABLE_KiB = 2 ** 30;
 /** x86 hot-pluggable memory is aligned to 2 MiB. */
 const DIMM_ALIGN_KiB = 2048;
 
@@ -81,6 +83,14 @@ export function buildMemoryArgs(ctx: BuildContext): QemuOption[] {
   const pairs: Array<[string, string | number | undefined]> = [['size', `${initial}k`]];
   if (domain.maxMemory) {
     pairs.push(['slots', domain.maxMemory.slots ?? 0], ['maxmem', `${domain.maxMemory.kib}k`]);
+    const mode = domain.cpu?.mode;
+    if (domain.maxMemory.kib > ADDRESSABLE_KiB && mode !== 'host-passthrough' && mode !== 'maximum' && !domain.cpu?.maxphysaddr) {
+      diagnostics.error(
+        'invalid-value',
+        domain.maxMemory.node,
+        'maxMemory is larger than the 1 TiB a CPU model with 40 physical address bits can address: QEMU refuses to start. Lower it, or set <cpu><maxphysaddr>.',
+      );
+    }
   }
   options.push({ flag: '-m', value: keyValue(pairs) });
 
