@@ -99,7 +99,9 @@ export function findEmulator(
 ): EmulatorCapabilities | undefined {
   if (request.path !== undefined) return caps.emulators.find((e) => e.path === request.path);
   const arch = request.arch ?? caps.host.arch;
-  return caps.emulators.find((e) => e.arch === arch);
+  const binary = `qemu-system-${arch === 'i686' ? 'i386' : arch}`;
+  // The general-purpose binary before variants such as qemu-system-x86_64-microvm.
+  return caps.emulators.find((e) => e.arch === arch && e.path.endsWith(`/${binary}`)) ?? caps.emulators.find((e) => e.arch === arch);
 }
 
 /** Resolves a machine name or alias (`pc`, `q35`) to the machine type the binary reports. */

@@ -1,6 +1,6 @@
 /** Checks of a definition against what the host's QEMU offers: emulator, machine type, CPU model. */
 import { firstChild, type Domain, type QuickFix } from '@virtdeck/schema';
-import { findMachine, type EmulatorCapabilities, type HostCapabilities } from './capabilities.js';
+import { findEmulator, findMachine, type EmulatorCapabilities, type HostCapabilities } from './capabilities.js';
 import type { DiagnosticSink } from './diagnostics.js';
 
 /** Edit distance, for "did you mean" suggestions. */
@@ -59,7 +59,7 @@ export function checkEmulator(domain: Domain, caps: HostCapabilities, arch: stri
     sink.error('emulator-missing', emulatorNode ?? devicesNode, `Emulator ${path} cannot be used: ${why}.${others.length > 0 ? ` Emulators for ${arch} here: ${others.join(', ')}.` : ''}`, fixes);
     return undefined;
   }
-  const byArch = caps.emulators.find((e) => e.arch === arch);
+  const byArch = findEmulator(caps, { arch });
   if (!byArch) {
     const osType = domain.os.node ? firstChild(domain.os.node, 'type') : undefined;
     const archs = [...new Set(caps.emulators.map((e) => e.arch))];

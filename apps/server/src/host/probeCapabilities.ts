@@ -12,7 +12,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EmulatorCapabilities, EmulatorProbeFailure, HostCapabilities, KvmDeviceStatus } from '@virtdeck/qemu';
 import { parseAccelHelp, parseCpuModels, parseKvm, parseMachines, parseTarget, parseTypeNames, parseVersion } from './parseProbe.js';
@@ -158,6 +158,24 @@ async function writeCacheFile(file: string, key: string, capabilities: EmulatorC
   await rename(temporary, file);
 }
 
+let limiter: Promise<string | undefined> | undefined;
+
+/** coreutils' timeout(1), when the host has it. */
+function lifetimeLimiter(): Promise<string | undefined> {
+  limiter ??= (async () => {
+    for (const candidate of ['/usr/bin/timeout', '/bin/timeout']) {
+      try {
+        await access(candidate, fsConstants.X_OK);
+        return candidate;
+      } catch {
+        continue;
+      }
+    }
+    return undefined;
+  })();
+  return limiter;
+}
+
 function runForOutput(binary: string, args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(binary, args, { timeout: timeoutMs, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
@@ -180,9 +198,14 @@ async function probeEmulator(
   const accelArgs: string[] = [];
   if (kvmUsable && accelerators.includes('kvm')) accelArgs.push('-accel', 'kvm');
   if (accelerators.includes('tcg')) accelArgs.push('-accel', 'tcg');
-  const child = spawn(binary, ['-S', '-nodefaults', '-display', 'none', '-machine', 'none', ...accelArgs, '-qmp', 'stdio'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const qemuArgs = ['-S', '-nodefaults', '-display', 'none', '-machine', 'none', ...accelArgs, '-qmp', 'stdio'];
+  // QEMU does not exit when its QMP stdin closes, so if the server dies mid-probe the probe
+  // QEMU would live on: coreutils' timeout bounds its life whatever happens to us.
+  const bounded = await lifetimeLimiter();
+  const seconds = String(Math.ceil(timeoutMs / 1000) + 5);
+  const child = bounded
+    ? spawn(bounded, ['--kill-after=2', seconds, binary, ...qemuArgs], { stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn(binary, qemuArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
@@ -222,7 +245,8 @@ async function probeEmulator(
     clearTimeout(timer);
     if (running) {
       child.stdin.end(`${JSON.stringify({ execute: 'quit' })}\n`);
-      const killer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      // SIGTERM first: timeout(1) passes it on to QEMU, a SIGKILL would not.
+      const killer = setTimeout(() => child.kill('SIGTERM'), 2000);
       await exited;
       clearTimeout(killer);
     }
