@@ -1,5 +1,5 @@
 import { firstChild, type XmlElement } from '../xml/tree.js';
-import { defined, read } from './values.js';
+import { read } from './values.js';
 
 export const ADDRESS_TYPES = {
   pci: 'a PCI address: domain, bus, slot, function',
@@ -95,23 +95,23 @@ export function parseAddress(node: XmlElement): DeviceAddress | undefined {
     case undefined:
       return undefined;
     case 'pci':
-      return defined({ type, node, domain: n('domain'), bus: n('bus'), slot: n('slot'), function: n('function'), multifunction: read.boolean(node, 'multifunction') });
+      return { type, node, domain: n('domain'), bus: n('bus'), slot: n('slot'), function: n('function'), multifunction: read.boolean(node, 'multifunction') };
     case 'drive':
-      return defined({ type, node, controller: n('controller'), bus: n('bus'), target: n('target'), unit: n('unit') });
+      return { type, node, controller: n('controller'), bus: n('bus'), target: n('target'), unit: n('unit') };
     case 'virtio-serial':
-      return defined({ type, node, controller: n('controller'), bus: n('bus'), port: n('port') });
+      return { type, node, controller: n('controller'), bus: n('bus'), port: n('port') };
     case 'ccid':
-      return defined({ type, node, controller: n('controller'), slot: n('slot') });
+      return { type, node, controller: n('controller'), slot: n('slot') };
     case 'usb':
-      return defined({ type, node, bus: n('bus'), port: read.string(node, 'port') });
+      return { type, node, bus: n('bus'), port: read.string(node, 'port') };
     case 'isa':
-      return defined({ type, node, iobase: n('iobase'), irq: n('irq') });
+      return { type, node, iobase: n('iobase'), irq: n('irq') };
     case 'spapr-vio':
-      return defined({ type, node, reg: n('reg') });
+      return { type, node, reg: n('reg') };
     case 'ccw':
-      return defined({ type, node, cssid: n('cssid'), ssid: n('ssid'), devno: n('devno') });
+      return { type, node, cssid: n('cssid'), ssid: n('ssid'), devno: n('devno') };
     case 'dimm':
-      return defined({ type, node, slot: n('slot'), base: n('base') });
+      return { type, node, slot: n('slot'), base: n('base') };
     case 'virtio-mmio':
     case 'virtio-s390':
     case 'unassigned':
@@ -143,20 +143,16 @@ export interface BootOrder {
   node: XmlElement;
 }
 
-export function deviceCommon(node: XmlElement): DeviceCommon {
-  const common: DeviceCommon = { node };
-  const address = deviceAddress(node);
-  if (address !== undefined) common.address = address;
-  const alias = firstChild(node, 'alias');
-  const aliasName = alias === undefined ? undefined : read.string(alias, 'name');
-  if (aliasName !== undefined) common.alias = aliasName;
-  return common;
+/** `<alias name='ua-…'/>` of a device. */
+export function deviceAlias(device: XmlElement): string | undefined {
+  const alias = firstChild(device, 'alias');
+  return alias === undefined ? undefined : read.string(alias, 'name');
 }
 
 export function parseBootOrder(device: XmlElement): BootOrder | undefined {
   const node = firstChild(device, 'boot');
   if (node === undefined) return undefined;
-  return defined({ node, order: read.unsigned(node, 'order'), loadparm: read.string(node, 'loadparm') });
+  return { node, order: read.unsigned(node, 'order'), loadparm: read.string(node, 'loadparm') };
 }
 
 /** `0000:00:1f.2`, the way libvirt prints PCI addresses. */

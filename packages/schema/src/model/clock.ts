@@ -1,5 +1,5 @@
 import { childElements, firstChild, type XmlElement } from '../xml/tree.js';
-import { defined, read } from './values.js';
+import { read } from './values.js';
 
 export const CLOCK_OFFSETS = {
   utc: 'the guest clock runs in UTC',
@@ -74,7 +74,7 @@ export interface Clock {
 
 export function parseClock(node: XmlElement | undefined): Clock | undefined {
   if (node === undefined) return undefined;
-  return defined({
+  return {
     node,
     offset: read.enum(node, 'offset', CLOCK_OFFSETS),
     adjustment: read.string(node, 'adjustment'),
@@ -83,7 +83,7 @@ export function parseClock(node: XmlElement | undefined): Clock | undefined {
     start: read.unsigned(node, 'start'),
     timers: childElements(node, 'timer').map((timer) => {
       const catchup = firstChild(timer, 'catchup');
-      return defined({
+      return {
         name: read.enum(timer, 'name', TIMER_NAMES),
         present: read.boolean(timer, 'present'),
         tickpolicy: read.enum(timer, 'tickpolicy', TIMER_TICKPOLICIES),
@@ -93,14 +93,14 @@ export function parseClock(node: XmlElement | undefined): Clock | undefined {
         catchup:
           catchup === undefined
             ? undefined
-            : defined({
+            : {
                 threshold: read.unsigned(catchup, 'threshold'),
                 slew: read.unsigned(catchup, 'slew'),
                 limit: read.unsigned(catchup, 'limit'),
                 node: catchup,
-              }),
+              },
         node: timer,
-      });
+      };
     }),
-  });
+  };
 }

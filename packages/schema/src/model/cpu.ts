@@ -1,6 +1,6 @@
 import { childElements, firstChild, type XmlElement } from '../xml/tree.js';
 import { attributeKiB } from './units.js';
-import { childText, defined, elementText, parseSigned, parseUnsigned, read } from './values.js';
+import { childText, elementText, parseSigned, parseUnsigned, read } from './values.js';
 
 export const VCPU_PLACEMENTS = {
   static: 'vCPUs are pinned to the given cpuset (or float over all host CPUs)',
@@ -182,26 +182,24 @@ export function parseVcpu(node: XmlElement | undefined): Vcpu | undefined {
   if (node === undefined) return undefined;
   const count = parseUnsigned(elementText(node));
   if (count === undefined) return undefined;
-  return defined({
+  return {
     count,
     current: read.unsigned(node, 'current'),
     placement: read.enum(node, 'placement', VCPU_PLACEMENTS),
     cpuset: read.string(node, 'cpuset'),
     node,
-  });
+  };
 }
 
 export function parseVcpus(node: XmlElement | undefined): VcpuInfo[] {
   if (node === undefined) return [];
-  return childElements(node, 'vcpu').map((vcpu) =>
-    defined({
-      id: read.unsigned(vcpu, 'id'),
-      enabled: read.boolean(vcpu, 'enabled'),
-      hotpluggable: read.boolean(vcpu, 'hotpluggable'),
-      order: read.unsigned(vcpu, 'order'),
-      node: vcpu,
-    }),
-  );
+  return childElements(node, 'vcpu').map((vcpu) => ({
+    id: read.unsigned(vcpu, 'id'),
+    enabled: read.boolean(vcpu, 'enabled'),
+    hotpluggable: read.boolean(vcpu, 'hotpluggable'),
+    order: read.unsigned(vcpu, 'order'),
+    node: vcpu,
+  }));
 }
 
 export function parseIothreads(node: XmlElement | undefined, ids: XmlElement | undefined): Iothreads | undefined {
@@ -210,18 +208,18 @@ export function parseIothreads(node: XmlElement | undefined, ids: XmlElement | u
   const count = node === undefined ? undefined : parseUnsigned(elementText(node));
   if (count !== undefined) iothreads.count = count;
   if (ids !== undefined) {
-    for (const iothread of childElements(ids, 'iothread')) iothreads.ids.push(defined({ id: read.unsigned(iothread, 'id'), node: iothread }));
+    for (const iothread of childElements(ids, 'iothread')) iothreads.ids.push({ id: read.unsigned(iothread, 'id'), node: iothread });
   }
   return iothreads;
 }
 
 function sched(node: XmlElement, idsAttribute: string): SchedGroup {
-  return defined({
+  return {
     ids: read.string(node, idsAttribute),
     scheduler: read.enum(node, 'scheduler', SCHEDULERS),
     priority: read.signed(node, 'priority'),
     node,
-  });
+  };
 }
 
 export function parseCpuTune(node: XmlElement | undefined): CpuTune | undefined {
@@ -232,7 +230,7 @@ export function parseCpuTune(node: XmlElement | undefined): CpuTune | undefined 
   };
   const emulatorpin = firstChild(node, 'emulatorpin');
   const emulatorsched = firstChild(node, 'emulatorsched');
-  return defined({
+  return {
     node,
     shares: number('shares'),
     period: number('period'),
@@ -243,60 +241,52 @@ export function parseCpuTune(node: XmlElement | undefined): CpuTune | undefined 
     emulatorQuota: number('emulator_quota'),
     iothreadPeriod: number('iothread_period'),
     iothreadQuota: number('iothread_quota'),
-    vcpupins: childElements(node, 'vcpupin').map((pin) =>
-      defined({ vcpu: read.unsigned(pin, 'vcpu'), cpuset: read.string(pin, 'cpuset'), node: pin }),
-    ),
-    emulatorpin: emulatorpin === undefined ? undefined : defined({ cpuset: read.string(emulatorpin, 'cpuset'), node: emulatorpin }),
-    iothreadpins: childElements(node, 'iothreadpin').map((pin) =>
-      defined({ iothread: read.unsigned(pin, 'iothread'), cpuset: read.string(pin, 'cpuset'), node: pin }),
-    ),
+    vcpupins: childElements(node, 'vcpupin').map((pin) => ({ vcpu: read.unsigned(pin, 'vcpu'), cpuset: read.string(pin, 'cpuset'), node: pin })),
+    emulatorpin: emulatorpin === undefined ? undefined : { cpuset: read.string(emulatorpin, 'cpuset'), node: emulatorpin },
+    iothreadpins: childElements(node, 'iothreadpin').map((pin) => ({ iothread: read.unsigned(pin, 'iothread'), cpuset: read.string(pin, 'cpuset'), node: pin })),
     vcpuscheds: childElements(node, 'vcpusched').map((s) => sched(s, 'vcpus')),
     iothreadscheds: childElements(node, 'iothreadsched').map((s) => sched(s, 'iothreads')),
     emulatorsched: emulatorsched === undefined ? undefined : sched(emulatorsched, 'vcpus'),
     cachetunes: childElements(node, 'cachetune').map((tune) => ({
-      ...defined({ vcpus: read.string(tune, 'vcpus') }),
-      caches: childElements(tune, 'cache').map((cache) =>
-        defined({
+      vcpus: read.string(tune, 'vcpus'),
+      caches: childElements(tune, 'cache').map((cache) => ({
           id: read.unsigned(cache, 'id'),
           level: read.unsigned(cache, 'level'),
           type: read.string(cache, 'type'),
           sizeKiB: attributeKiB(cache, 'size'),
           node: cache,
-        }),
-      ),
+        })),
       node: tune,
     })),
     memorytunes: childElements(node, 'memorytune').map((tune) => ({
-      ...defined({ vcpus: read.string(tune, 'vcpus') }),
-      nodes: childElements(tune, 'node').map((n) => defined({ id: read.unsigned(n, 'id'), bandwidth: read.unsigned(n, 'bandwidth'), node: n })),
+      vcpus: read.string(tune, 'vcpus'),
+      nodes: childElements(tune, 'node').map((n) => ({ id: read.unsigned(n, 'id'), bandwidth: read.unsigned(n, 'bandwidth'), node: n })),
       node: tune,
     })),
-  });
+  };
 }
 
 export function parseNumaTune(node: XmlElement | undefined): NumaTune | undefined {
   if (node === undefined) return undefined;
   const memory = firstChild(node, 'memory');
-  return defined({
+  return {
     node,
     memory:
       memory === undefined
         ? undefined
-        : defined({
+        : {
             mode: read.enum(memory, 'mode', NUMA_MEMORY_MODES),
             nodeset: read.string(memory, 'nodeset'),
             placement: read.string(memory, 'placement'),
             node: memory,
-          }),
-    memnodes: childElements(node, 'memnode').map((memnode) =>
-      defined({
-        cellid: read.unsigned(memnode, 'cellid'),
-        mode: read.enum(memnode, 'mode', NUMA_MEMORY_MODES),
-        nodeset: read.string(memnode, 'nodeset'),
-        node: memnode,
-      }),
-    ),
-  });
+          },
+    memnodes: childElements(node, 'memnode').map((memnode) => ({
+      cellid: read.unsigned(memnode, 'cellid'),
+      mode: read.enum(memnode, 'mode', NUMA_MEMORY_MODES),
+      nodeset: read.string(memnode, 'nodeset'),
+      node: memnode,
+    })),
+  };
 }
 
 export function parseCpu(node: XmlElement | undefined): Cpu | undefined {
@@ -312,23 +302,23 @@ export function parseCpu(node: XmlElement | undefined): Cpu | undefined {
   if (migratable !== undefined) cpu.migratable = migratable;
   const model = firstChild(node, 'model');
   if (model !== undefined) {
-    cpu.model = defined({ name: elementText(model), fallback: read.string(model, 'fallback'), vendorId: read.string(model, 'vendor_id'), node: model });
+    cpu.model = { name: elementText(model), fallback: read.string(model, 'fallback'), vendorId: read.string(model, 'vendor_id'), node: model };
   }
   const vendor = childText(node, 'vendor');
   if (vendor !== undefined) cpu.vendor = vendor;
   const topology = firstChild(node, 'topology');
   if (topology !== undefined) {
-    cpu.topology = defined({
+    cpu.topology = {
       sockets: read.unsigned(topology, 'sockets'),
       dies: read.unsigned(topology, 'dies'),
       clusters: read.unsigned(topology, 'clusters'),
       cores: read.unsigned(topology, 'cores'),
       threads: read.unsigned(topology, 'threads'),
       node: topology,
-    });
+    };
   }
   for (const feature of childElements(node, 'feature')) {
-    cpu.features.push(defined({ name: read.string(feature, 'name') ?? '', policy: read.enum(feature, 'policy', CPU_FEATURE_POLICIES), node: feature }));
+    cpu.features.push({ name: read.string(feature, 'name') ?? '', policy: read.enum(feature, 'policy', CPU_FEATURE_POLICIES), node: feature });
   }
   const numa = firstChild(node, 'numa');
   if (numa !== undefined) {
@@ -336,7 +326,7 @@ export function parseCpu(node: XmlElement | undefined): Cpu | undefined {
       node: numa,
       cells: childElements(numa, 'cell').map((cell) => {
         const distances = firstChild(cell, 'distances');
-        return defined({
+        return {
           id: read.unsigned(cell, 'id'),
           cpus: read.string(cell, 'cpus'),
           memoryKiB: attributeKiB(cell, 'memory'),
@@ -345,22 +335,22 @@ export function parseCpu(node: XmlElement | undefined): Cpu | undefined {
           distances:
             distances === undefined
               ? []
-              : childElements(distances, 'sibling').map((s) => defined({ id: read.unsigned(s, 'id'), value: read.unsigned(s, 'value'), node: s })),
+              : childElements(distances, 'sibling').map((s) => ({ id: read.unsigned(s, 'id'), value: read.unsigned(s, 'value'), node: s })),
           node: cell,
-        });
+        };
       }),
     };
   }
   const cache = firstChild(node, 'cache');
-  if (cache !== undefined) cpu.cache = defined({ level: read.unsigned(cache, 'level'), mode: read.string(cache, 'mode'), node: cache });
+  if (cache !== undefined) cpu.cache = { level: read.unsigned(cache, 'level'), mode: read.string(cache, 'mode'), node: cache };
   const maxphysaddr = firstChild(node, 'maxphysaddr');
   if (maxphysaddr !== undefined) {
-    cpu.maxphysaddr = defined({
+    cpu.maxphysaddr = {
       mode: read.string(maxphysaddr, 'mode'),
       bits: read.unsigned(maxphysaddr, 'bits'),
       limit: read.unsigned(maxphysaddr, 'limit'),
       node: maxphysaddr,
-    });
+    };
   }
   return cpu;
 }

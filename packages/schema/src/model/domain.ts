@@ -149,10 +149,6 @@ export function buildDomain(root: XmlElement): Domain {
     os: parseOs(child('os')),
     devices: parseDevices(child('devices')),
     seclabels: parseSecLabels(root),
-  };
-  const id = getAttribute(root, 'id')?.value;
-  if (id !== undefined && /^[0-9]+$/.test(id)) domain.id = Number(id);
-  const optional: Partial<Domain> = {
     uuid: textOf('uuid'),
     genid: textOf('genid'),
     title: textOf('title'),
@@ -180,8 +176,7 @@ export function buildDomain(root: XmlElement): Domain {
     launchSecurity: parseLaunchSecurity(child('launchSecurity')),
     qemuCommandline: parseQemuCommandline(root),
   };
-  for (const [key, value] of Object.entries(optional)) {
-    if (value !== undefined) (domain as unknown as Record<string, unknown>)[key] = value;
-  }
+  const id = getAttribute(root, 'id')?.value;
+  if (id !== undefined && /^[0-9]+$/.test(id)) domain.id = Number(id);
   return domain;
 }

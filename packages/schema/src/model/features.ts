@@ -1,6 +1,6 @@
 import { childElements, firstChild, type XmlElement } from '../xml/tree.js';
 import { toKiB } from './units.js';
-import { defined, elementText, read } from './values.js';
+import { elementText, read } from './values.js';
 
 /** Hypervisor features under `<features>`, each with a one-line description. */
 export const FEATURE_NAMES = {
@@ -141,27 +141,27 @@ export function parseFeatures(node: XmlElement | undefined): Features | undefine
         features[child.name] = base;
         break;
       case 'apic':
-        features.apic = defined({ ...base, eoi: read.boolean(child, 'eoi') });
+        features.apic = { ...base, eoi: read.boolean(child, 'eoi') };
         break;
       case 'smm': {
         const tseg = firstChild(child, 'tseg');
-        features.smm = defined({ ...base, tsegKiB: tseg === undefined ? undefined : tsegKiB(tseg) });
+        features.smm = { ...base, tsegKiB: tseg === undefined ? undefined : tsegKiB(tseg) };
         break;
       }
       case 'ioapic':
-        features.ioapic = defined({ ...base, driver: read.enum(child, 'driver', IOAPIC_DRIVERS) });
+        features.ioapic = { ...base, driver: read.enum(child, 'driver', IOAPIC_DRIVERS) };
         break;
       case 'gic':
-        features.gic = defined({ ...base, version: read.string(child, 'version') });
+        features.gic = { ...base, version: read.string(child, 'version') };
         break;
       case 'hyperv':
-        features.hyperv = defined({ ...base, mode: read.enum(child, 'mode', HYPERV_MODES), features: hypervFeatures(child) });
+        features.hyperv = { ...base, mode: read.enum(child, 'mode', HYPERV_MODES), features: hypervFeatures(child) };
         break;
       case 'kvm': {
         const kvm: NonNullable<Features['kvm']> = { ...base, features: {} };
         for (const flag of childElements(child)) {
           if (Object.prototype.hasOwnProperty.call(KVM_FEATURES, flag.name)) {
-            kvm.features[flag.name as keyof typeof KVM_FEATURES] = defined({ ...feature(flag), size: read.unsigned(flag, 'size') });
+            kvm.features[flag.name as keyof typeof KVM_FEATURES] = { ...feature(flag), size: read.unsigned(flag, 'size') };
           }
         }
         features.kvm = kvm;
@@ -169,7 +169,7 @@ export function parseFeatures(node: XmlElement | undefined): Features | undefine
       }
       case 'tcg': {
         const cache = firstChild(child, 'tb-cache');
-        features.tcg = defined({ ...base, tbCacheKiB: cache === undefined ? undefined : tsegKiB(cache) });
+        features.tcg = { ...base, tbCacheKiB: cache === undefined ? undefined : tsegKiB(cache) };
         break;
       }
       default:
@@ -190,13 +190,13 @@ function hypervFeatures(node: XmlElement): Partial<Record<keyof typeof HYPERV_FE
     if (!Object.prototype.hasOwnProperty.call(HYPERV_FEATURES, child.name)) continue;
     const direct = firstChild(child, 'direct');
     const extended = firstChild(child, 'extended');
-    out[child.name as keyof typeof HYPERV_FEATURES] = defined({
+    out[child.name as keyof typeof HYPERV_FEATURES] = {
       ...feature(child),
       retries: read.unsigned(child, 'retries'),
       value: read.string(child, 'value'),
       direct: direct === undefined ? undefined : feature(direct).enabled,
       extended: extended === undefined ? undefined : feature(extended).enabled,
-    });
+    };
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { childElements, firstChild, type XmlElement } from '../xml/tree.js';
-import { defined, elementText, read } from './values.js';
+import { elementText, read } from './values.js';
 
 export const LIFECYCLE_ACTIONS = {
   destroy: 'stop the guest and free its resources',
@@ -35,7 +35,7 @@ export function parsePm(node: XmlElement | undefined): PowerManagement | undefin
     const child = firstChild(node, name);
     return child === undefined ? undefined : read.boolean(child, 'enabled');
   };
-  return defined({ suspendToMem: enabled('suspend-to-mem'), suspendToDisk: enabled('suspend-to-disk'), node });
+  return { suspendToMem: enabled('suspend-to-mem'), suspendToDisk: enabled('suspend-to-disk'), node };
 }
 
 export interface IdMap {
@@ -47,9 +47,7 @@ export interface IdMap {
 export function parseIdMap(node: XmlElement | undefined): IdMap | undefined {
   if (node === undefined) return undefined;
   const ranges = (name: string) =>
-    childElements(node, name).map((r) =>
-      defined({ start: read.unsigned(r, 'start'), target: read.unsigned(r, 'target'), count: read.unsigned(r, 'count'), node: r }),
-    );
+    childElements(node, name).map((r) => ({ start: read.unsigned(r, 'start'), target: read.unsigned(r, 'target'), count: read.unsigned(r, 'count'), node: r }));
   return { uid: ranges('uid'), gid: ranges('gid'), node };
 }
 
@@ -61,5 +59,5 @@ export interface Resource {
 export function parseResource(node: XmlElement | undefined): Resource | undefined {
   if (node === undefined) return undefined;
   const partition = firstChild(node, 'partition');
-  return defined({ partition: partition === undefined ? undefined : elementText(partition), node });
+  return { partition: partition === undefined ? undefined : elementText(partition), node };
 }

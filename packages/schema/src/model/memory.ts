@@ -1,6 +1,6 @@
 import { childElements, firstChild, type XmlElement } from '../xml/tree.js';
 import { attributeKiB, elementKiB } from './units.js';
-import { defined, hasChild, read } from './values.js';
+import { hasChild, read } from './values.js';
 
 export const MEMORY_SOURCE_TYPES = {
   anonymous: 'anonymous memory (the default)',
@@ -63,13 +63,13 @@ export function parseMemorySize(node: XmlElement | undefined): MemorySize | unde
 export function parseMemory(node: XmlElement | undefined): Memory | undefined {
   const size = parseMemorySize(node);
   if (size === undefined || node === undefined) return undefined;
-  return defined({ ...size, dumpCore: read.boolean(node, 'dumpCore') });
+  return { ...size, dumpCore: read.boolean(node, 'dumpCore') };
 }
 
 export function parseMaxMemory(node: XmlElement | undefined): MaxMemory | undefined {
   const size = parseMemorySize(node);
   if (size === undefined || node === undefined) return undefined;
-  return defined({ ...size, slots: read.unsigned(node, 'slots') });
+  return { ...size, slots: read.unsigned(node, 'slots') };
 }
 
 export function parseMemoryBacking(node: XmlElement | undefined): MemoryBacking | undefined {
@@ -84,9 +84,7 @@ export function parseMemoryBacking(node: XmlElement | undefined): MemoryBacking 
   if (hugepages !== undefined) {
     backing.hugepages = {
       node: hugepages,
-      pages: childElements(hugepages, 'page').map((page) =>
-        defined({ sizeKiB: attributeKiB(page, 'size'), nodeset: read.string(page, 'nodeset'), node: page }),
-      ),
+      pages: childElements(hugepages, 'page').map((page) => ({ sizeKiB: attributeKiB(page, 'size'), nodeset: read.string(page, 'nodeset'), node: page })),
     };
   }
   const source = firstChild(node, 'source');
@@ -97,11 +95,11 @@ export function parseMemoryBacking(node: XmlElement | undefined): MemoryBacking 
   if (accessMode !== undefined) backing.access = accessMode;
   const allocation = firstChild(node, 'allocation');
   if (allocation !== undefined) {
-    backing.allocation = defined({
+    backing.allocation = {
       mode: read.enum(allocation, 'mode', MEMORY_ALLOCATION_MODES),
       threads: read.unsigned(allocation, 'threads'),
       node: allocation,
-    });
+    };
   }
   return backing;
 }
@@ -112,11 +110,11 @@ export function parseMemTune(node: XmlElement | undefined): MemTune | undefined 
     const child = firstChild(node, name);
     return child === undefined ? undefined : elementKiB(child);
   };
-  return defined({
+  return {
     node,
     hardLimitKiB: size('hard_limit'),
     softLimitKiB: size('soft_limit'),
     swapHardLimitKiB: size('swap_hard_limit'),
     minGuaranteeKiB: size('min_guarantee'),
-  });
+  };
 }

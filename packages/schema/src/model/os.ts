@@ -1,5 +1,5 @@
 import { childElements, firstChild, type XmlElement } from '../xml/tree.js';
-import { childText, defined, elementText, read } from './values.js';
+import { childText, elementText, read } from './values.js';
 
 export const OS_TYPES = {
   hvm: 'full virtualization: an unmodified guest OS on emulated hardware (what QEMU runs)',
@@ -106,13 +106,13 @@ export function parseOs(node: XmlElement | undefined): Os {
   const firmwareElement = firstChild(node, 'firmware');
   if (firmwareElement !== undefined) {
     for (const feature of childElements(firmwareElement, 'feature')) {
-      os.firmwareFeatures.push(defined({ name: read.string(feature, 'name') ?? '', enabled: read.boolean(feature, 'enabled'), node: feature }));
+      os.firmwareFeatures.push({ name: read.string(feature, 'name') ?? '', enabled: read.boolean(feature, 'enabled'), node: feature });
     }
   }
   const loader = firstChild(node, 'loader');
   if (loader !== undefined) {
     const path = elementText(loader);
-    os.loader = defined({
+    os.loader = {
       path: path === '' ? undefined : path,
       readonly: read.boolean(loader, 'readonly'),
       secure: read.boolean(loader, 'secure'),
@@ -120,32 +120,32 @@ export function parseOs(node: XmlElement | undefined): Os {
       stateless: read.boolean(loader, 'stateless'),
       format: read.string(loader, 'format'),
       node: loader,
-    });
+    };
   }
   const nvram = firstChild(node, 'nvram');
   if (nvram !== undefined) {
     const path = elementText(nvram);
-    os.nvram = defined({ path: path === '' ? undefined : path, template: read.string(nvram, 'template'), format: read.string(nvram, 'format'), node: nvram });
+    os.nvram = { path: path === '' ? undefined : path, template: read.string(nvram, 'template'), format: read.string(nvram, 'format'), node: nvram };
   }
   for (const key of ['kernel', 'initrd', 'cmdline', 'dtb', 'shim'] as const) {
     const value = childText(node, key);
     if (value !== undefined) os[key] = value;
   }
-  for (const boot of childElements(node, 'boot')) os.boot.push(defined({ dev: read.enum(boot, 'dev', BOOT_DEVICES), node: boot }));
+  for (const boot of childElements(node, 'boot')) os.boot.push({ dev: read.enum(boot, 'dev', BOOT_DEVICES), node: boot });
   const bootmenu = firstChild(node, 'bootmenu');
   if (bootmenu !== undefined) {
-    os.bootmenu = defined({ enable: read.boolean(bootmenu, 'enable'), timeout: read.unsigned(bootmenu, 'timeout'), node: bootmenu });
+    os.bootmenu = { enable: read.boolean(bootmenu, 'enable'), timeout: read.unsigned(bootmenu, 'timeout'), node: bootmenu };
   }
   const smbios = firstChild(node, 'smbios');
-  if (smbios !== undefined) os.smbios = defined({ mode: read.enum(smbios, 'mode', SMBIOS_MODES), node: smbios });
+  if (smbios !== undefined) os.smbios = { mode: read.enum(smbios, 'mode', SMBIOS_MODES), node: smbios };
   const bios = firstChild(node, 'bios');
   if (bios !== undefined) {
-    os.bios = defined({ useserial: read.boolean(bios, 'useserial'), rebootTimeout: read.signed(bios, 'rebootTimeout'), node: bios });
+    os.bios = { useserial: read.boolean(bios, 'useserial'), rebootTimeout: read.signed(bios, 'rebootTimeout'), node: bios };
   }
   const acpi = firstChild(node, 'acpi');
   if (acpi !== undefined) {
     for (const table of childElements(acpi, 'table')) {
-      os.acpiTables.push(defined({ type: read.string(table, 'type'), path: elementText(table), node: table }));
+      os.acpiTables.push({ type: read.string(table, 'type'), path: elementText(table), node: table });
     }
   }
   return os;

@@ -1,5 +1,5 @@
 import { childElements, firstChild, type XmlElement } from '../xml/tree.js';
-import { childText, defined, elementText, parseUnsigned, read } from './values.js';
+import { childText, elementText, parseUnsigned, read } from './values.js';
 
 export const SECLABEL_TYPES = {
   dynamic: 'the security driver generates a unique label at start',
@@ -32,7 +32,7 @@ export interface SecLabel {
 }
 
 export function parseSecLabel(node: XmlElement): SecLabel {
-  return defined({
+  return {
     type: read.string(node, 'type'),
     model: read.string(node, 'model'),
     relabel: read.boolean(node, 'relabel'),
@@ -40,7 +40,7 @@ export function parseSecLabel(node: XmlElement): SecLabel {
     imagelabel: childText(node, 'imagelabel'),
     baselabel: childText(node, 'baselabel'),
     node,
-  });
+  };
 }
 
 export function parseSecLabels(parent: XmlElement | undefined): SecLabel[] {
@@ -65,7 +65,7 @@ export function parseLaunchSecurity(node: XmlElement | undefined): LaunchSecurit
     const child = firstChild(node, name);
     return child === undefined ? undefined : parseUnsigned(elementText(child));
   };
-  return defined({
+  return {
     type: read.enum(node, 'type', LAUNCH_SECURITY_TYPES),
     kernelHashes: read.boolean(node, 'kernelHashes'),
     cbitpos: number('cbitpos'),
@@ -74,5 +74,5 @@ export function parseLaunchSecurity(node: XmlElement | undefined): LaunchSecurit
     dhCert: childText(node, 'dhCert'),
     session: childText(node, 'session'),
     node,
-  });
+  };
 }

@@ -1,5 +1,5 @@
 import { childElements, type XmlElement } from '../xml/tree.js';
-import { defined, elementText, read } from './values.js';
+import { elementText, read } from './values.js';
 
 export const SYSINFO_TYPES = {
   smbios: 'SMBIOS tables (x86, ARM): BIOS, system, board, chassis, OEM strings',
@@ -61,7 +61,7 @@ export interface Sysinfo {
 
 function entries(parent: XmlElement | undefined): SysinfoEntry[] {
   if (parent === undefined) return [];
-  return childElements(parent, 'entry').map((entry) => defined({ name: read.string(entry, 'name'), value: elementText(entry), node: entry }));
+  return childElements(parent, 'entry').map((entry) => ({ name: read.string(entry, 'name'), value: elementText(entry), node: entry }));
 }
 
 export function parseSysinfo(node: XmlElement): Sysinfo {
@@ -72,9 +72,7 @@ export function parseSysinfo(node: XmlElement): Sysinfo {
     baseBoard: childElements(node, 'baseBoard').map(entries),
     chassis: entries(childElements(node, 'chassis')[0]),
     oemStrings: entries(childElements(node, 'oemStrings')[0]),
-    entries: childElements(node, 'entry').map((entry) =>
-      defined({ name: read.string(entry, 'name'), file: read.string(entry, 'file'), value: elementText(entry), node: entry }),
-    ),
+    entries: childElements(node, 'entry').map((entry) => ({ name: read.string(entry, 'name'), file: read.string(entry, 'file'), value: elementText(entry), node: entry })),
   };
   const type = read.enum(node, 'type', SYSINFO_TYPES);
   if (type !== undefined) sysinfo.type = type;

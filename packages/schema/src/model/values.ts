@@ -76,16 +76,3 @@ export function elementText(el: XmlElement): string {
 export function hasChild(el: XmlElement, name: string): boolean {
   return firstChild(el, name) !== undefined;
 }
-
-/**
- * A copy with only the defined values, so optional model fields are absent rather than
- * `undefined` (copying keeps objects fast; deleting properties would not).
- */
-export function defined<T extends object>(object: T): T {
-  const out: Record<string, unknown> = {};
-  for (const key in object) {
-    const value = object[key];
-    if (value !== undefined) out[key] = value;
-  }
-  return out as T;
-}

@@ -56,7 +56,18 @@ function withRequired(spec: EffectiveSpec): EffectiveSpec {
 }
 
 /** The spec that applies to this element once its `type`-like attributes pick a variant. */
+const plain = new WeakMap<ElementSpec, EffectiveSpec>();
+
 export function effectiveSpec(spec: ElementSpec, element?: AttributeSource): EffectiveSpec {
+  if (spec.variants === undefined && spec.subVariants === undefined) {
+    let effective = plain.get(spec);
+    if (effective === undefined) plain.set(spec, (effective = buildEffective(spec, undefined)));
+    return effective;
+  }
+  return buildEffective(spec, element);
+}
+
+function buildEffective(spec: ElementSpec, element: AttributeSource | undefined): EffectiveSpec {
   const first = caseOf(spec.variants, element);
   const second = caseOf(spec.subVariants, element);
   const key = `${first.key}|${second.key}`;

@@ -55,7 +55,9 @@ function checkAttributes(document: XmlDocument, element: XmlElement, spec: Effec
       );
       continue;
     }
-    checkValue(attributeSpec.value, attribute.value, attribute.valueRange, `attribute '${name}' of <${element.name}>`, out);
+    if (!isValidValue(attributeSpec.value, attribute.value)) {
+      reportValue(attributeSpec.value, attribute.value, attribute.valueRange, `attribute '${name}' of <${element.name}>`, out);
+    }
   }
   for (const name of spec.requiredAttributes) {
     const attributeSpec = spec.attributes[name] as AttributeSpec;
@@ -78,35 +80,37 @@ function list(names: readonly string[], max = 12): string {
   return names.length > max ? `${names.slice(0, max).join(', ')}, …` : names.join(', ');
 }
 
-/** Checks one value; returns false when it was reported. */
-function checkValue(spec: ValueSpec, value: string, range: Range, what: string, out: Diagnostic[]): boolean {
-  if (spec.kind === 'enum') {
-    if (Object.prototype.hasOwnProperty.call(spec.values, value) || (spec.accepted !== undefined && Object.prototype.hasOwnProperty.call(spec.accepted, value))) return true;
-    const allowed = Object.keys(spec.values);
-    const suggestions = didYouMean(value, allowed);
-    report(
-      out,
-      'invalid-value',
-      `'${value}' is not a valid ${what}` + (suggestions.length > 0 ? `; did you mean '${suggestions[0]}'?` : `; expected one of: ${list(allowed)}.`),
-      range,
-      (suggestions.length > 0 ? suggestions : allowed.slice(0, 5)).map((s, i) => ({
-        title: `Change to '${s}'`,
-        edits: [{ range, newText: s }],
-        isPreferred: i === 0 && suggestions.length > 0,
-      })),
-    );
-    return false;
+function isValidValue(spec: ValueSpec, value: string): boolean {
+  if (spec.kind !== 'enum') return testDatatype(spec.type, value);
+  return Object.prototype.hasOwnProperty.call(spec.values, value) || (spec.accepted !== undefined && Object.prototype.hasOwnProperty.call(spec.accepted, value));
+}
+
+/** Reports a value `isValidValue` refused (ranges and messages are only built for errors). */
+function reportValue(spec: ValueSpec, value: string, range: Range, what: string, out: Diagnostic[]): void {
+  if (spec.kind !== 'enum') {
+    report(out, 'invalid-value', `Invalid value '${value}' for ${what}: expected ${DATATYPES[spec.type].doc}.`, range);
+    return;
   }
-  if (testDatatype(spec.type, value)) return true;
-  report(out, 'invalid-value', `Invalid value '${value}' for ${what}: expected ${DATATYPES[spec.type].doc}.`, range);
-  return false;
+  const allowed = Object.keys(spec.values);
+  const suggestions = didYouMean(value, allowed);
+  report(
+    out,
+    'invalid-value',
+    `'${value}' is not a valid ${what}` + (suggestions.length > 0 ? `; did you mean '${suggestions[0]}'?` : `; expected one of: ${list(allowed)}.`),
+    range,
+    (suggestions.length > 0 ? suggestions : allowed.slice(0, 5)).map((s, i) => ({
+      title: `Change to '${s}'`,
+      edits: [{ range, newText: s }],
+      isPreferred: i === 0 && suggestions.length > 0,
+    })),
+  );
 }
 
 function checkText(document: XmlDocument, element: XmlElement, spec: EffectiveSpec, out: Diagnostic[]): void {
   if (spec.text !== undefined) {
     const text = textContent(element).trim();
     if (text === '' && spec.textOptional) return;
-    checkValue(spec.text, text, text === '' ? element.nameRange : textRange(element), `content of <${element.name}>`, out);
+    if (!isValidValue(spec.text, text)) reportValue(spec.text, text, text === '' ? element.nameRange : textRange(element), `content of <${element.name}>`, out);
     return;
   }
   const parsedUpTo = document.parsedUpTo ?? Number.POSITIVE_INFINITY;

@@ -1,6 +1,6 @@
 import { childElements, firstChild, type XmlElement } from '../../xml/tree.js';
-import { deviceCommon, type DeviceCommon } from '../address.js';
-import { defined, read } from '../values.js';
+import { deviceAddress, deviceAlias, type DeviceCommon } from '../address.js';
+import { read } from '../values.js';
 
 /** Host-side backends of serial ports, consoles, channels, parallel ports, redirdevs. */
 export const CHARDEV_TYPES = {
@@ -98,44 +98,45 @@ export interface CharDevice extends DeviceCommon {
 }
 
 export function parseCharDevice(node: XmlElement): CharDevice {
-  const sources = childElements(node, 'source').map((source) =>
-    defined({
-      mode: read.string(source, 'mode'),
-      path: read.string(source, 'path'),
-      host: read.string(source, 'host'),
-      service: read.string(source, 'service'),
-      channel: read.string(source, 'channel'),
-      append: read.boolean(source, 'append'),
-      tls: read.boolean(source, 'tls'),
-      node: source,
-    }),
-  );
+  const sources = childElements(node, 'source').map((source) => ({
+    mode: read.string(source, 'mode'),
+    path: read.string(source, 'path'),
+    host: read.string(source, 'host'),
+    service: read.string(source, 'service'),
+    channel: read.string(source, 'channel'),
+    append: read.boolean(source, 'append'),
+    tls: read.boolean(source, 'tls'),
+    node: source,
+  }));
   const protocol = firstChild(node, 'protocol');
   const target = firstChild(node, 'target');
   const targetModel = target === undefined ? undefined : firstChild(target, 'model');
   const log = firstChild(node, 'log');
   const isGuestfwd = target !== undefined && read.string(target, 'type') === 'guestfwd';
-  return Object.assign(
-    { ...deviceCommon(node), type: read.enum(node, 'type', CHARDEV_TYPES) ?? 'pty', kind: node.name, sources },
-    defined({
-      source: sources[0],
-      protocol: protocol === undefined ? undefined : read.string(protocol, 'type'),
-      target:
-        target === undefined
-          ? undefined
-          : defined({
-              type: read.string(target, 'type'),
-              // guestfwd's port is a guest TCP port, not a device index
-              port: isGuestfwd ? undefined : read.unsigned(target, 'port'),
-              targetPort: isGuestfwd ? read.string(target, 'port') : undefined,
-              name: read.string(target, 'name'),
-              address: read.string(target, 'address'),
-              state: read.string(target, 'state'),
-              model: targetModel === undefined ? undefined : read.string(targetModel, 'name'),
-              node: target,
-            }),
-      log: log === undefined ? undefined : defined({ file: read.string(log, 'file'), append: read.boolean(log, 'append'), node: log }),
-      tty: read.string(node, 'tty'),
-    }),
-  );
+  return {
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
+    type: read.enum(node, 'type', CHARDEV_TYPES) ?? 'pty',
+    kind: node.name,
+    sources,
+    source: sources[0],
+    protocol: protocol === undefined ? undefined : read.string(protocol, 'type'),
+    target:
+      target === undefined
+        ? undefined
+        : {
+            type: read.string(target, 'type'),
+            // guestfwd's port is a guest TCP port, not a device index
+            port: isGuestfwd ? undefined : read.unsigned(target, 'port'),
+            targetPort: isGuestfwd ? read.string(target, 'port') : undefined,
+            name: read.string(target, 'name'),
+            address: read.string(target, 'address'),
+            state: read.string(target, 'state'),
+            model: targetModel === undefined ? undefined : read.string(targetModel, 'name'),
+            node: target,
+          },
+    log: log === undefined ? undefined : { file: read.string(log, 'file'), append: read.boolean(log, 'append'), node: log },
+    tty: read.string(node, 'tty'),
+  };
 }

@@ -1,7 +1,7 @@
 import { firstChild, type XmlElement } from '../../xml/tree.js';
-import { deviceCommon, type DeviceCommon } from '../address.js';
+import { deviceAddress, deviceAlias, type DeviceCommon } from '../address.js';
 import { elementKiB } from '../units.js';
-import { childText, defined, parseUnsigned, read } from '../values.js';
+import { childText, parseUnsigned, read } from '../values.js';
 
 export const CONTROLLER_TYPES = {
   ide: 'IDE controller',
@@ -113,40 +113,41 @@ export function parseController(node: XmlElement): Controller {
   const pcihole64 = firstChild(node, 'pcihole64');
   const master = firstChild(node, 'master');
   const numaNode = target === undefined ? undefined : childText(target, 'node');
-  return Object.assign(
-    { ...deviceCommon(node), type: read.enum(node, 'type', CONTROLLER_TYPES) ?? 'pci' },
-    defined({
-      index: read.unsigned(node, 'index'),
-      model: read.string(node, 'model'),
-      ports: read.unsigned(node, 'ports'),
-      vectors: read.unsigned(node, 'vectors'),
-      modelName: model === undefined ? undefined : read.string(model, 'name'),
-      driver:
-        driver === undefined
-          ? undefined
-          : defined({
-              queues: read.unsigned(driver, 'queues'),
-              cmdPerLun: read.unsigned(driver, 'cmd_per_lun'),
-              maxSectors: read.unsigned(driver, 'max_sectors'),
-              ioeventfd: read.boolean(driver, 'ioeventfd'),
-              iothread: read.unsigned(driver, 'iothread'),
-              node: driver,
-            }),
-      target:
-        target === undefined
-          ? undefined
-          : defined({
-              chassisNr: read.number(target, 'chassisNr'),
-              chassis: read.number(target, 'chassis'),
-              port: read.number(target, 'port'),
-              busNr: read.number(target, 'busNr'),
-              index: read.number(target, 'index'),
-              hotplug: read.boolean(target, 'hotplug'),
-              numaNode: numaNode === undefined ? undefined : parseUnsigned(numaNode),
-              node: target,
-            }),
-      pcihole64KiB: pcihole64 === undefined ? undefined : elementKiB(pcihole64),
-      master: master === undefined ? undefined : defined({ startport: read.number(master, 'startport'), node: master }),
-    }),
-  );
+  return {
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
+    type: read.enum(node, 'type', CONTROLLER_TYPES) ?? 'pci',
+    index: read.unsigned(node, 'index'),
+    model: read.string(node, 'model'),
+    ports: read.unsigned(node, 'ports'),
+    vectors: read.unsigned(node, 'vectors'),
+    modelName: model === undefined ? undefined : read.string(model, 'name'),
+    driver:
+      driver === undefined
+        ? undefined
+        : {
+            queues: read.unsigned(driver, 'queues'),
+            cmdPerLun: read.unsigned(driver, 'cmd_per_lun'),
+            maxSectors: read.unsigned(driver, 'max_sectors'),
+            ioeventfd: read.boolean(driver, 'ioeventfd'),
+            iothread: read.unsigned(driver, 'iothread'),
+            node: driver,
+          },
+    target:
+      target === undefined
+        ? undefined
+        : {
+            chassisNr: read.number(target, 'chassisNr'),
+            chassis: read.number(target, 'chassis'),
+            port: read.number(target, 'port'),
+            busNr: read.number(target, 'busNr'),
+            index: read.number(target, 'index'),
+            hotplug: read.boolean(target, 'hotplug'),
+            numaNode: numaNode === undefined ? undefined : parseUnsigned(numaNode),
+            node: target,
+          },
+    pcihole64KiB: pcihole64 === undefined ? undefined : elementKiB(pcihole64),
+    master: master === undefined ? undefined : { startport: read.number(master, 'startport'), node: master },
+  };
 }

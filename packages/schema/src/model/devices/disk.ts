@@ -1,7 +1,7 @@
 import { childElements, firstChild, type XmlElement } from '../../xml/tree.js';
-import { deviceCommon, parseBootOrder, type BootOrder, type DeviceCommon } from '../address.js';
+import { deviceAddress, deviceAlias, parseBootOrder, type BootOrder, type DeviceCommon } from '../address.js';
 import { parseSecLabels, type SecLabel } from '../security.js';
-import { childText, defined, elementText, hasChild, parseUnsigned, read } from '../values.js';
+import { childText, elementText, hasChild, parseUnsigned, read } from '../values.js';
 
 export const DISK_TYPES = {
   file: 'an image file on the host',
@@ -272,14 +272,14 @@ export interface Disk extends DeviceCommon {
 export function parseAuth(node: XmlElement | undefined): DiskAuth | undefined {
   if (node === undefined) return undefined;
   const secret = firstChild(node, 'secret');
-  return defined({
+  return {
     username: read.string(node, 'username'),
     secret:
       secret === undefined
         ? undefined
-        : defined({ type: read.string(secret, 'type'), uuid: read.string(secret, 'uuid'), usage: read.string(secret, 'usage'), node: secret }),
+        : { type: read.string(secret, 'type'), uuid: read.string(secret, 'uuid'), usage: read.string(secret, 'usage'), node: secret },
     node,
-  });
+  };
 }
 
 export function parseDiskSource(node: XmlElement | undefined): DiskSource | undefined {
@@ -287,7 +287,7 @@ export function parseDiskSource(node: XmlElement | undefined): DiskSource | unde
   const initiator = firstChild(node, 'initiator');
   const iqn = initiator === undefined ? undefined : firstChild(initiator, 'iqn');
   const reconnect = firstChild(node, 'reconnect');
-  return defined({
+  return {
     file: read.string(node, 'file'),
     dev: read.string(node, 'dev'),
     dir: read.string(node, 'dir'),
@@ -301,21 +301,19 @@ export function parseDiskSource(node: XmlElement | undefined): DiskSource | unde
     startupPolicy: read.string(node, 'startupPolicy'),
     index: read.unsigned(node, 'index'),
     namespace: read.number(node, 'namespace'),
-    hosts: childElements(node, 'host').map((host) =>
-      defined({
-        name: read.string(host, 'name'),
-        port: read.unsigned(host, 'port'),
-        transport: read.string(host, 'transport'),
-        socket: read.string(host, 'socket'),
-        node: host,
-      }),
-    ),
+    hosts: childElements(node, 'host').map((host) => ({
+      name: read.string(host, 'name'),
+      port: read.unsigned(host, 'port'),
+      transport: read.string(host, 'transport'),
+      socket: read.string(host, 'socket'),
+      node: host,
+    })),
     auth: parseAuth(firstChild(node, 'auth')),
     initiatorIqn: iqn === undefined ? undefined : read.string(iqn, 'name'),
     reconnectDelay: reconnect === undefined ? undefined : read.unsigned(reconnect, 'delay'),
     seclabels: parseSecLabels(node),
     node,
-  });
+  };
 }
 
 /** The chain is read iteratively: backing chains can be long. */
@@ -325,13 +323,13 @@ function parseBackingChain(disk: XmlElement): BackingStore[] {
   while (current !== undefined) {
     const format = firstChild(current, 'format');
     chain.push(
-      defined({
+      {
         type: read.enum(current, 'type', DISK_TYPES),
         index: read.unsigned(current, 'index'),
         format: format === undefined ? undefined : read.string(format, 'type'),
         source: parseDiskSource(firstChild(current, 'source')),
         node: current,
-      }),
+      },
     );
     current = firstChild(current, 'backingStore');
   }
@@ -340,7 +338,7 @@ function parseBackingChain(disk: XmlElement): BackingStore[] {
 
 function parseDriver(node: XmlElement | undefined): DiskDriver | undefined {
   if (node === undefined) return undefined;
-  return defined({
+  return {
     name: read.string(node, 'name'),
     type: read.string(node, 'type'),
     cache: read.enum(node, 'cache', DISK_CACHE_MODES),
@@ -356,7 +354,7 @@ function parseDriver(node: XmlElement | undefined): DiskDriver | undefined {
     queues: read.unsigned(node, 'queues'),
     queueSize: read.unsigned(node, 'queue_size'),
     node,
-  });
+  };
 }
 
 function parseIotune(node: XmlElement | undefined): DiskIotune | undefined {
@@ -379,7 +377,9 @@ export function parseDisk(node: XmlElement): Disk {
   const blockio = firstChild(node, 'blockio');
   const throttlefilters = firstChild(node, 'throttlefilters');
   const disk: Disk = {
-    ...deviceCommon(node),
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
     type: read.enum(node, 'type', DISK_TYPES) ?? 'file',
     device: read.enum(node, 'device', DISK_DEVICES) ?? 'disk',
     backingChain: parseBackingChain(node),
@@ -390,8 +390,6 @@ export function parseDisk(node: XmlElement): Disk {
       throttlefilters === undefined
         ? []
         : childElements(throttlefilters, 'throttlefilter').flatMap((f) => read.string(f, 'group') ?? []),
-  };
-  const optional = defined({
     model: read.string(node, 'model'),
     rawio: read.boolean(node, 'rawio'),
     sgio: read.string(node, 'sgio'),
@@ -401,14 +399,14 @@ export function parseDisk(node: XmlElement): Disk {
     target:
       target === undefined
         ? undefined
-        : defined({
+        : {
             dev: read.string(target, 'dev') ?? '',
             bus: read.enum(target, 'bus', DISK_BUSES),
             tray: read.enum(target, 'tray', TRAY_STATES),
             removable: read.boolean(target, 'removable'),
             rotationRate: read.unsigned(target, 'rotation_rate'),
             node: target,
-          }),
+          },
     serial: childText(node, 'serial'),
     wwn: childText(node, 'wwn'),
     vendor: childText(node, 'vendor'),
@@ -419,33 +417,31 @@ export function parseDisk(node: XmlElement): Disk {
     encryption:
       encryption === undefined
         ? undefined
-        : defined({
+        : {
             format: read.string(encryption, 'format'),
-            secrets: childElements(encryption, 'secret').map((s) =>
-              defined({ type: read.string(s, 'type'), uuid: read.string(s, 'uuid'), usage: read.string(s, 'usage') }),
-            ),
+            secrets: childElements(encryption, 'secret').map((s) => ({ type: read.string(s, 'type'), uuid: read.string(s, 'uuid'), usage: read.string(s, 'usage') })),
             node: encryption,
-          }),
+          },
     geometry:
       geometry === undefined
         ? undefined
-        : defined({
+        : {
             cyls: read.unsigned(geometry, 'cyls'),
             heads: read.unsigned(geometry, 'heads'),
             secs: read.unsigned(geometry, 'secs'),
             trans: read.string(geometry, 'trans'),
             node: geometry,
-          }),
+          },
     blockio:
       blockio === undefined
         ? undefined
-        : defined({
+        : {
             logicalBlockSize: read.unsigned(blockio, 'logical_block_size'),
             physicalBlockSize: read.unsigned(blockio, 'physical_block_size'),
             node: blockio,
-          }),
-  });
-  return Object.assign(disk, optional);
+          },
+  };
+  return disk;
 }
 
 /** `<emulator>` text. */

@@ -1,6 +1,6 @@
 import { firstChild, type XmlElement } from '../../xml/tree.js';
-import { deviceCommon, parseBootOrder, type BootOrder, type DeviceCommon } from '../address.js';
-import { defined, hasChild, read } from '../values.js';
+import { deviceAddress, deviceAlias, parseBootOrder, type BootOrder, type DeviceCommon } from '../address.js';
+import { hasChild, read } from '../values.js';
 
 export const FILESYSTEM_TYPES = {
   mount: 'a host directory (9p or virtiofs)',
@@ -42,36 +42,37 @@ export function parseFilesystem(node: XmlElement): Filesystem {
   const driver = firstChild(node, 'driver');
   const source = firstChild(node, 'source');
   const target = firstChild(node, 'target');
-  return Object.assign(
-    { ...deviceCommon(node), readonly: hasChild(node, 'readonly') },
-    defined({
-      type: read.enum(node, 'type', FILESYSTEM_TYPES) ?? 'mount',
-      accessmode: read.string(node, 'accessmode'),
-      multidevs: read.string(node, 'multidevs'),
-      model: read.string(node, 'model'),
-      driver:
-        driver === undefined
-          ? undefined
-          : defined({
-              type: read.string(driver, 'type'),
-              format: read.string(driver, 'format'),
-              wrpolicy: read.string(driver, 'wrpolicy'),
-              queue: read.unsigned(driver, 'queue'),
-              node: driver,
-            }),
-      source:
-        source === undefined
-          ? undefined
-          : defined({
-              dir: read.string(source, 'dir'),
-              file: read.string(source, 'file'),
-              dev: read.string(source, 'dev'),
-              name: read.string(source, 'name'),
-              socket: read.string(source, 'socket'),
-              node: source,
-            }),
-      target: target === undefined ? undefined : defined({ dir: read.string(target, 'dir'), node: target }),
-      boot: parseBootOrder(node),
-    }),
-  );
+  return {
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
+    readonly: hasChild(node, 'readonly'),
+    type: read.enum(node, 'type', FILESYSTEM_TYPES) ?? 'mount',
+    accessmode: read.string(node, 'accessmode'),
+    multidevs: read.string(node, 'multidevs'),
+    model: read.string(node, 'model'),
+    driver:
+      driver === undefined
+        ? undefined
+        : {
+            type: read.string(driver, 'type'),
+            format: read.string(driver, 'format'),
+            wrpolicy: read.string(driver, 'wrpolicy'),
+            queue: read.unsigned(driver, 'queue'),
+            node: driver,
+          },
+    source:
+      source === undefined
+        ? undefined
+        : {
+            dir: read.string(source, 'dir'),
+            file: read.string(source, 'file'),
+            dev: read.string(source, 'dev'),
+            name: read.string(source, 'name'),
+            socket: read.string(source, 'socket'),
+            node: source,
+          },
+    target: target === undefined ? undefined : { dir: read.string(target, 'dir'), node: target },
+    boot: parseBootOrder(node),
+  };
 }

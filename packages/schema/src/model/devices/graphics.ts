@@ -1,5 +1,5 @@
 import { childElements, firstChild, type XmlElement } from '../../xml/tree.js';
-import { defined, read } from '../values.js';
+import { read } from '../values.js';
 
 export const GRAPHICS_TYPES = {
   vnc: 'a VNC server',
@@ -81,26 +81,17 @@ export function parseGraphics(node: XmlElement): Graphics {
     const value = child === undefined ? undefined : read.string(child, attribute);
     if (value !== undefined) spice[element] = value;
   }
-  return Object.assign(
-    {
-      type: read.enum(node, 'type', GRAPHICS_TYPES) ?? 'vnc',
-      listens: childElements(node, 'listen').map((listen) =>
-        defined({
-          type: read.string(listen, 'type'),
-          address: read.string(listen, 'address'),
-          network: read.string(listen, 'network'),
-          socket: read.string(listen, 'socket'),
-          node: listen,
-        }),
-      ),
-      channels: childElements(node, 'channel').map((channel) =>
-        defined({ name: read.string(channel, 'name'), mode: read.string(channel, 'mode'), node: channel }),
-      ),
+  return { type: read.enum(node, 'type', GRAPHICS_TYPES) ?? 'vnc',
+      listens: childElements(node, 'listen').map((listen) => ({
+        type: read.string(listen, 'type'),
+        address: read.string(listen, 'address'),
+        network: read.string(listen, 'network'),
+        socket: read.string(listen, 'socket'),
+        node: listen,
+      })),
+      channels: childElements(node, 'channel').map((channel) => ({ name: read.string(channel, 'name'), mode: read.string(channel, 'mode'), node: channel })),
       spice,
-      node,
-    },
-    defined({
-      port: read.signed(node, 'port'),
+      node, port: read.signed(node, 'port'),
       tlsPort: read.signed(node, 'tlsPort'),
       autoport: read.boolean(node, 'autoport'),
       websocket: read.signed(node, 'websocket'),
@@ -113,8 +104,6 @@ export function parseGraphics(node: XmlElement): Graphics {
       fullscreen: read.boolean(node, 'fullscreen'),
       defaultMode: read.string(node, 'defaultMode'),
       sharePolicy: read.string(node, 'sharePolicy'),
-      gl: gl === undefined ? undefined : defined({ enable: read.boolean(gl, 'enable'), rendernode: read.string(gl, 'rendernode'), node: gl }),
-      audioId: audio === undefined ? undefined : read.number(audio, 'id'),
-    }),
-  );
+      gl: gl === undefined ? undefined : { enable: read.boolean(gl, 'enable'), rendernode: read.string(gl, 'rendernode'), node: gl },
+      audioId: audio === undefined ? undefined : read.number(audio, 'id') };
 }

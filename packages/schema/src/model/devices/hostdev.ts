@@ -1,6 +1,6 @@
 import { childElements, firstChild, type XmlElement } from '../../xml/tree.js';
-import { deviceCommon, parseBootOrder, type BootOrder, type DeviceCommon, type PciAddress } from '../address.js';
-import { defined, hasChild, read } from '../values.js';
+import { deviceAddress, deviceAlias, parseBootOrder, type BootOrder, type DeviceCommon, type PciAddress } from '../address.js';
+import { hasChild, read } from '../values.js';
 import { parseRom } from './interface.js';
 
 export const HOSTDEV_MODES = {
@@ -61,55 +61,57 @@ export function parseHostdev(node: XmlElement): Hostdev {
   const product = source === undefined ? undefined : firstChild(source, 'product');
   const adapter = source === undefined ? undefined : firstChild(source, 'adapter');
   const driver = firstChild(node, 'driver');
-  return Object.assign(
-    { ...deviceCommon(node), readonly: hasChild(node, 'readonly'), shareable: hasChild(node, 'shareable') },
-    defined({
-      mode: read.enum(node, 'mode', HOSTDEV_MODES),
-      type: read.enum(node, 'type', HOSTDEV_TYPES),
-      managed: read.boolean(node, 'managed'),
-      model: read.string(node, 'model'),
-      rawio: read.boolean(node, 'rawio'),
-      sgio: read.string(node, 'sgio'),
-      source:
-        source === undefined
-          ? undefined
-          : defined({
-              pciAddress:
-                sourceAddress === undefined || read.string(node, 'type') !== 'pci'
-                  ? undefined
-                  : defined({
-                      type: 'pci' as const,
-                      domain: read.number(sourceAddress, 'domain'),
-                      bus: read.number(sourceAddress, 'bus'),
-                      slot: read.number(sourceAddress, 'slot'),
-                      function: read.number(sourceAddress, 'function'),
-                      node: sourceAddress,
-                    }),
-              hostAddress:
-                sourceAddress === undefined
-                  ? undefined
-                  : defined({
-                      bus: read.number(sourceAddress, 'bus'),
-                      device: read.number(sourceAddress, 'device'),
-                      uuid: read.string(sourceAddress, 'uuid'),
-                      target: read.number(sourceAddress, 'target'),
-                      unit: read.number(sourceAddress, 'unit'),
-                      domain: read.number(sourceAddress, 'domain'),
-                      slot: read.number(sourceAddress, 'slot'),
-                      function: read.number(sourceAddress, 'function'),
-                    }),
-              vendor: vendor === undefined ? undefined : read.number(vendor, 'id'),
-              product: product === undefined ? undefined : read.number(product, 'id'),
-              protocol: read.string(source, 'protocol'),
-              name: read.string(source, 'name'),
-              wwpn: read.string(source, 'wwpn'),
-              adapter: adapter === undefined ? undefined : read.string(adapter, 'name'),
-              hosts: childElements(source, 'host').map((host) => defined({ name: read.string(host, 'name'), port: read.unsigned(host, 'port') })),
-              node: source,
-            }),
-      driver: driver === undefined ? undefined : read.string(driver, 'name'),
-      boot: parseBootOrder(node),
-      rom: parseRom(node),
-    }),
-  );
+  return {
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
+    readonly: hasChild(node, 'readonly'),
+    shareable: hasChild(node, 'shareable'),
+    mode: read.enum(node, 'mode', HOSTDEV_MODES),
+    type: read.enum(node, 'type', HOSTDEV_TYPES),
+    managed: read.boolean(node, 'managed'),
+    model: read.string(node, 'model'),
+    rawio: read.boolean(node, 'rawio'),
+    sgio: read.string(node, 'sgio'),
+    source:
+      source === undefined
+        ? undefined
+        : {
+            pciAddress:
+              sourceAddress === undefined || read.string(node, 'type') !== 'pci'
+                ? undefined
+                : {
+                    type: 'pci' as const,
+                    domain: read.number(sourceAddress, 'domain'),
+                    bus: read.number(sourceAddress, 'bus'),
+                    slot: read.number(sourceAddress, 'slot'),
+                    function: read.number(sourceAddress, 'function'),
+                    node: sourceAddress,
+                  },
+            hostAddress:
+              sourceAddress === undefined
+                ? undefined
+                : {
+                    bus: read.number(sourceAddress, 'bus'),
+                    device: read.number(sourceAddress, 'device'),
+                    uuid: read.string(sourceAddress, 'uuid'),
+                    target: read.number(sourceAddress, 'target'),
+                    unit: read.number(sourceAddress, 'unit'),
+                    domain: read.number(sourceAddress, 'domain'),
+                    slot: read.number(sourceAddress, 'slot'),
+                    function: read.number(sourceAddress, 'function'),
+                  },
+            vendor: vendor === undefined ? undefined : read.number(vendor, 'id'),
+            product: product === undefined ? undefined : read.number(product, 'id'),
+            protocol: read.string(source, 'protocol'),
+            name: read.string(source, 'name'),
+            wwpn: read.string(source, 'wwpn'),
+            adapter: adapter === undefined ? undefined : read.string(adapter, 'name'),
+            hosts: childElements(source, 'host').map((host) => ({ name: read.string(host, 'name'), port: read.unsigned(host, 'port') })),
+            node: source,
+          },
+    driver: driver === undefined ? undefined : read.string(driver, 'name'),
+    boot: parseBootOrder(node),
+    rom: parseRom(node),
+  };
 }

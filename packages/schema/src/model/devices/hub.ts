@@ -1,6 +1,6 @@
 import type { XmlElement } from '../../xml/tree.js';
-import { deviceCommon, type DeviceCommon } from '../address.js';
-import { defined, read } from '../values.js';
+import { deviceAddress, deviceAlias, type DeviceCommon } from '../address.js';
+import { read } from '../values.js';
 
 export const HUB_TYPES = {
   usb: 'a USB hub with 8 ports',
@@ -11,5 +11,10 @@ export interface Hub extends DeviceCommon {
 }
 
 export function parseHub(node: XmlElement): Hub {
-  return Object.assign(deviceCommon(node), defined({ type: read.enum(node, 'type', HUB_TYPES) }));
+  return {
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
+    type: read.enum(node, 'type', HUB_TYPES),
+  };
 }

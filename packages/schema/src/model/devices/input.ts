@@ -1,6 +1,6 @@
 import { firstChild, type XmlElement } from '../../xml/tree.js';
-import { deviceCommon, type DeviceCommon } from '../address.js';
-import { defined, read } from '../values.js';
+import { deviceAddress, deviceAlias, type DeviceCommon } from '../address.js';
+import { read } from '../values.js';
 
 export const INPUT_TYPES = {
   mouse: 'a relative pointing device',
@@ -38,22 +38,23 @@ export interface Input extends DeviceCommon {
 
 export function parseInput(node: XmlElement): Input {
   const source = firstChild(node, 'source');
-  return Object.assign(
-    { ...deviceCommon(node), type: read.enum(node, 'type', INPUT_TYPES) ?? 'mouse' },
-    defined({
-      bus: read.enum(node, 'bus', INPUT_BUSES),
-      model: read.string(node, 'model'),
-      source:
-        source === undefined
-          ? undefined
-          : defined({
-              dev: read.string(source, 'dev'),
-              evdev: read.string(source, 'evdev'),
-              grab: read.string(source, 'grab'),
-              grabToggle: read.string(source, 'grabToggle'),
-              repeat: read.boolean(source, 'repeat'),
-              node: source,
-            }),
-    }),
-  );
+  return {
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
+    type: read.enum(node, 'type', INPUT_TYPES) ?? 'mouse',
+    bus: read.enum(node, 'bus', INPUT_BUSES),
+    model: read.string(node, 'model'),
+    source:
+      source === undefined
+        ? undefined
+        : {
+            dev: read.string(source, 'dev'),
+            evdev: read.string(source, 'evdev'),
+            grab: read.string(source, 'grab'),
+            grabToggle: read.string(source, 'grabToggle'),
+            repeat: read.boolean(source, 'repeat'),
+            node: source,
+          },
+  };
 }

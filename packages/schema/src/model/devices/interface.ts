@@ -1,6 +1,6 @@
 import { childElements, firstChild, type XmlElement } from '../../xml/tree.js';
-import { deviceCommon, parseBootOrder, type BootOrder, type DeviceCommon } from '../address.js';
-import { defined, read } from '../values.js';
+import { deviceAddress, deviceAlias, parseBootOrder, type BootOrder, type DeviceCommon } from '../address.js';
+import { read } from '../values.js';
 
 export const INTERFACE_TYPES = {
   user: 'user-mode networking (SLIRP/passt): no host setup, NAT to the outside',
@@ -100,7 +100,7 @@ export interface Interface extends DeviceCommon {
 export function parseRom(device: XmlElement): Interface['rom'] {
   const rom = firstChild(device, 'rom');
   if (rom === undefined) return undefined;
-  return defined({ enabled: read.boolean(rom, 'enabled'), bar: read.boolean(rom, 'bar'), file: read.string(rom, 'file'), node: rom });
+  return { enabled: read.boolean(rom, 'enabled'), bar: read.boolean(rom, 'bar'), file: read.string(rom, 'file'), node: rom };
 }
 
 export function parseInterface(node: XmlElement): Interface {
@@ -117,88 +117,84 @@ export function parseInterface(node: XmlElement): Interface {
   const parameters = virtualport === undefined ? undefined : firstChild(virtualport, 'parameters');
   const vlan = firstChild(node, 'vlan');
   const mtu = firstChild(node, 'mtu');
-  return Object.assign(
-    {
-      ...deviceCommon(node),
-      type: read.enum(node, 'type', INTERFACE_TYPES) ?? 'user',
-      ips: childElements(node, 'ip').map((ip) =>
-        defined({
-          address: read.string(ip, 'address'),
-          family: read.string(ip, 'family'),
-          prefix: read.unsigned(ip, 'prefix'),
-          peer: read.string(ip, 'peer'),
-          node: ip,
-        }),
-      ),
-    },
-    defined({
-      mac: attr('mac'),
-      model: attr('model', 'type'),
-      source:
-        source === undefined
-          ? undefined
-          : defined({
-              bridge: read.string(source, 'bridge'),
-              network: read.string(source, 'network'),
-              portgroup: read.string(source, 'portgroup'),
-              portid: read.string(source, 'portid'),
-              dev: read.string(source, 'dev'),
-              mode: read.string(source, 'mode'),
-              address: read.string(source, 'address'),
-              port: read.signed(source, 'port'),
-              path: read.string(source, 'path'),
-              type: read.string(source, 'type'),
-              local: local === undefined ? undefined : defined({ address: read.string(local, 'address'), port: read.signed(local, 'port') }),
-              node: source,
-            }),
-      target: target === undefined ? undefined : defined({ dev: read.string(target, 'dev'), managed: read.boolean(target, 'managed'), node: target }),
-      driver:
-        driver === undefined
-          ? undefined
-          : defined({
-              name: read.string(driver, 'name'),
-              queues: read.unsigned(driver, 'queues'),
-              txmode: read.string(driver, 'txmode'),
-              rxQueueSize: read.unsigned(driver, 'rx_queue_size'),
-              txQueueSize: read.unsigned(driver, 'tx_queue_size'),
-              ioeventfd: read.boolean(driver, 'ioeventfd'),
-              eventIdx: read.boolean(driver, 'event_idx'),
-              node: driver,
-            }),
-      backend:
-        backend === undefined
-          ? undefined
-          : defined({
-              type: read.string(backend, 'type'),
-              tap: read.string(backend, 'tap'),
-              vhost: read.string(backend, 'vhost'),
-              logFile: read.string(backend, 'logFile'),
-              node: backend,
-            }),
-      script: attr('script', 'path'),
-      downscript: attr('downscript', 'path'),
-      virtualport:
-        virtualport === undefined
-          ? undefined
-          : defined({
-              type: read.string(virtualport, 'type'),
-              parameters: Object.fromEntries((parameters?.attributes ?? []).map((a) => [a.name, a.value])),
-              node: virtualport,
-            }),
-      vlan:
-        vlan === undefined
-          ? undefined
-          : defined({
-              trunk: read.boolean(vlan, 'trunk'),
-              tags: childElements(vlan, 'tag').map((tag) => defined({ id: read.unsigned(tag, 'id'), nativeMode: read.string(tag, 'nativeMode') })),
-              node: vlan,
-            }),
-      link: attr('link', 'state'),
-      mtu: mtu === undefined ? undefined : read.unsigned(mtu, 'size'),
-      boot: parseBootOrder(node),
-      rom: parseRom(node),
-      trustGuestRxFilters: read.boolean(node, 'trustGuestRxFilters'),
-      managed: read.boolean(node, 'managed'),
-    }),
-  );
+  return {
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
+    type: read.enum(node, 'type', INTERFACE_TYPES) ?? 'user',
+    ips: childElements(node, 'ip').map((ip) => ({
+      address: read.string(ip, 'address'),
+      family: read.string(ip, 'family'),
+      prefix: read.unsigned(ip, 'prefix'),
+      peer: read.string(ip, 'peer'),
+      node: ip,
+    })),
+    mac: attr('mac'),
+    model: attr('model', 'type'),
+    source:
+      source === undefined
+        ? undefined
+        : {
+            bridge: read.string(source, 'bridge'),
+            network: read.string(source, 'network'),
+            portgroup: read.string(source, 'portgroup'),
+            portid: read.string(source, 'portid'),
+            dev: read.string(source, 'dev'),
+            mode: read.string(source, 'mode'),
+            address: read.string(source, 'address'),
+            port: read.signed(source, 'port'),
+            path: read.string(source, 'path'),
+            type: read.string(source, 'type'),
+            local: local === undefined ? undefined : { address: read.string(local, 'address'), port: read.signed(local, 'port') },
+            node: source,
+          },
+    target: target === undefined ? undefined : { dev: read.string(target, 'dev'), managed: read.boolean(target, 'managed'), node: target },
+    driver:
+      driver === undefined
+        ? undefined
+        : {
+            name: read.string(driver, 'name'),
+            queues: read.unsigned(driver, 'queues'),
+            txmode: read.string(driver, 'txmode'),
+            rxQueueSize: read.unsigned(driver, 'rx_queue_size'),
+            txQueueSize: read.unsigned(driver, 'tx_queue_size'),
+            ioeventfd: read.boolean(driver, 'ioeventfd'),
+            eventIdx: read.boolean(driver, 'event_idx'),
+            node: driver,
+          },
+    backend:
+      backend === undefined
+        ? undefined
+        : {
+            type: read.string(backend, 'type'),
+            tap: read.string(backend, 'tap'),
+            vhost: read.string(backend, 'vhost'),
+            logFile: read.string(backend, 'logFile'),
+            node: backend,
+          },
+    script: attr('script', 'path'),
+    downscript: attr('downscript', 'path'),
+    virtualport:
+      virtualport === undefined
+        ? undefined
+        : {
+            type: read.string(virtualport, 'type'),
+            parameters: Object.fromEntries((parameters?.attributes ?? []).map((a) => [a.name, a.value])),
+            node: virtualport,
+          },
+    vlan:
+      vlan === undefined
+        ? undefined
+        : {
+            trunk: read.boolean(vlan, 'trunk'),
+            tags: childElements(vlan, 'tag').map((tag) => ({ id: read.unsigned(tag, 'id'), nativeMode: read.string(tag, 'nativeMode') })),
+            node: vlan,
+          },
+    link: attr('link', 'state'),
+    mtu: mtu === undefined ? undefined : read.unsigned(mtu, 'size'),
+    boot: parseBootOrder(node),
+    rom: parseRom(node),
+    trustGuestRxFilters: read.boolean(node, 'trustGuestRxFilters'),
+    managed: read.boolean(node, 'managed'),
+  };
 }

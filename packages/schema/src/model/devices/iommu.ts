@@ -1,6 +1,6 @@
 import { firstChild, type XmlElement } from '../../xml/tree.js';
-import { deviceCommon, type DeviceCommon } from '../address.js';
-import { defined, read } from '../values.js';
+import { deviceAddress, deviceAlias, type DeviceCommon } from '../address.js';
+import { read } from '../values.js';
 
 export const IOMMU_MODELS = {
   intel: 'Intel VT-d (q35 only)',
@@ -16,21 +16,21 @@ export interface Iommu extends DeviceCommon {
 
 export function parseIommu(node: XmlElement): Iommu {
   const driver = firstChild(node, 'driver');
-  return Object.assign(
-    deviceCommon(node),
-    defined({
-      model: read.enum(node, 'model', IOMMU_MODELS),
-      driver:
-        driver === undefined
-          ? undefined
-          : defined({
-              intremap: read.boolean(driver, 'intremap'),
-              cachingMode: read.boolean(driver, 'caching_mode'),
-              eim: read.boolean(driver, 'eim'),
-              iotlb: read.boolean(driver, 'iotlb'),
-              awBits: read.number(driver, 'aw_bits'),
-              node: driver,
-            }),
-    }),
-  );
+  return {
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
+    model: read.enum(node, 'model', IOMMU_MODELS),
+    driver:
+      driver === undefined
+        ? undefined
+        : {
+            intremap: read.boolean(driver, 'intremap'),
+            cachingMode: read.boolean(driver, 'caching_mode'),
+            eim: read.boolean(driver, 'eim'),
+            iotlb: read.boolean(driver, 'iotlb'),
+            awBits: read.number(driver, 'aw_bits'),
+            node: driver,
+          },
+  };
 }

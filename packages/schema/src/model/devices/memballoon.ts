@@ -1,6 +1,6 @@
 import { firstChild, type XmlElement } from '../../xml/tree.js';
-import { deviceCommon, type DeviceCommon } from '../address.js';
-import { defined, read } from '../values.js';
+import { deviceAddress, deviceAlias, type DeviceCommon } from '../address.js';
+import { read } from '../values.js';
 
 export const MEMBALLOON_MODELS = {
   virtio: 'a virtio balloon (the default for QEMU)',
@@ -19,13 +19,13 @@ export interface MemBalloon extends DeviceCommon {
 
 export function parseMemBalloon(node: XmlElement): MemBalloon {
   const stats = firstChild(node, 'stats');
-  return Object.assign(
-    deviceCommon(node),
-    defined({
-      model: read.enum(node, 'model', MEMBALLOON_MODELS),
-      autodeflate: read.boolean(node, 'autodeflate'),
-      freePageReporting: read.boolean(node, 'freePageReporting'),
-      statsPeriod: stats === undefined ? undefined : read.unsigned(stats, 'period'),
-    }),
-  );
+  return {
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
+    model: read.enum(node, 'model', MEMBALLOON_MODELS),
+    autodeflate: read.boolean(node, 'autodeflate'),
+    freePageReporting: read.boolean(node, 'freePageReporting'),
+    statsPeriod: stats === undefined ? undefined : read.unsigned(stats, 'period'),
+  };
 }

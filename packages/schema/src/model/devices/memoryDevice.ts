@@ -1,7 +1,7 @@
 import { firstChild, type XmlElement } from '../../xml/tree.js';
-import { deviceCommon, type DeviceCommon } from '../address.js';
+import { deviceAddress, deviceAlias, type DeviceCommon } from '../address.js';
 import { elementKiB } from '../units.js';
-import { childText, defined, hasChild, parseUnsigned, read } from '../values.js';
+import { childText, hasChild, parseUnsigned, read } from '../values.js';
 
 export const MEMORY_DEVICE_MODELS = {
   dimm: 'a hot-pluggable DIMM',
@@ -29,35 +29,35 @@ export function parseMemoryDevice(node: XmlElement): MemoryDevice {
   const target = firstChild(node, 'target');
   const label = target === undefined ? undefined : firstChild(target, 'label');
   const numaNode = target === undefined ? undefined : childText(target, 'node');
-  return Object.assign(
-    deviceCommon(node),
-    defined({
-      model: read.enum(node, 'model', MEMORY_DEVICE_MODELS),
-      access: read.string(node, 'access'),
-      discard: read.boolean(node, 'discard'),
-      source:
-        source === undefined
-          ? undefined
-          : defined({
-              pagesizeKiB: sizeOf(source, 'pagesize'),
-              nodemask: childText(source, 'nodemask'),
-              path: childText(source, 'path'),
-              alignsizeKiB: sizeOf(source, 'alignsize'),
-              pmem: hasChild(source, 'pmem'),
-              node: source,
-            }),
-      target:
-        target === undefined
-          ? undefined
-          : defined({
-              sizeKiB: sizeOf(target, 'size'),
-              node: numaNode === undefined ? undefined : parseUnsigned(numaNode),
-              blockKiB: sizeOf(target, 'block'),
-              requestedKiB: sizeOf(target, 'requested'),
-              labelSizeKiB: label === undefined ? undefined : sizeOf(label, 'size'),
-              readonly: hasChild(target, 'readonly'),
-              element: target,
-            }),
-    }),
-  );
+  return {
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
+    model: read.enum(node, 'model', MEMORY_DEVICE_MODELS),
+    access: read.string(node, 'access'),
+    discard: read.boolean(node, 'discard'),
+    source:
+      source === undefined
+        ? undefined
+        : {
+            pagesizeKiB: sizeOf(source, 'pagesize'),
+            nodemask: childText(source, 'nodemask'),
+            path: childText(source, 'path'),
+            alignsizeKiB: sizeOf(source, 'alignsize'),
+            pmem: hasChild(source, 'pmem'),
+            node: source,
+          },
+    target:
+      target === undefined
+        ? undefined
+        : {
+            sizeKiB: sizeOf(target, 'size'),
+            node: numaNode === undefined ? undefined : parseUnsigned(numaNode),
+            blockKiB: sizeOf(target, 'block'),
+            requestedKiB: sizeOf(target, 'requested'),
+            labelSizeKiB: label === undefined ? undefined : sizeOf(label, 'size'),
+            readonly: hasChild(target, 'readonly'),
+            element: target,
+          },
+  };
 }

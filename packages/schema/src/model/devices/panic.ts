@@ -1,6 +1,6 @@
 import type { XmlElement } from '../../xml/tree.js';
-import { deviceCommon, type DeviceCommon } from '../address.js';
-import { defined, read } from '../values.js';
+import { deviceAddress, deviceAlias, type DeviceCommon } from '../address.js';
+import { read } from '../values.js';
 
 export const PANIC_MODELS = {
   isa: 'the pvpanic ISA device (x86)',
@@ -15,5 +15,10 @@ export interface Panic extends DeviceCommon {
 }
 
 export function parsePanic(node: XmlElement): Panic {
-  return Object.assign(deviceCommon(node), defined({ model: read.enum(node, 'model', PANIC_MODELS) }));
+  return {
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
+    model: read.enum(node, 'model', PANIC_MODELS),
+  };
 }

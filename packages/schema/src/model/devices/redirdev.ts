@@ -1,7 +1,7 @@
 import type { XmlElement } from '../../xml/tree.js';
 import { parseBootOrder, type BootOrder } from '../address.js';
 import { parseCharDevice, type CharDevice } from './chardev.js';
-import { defined, read } from '../values.js';
+import { read } from '../values.js';
 
 export const REDIRDEV_BUSES = {
   usb: 'USB redirection',
@@ -13,5 +13,9 @@ export interface Redirdev extends CharDevice {
 }
 
 export function parseRedirdev(node: XmlElement): Redirdev {
-  return Object.assign(parseCharDevice(node), defined({ bus: read.enum(node, 'bus', REDIRDEV_BUSES), boot: parseBootOrder(node) }));
+  return {
+    ...parseCharDevice(node),
+    bus: read.enum(node, 'bus', REDIRDEV_BUSES),
+    boot: parseBootOrder(node),
+  };
 }

@@ -1,6 +1,6 @@
 import { firstChild, type XmlElement } from '../../xml/tree.js';
-import { deviceCommon, type DeviceCommon } from '../address.js';
-import { defined, elementText, read } from '../values.js';
+import { deviceAddress, deviceAlias, type DeviceCommon } from '../address.js';
+import { elementText, read } from '../values.js';
 
 export const RNG_BACKEND_MODELS = {
   random: 'read entropy from a host device (/dev/urandom by default)',
@@ -18,20 +18,20 @@ export function parseRng(node: XmlElement): Rng {
   const backend = firstChild(node, 'backend');
   const rate = firstChild(node, 'rate');
   const path = backend === undefined ? '' : elementText(backend);
-  return Object.assign(
-    deviceCommon(node),
-    defined({
-      model: read.string(node, 'model'),
-      backend:
-        backend === undefined
-          ? undefined
-          : defined({
-              model: read.enum(backend, 'model', RNG_BACKEND_MODELS),
-              path: path === '' ? undefined : path,
-              type: read.string(backend, 'type'),
-              node: backend,
-            }),
-      rate: rate === undefined ? undefined : defined({ bytes: read.unsigned(rate, 'bytes'), period: read.unsigned(rate, 'period'), node: rate }),
-    }),
-  );
+  return {
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
+    model: read.string(node, 'model'),
+    backend:
+      backend === undefined
+        ? undefined
+        : {
+            model: read.enum(backend, 'model', RNG_BACKEND_MODELS),
+            path: path === '' ? undefined : path,
+            type: read.string(backend, 'type'),
+            node: backend,
+          },
+    rate: rate === undefined ? undefined : { bytes: read.unsigned(rate, 'bytes'), period: read.unsigned(rate, 'period'), node: rate },
+  };
 }

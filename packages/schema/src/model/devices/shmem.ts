@@ -1,7 +1,7 @@
 import { firstChild, type XmlElement } from '../../xml/tree.js';
-import { deviceCommon, type DeviceCommon } from '../address.js';
+import { deviceAddress, deviceAlias, type DeviceCommon } from '../address.js';
 import { elementKiB } from '../units.js';
-import { defined, read } from '../values.js';
+import { read } from '../values.js';
 
 export const SHMEM_MODELS = {
   ivshmem: 'the legacy ivshmem device',
@@ -23,14 +23,15 @@ export function parseShmem(node: XmlElement): Shmem {
   const size = firstChild(node, 'size');
   const server = firstChild(node, 'server');
   const msi = firstChild(node, 'msi');
-  return Object.assign(
-    { ...deviceCommon(node), name: read.string(node, 'name') ?? '' },
-    defined({
-      role: read.string(node, 'role'),
-      model: model === undefined ? undefined : read.enum(model, 'type', SHMEM_MODELS),
-      sizeKiB: size === undefined ? undefined : elementKiB(size, 'MiB'),
-      serverPath: server === undefined ? undefined : read.string(server, 'path'),
-      msi: msi === undefined ? undefined : defined({ vectors: read.unsigned(msi, 'vectors'), ioeventfd: read.boolean(msi, 'ioeventfd') }),
-    }),
-  );
+  return {
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
+    name: read.string(node, 'name') ?? '',
+    role: read.string(node, 'role'),
+    model: model === undefined ? undefined : read.enum(model, 'type', SHMEM_MODELS),
+    sizeKiB: size === undefined ? undefined : elementKiB(size, 'MiB'),
+    serverPath: server === undefined ? undefined : read.string(server, 'path'),
+    msi: msi === undefined ? undefined : { vectors: read.unsigned(msi, 'vectors'), ioeventfd: read.boolean(msi, 'ioeventfd') },
+  };
 }

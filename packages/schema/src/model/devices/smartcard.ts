@@ -1,7 +1,7 @@
 import { childElements, type XmlElement } from '../../xml/tree.js';
-import { deviceCommon, type DeviceCommon } from '../address.js';
+import { deviceAddress, deviceAlias, type DeviceCommon } from '../address.js';
 import { parseCharDevice, type CharDevice } from './chardev.js';
-import { childText, defined, elementText, read } from '../values.js';
+import { childText, elementText, read } from '../values.js';
 
 export const SMARTCARD_MODES = {
   host: 'the host smartcard reader, through NSS',
@@ -19,8 +19,13 @@ export interface Smartcard extends DeviceCommon {
 
 export function parseSmartcard(node: XmlElement): Smartcard {
   const mode = read.enum(node, 'mode', SMARTCARD_MODES);
-  return Object.assign(
-    { ...deviceCommon(node), certificates: childElements(node, 'certificate').map(elementText) },
-    defined({ mode, database: childText(node, 'database'), chardev: mode === 'passthrough' ? parseCharDevice(node) : undefined }),
-  );
+  return {
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
+    certificates: childElements(node, 'certificate').map(elementText),
+    mode,
+    database: childText(node, 'database'),
+    chardev: mode === 'passthrough' ? parseCharDevice(node) : undefined,
+  };
 }

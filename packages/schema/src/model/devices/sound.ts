@@ -1,6 +1,6 @@
 import { childElements, firstChild, type XmlElement } from '../../xml/tree.js';
-import { deviceCommon, type DeviceCommon } from '../address.js';
-import { defined, read } from '../values.js';
+import { deviceAddress, deviceAlias, type DeviceCommon } from '../address.js';
+import { read } from '../values.js';
 
 export const SOUND_MODELS = {
   ich6: 'Intel HD Audio (ICH6)',
@@ -53,22 +53,23 @@ export interface Audio {
 
 export function parseSound(node: XmlElement): Sound {
   const audio = firstChild(node, 'audio');
-  return Object.assign(
-    { ...deviceCommon(node), codecs: childElements(node, 'codec').map((codec) => defined({ type: read.string(codec, 'type'), node: codec })) },
-    defined({
-      model: read.enum(node, 'model', SOUND_MODELS),
-      multichannel: read.boolean(node, 'multichannel'),
-      audioId: audio === undefined ? undefined : read.number(audio, 'id'),
-    }),
-  );
+  return {
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
+    codecs: childElements(node, 'codec').map((codec) => ({ type: read.string(codec, 'type'), node: codec })),
+    model: read.enum(node, 'model', SOUND_MODELS),
+    multichannel: read.boolean(node, 'multichannel'),
+    audioId: audio === undefined ? undefined : read.number(audio, 'id'),
+  };
 }
 
 export function parseAudio(node: XmlElement): Audio {
-  return defined({
+  return {
     id: read.number(node, 'id'),
     type: read.enum(node, 'type', AUDIO_TYPES),
     path: read.string(node, 'path'),
     serverName: read.string(node, 'serverName'),
     node,
-  });
+  };
 }

@@ -1,6 +1,6 @@
 import { childElements, firstChild, type XmlElement } from '../../xml/tree.js';
-import { deviceCommon, type DeviceCommon } from '../address.js';
-import { defined, read } from '../values.js';
+import { deviceAddress, deviceAlias, type DeviceCommon } from '../address.js';
+import { read } from '../values.js';
 
 export const TPM_MODELS = {
   'tpm-tis': 'TPM Interface Specification (ISA, x86 default)',
@@ -41,24 +41,24 @@ export function parseTpm(node: XmlElement): Tpm {
   const source = backend === undefined ? undefined : firstChild(backend, 'source');
   const encryption = backend === undefined ? undefined : firstChild(backend, 'encryption');
   const banks = backend === undefined ? undefined : firstChild(backend, 'active_pcr_banks');
-  return Object.assign(
-    deviceCommon(node),
-    defined({
-      model: read.enum(node, 'model', TPM_MODELS),
-      backend:
-        backend === undefined
-          ? undefined
-          : defined({
-              type: read.enum(backend, 'type', TPM_BACKEND_TYPES),
-              version: read.string(backend, 'version'),
-              persistentState: read.boolean(backend, 'persistent_state'),
-              debug: read.unsigned(backend, 'debug'),
-              devicePath: device === undefined ? undefined : read.string(device, 'path'),
-              sourcePath: source === undefined ? undefined : read.string(source, 'path'),
-              encryptionSecret: encryption === undefined ? undefined : read.string(encryption, 'secret'),
-              activePcrBanks: banks === undefined ? [] : childElements(banks).map((bank) => bank.name),
-              node: backend,
-            }),
-    }),
-  );
+  return {
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
+    model: read.enum(node, 'model', TPM_MODELS),
+    backend:
+      backend === undefined
+        ? undefined
+        : {
+            type: read.enum(backend, 'type', TPM_BACKEND_TYPES),
+            version: read.string(backend, 'version'),
+            persistentState: read.boolean(backend, 'persistent_state'),
+            debug: read.unsigned(backend, 'debug'),
+            devicePath: device === undefined ? undefined : read.string(device, 'path'),
+            sourcePath: source === undefined ? undefined : read.string(source, 'path'),
+            encryptionSecret: encryption === undefined ? undefined : read.string(encryption, 'secret'),
+            activePcrBanks: banks === undefined ? [] : childElements(banks).map((bank) => bank.name),
+            node: backend,
+          },
+  };
 }

@@ -1,6 +1,6 @@
 import { firstChild, type XmlElement } from '../../xml/tree.js';
-import { deviceCommon, type DeviceCommon } from '../address.js';
-import { defined, read } from '../values.js';
+import { deviceAddress, deviceAlias, type DeviceCommon } from '../address.js';
+import { read } from '../values.js';
 
 export const VIDEO_MODELS = {
   vga: 'standard VGA (Bochs VBE)',
@@ -38,32 +38,32 @@ export function parseVideo(node: XmlElement): Video {
   const driver = firstChild(node, 'driver');
   const acceleration = model === undefined ? undefined : firstChild(model, 'acceleration');
   const resolution = model === undefined ? undefined : firstChild(model, 'resolution');
-  return Object.assign(
-    deviceCommon(node),
-    defined({
-      model:
-        model === undefined
-          ? undefined
-          : defined({
-              type: read.enum(model, 'type', VIDEO_MODELS),
-              vram: read.unsigned(model, 'vram'),
-              ram: read.unsigned(model, 'ram'),
-              vgamem: read.unsigned(model, 'vgamem'),
-              vram64: read.unsigned(model, 'vram64'),
-              heads: read.unsigned(model, 'heads'),
-              primary: read.boolean(model, 'primary'),
-              acceleration:
-                acceleration === undefined
-                  ? undefined
-                  : defined({
-                      accel3d: read.boolean(acceleration, 'accel3d'),
-                      accel2d: read.boolean(acceleration, 'accel2d'),
-                      rendernode: read.string(acceleration, 'rendernode'),
-                    }),
-              resolution: resolution === undefined ? undefined : defined({ x: read.unsigned(resolution, 'x'), y: read.unsigned(resolution, 'y') }),
-              node: model,
-            }),
-      driver: driver === undefined ? undefined : defined({ name: read.string(driver, 'name'), vgaconf: read.string(driver, 'vgaconf'), node: driver }),
-    }),
-  );
+  return {
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
+    model:
+      model === undefined
+        ? undefined
+        : {
+            type: read.enum(model, 'type', VIDEO_MODELS),
+            vram: read.unsigned(model, 'vram'),
+            ram: read.unsigned(model, 'ram'),
+            vgamem: read.unsigned(model, 'vgamem'),
+            vram64: read.unsigned(model, 'vram64'),
+            heads: read.unsigned(model, 'heads'),
+            primary: read.boolean(model, 'primary'),
+            acceleration:
+              acceleration === undefined
+                ? undefined
+                : {
+                    accel3d: read.boolean(acceleration, 'accel3d'),
+                    accel2d: read.boolean(acceleration, 'accel2d'),
+                    rendernode: read.string(acceleration, 'rendernode'),
+                  },
+            resolution: resolution === undefined ? undefined : { x: read.unsigned(resolution, 'x'), y: read.unsigned(resolution, 'y') },
+            node: model,
+          },
+    driver: driver === undefined ? undefined : { name: read.string(driver, 'name'), vgaconf: read.string(driver, 'vgaconf'), node: driver },
+  };
 }

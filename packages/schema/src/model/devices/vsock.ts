@@ -1,6 +1,6 @@
 import { firstChild, type XmlElement } from '../../xml/tree.js';
-import { deviceCommon, type DeviceCommon } from '../address.js';
-import { defined, read } from '../values.js';
+import { deviceAddress, deviceAlias, type DeviceCommon } from '../address.js';
+import { read } from '../values.js';
 
 export interface Vsock extends DeviceCommon {
   model?: string;
@@ -9,11 +9,11 @@ export interface Vsock extends DeviceCommon {
 
 export function parseVsock(node: XmlElement): Vsock {
   const cid = firstChild(node, 'cid');
-  return Object.assign(
-    deviceCommon(node),
-    defined({
-      model: read.string(node, 'model'),
-      cid: cid === undefined ? undefined : defined({ auto: read.boolean(cid, 'auto'), address: read.unsigned(cid, 'address') }),
-    }),
-  );
+  return {
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
+    model: read.string(node, 'model'),
+    cid: cid === undefined ? undefined : { auto: read.boolean(cid, 'auto'), address: read.unsigned(cid, 'address') },
+  };
 }

@@ -1,6 +1,6 @@
 import type { XmlElement } from '../../xml/tree.js';
-import { deviceCommon, type DeviceCommon } from '../address.js';
-import { defined, read } from '../values.js';
+import { deviceAddress, deviceAlias, type DeviceCommon } from '../address.js';
+import { read } from '../values.js';
 
 export const WATCHDOG_MODELS = {
   i6300esb: 'Intel 6300ESB (PCI)',
@@ -26,8 +26,11 @@ export interface Watchdog extends DeviceCommon {
 }
 
 export function parseWatchdog(node: XmlElement): Watchdog {
-  return Object.assign(
-    deviceCommon(node),
-    defined({ model: read.enum(node, 'model', WATCHDOG_MODELS), action: read.enum(node, 'action', WATCHDOG_ACTIONS) }),
-  );
+  return {
+    node,
+    address: deviceAddress(node),
+    alias: deviceAlias(node),
+    model: read.enum(node, 'model', WATCHDOG_MODELS),
+    action: read.enum(node, 'action', WATCHDOG_ACTIONS),
+  };
 }
