@@ -73,7 +73,10 @@ interface Guest {
   events: EventLog;
 }
 
-/** What a guest's state must be for an action, and whether it needs the monitor. */
+/** How long after a reset from the host a guest reset is SeaBIOS's own (see EventContext.afterHostReset). */
+const FIRMWARE_RESET_WINDOW_MS = 3000;
+
+/** What a guest's state must be for each action. */
 const ACTION_RULES = {
   shutdown: ['running', 'shutdown'],
   reboot: ['running'],
@@ -327,6 +330,7 @@ export class GuestManager extends EventEmitter<GuestManagerEvents> {
       const guest = this.require(name);
       const { runtime, qmp } = this.controllable(guest, 'reset', ACTION_RULES.reset);
       const wasOff = guest.state === 'crashed' || (guest.state === 'shutdown' && guest.reason === 'shutdown');
+      runtime.hostResetAt = performance.now();
       await this.command(guest, qmp, 'system_reset');
       if (wasOff) {
         await this.command(guest, qmp, 'cont');
@@ -476,6 +480,7 @@ export class GuestManager extends EventEmitter<GuestManagerEvents> {
       state: guest.state,
       reason: guest.reason,
       rebootRequested: runtime.rebootRequested,
+      afterHostReset: performance.now() - runtime.hostResetAt < FIRMWARE_RESET_WINDOW_MS,
       actions: runtime.facts.actions,
     });
     if (!transition) return;
@@ -509,6 +514,7 @@ export class GuestManager extends EventEmitter<GuestManagerEvents> {
       case 'restart':
         try {
           const qmp = this.monitorOf(guest, runtime);
+          runtime.hostResetAt = performance.now();
           await qmp.execute('system_reset');
           await qmp.execute('cont');
         } catch (error) {
@@ -521,6 +527,9 @@ export class GuestManager extends EventEmitter<GuestManagerEvents> {
         runtime.shutdownRequested = false;
         this.setState(guest, 'running', 'booted');
         this.record(guest, 'restarted');
+        return;
+      case 'pause':
+        await this.monitorOf(guest, runtime).execute('stop');
         return;
       case 'coredump': {
         const file = path.join(this.stateDir, 'dumps', `${guest.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.core`);

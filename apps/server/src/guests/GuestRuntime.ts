@@ -25,6 +25,8 @@ export class GuestRuntime {
   shutdownRequested = false;
   /** A reboot was asked for: the next power-off becomes a restart. */
   rebootRequested = false;
+  /** When the server last reset the machine (performance.now()); the firmware's own reset follows. */
+  hostResetAt = Number.NEGATIVE_INFINITY;
   /** Destroys the guest when an ACPI shutdown is not obeyed in time. */
   escalation: NodeJS.Timeout | undefined;
   /** QEMU's pid and start time, for recognising the process after a server restart. */

@@ -56,7 +56,7 @@ describe('guest lifecycle with the real demo guest under TCG', () => {
     const pid = started.body.pid!;
 
     const first = await booted('acpi');
-    first.type('echo hello-$((6*7))\n');
+    await first.run('echo hello-$((6*7))');
     await first.waitFor('hello-42');
     const second = await openConsole(server.url, server.token.value, 'acpi');
     // The newcomer gets the scrollback first: boot output and what the first viewer typed.
@@ -119,19 +119,18 @@ describe('guest lifecycle with the real demo guest under TCG', () => {
     const [restarts, preserves, noreboot, stubborn] = await Promise.all(['restarts', 'preserves', 'noreboot', 'stubborn'].map((name) => booted(name)));
 
     // Without acpid nothing in the guest answers the power button.
-    stubborn!.type('killall acpid; echo acpid-$((40+2))\n');
+    await stubborn!.run('killall acpid; echo acpid-$((40+2))');
     await stubborn!.waitFor('acpid-42');
 
     await act('restarts', 'shutdown');
     await act('preserves', 'shutdown');
-    noreboot!.type('reboot -f\n');
+    await noreboot!.run('reboot -f');
     const escalated = await act('stubborn', 'shutdown', { escalateAfterMs: 1500 });
     expect(escalated.body).toMatchObject({ state: 'shutdown', reason: 'user' });
 
     await waitFor('the restart', () => (count(restarts!.text(), guest.readyMarker) >= 2 ? true : undefined), 90_000);
-    // SeaBIOS resets the machine once right after a restart, so QEMU may report a reset last.
-    expect(server.guests.get('restarts').state).toBe('running');
-    expect(['booted', 'reset']).toContain(server.guests.get('restarts').reason);
+    // (SeaBIOS resets the machine once more right after the restart: that is not a reboot.)
+    expect(server.guests.get('restarts')).toMatchObject({ state: 'running', reason: 'booted' });
     expect(await eventsOf('restarts')).toEqual(expect.arrayContaining(['powered-off', 'restarted']));
 
     await stateOf('preserves', 'shutdown', 'shutdown');
@@ -152,7 +151,7 @@ describe('guest lifecycle with the real demo guest under TCG', () => {
     await define(guestXml('chatty'));
     await act('chatty', 'start');
     const console = await booted('chatty');
-    console.type('i=0; while [ $i -lt 2500 ]; do echo line-$i-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; i=$((i+1)); done; echo DONE-$((20+3))\n');
+    await console.run('i=0; while [ $i -lt 2500 ]; do echo line-$i-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; i=$((i+1)); done; echo DONE-$((20+3))');
     await console.waitFor('DONE-23', { timeoutMs: 90_000 });
     const log = path.join(server.stateDir, 'run', 'chatty', 'serial.log');
     await waitFor('the log to be written', async () => ((await readFile(log, 'utf8')).includes('DONE-23') ? true : undefined));

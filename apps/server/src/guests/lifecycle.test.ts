@@ -7,6 +7,7 @@ const running = (actions: Partial<LifecycleActions> = {}, extra: Partial<EventCo
   state: 'running',
   reason: 'booted',
   rebootRequested: false,
+  afterHostReset: false,
   actions: { ...DEFAULT_LIFECYCLE_ACTIONS, ...actions },
   ...extra,
 });
@@ -67,6 +68,16 @@ describe('the QMP event table', () => {
     expect(onQmpEvent(reset, running({}, { state: 'shutdown', reason: 'user' }))).toMatchObject({ state: 'running', reason: 'reset' });
     // The reset that restarts a powered-off guest is part of the restart.
     expect(onQmpEvent(event('RESET', { guest: false, reason: 'host-qmp-system-reset' }), running({}, { state: 'shutdown', reason: 'shutdown' }))).toBeUndefined();
+    // So is the firmware's own reset right after a reset from the host.
+    expect(onQmpEvent(reset, running({ onReboot: 'destroy' }, { afterHostReset: true }))).toBeUndefined();
+  });
+
+  it('applies on_reboot to a reboot QEMU carried out by itself', () => {
+    const reboot = event('RESET', { guest: true, reason: 'guest-reset' });
+    expect(onQmpEvent(reboot, running({ onReboot: 'destroy' }))).toMatchObject({ state: 'shutdown', reason: 'shutdown', followUp: { kind: 'destroy', reason: 'shutdown' } });
+    expect(onQmpEvent(reboot, running({ onReboot: 'preserve' }))).toMatchObject({ state: 'shutdown', followUp: { kind: 'pause' } });
+    expect(onQmpEvent(reboot, running({ onReboot: 'destroy' }, { rebootRequested: true }))).toMatchObject({ event: 'reset', rebootDone: true });
+    expect(onQmpEvent(reboot, running({ onReboot: 'destroy' }, { rebootRequested: true }))?.followUp).toBeUndefined();
   });
 
   it('notes that QEMU quits on a signal, and ignores events it does not know', () => {

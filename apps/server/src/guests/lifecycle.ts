@@ -27,13 +27,21 @@ export type FollowUp =
   /** system_reset + cont: the guest boots again in the same QEMU (libvirt's "fake reboot"). */
   | { kind: 'restart' }
   /** Write the guest's memory to a file first (on_crash=coredump-*), then destroy or restart. */
-  | { kind: 'coredump'; then: 'destroy' | 'restart' };
+  | { kind: 'coredump'; then: 'destroy' | 'restart' }
+  /** Stop the CPUs and keep the guest as it is (preserve, when QEMU did not stop it itself). */
+  | { kind: 'pause' };
 
 export interface EventContext {
   state: GuestState;
   reason: StateReason;
   /** A reboot was asked for: the guest's next power-off is turned into a restart. */
   rebootRequested: boolean;
+  /**
+   * The host reset the machine moments ago. SeaBIOS then resets it once more by itself (it
+   * finds that it already ran in this RAM), which QEMU reports as a guest reset: not the
+   * guest rebooting.
+   */
+  afterHostReset: boolean;
   actions: LifecycleActions;
 }
 
@@ -118,7 +126,17 @@ export const QMP_EVENT_HANDLERS: Readonly<Record<string, Handler>> = {
   RESET: (event, ctx) => {
     // A reset that is part of restarting a powered-off or crashed guest is logged as the restart.
     if (isOff(ctx)) return undefined;
-    const { guest } = event.data as QmpEvent<'RESET'>['data'];
+    const { guest, reason } = event.data as QmpEvent<'RESET'>['data'];
+    if (guest && ctx.afterHostReset) return undefined;
+    if (guest && reason === 'guest-reset') {
+      if (ctx.rebootRequested) return { event: 'reset', detail: 'the guest rebooted as requested', rebootDone: true };
+      // QEMU reset the guest by itself (no -no-reboot on its command line): apply on_reboot now, as libvirt does.
+      const action = ctx.actions.onReboot;
+      if (action !== 'restart' && action !== 'rename-restart') {
+        const off = poweredOff(ctx, action, `the guest rebooted (on_reboot=${action})`);
+        return action === 'preserve' ? { ...off, followUp: { kind: 'pause' } } : off;
+      }
+    }
     const detail = guest ? 'the guest reset itself' : 'reset from the host';
     if (ctx.state === 'shutdown') return { state: 'running', reason: 'reset', event: 'reset', detail };
     return { state: ctx.state, reason: ctx.state === 'running' ? 'reset' : ctx.reason, event: 'reset', detail };

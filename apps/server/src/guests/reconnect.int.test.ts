@@ -87,7 +87,7 @@ describe('guests outlive the server', () => {
       await sse.next<GuestSummary>('guest', (g) => g.name === 'one' && g.state === 'paused');
       const console = await openConsole(server.url, server.token, 'three');
       await console.waitFor(guest.readyMarker);
-      console.type('echo back-$((40+2))\n');
+      await console.run('echo back-$((40+2))');
       await console.waitFor('back-42');
       await server.api.post('/api/domains/three/shutdown');
       await sse.next<GuestSummary>('guest', (g) => g.name === 'three' && g.state === 'shutoff' && g.reason === 'shutdown', 60_000);
