@@ -1,22 +1,61 @@
 /**
  * @virtdeck/schema — libvirt domain XML for the QEMU driver: a lossless, position-keeping
- * parser, the typed domain model, validation (structure and semantics) with precise ranges
- * and quick fixes, minimal text edits, and schema metadata for the editor.
- *
- * Pure and browser-safe (runs in a web worker). Nothing here throws on user input.
+ * parser, the typed domain model, validation (structure as libvirt's RelaxNG schema does it,
+ * semantics as libvirt's parser does) with precise ranges and quick fixes, minimal text edits,
+ * and schema metadata for the editor. Pure and browser-safe (it runs in a web worker); nothing
+ * here throws on user input. The contract is /work/notes/SCHEMA-API.md; where this differs,
+ * it is said below.
  *
  * Positions: line and column from 1 (column counts UTF-16 code units), offset from 0.
  *
- * Parsing
- *   parseXml(text): { document, diagnostics }            the lossless tree; well-formedness only
- *   parseDomain(text): { document, domain?, diagnostics } tree + typed model
+ * ## Parsing
+ *   parseXml(text): { document, diagnostics }              the lossless tree; well-formedness only
+ *   parseDomain(text): { document, domain?, diagnostics }   tree + typed model (domain absent when
+ *                                                           there is no <domain> root)
+ *   formatDomain(document): string  (also formatXml)        writes the tree back; lossless and stable:
+ *                                                           formatDomain(parseDomain(x).document) === x
+ * Tree nodes (XmlElement, XmlAttribute, XmlText, …) have `start`/`end` offsets and ranges that
+ * are computed on first use (getters): a node is not a plain object, so send diagnostics (plain
+ * objects) across a worker boundary, not the tree. Hostile input is bounded: documents over
+ * MAX_DOCUMENT_LENGTH (4 MiB) are refused with one diagnostic, nesting stops at
+ * MAX_ELEMENT_DEPTH (256, like libxml2), DOCTYPEs are reported and never read (no entity
+ * expansion), and no code recurses on the tree.
  *
- * The model (`Domain`): every object carries `node: XmlElement` (positions, and anything
- * not typed). Sizes are in KiB whatever unit the XML used (`memory.kib`, `…KiB` fields);
- * numbers are parsed (hex PCI addresses too); yes/no and on/off are booleans; enum fields
- * are string-literal unions of the `as const` tables exported below; device lists are always
- * present (empty when absent). `domain.type` is the effective accelerator whatever spelling
- * was used; `domain.typeSpelling` says which.
+ * ## Validation
+ *   validateDomain(text): { document, domain?, diagnostics, valid }
+ *     valid === no error-severity diagnostic. Well-formedness, structure (the schema table),
+ *     the accelerator spelling (warning + quick fix for the 2007 spellings; warning for kqemu and
+ *     qvm86), then semantic rules. Host checks are not here: they need host capabilities and live
+ *     in @virtdeck/qemu. (SCHEMA-API.md lists domain, diagnostics, valid; `document` is added.)
+ *   Diagnostic codes are the closed set DIAGNOSTIC_CODES (each with a description).
+ *
+ * ## The model (`Domain`)
+ *   Every model object carries `node: XmlElement` (positions, and anything not typed). Sizes are
+ *   in KiB whatever unit the XML used (`memory.kib`, `…KiB` fields); numbers are parsed (hex and
+ *   octal where libvirt reads them so, as in PCI addresses); yes/no and on/off are booleans; enum
+ *   fields are unions of the `as const` tables exported below; device lists are always present
+ *   (empty when absent). Optional fields are undefined when the XML does not say (the key may be
+ *   present with an undefined value). `domain.type` is the effective accelerator whichever
+ *   spelling was used: <domain type='kvm'>, <os><type>kvm</type>, <os><type accel='kvm'>qemu</type>;
+ *   `domain.typeSpelling` says which ('canonical' | 'os-type' | 'os-type-accel').
+ *   diskNameIndex(dev) and defaultDriveAddress(bus, index) give the disk index and the drive
+ *   address libvirt derives from a target name (vda → 0, hdc → IDE bus 1 unit 0).
+ *
+ * ## Edits (the form changes the XML through these; each touches only what it must)
+ *   setAttributeEdit(document, element, name, value | undefined): TextEdit   (undefined removes)
+ *   setTextEdit(document, element, text): TextEdit
+ *   insertChildEdit(document, parent, xml, { after?, first? }?): TextEdit   (own line, sibling indentation)
+ *   removeElementEdit(document, element): TextEdit                       (the whole line when alone on it)
+ *   applyEdits(text, edits): string                                     (edits of one document; overlap throws)
+ *   setAccelerator(document, accel): TextEdit[]                          (canonical form, rewriting 2007 spellings)
+ *
+ * ## Editor metadata (one schema table drives validation, completions, hover and form enums)
+ *   schemaAt(document, offset): SchemaContext   what fits at a position, also in a document being
+ *     typed: kind ('element' | 'attribute-name' | 'attribute-value' | 'text' | 'none'), the open
+ *     element path, allowed elements / attributes / values each with a one-line doc, the typed
+ *     prefix and the range a completion replaces.
+ *   describeAt(document, offset): { range, markdown } | undefined   hover for names and values.
+ *   DOMAIN_SCHEMA is the table itself; the enum tables below are what forms offer.
  */
 export type { Diagnostic, DiagnosticCode, Position, QuickFix, Range, Severity, TextEdit } from './diagnostics.js';
 export { DIAGNOSTIC_CODES, SEVERITIES, hasErrors } from './diagnostics.js';
@@ -34,9 +73,19 @@ export type {
 } from './xml/tree.js';
 export { attributeValue, childElements, elementAt, firstChild, getAttribute, textContent, walkElements } from './xml/tree.js';
 export { MAX_DOCUMENT_LENGTH, MAX_ELEMENT_DEPTH, parseXml, type ParseXmlResult } from './xml/parseXml.js';
-export { formatXml } from './xml/formatXml.js';
+export { formatXml, formatXml as formatDomain } from './xml/formatXml.js';
 
 export { parseDomain, type ParseDomainResult } from './parseDomain.js';
+export { validateDomain, type ValidateDomainResult } from './validate/validateDomain.js';
+
+export { setAccelerator } from './edit/setAccelerator.js';
+export { applyEdits, insertChildEdit, removeElementEdit, setAttributeEdit, setTextEdit, type InsertChildOptions } from './edit/edits.js';
+
+export { schemaAt, SCHEMA_CONTEXT_KINDS, type SchemaContext, type SchemaContextKind, type SchemaItem } from './editor/schemaAt.js';
+export { describeAt, type Hover } from './editor/describeAt.js';
+export { DOMAIN_SCHEMA } from './schema/domainSchema.js';
+export { DATATYPES, type Datatype } from './schema/datatypes.js';
+export type { AttributeSpec, ChildSpec, ElementSpec, ValueSpec } from './schema/types.js';
 
 export {
   ACCELERATORS,
@@ -44,49 +93,44 @@ export {
   HISTORICAL_ACCELERATORS,
   readAccelerator,
   type Accelerator,
+  type AcceleratorReading,
   type AcceleratorSpelling,
   type Domain,
 } from './model/domain.js';
 export type { Devices } from './model/devices.js';
-export * from './model/address.js';
-export * from './model/os.js';
-export * from './model/memory.js';
-export * from './model/cpu.js';
-export * from './model/features.js';
-export * from './model/clock.js';
-export * from './model/sysinfo.js';
-export * from './model/security.js';
-export * from './model/lifecycle.js';
 export { QEMU_NAMESPACE, type QemuCommandline } from './model/qemuNamespace.js';
 export { SIZE_UNITS, toKiB, unitMultiplier, type SizeUnit } from './model/units.js';
 export { parseCpuset } from './model/cpuset.js';
 export { BOOLEAN_WORDS, type EnumTable } from './model/values.js';
-export * from './model/devices/disk.js';
-export * from './model/devices/controller.js';
-export * from './model/devices/interface.js';
-export * from './model/devices/input.js';
-export * from './model/devices/graphics.js';
-export * from './model/devices/video.js';
-export * from './model/devices/chardev.js';
-export * from './model/devices/sound.js';
-export * from './model/devices/watchdog.js';
-export * from './model/devices/rng.js';
-export * from './model/devices/memballoon.js';
-export * from './model/devices/hostdev.js';
-export * from './model/devices/redirdev.js';
-export * from './model/devices/smartcard.js';
-export * from './model/devices/tpm.js';
-export * from './model/devices/panic.js';
-export * from './model/devices/shmem.js';
-export * from './model/devices/memoryDevice.js';
-export * from './model/devices/iommu.js';
-export * from './model/devices/vsock.js';
-export * from './model/devices/hub.js';
-export * from './model/devices/filesystem.js';
-
-export { validateDomain, type ValidateDomainResult } from './validate/validateDomain.js';
-export { setAccelerator } from './edit/setAccelerator.js';
-export { applyEdits, insertChildEdit, removeElementEdit, setAttributeEdit, setTextEdit, type InsertChildOptions } from './edit/edits.js';
-
-export { schemaAt, SCHEMA_CONTEXT_KINDS, type SchemaContext, type SchemaContextKind, type SchemaItem } from './editor/schemaAt.js';
-export { describeAt, type Hover } from './editor/describeAt.js';
+export { defaultDriveAddress, diskNameIndex, type DriveSlot } from './validate/semantic/disks.js';
+export { ADDRESS_TYPES, formatPciAddress, type AddressType, type PciAddress, type DriveAddress, type VirtioSerialAddress, type CcidAddress, type UsbAddress, type IsaAddress, type SpaprVioAddress, type CcwAddress, type DimmAddress, type OtherAddress, type DeviceAddress, type DeviceCommon, type BootOrder } from './model/address.js';
+export { OS_TYPES, ARCHITECTURES, X86_MACHINES, FIRMWARE_KINDS, LOADER_TYPES, FIRMWARE_FORMATS, BOOT_DEVICES, SMBIOS_MODES, OS_TYPE_ACCELERATOR_WORDS, type OsType, type Firmware, type LoaderType, type BootDevice, type SmbiosMode, type Os } from './model/os.js';
+export { MEMORY_SOURCE_TYPES, MEMORY_ACCESS_MODES, MEMORY_ALLOCATION_MODES, type MemorySourceType, type MemoryAccessMode, type MemoryAllocationMode, type MemorySize, type Memory, type MaxMemory, type MemoryBacking, type MemTune } from './model/memory.js';
+export { VCPU_PLACEMENTS, CPU_MODES, CPU_MATCHES, CPU_CHECKS, CPU_FALLBACKS, CPU_FEATURE_POLICIES, CPU_CACHE_MODES, NUMA_MEMORY_MODES, NUMA_PLACEMENTS, NUMA_CELL_MEMORY_ACCESS, SCHEDULERS, CACHE_TYPES, type VcpuPlacement, type CpuMode, type CpuMatch, type CpuFeaturePolicy, type NumaMemoryMode, type Scheduler, type Vcpu, type VcpuInfo, type Iothreads, type SchedGroup, type CpuTune, type NumaTune, type NumaCell, type CpuTopology, type Cpu } from './model/cpu.js';
+export { FEATURE_NAMES, HYPERV_MODES, HYPERV_FEATURES, KVM_FEATURES, IOAPIC_DRIVERS, GIC_VERSIONS, TOGGLE_STATES, type Feature, type HypervFeature, type Features } from './model/features.js';
+export { CLOCK_OFFSETS, CLOCK_BASES, TIMER_NAMES, TIMER_TICKPOLICIES, TIMER_TRACKS, TIMER_MODES, type ClockOffset, type TimerName, type TimerTickPolicy, type Timer, type Clock } from './model/clock.js';
+export { SYSINFO_TYPES, SMBIOS_BIOS_ENTRIES, SMBIOS_SYSTEM_ENTRIES, SMBIOS_BASEBOARD_ENTRIES, SMBIOS_CHASSIS_ENTRIES, type SysinfoType, type SysinfoEntry, type Sysinfo } from './model/sysinfo.js';
+export { SECLABEL_TYPES, SECLABEL_MODELS, LAUNCH_SECURITY_TYPES, type SecLabel, type LaunchSecurity } from './model/security.js';
+export { LIFECYCLE_ACTIONS, CRASH_ACTIONS, LOCKFAILURE_ACTIONS, type LifecycleAction, type CrashAction, type PowerManagement, type IdMap, type Resource } from './model/lifecycle.js';
+export { CHARDEV_TYPES, CHARDEV_SOURCE_MODES, CHARDEV_PROTOCOLS, SERIAL_TARGET_TYPES, SERIAL_TARGET_MODELS, CONSOLE_TARGET_TYPES, CHANNEL_TARGET_TYPES, type CharDevType, type CharDevSource, type CharDevice } from './model/devices/chardev.js';
+export { CONTROLLER_TYPES, PCI_CONTROLLER_MODELS, USB_CONTROLLER_MODELS, SCSI_CONTROLLER_MODELS, IDE_CONTROLLER_MODELS, VIRTIO_MODELS, PCI_CONTROLLER_MODEL_NAMES, type ControllerType, type Controller } from './model/devices/controller.js';
+export { DISK_TYPES, DISK_DEVICES, DISK_BUSES, DISK_FORMATS, DISK_CACHE_MODES, DISK_IO_MODES, DISK_ERROR_POLICIES, DISK_RERROR_POLICIES, DISK_DISCARD_MODES, DISK_DETECT_ZEROES, NETWORK_DISK_PROTOCOLS, DISK_SOURCE_STARTUP_POLICIES, TRAY_STATES, DISK_SECRET_TYPES, ENCRYPTION_FORMATS, IOTUNE_LIMITS, type DiskType, type DiskDevice, type DiskBus, type DiskFormat, type DiskCacheMode, type NetworkDiskProtocol, type NetworkHost, type DiskAuth, type DiskSource, type BackingStore, type DiskDriver, type DiskTarget, type DiskIotune, type IotuneLimit, type Disk } from './model/devices/disk.js';
+export { FILESYSTEM_TYPES, FILESYSTEM_ACCESS_MODES, FILESYSTEM_DRIVERS, type Filesystem } from './model/devices/filesystem.js';
+export { GRAPHICS_TYPES, LISTEN_TYPES, SPICE_CHANNEL_NAMES, SPICE_CHANNEL_MODES, type GraphicsType, type Graphics } from './model/devices/graphics.js';
+export { HOSTDEV_MODES, HOSTDEV_TYPES, MDEV_MODELS, type HostdevType, type Hostdev } from './model/devices/hostdev.js';
+export { HUB_TYPES, type Hub } from './model/devices/hub.js';
+export { INPUT_TYPES, INPUT_BUSES, GRAB_TOGGLES, type InputType, type InputBus, type Input } from './model/devices/input.js';
+export { INTERFACE_TYPES, NIC_MODELS, MACVTAP_MODES, VIRTUALPORT_TYPES, NET_DRIVER_NAMES, LINK_STATES, type InterfaceType, type Interface } from './model/devices/interface.js';
+export { IOMMU_MODELS, type Iommu } from './model/devices/iommu.js';
+export { MEMBALLOON_MODELS, type MemBalloon } from './model/devices/memballoon.js';
+export { MEMORY_DEVICE_MODELS, type MemoryDevice } from './model/devices/memoryDevice.js';
+export { PANIC_MODELS, type Panic } from './model/devices/panic.js';
+export { REDIRDEV_BUSES, type Redirdev } from './model/devices/redirdev.js';
+export { RNG_BACKEND_MODELS, type Rng } from './model/devices/rng.js';
+export { SHMEM_MODELS, type Shmem } from './model/devices/shmem.js';
+export { SMARTCARD_MODES, type Smartcard } from './model/devices/smartcard.js';
+export { SOUND_MODELS, SOUND_CODECS, AUDIO_TYPES, type SoundModel, type AudioType, type Sound, type Audio } from './model/devices/sound.js';
+export { TPM_MODELS, TPM_BACKEND_TYPES, TPM_VERSIONS, type Tpm } from './model/devices/tpm.js';
+export { VIDEO_MODELS, type VideoModel, type Video } from './model/devices/video.js';
+export { type Vsock } from './model/devices/vsock.js';
+export { WATCHDOG_MODELS, WATCHDOG_ACTIONS, type WatchdogModel, type Watchdog } from './model/devices/watchdog.js';

@@ -157,10 +157,5 @@ export const chardevCommonChildren = {
   address: one(addressSpec),
 };
 
-export const virtioModels = {
-  virtio: 'virtio (transitional or modern, chosen by the machine)',
-  'virtio-transitional': 'virtio, transitional: works with old and new guest drivers',
-  'virtio-non-transitional': 'virtio, modern only (virtio 1.0)',
-} as const;
 
 export const driverVirtioOnly = element('virtio options of the device', { attributes: virtioOptions });

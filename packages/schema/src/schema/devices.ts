@@ -12,6 +12,7 @@ import {
   PCI_CONTROLLER_MODELS,
   SCSI_CONTROLLER_MODELS,
   USB_CONTROLLER_MODELS,
+  VIRTIO_MODELS,
 } from '../model/devices/controller.js';
 import { FILESYSTEM_ACCESS_MODES, FILESYSTEM_DRIVERS, FILESYSTEM_TYPES } from '../model/devices/filesystem.js';
 import { GRAPHICS_TYPES, LISTEN_TYPES, SPICE_CHANNEL_MODES, SPICE_CHANNEL_NAMES } from '../model/devices/graphics.js';
@@ -42,7 +43,6 @@ import {
   ON_OFF,
   onOff,
   reconnectSpec,
-  virtioModels,
   virtioOptions,
   YES_NO,
   yesNo,
@@ -85,7 +85,7 @@ const controllerSpec = element('a bus controller: IDE, SATA, SCSI, USB, virtio-s
         children: { master: one(element('the EHCI this companion UHCI belongs to', { attributes: { startport: required('first port', data('usbPort')) } })) },
       },
       'virtio-serial': {
-        attributes: { model: attr('the virtio variant', oneOf(virtioModels)), ports: attr('ports per bus', data('uint')), vectors: attr('MSI vectors', data('uint')) },
+        attributes: { model: attr('the virtio variant', oneOf(VIRTIO_MODELS)), ports: attr('ports per bus', data('uint')), vectors: attr('MSI vectors', data('uint')) },
       },
       xenbus: { attributes: { maxGrantFrames: attr('grant frames', data('uint')), maxEventChannels: attr('event channels', data('uint')) } },
       nvme: { attributes: { serial: attr('the NVMe serial', data('string')) } },
@@ -338,7 +338,7 @@ const interfaceSpec = element('a network interface', {
 });
 
 const inputSpec = element('a keyboard, mouse or tablet', {
-  attributes: { type: required('the kind of input device', oneOf(INPUT_TYPES)), model: attr('the virtio variant', oneOf(virtioModels)) },
+  attributes: { type: required('the kind of input device', oneOf(INPUT_TYPES)), model: attr('the virtio variant', oneOf(VIRTIO_MODELS)) },
   children: { ...placement, driver: one(driverVirtioOnly) },
   variants: {
     attribute: 'type',
@@ -621,7 +621,7 @@ const watchdogSpec = element('a watchdog timer', {
 });
 
 const rngSpec = element('a random number generator (virtio-rng)', {
-  attributes: { model: required('the virtio variant', oneOf(virtioModels)) },
+  attributes: { model: required('the virtio variant', oneOf(VIRTIO_MODELS)) },
   children: {
     ...placement,
     driver: one(driverVirtioOnly),
@@ -724,7 +724,7 @@ const hostdevSpec = element('a host device assigned to the guest', {
         },
       },
       scsi_host: {
-        attributes: { model: attr('the virtio variant', oneOf(virtioModels)) },
+        attributes: { model: attr('the virtio variant', oneOf(VIRTIO_MODELS)) },
         children: {
           source: must(
             element('the vhost-scsi target', {
@@ -860,7 +860,7 @@ const filesystemSpec = element('a host directory shared with the guest (9p, virt
     multidevs: attr('handling of several host devices', oneOf({ default: 'default', remap: 'remap', forbid: 'forbid', warn: 'warn' })),
     fmode: attr('mode of new files', data('createMode')),
     dmode: attr('mode of new directories', data('createMode')),
-    model: attr('the virtio variant', oneOf(virtioModels)),
+    model: attr('the virtio variant', oneOf(VIRTIO_MODELS)),
   },
   children: {
     ...placement,
@@ -987,7 +987,7 @@ export const devicesSpec = element('the virtual hardware of the guest', {
     ),
     vsock: one(
       element('a virtio vsock for host-guest sockets', {
-        attributes: { model: attr('the virtio variant', oneOf(virtioModels)) },
+        attributes: { model: attr('the virtio variant', oneOf(VIRTIO_MODELS)) },
         children: {
           ...placement,
           cid: one(element("the guest's context id", { attributes: { auto: yesNo('choose a free CID'), address: attr('the CID (3 or more)', data('uint')) } })),

@@ -15,7 +15,8 @@ import {
   NETWORK_DISK_PROTOCOLS,
   TRAY_STATES,
 } from '../model/devices/disk.js';
-import { aliasSpec, acpiSpec, addressSpec, bootSpec, deviceSeclabelSpec, onOff, reconnectSpec, virtioModels, virtioOptions, yesNo } from './common.js';
+import { aliasSpec, acpiSpec, addressSpec, bootSpec, deviceSeclabelSpec, onOff, reconnectSpec, virtioOptions, yesNo } from './common.js';
+import { VIRTIO_MODELS } from '../model/devices/controller.js';
 import { iotuneSpec } from './general.js';
 import { attr, data, element, many, must, one, oneOf, required, suggest, type ChildSpec, type ElementSpec, type SpecParts } from './types.js';
 
@@ -239,7 +240,7 @@ export const diskSpec = element('a disk, CD-ROM, floppy or SCSI LUN', {
   attributes: {
     type: attr('where the data comes from', oneOf(DISK_TYPES)),
     device: attr('what the guest sees', oneOf(DISK_DEVICES)),
-    model: attr('the virtio variant', oneOf(virtioModels)),
+    model: attr('the virtio variant', oneOf(VIRTIO_MODELS)),
     snapshot: attr('default snapshot mode', oneOf({ no: 'no snapshots', internal: 'internal', external: 'external', manual: 'manual' })),
     rawio: yesNo('raw SCSI I/O (device lun only)'),
     sgio: attr('SCSI command filtering (device lun only)', oneOf({ filtered: 'filtered', unfiltered: 'unfiltered' })),
