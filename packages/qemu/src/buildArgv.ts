@@ -84,9 +84,22 @@ function notModelled(ctx: BuildContext): void {
   }
   if (domain.resource) diagnostics.info('not-applicable', domain.resource.node, 'Resource partitions (cgroups) are not used by virtdeck.');
   if (domain.idmap) diagnostics.info('not-applicable', domain.idmap.node, 'User namespace id maps apply to containers, not QEMU guests.');
-  const msrs = domain.features?.all.msrs;
-  if (msrs) diagnostics.unsupported(msrs.node, 'Handling of unknown MSRs (<msrs>)', false);
+  for (const [name, feature] of Object.entries(domain.features?.all ?? {})) {
+    if (!X86_FEATURES.has(name)) diagnostics.unsupported(feature.node, `The <${name}> feature`, false);
+  }
+  const current = domain.currentMemory?.kib;
+  if (current !== undefined && domain.memory && current < domain.memory.kib) {
+    diagnostics.unsupported(domain.currentMemory?.node, 'Starting with the balloon inflated (<currentMemory> below <memory>)', false);
+  }
+  if (domain.vcpus.some((v) => v.hotpluggable === true)) {
+    diagnostics.info('not-applicable', domain.vcpus[0]?.node, 'The per-vCPU hot-plug layout (<vcpus>) is not reproduced: QEMU starts with the current number of vCPUs.');
+  }
+  if (domain.cpu?.vendor !== undefined) diagnostics.unsupported(domain.cpu.node, 'A CPU <vendor> with a custom model', false);
+  for (const disk of domain.devices.disks) if (disk.transient) diagnostics.unsupported(disk.node, 'Transient disks (<transient/>)', false);
 }
+
+/** Features with a meaning on x86 QEMU guests (turned into options, or nothing to do: pae). */
+const X86_FEATURES = new Set(['acpi', 'apic', 'pae', 'hap', 'pmu', 'vmport', 'smm', 'ioapic', 'vmcoreinfo', 'pvspinlock', 'hyperv', 'kvm', 'tcg']);
 
 export function buildArgv(domain: Domain, caps: HostCapabilities | undefined, runtime?: LaunchRuntime, options: BuildOptions = {}): BuildArgvResult {
   const diagnostics = new DiagnosticSink(domain.node);
@@ -126,7 +139,6 @@ export function buildArgv(domain: Domain, caps: HostCapabilities | undefined, ru
     devicesNode,
     pcieToPciBridge: hasDevice(capsView, 'pcie-pci-bridge'),
     qemuXhci: hasDevice(capsView, 'qemu-xhci'),
-    virtioVga: hasDevice(capsView, 'virtio-vga'),
   });
   const ctx: BuildContext = {
     domain,
@@ -181,6 +193,7 @@ export function buildArgv(domain: Domain, caps: HostCapabilities | undefined, ru
     add([{ flag: '-global', value: `mch.extended-tseg-mbytes=${Math.ceil(domain.features.smm.tsegKiB / 1024)}` }]);
   }
   add(buildPciHoleArgs(ctx));
+  if (domain.os.loader?.secure) add(secureBootArgs(ctx));
   const boot = planBootOrder(ctx);
   add(buildControllerArgs(ctx));
   add(buildMemoryDeviceArgs(ctx));
@@ -240,6 +253,14 @@ function kernelArgs(ctx: BuildContext): QemuOption[] {
     return list.filter((o) => o.flag !== '-shim');
   }
   return list;
+}
+
+/** Secure boot: the flash is writable only from System Management Mode, which q35 provides. */
+function secureBootArgs(ctx: BuildContext): QemuOption[] {
+  if (ctx.machine.chipset !== 'q35' || ctx.domain.features?.smm?.enabled !== true) {
+    ctx.diagnostics.error('invalid-combination', ctx.domain.os.loader?.node, "A secure-boot loader (secure='yes') needs the q35 machine and <features><smm state='on'/>.");
+  }
+  return [{ flag: '-global', value: 'driver=cfi.pflash01,property=secure,value=on' }];
 }
 
 /** The VM generation id device (<genid>), which Windows uses to notice snapshots and clones. */

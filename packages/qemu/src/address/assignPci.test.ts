@@ -91,6 +91,19 @@ describe('assignPciAddresses on a q35 machine', () => {
     expect(devices.map(where)).toEqual(['pci.0/0x1b', 'pci.0/0x1f.0x2']);
   });
 
+  it('puts a DMI-to-PCI bridge at 00:1e.0 and conventional devices behind it', () => {
+    const controllers: PciControllerSlot[] = [
+      root,
+      { index: 1, model: 'dmi-to-pci-bridge', label: 'dmi' },
+      { index: 2, model: 'pci-bridge', label: 'bridge' },
+    ];
+    const devices = [dev('net0', PCI)];
+    const result = assignPciAddresses({ chipset: 'q35', controllers, devices, pcieToPciBridge: true });
+    expect(result.problems).toEqual([]);
+    expect(result.controllers.map((c) => `${c.model}@${where(c)}`)).toEqual(['pcie-root@none', 'dmi-to-pci-bridge@pci.0/0x1e', 'pci-bridge@pci.1/0x0']);
+    expect(where(devices[0] ?? {})).toBe('pci.2/0x1');
+  });
+
   it('adds no spare port when the definition manages its own controllers', () => {
     const controllers: PciControllerSlot[] = [
       root,

@@ -23,8 +23,7 @@ export type PciRole =
   | 'sata0' // ICH9 AHCI at index 0, 00:1f.2 on q35
   | 'primary-video' // first video: slot 2 on pc, slot 1 on q35
   | 'ich9-sound' // ICH9 HD audio, 00:1b.0 on q35 when free
-  | 'ich9-uhci1' // first USB2 companion set, 00:1d.0 (or 00:1a.0) on q35
-  | 'dmi-to-pci-bridge'; // 00:1e.0 on q35
+  | 'ich9-uhci1'; // first USB2 companion set, 00:1d.0 (or 00:1a.0) on q35
 
 export interface PciDeviceSlot {
   /** Connect flags (Connect.*); 0 means the device does not use PCI. */
@@ -185,7 +184,7 @@ function runPass(
     reserveAt(set, problems, d.label, d.address, d.flags);
   }
 
-  reserveChipset(set, input, problems);
+  reserveChipset(set, input, controllers, problems);
 
   if (dryRun && set.busModel(0) === 'pci-root') {
     // Keep one slot free for a future pci-bridge, unless every bus is already full.
@@ -218,7 +217,7 @@ function runPass(
 
 const withMulti = (address: PciAddress, multifunction: boolean): PciAddress => (multifunction ? { ...address, multifunction } : address);
 
-function reserveChipset(set: PciAddressSet, input: PciAssignmentInput, problems: PciAssignmentResult['problems']): void {
+function reserveChipset(set: PciAddressSet, input: PciAssignmentInput, controllers: PciControllerSlot[], problems: PciAssignmentResult['problems']): void {
   const integratedFlags = Connect.AUTOASSIGN | Connect.PCI_DEVICE;
   const pin = (d: PciDeviceSlot, fixed: PciAddress, flags: number, what: string): void => {
     if (d.address && !sameAddress(d.address, fixed)) {
@@ -258,10 +257,12 @@ function reserveChipset(set: PciAddressSet, input: PciAssignmentInput, problems:
         break;
       }
     }
-    if (d.role === 'dmi-to-pci-bridge' && wantsAddress(d) && !set.slotInUse({ bus: 0, slot: 0x1e })) {
-      const address: PciAddress = { bus: 0, slot: 0x1e, function: 0 };
-      if (reserveAt(set, problems, d.label, address, pcieFlags)) d.address = address;
-    }
+  }
+  // A DMI-to-PCI bridge goes where real ICH9 hardware has it, when free.
+  for (const c of controllers) {
+    if (c.model !== 'dmi-to-pci-bridge' || c.address || set.slotInUse({ bus: 0, slot: 0x1e })) continue;
+    const address: PciAddress = { bus: 0, slot: 0x1e, function: 0 };
+    if (reserveAt(set, problems, c.label, address, controllerConnectFlags(c.model))) c.address = address;
   }
   // ISA bridge (00:1f.0) and SMBus (00:1f.3) of the ICH9 are always there.
   for (const fn of [0, 3]) reserveAt(set, problems, 'ICH9', { bus: 0, slot: 0x1f, function: fn }, pcieFlags);

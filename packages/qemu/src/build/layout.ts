@@ -149,11 +149,11 @@ function insertController(list: Controller[], controller: Controller, indexOf: (
 /** Inserts a disk like libvirt: after the last disk on its bus with a lower index name. */
 function insertDisk(list: Disk[], disk: Disk): void {
   let insertAt = -1;
-  const bus = disk.target?.bus;
+  const bus = diskBus(disk);
   const index = diskNameIndex(disk.target?.dev ?? '') ?? -1;
   for (let i = list.length - 1; i >= 0; i--) {
     const current = list[i] as Disk;
-    if (current.target?.bus !== bus) continue;
+    if (diskBus(current) !== bus) continue;
     if ((diskNameIndex(current.target?.dev ?? '') ?? -1) > index) insertAt = i;
     else if (insertAt === -1) insertAt = i + 1;
   }
@@ -182,8 +182,6 @@ export interface LayoutInput {
   pcieToPciBridge: boolean;
   /** QEMU has qemu-xhci (the USB controller libvirt adds to q35). */
   qemuXhci: boolean;
-  /** QEMU has virtio-vga (a primary virtio video is virtio-vga rather than virtio-gpu-pci). */
-  virtioVga: boolean;
 }
 
 export function buildLayout(input: LayoutInput): Layout {
