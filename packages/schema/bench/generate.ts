@@ -36,7 +36,7 @@ export function domainOfLines(lines: number): string {
   const tail = ["    <memballoon model='virtio'/>", '  </devices>', '</domain>'];
   const body: string[] = [];
   let n = 0;
-  const letters = (i: number) => (i < 26 ? String.fromCharCode(97 + i) : letters(Math.floor(i / 26) - 1) + String.fromCharCode(97 + (i % 26)));
+  const letters = (i: number): string => (i < 26 ? String.fromCharCode(97 + i) : letters(Math.floor(i / 26) - 1) + String.fromCharCode(97 + (i % 26)));
   while (head.length + body.length + tail.length < lines) {
     const kind = n % 3;
     if (kind === 0) {
