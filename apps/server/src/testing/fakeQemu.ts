@@ -3,12 +3,15 @@ import path from 'node:path';
 import type { EmulatorCapabilities, HostCapabilities } from '@virtdeck/qemu';
 
 /**
- * How a fake "QEMU" misbehaves. It is a real process started by the server like QEMU: it
- * writes its pid file and listens on the monitor socket named on its command line.
+ * How a fake "QEMU" behaves. It is a real process started by the server like QEMU: it
+ * writes its pid file and listens on the monitor and console sockets named on its command line.
  * - `silent`: opens the QMP socket and never greets (a hung QEMU);
- * - `dies-mid-start`: greets, accepts qmp_capabilities, then crashes on the next command.
+ * - `dies-mid-start`: greets, accepts qmp_capabilities, then crashes on the next command;
+ * - `panics`: starts like QEMU (prelaunch, `cont`), then reports a guest panic as QEMU does
+ *   with a pvpanic device (GUEST_PANICKED, STOP), a moment after every `cont`; it carries
+ *   out stop, system_reset, dump-guest-memory (writing a small file) and quit.
  */
-export type FakeQemuMode = 'silent' | 'dies-mid-start';
+export type FakeQemuMode = 'silent' | 'dies-mid-start' | 'panics';
 
 const script = (mode: FakeQemuMode) => `#!${process.execPath}
 const fs = require('node:fs');
@@ -30,12 +33,34 @@ net.createServer((socket) => {
     buffer += chunk;
     for (let i; (i = buffer.indexOf('\\n')) >= 0; buffer = buffer.slice(i + 1)) {
       const command = JSON.parse(buffer.slice(0, i));
-      if (command.execute === 'qmp_capabilities') { socket.write(JSON.stringify({ return: {}, id: command.id }) + '\\r\\n'); continue; }
-      console.error('fake QEMU: simulated crash while running ' + command.execute);
-      process.exit(1);
+      const reply = (value) => socket.write(JSON.stringify({ return: value, id: command.id }) + '\\r\\n');
+      if (command.execute === 'qmp_capabilities') { reply({}); continue; }
+      if (${JSON.stringify(mode)} === 'dies-mid-start') {
+        console.error('fake QEMU: simulated crash while running ' + command.execute);
+        process.exit(1);
+      }
+      const event = (name, data = {}) => {
+        const now = Date.now();
+        socket.write(JSON.stringify({ event: name, data, timestamp: { seconds: Math.floor(now / 1000), microseconds: (now % 1000) * 1000 } }) + '\\r\\n');
+      };
+      switch (command.execute) {
+        case 'query-status': reply({ status, running: status === 'running' }); break;
+        case 'cont':
+          status = 'running';
+          event('RESUME');
+          reply({});
+          setTimeout(() => { status = 'guest-panicked'; event('GUEST_PANICKED', { action: 'pause' }); event('STOP'); }, 300);
+          break;
+        case 'stop': status = 'paused'; event('STOP'); reply({}); break;
+        case 'system_reset': status = 'prelaunch'; event('RESET', { guest: false, reason: 'host-qmp-system-reset' }); reply({}); break;
+        case 'dump-guest-memory': fs.writeFileSync(command.arguments.protocol.slice('file:'.length), 'fake guest memory\\n'); reply({}); break;
+        case 'quit': reply({}); process.exit(0);
+        default: socket.write(JSON.stringify({ error: { class: 'CommandNotFound', desc: 'fake QEMU has no ' + command.execute }, id: command.id }) + '\\r\\n');
+      }
     }
   });
 }).listen(qmpPath);
+let status = 'prelaunch';
 setInterval(() => {}, 1000);
 `;
 

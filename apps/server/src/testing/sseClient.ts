@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { ServerEventName } from '../http/EventHub.js';
 
 export interface SseMessage {
+  /** Order of arrival. */
+  seq: number;
   event: string;
   data: unknown;
   /** performance.timeOrigin + performance.now() when the frame was read: epoch ms with sub-ms precision. */
@@ -16,6 +18,7 @@ export class SseClient {
   private readonly messages: SseMessage[] = [];
   private readonly waiters = new Set<() => void>();
   private buffer = '';
+  private seq = 0;
   private ended = false;
 
   private constructor(private readonly request: http.ClientRequest) {}
@@ -39,11 +42,19 @@ export class SseClient {
     });
   }
 
-  /** Takes the oldest message not taken yet of this event that passes `filter`, waiting for it if need be. */
-  async next<T = unknown>(event: ServerEventName, filter: (data: T) => boolean = () => true, timeoutMs = 30_000): Promise<SseMessage & { data: T }> {
+  /**
+   * Takes the oldest message not taken yet of this event that passes `filter` (and came
+   * after `after`, if given), waiting for it if need be.
+   */
+  async next<T = unknown>(
+    event: ServerEventName,
+    filter: (data: T) => boolean = () => true,
+    timeoutMs = 30_000,
+    after?: SseMessage,
+  ): Promise<SseMessage & { data: T }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const index = this.messages.findIndex((m) => m.event === event && filter(m.data as T));
+      const index = this.messages.findIndex((m) => m.event === event && (after === undefined || m.seq > after.seq) && filter(m.data as T));
       if (index >= 0) return this.messages.splice(index, 1)[0] as SseMessage & { data: T };
       if (this.ended) throw new Error(`the event stream ended before a '${event}' message came`);
       const remaining = deadline - Date.now();
@@ -82,7 +93,7 @@ export class SseClient {
         if (line.startsWith('event: ')) event = line.slice(7);
         else if (line.startsWith('data: ')) data += line.slice(6);
       }
-      if (data !== '') this.messages.push({ event, data: JSON.parse(data) as unknown, receivedAt });
+      if (data !== '') this.messages.push({ seq: this.seq++, event, data: JSON.parse(data) as unknown, receivedAt });
     }
     this.wake();
   }
