@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorBody, GuestSummary, LifecycleEvent, StatsEvent } from '../api.js';
 import { demoGuestXml } from '../demoGuest.js';
@@ -10,6 +12,7 @@ import { SseClient } from '../testing/sseClient.js';
 import { startTestServer, type TestServer } from '../testing/testServer.js';
 import { waitFor } from '../testing/waitFor.js';
 
+const run = promisify(execFile);
 const guest = demoGuest();
 const LOG_LIMIT = 32 * 1024;
 
@@ -49,7 +52,10 @@ describe('guest lifecycle with the real demo guest under TCG', () => {
   };
 
   it('starts, shows its console to several viewers, reports stats, and powers off on ACPI', async () => {
-    await define(guestXml('acpi'));
+    const image = path.join(server.stateDir, 'acpi.qcow2');
+    await run('qemu-img', ['create', '-q', '-f', 'qcow2', image, '64M']);
+    const disk = `<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${image}'/><target dev='vda' bus='virtio'/></disk>`;
+    await define(guestXml('acpi').replace('<devices>', `<devices>\n    ${disk}`));
     const started = await act('acpi', 'start');
     expect(started.status).toBe(200);
     expect(started.body).toMatchObject({ state: 'running', reason: 'booted', pendingChanges: false });
@@ -71,6 +77,10 @@ describe('guest lifecycle with the real demo guest under TCG', () => {
     expect(sample.memory.rssKiB).toBeGreaterThan(10_000);
     expect(sample.netUnavailable?.[0]?.reason).toMatch(/user-mode/);
     expect(sample.cpuPercent).toBeGreaterThanOrEqual(0);
+    // The guest's kernel read the partition table of its virtio disk.
+    expect(sample.block).toEqual([expect.objectContaining({ device: 'virtio-disk0' })]);
+    expect(sample.block[0]?.rdBytes).toBeGreaterThan(0);
+    expect(sample.block[0]?.rdOps).toBeGreaterThan(0);
 
     // A definition edited while running applies at the next start; both can be read.
     const redefined = await server.api.put<GuestSummary>('/api/domains/acpi/xml', { xml: guestXml('acpi').replace("<vcpu placement='static'>1", "<vcpu placement='static'>2") });
@@ -88,6 +98,7 @@ describe('guest lifecycle with the real demo guest under TCG', () => {
 
     const again = await act('acpi', 'start');
     expect(again.body).toMatchObject({ state: 'running', vcpus: 2, pendingChanges: false });
+    expect((await server.api.get<string>('/api/domains/acpi/xml?running=1')).body).toContain("<vcpu placement='static'>2</vcpu>");
     await act('acpi', 'destroy');
   });
 
