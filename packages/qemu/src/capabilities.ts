@@ -73,7 +73,7 @@ export interface EmulatorCapabilities {
   kvm: KvmState;
   machines: MachineType[];
   cpuModels: CpuModel[];
-  /** Device models (`-device` drivers) the binary knows. */
+  /** Device models (`-device` drivers) the binary knows, aliases included (lsi, ahci). */
   devices: string[];
   /** Binary's mtime and size when probed: the cache key, so a new build is probed again. */
   fingerprint: { mtimeMs: number; size: number };

@@ -108,7 +108,7 @@ export function checkCpuModel(domain: Domain, emulator: EmulatorCapabilities, ac
     sink.warning(
       'cpu-model-unusable',
       at,
-      `This host's CPU lacks features of '${modelName}' under KVM: ${model.unavailableFeatures.join(', ')}. QEMU will refuse it unless those are disabled.`,
+      `This host's CPU lacks features of '${modelName}' under KVM: ${model.unavailableFeatures.join(', ')}. The guest gets the model without them (QEMU refuses only with check='full').`,
     );
   }
 }

@@ -3,10 +3,10 @@ import {
   ProbeParseError,
   parseAccelHelp,
   parseCpuModels,
+  parseDeviceHelp,
   parseKvm,
   parseMachines,
   parseTarget,
-  parseTypeNames,
   parseVersion,
 } from './parseProbe.js';
 
@@ -17,6 +17,20 @@ describe('parseAccelHelp', () => {
 
   it('ignores blank lines and warnings', () => {
     expect(parseAccelHelp('\nAccelerators supported in QEMU binary:\n  tcg  \n\nqemu-system: warning: something odd\n')).toEqual(['tcg']);
+  });
+});
+
+describe('parseDeviceHelp', () => {
+  it('reads device names with their aliases and skips the headings', () => {
+    const text = [
+      'Controller/Bridge/Hub devices:',
+      'name "pcie-root-port", bus PCI',
+      'name "lsi53c895a", bus PCI, alias "lsi"',
+      '',
+      'Network devices:',
+      'name "e1000", bus PCI, alias "e1000-82540em", desc "Intel Gigabit Ethernet"',
+    ].join('\n');
+    expect(parseDeviceHelp(text)).toEqual(['e1000', 'e1000-82540em', 'lsi', 'lsi53c895a', 'pcie-root-port']);
   });
 });
 
@@ -65,7 +79,6 @@ describe('QMP replies', () => {
   it('reads query-kvm, query-target and type lists', () => {
     expect(parseKvm({ enabled: false, present: true })).toEqual({ present: true, enabled: false });
     expect(parseTarget({ arch: 'x86_64' })).toBe('x86_64');
-    expect(parseTypeNames([{ name: 'virtio-net-pci', parent: 'x' }, { name: 'e1000' }])).toEqual(['e1000', 'virtio-net-pci']);
   });
 
   it('says which reply was malformed', () => {

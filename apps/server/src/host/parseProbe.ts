@@ -49,6 +49,23 @@ export function parseAccelHelp(text: string): string[] {
   return names;
 }
 
+/**
+ * `qemu-system-x86_64 -device help` lists the devices -device accepts, one per line, with
+ * the short aliases QEMU also accepts (libvirt uses several: lsi, ahci):
+ *   name "lsi53c895a", bus PCI, alias "lsi"
+ * Returns names and aliases, sorted.
+ */
+export function parseDeviceHelp(text: string): string[] {
+  const names = new Set<string>();
+  for (const line of text.split('\n')) {
+    const match = /^name "([^"]+)"(?:.*?, alias "([^"]+)")?/.exec(line.trim());
+    if (!match?.[1]) continue;
+    names.add(match[1]);
+    if (match[2]) names.add(match[2]);
+  }
+  return [...names].sort();
+}
+
 /** query-version's return value. */
 export function parseVersion(reply: Json): QemuVersion {
   const r = record(reply, 'query-version');
@@ -117,9 +134,3 @@ export function parseTarget(reply: Json): string {
   return string(record(reply, 'query-target').arch, 'query-target.arch');
 }
 
-/** qom-list-types' return value: the type names, sorted. */
-export function parseTypeNames(reply: Json): string[] {
-  return array(reply, 'qom-list-types')
-    .map((item, i) => string(record(item, `qom-list-types[${i}]`).name, `qom-list-types[${i}].name`))
-    .sort();
-}

@@ -30,7 +30,7 @@ describe('probeCapabilities against the real QEMU', () => {
     expect(findMachine(emulator, 'q35')?.name).toMatch(/^pc-q35-/);
     expect(emulator.machines.filter((m) => m.isDefault)).toHaveLength(1);
     expect(emulator.cpuModels.map((c) => c.name)).toEqual(expect.arrayContaining(['qemu64', 'max', 'Skylake-Client']));
-    expect(emulator.devices).toEqual(expect.arrayContaining(['virtio-net-pci', 'virtio-blk-pci', 'pcie-root-port', 'isa-serial']));
+    expect(emulator.devices).toEqual(expect.arrayContaining(['virtio-net-pci', 'virtio-blk-pci', 'pcie-root-port', 'isa-serial', 'lsi', 'ahci']));
     // KVM as QEMU saw it agrees with the device check: enabled only when /dev/kvm opened.
     if (!caps.kvmDevice.usable) expect(emulator.kvm.enabled).toBe(false);
     expect(await readdir(path.join(dir, 'cache'))).toHaveLength(1);

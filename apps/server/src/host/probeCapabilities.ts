@@ -3,7 +3,7 @@
  * machine types, CPU models and devices, and whether /dev/kvm is usable. Served at
  * GET /api/host and used by @virtdeck/qemu to check and build guests.
  *
- * Each binary is asked once: `<bin> -accel help`, then a QEMU started with
+ * Each binary is asked once: `<bin> -accel help` and `-device help`, then a QEMU started with
  * `-S -nodefaults -display none -machine none -qmp stdio` answers QMP queries on its pipes.
  * Results are cached in memory and, when `cacheDir` is given, on disk, keyed by the
  * binary's path, mtime and size (and whether /dev/kvm was usable, which query-kvm and the
@@ -15,7 +15,7 @@ import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EmulatorCapabilities, EmulatorProbeFailure, HostCapabilities, KvmDeviceStatus } from '@virtdeck/qemu';
-import { parseAccelHelp, parseCpuModels, parseKvm, parseMachines, parseTarget, parseTypeNames, parseVersion } from './parseProbe.js';
+import { parseAccelHelp, parseCpuModels, parseDeviceHelp, parseKvm, parseMachines, parseTarget, parseVersion } from './parseProbe.js';
 import { QmpStdioSession } from './qmpStdio.js';
 
 export interface ProbeOptions {
@@ -32,7 +32,7 @@ export interface ProbeOptions {
 }
 
 /** Bumped when the cached shape changes, so old cache files are ignored. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 const DEFAULT_TIMEOUT_MS = 20_000;
 const EMULATOR_NAME = /^qemu-system-[A-Za-z0-9_-]+$/;
 
@@ -193,6 +193,8 @@ async function probeEmulator(
   timeoutMs: number,
 ): Promise<EmulatorCapabilities> {
   const accelerators = parseAccelHelp(await runForOutput(binary, ['-accel', 'help'], timeoutMs));
+  // -device help (not QOM's type list) is what -device accepts, aliases included.
+  const devices = parseDeviceHelp(await runForOutput(binary, ['-device', 'help'], timeoutMs));
   // KVM first when it can work, TCG as fallback: query-kvm then reports whether KVM
   // really initialised, and the CPU model list reflects the accelerator guests would get.
   const accelArgs: string[] = [];
@@ -234,7 +236,6 @@ async function probeEmulator(
       const kvm = parseKvm(await session.execute('query-kvm'));
       const machines = parseMachines(await session.execute('query-machines'));
       const cpuModels = parseCpuModels(await session.execute('query-cpu-definitions'));
-      const devices = parseTypeNames(await session.execute('qom-list-types', { implements: 'device', abstract: false }));
       return { path: binary, arch, version, accelerators, kvm, machines, cpuModels, devices, fingerprint };
     };
     return await Promise.race([ask(), timeout]);
