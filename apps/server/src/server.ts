@@ -13,6 +13,7 @@ import { probeCapabilities } from './host/probeCapabilities.js';
 import { createApp } from './http/app.js';
 import { attachConsoleSockets } from './http/consoleSocket.js';
 import type { EventHub } from './http/EventHub.js';
+import { lockStateDir } from './stateLock.js';
 import { StatsCollector } from './stats/StatsCollector.js';
 
 export interface ServerOptions {
@@ -54,6 +55,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     () => false,
     () => true,
   );
+  const lock = await lockStateDir(config.stateDir);
   const token = await loadOrCreateToken(config.stateDir);
   const tokenFile = path.join(config.stateDir, 'token');
   const capabilities = cachedCapabilities(options.capabilities ?? (() => probeCapabilities({ cacheDir: path.join(config.stateDir, 'cache') })));
@@ -126,6 +128,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.closeAllConnections();
       });
       await guests.close();
+      await lock.release();
     },
   };
 }
