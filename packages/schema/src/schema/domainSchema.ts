@@ -1,9 +1,9 @@
+/** Elements of libvirt's QEMU namespace, keyed `qemu:NAME` whatever prefix the document binds. */
 import { ACCELERATORS } from '../model/domain.js';
-import { devicesSpec } from './devices.js';
+import { devicesSpec } from './devices/index.js';
 import { generalSchema } from './general.js';
 import { attr, data, element, many, one, required, type ElementSpec } from './types.js';
 
-/** Elements of libvirt's QEMU namespace, keyed `qemu:NAME` whatever prefix the document binds. */
 const qemuNamespaceChildren = {
   'qemu:commandline': one(
     element('extra QEMU command-line arguments and environment (unsupported by libvirt: use with care)', {

@@ -14,11 +14,11 @@ import {
   ENCRYPTION_FORMATS,
   NETWORK_DISK_PROTOCOLS,
   TRAY_STATES,
-} from '../model/devices/disk.js';
-import { aliasSpec, acpiSpec, addressSpec, bootSpec, deviceSeclabelSpec, onOff, reconnectSpec, virtioOptions, yesNo } from './common.js';
-import { VIRTIO_MODELS } from '../model/devices/controller.js';
-import { iotuneSpec } from './general.js';
-import { attr, data, element, many, must, one, oneOf, required, suggest, type ChildSpec, type ElementSpec, type SpecParts } from './types.js';
+} from '../../model/devices/disk.js';
+import { aliasSpec, acpiSpec, addressSpec, bootSpec, deviceSeclabelSpec, onOff, reconnectSpec, virtioOptions, yesNo } from '../common.js';
+import { VIRTIO_MODELS } from '../../model/devices/controller.js';
+import { iotuneSpec } from '../iotune.js';
+import { attr, data, element, many, must, one, oneOf, required, suggest, type ChildSpec, type ElementSpec, type SpecParts } from '../types.js';
 
 const secretSpec = element('the libvirt secret holding the password or key', {
   attributes: {

@@ -1,0 +1,104 @@
+/** <os>: guest type, firmware, direct kernel boot, boot order, BIOS options. */
+import { ACCELERATORS } from '../model/domain.js';
+import { ARCHITECTURES, BOOT_DEVICES, FIRMWARE_FORMATS, FIRMWARE_KINDS, LOADER_TYPES, OS_TYPES, SMBIOS_MODES, X86_MACHINES } from '../model/os.js';
+import { YES_NO, yesNo } from './common.js';
+import { textOf } from './shorthands.js';
+import { attr, data, element, many, must, one, oneOf, required, suggest } from './types.js';
+
+/** The legacy accelerator words are read in <os><type> but never offered. */
+export const OS_TYPE_LEGACY = {
+  kvm: 'historical spelling of the accelerator: write <domain type="kvm"> and hvm here',
+  qemu: 'historical spelling of the accelerator: write <domain type="qemu"> and hvm here',
+  kqemu: 'historical spelling of the accelerator',
+  qvm86: 'historical spelling of the accelerator',
+} as const;
+export const osSpec = element('how the guest boots: its type, firmware, kernel, boot order', {
+  attributes: { firmware: attr('let libvirt pick the firmware of this kind', oneOf(FIRMWARE_KINDS)) },
+  children: {
+    type: must(
+      element('the guest type (hvm for QEMU) with its architecture and machine', {
+        text: { kind: 'enum', values: OS_TYPES, accepted: OS_TYPE_LEGACY },
+        attributes: {
+          arch: attr('the guest CPU architecture', suggest(ARCHITECTURES, 'machine')),
+          machine: attr('the QEMU machine type', suggest(X86_MACHINES, 'machine')),
+          accel: attr('historical spelling of the accelerator (write it in <domain type>)', oneOf(ACCELERATORS)),
+        },
+      }),
+    ),
+    firmware: one(
+      element('required features of an automatically selected firmware', {
+        children: {
+          feature: many(
+            element('a firmware feature', {
+              attributes: {
+                enabled: required('whether the firmware must have it', oneOf(YES_NO)),
+                name: required('the feature', oneOf({ 'enrolled-keys': 'Secure Boot keys are enrolled', 'secure-boot': 'Secure Boot is supported' })),
+              },
+            }),
+            1,
+          ),
+        },
+      }),
+    ),
+    loader: one(
+      element('the firmware image', {
+        text: data('absPath'),
+        textOptional: true,
+        attributes: {
+          readonly: yesNo('map the image read-only (needed for pflash UEFI)'),
+          secure: yesNo('Secure Boot (needs SMM)'),
+          type: attr('how the image is mapped', oneOf(LOADER_TYPES)),
+          stateless: yesNo('no NVRAM variable store'),
+          format: attr('image format', oneOf(FIRMWARE_FORMATS)),
+        },
+      }),
+    ),
+    nvram: one(
+      element('the UEFI variable store of this guest', {
+        text: data('absPath'),
+        textOptional: true,
+        attributes: {
+          template: attr('the file the store is created from', data('absPath')),
+          format: attr('image format', oneOf(FIRMWARE_FORMATS)),
+          type: attr('the storage type of the store', oneOf({ file: 'a file', block: 'a block device', network: 'a network source' })),
+        },
+      }),
+    ),
+    kernel: one(textOf('a kernel image to boot directly', data('absPath'))),
+    initrd: one(textOf('an initial ramdisk for direct kernel boot', data('absPath'))),
+    root: one(textOf('the root device (Xen)', data('absPath'))),
+    cmdline: one(element('the kernel command line for direct kernel boot', { text: data('string'), textOptional: true })),
+    dtb: one(textOf('a device tree binary (ARM)', data('absPath'))),
+    shim: one(textOf('a UEFI shim loaded before the kernel', data('absPath'))),
+    boot: many(element('a boot device; several give the order', { attributes: { dev: required('the device class to boot from', oneOf(BOOT_DEVICES)) } })),
+    bootmenu: one(
+      element('the interactive boot menu', {
+        attributes: { enable: required('show the boot menu', oneOf(YES_NO)), timeout: attr('milliseconds to wait, 0–65535', data('ushort')) },
+      }),
+    ),
+    smbios: one(element('where the SMBIOS tables come from', { attributes: { mode: required('the SMBIOS mode', oneOf(SMBIOS_MODES)) } })),
+    bios: one(
+      element('BIOS options', {
+        attributes: {
+          useserial: yesNo('show BIOS messages on the serial port'),
+          rebootTimeout: attr('milliseconds before rebooting when no boot device is found (-1: never)', data('rebootTimeout')),
+        },
+      }),
+    ),
+    acpi: one(
+      element('extra ACPI tables', {
+        children: {
+          table: many(
+            element('an ACPI table file', {
+              text: data('absPath'),
+              attributes: { type: required('the table type', oneOf({ slic: 'software licensing table', msdm: 'Microsoft data management table' })) },
+            }),
+          ),
+        },
+      }),
+    ),
+    init: one(textOf('the init program (containers)', data('absPath'))),
+    initarg: many(textOf('an argument of the init program', data('string'))),
+    initdir: one(textOf('the working directory of init', data('absPath'))),
+  },
+});
