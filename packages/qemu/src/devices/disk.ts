@@ -29,13 +29,14 @@ const CACHE_MODES: Record<string, { direct: boolean; noFlush: boolean; writeCach
 
 /**
  * Block node numbers: libvirt numbers images from the last disk backwards, each chain
- * top-down; a drive without a medium still uses up its number.
+ * top-down; a drive without a medium still uses up its number, an SD card (a -drive) not.
  */
 export function numberBlockNodes(disks: readonly Disk[]): Map<Disk, number[]> {
   const numbers = new Map<Disk, number[]>();
   let next = 0;
   for (let i = disks.length - 1; i >= 0; i--) {
     const disk = disks[i] as Disk;
+    if (diskBus(disk) === 'sd') continue;
     const top = ++next;
     if (!hasMedium(disk)) continue;
     const list = [top];

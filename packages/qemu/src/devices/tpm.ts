@@ -23,8 +23,11 @@ export function buildTpmArgs(ctx: BuildContext): QemuOption[] {
       }
       case 'emulator':
       case 'external': {
-        // swtpm serves the TPM over a UNIX socket; libvirt starts it, virtdeck does not yet.
-        const socket = backend?.sourcePath ?? (ctx.runtime ? `${ctx.runtime.qmpSocket.slice(0, ctx.runtime.qmpSocket.lastIndexOf('/') + 1)}swtpm.sock` : 'swtpm.sock');
+        // swtpm serves the TPM over a UNIX socket. An external one names its socket in
+        // <source>; for an emulated one (whose <source> is its state) libvirt starts swtpm
+        // with a socket in the run folder, which virtdeck does not do yet.
+        const runDir = ctx.runtime ? ctx.runtime.qmpSocket.slice(0, ctx.runtime.qmpSocket.lastIndexOf('/') + 1) : '';
+        const socket = backend?.type === 'external' && backend.sourcePath ? backend.sourcePath : `${runDir}swtpm.sock`;
         if ((backend?.type ?? '') === 'emulator') {
           ctx.diagnostics.error(
             'host-resource-needed',
