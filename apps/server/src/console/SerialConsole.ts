@@ -29,7 +29,6 @@ export class SerialConsole {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private closed = false;
-  private readonly closeListeners = new Set<() => void>();
 
   constructor(
     private readonly socketPath: string,
@@ -59,10 +58,6 @@ export class SerialConsole {
     socket.on('close', () => this.close());
   }
 
-  get viewerCount(): number {
-    return this.viewers.size;
-  }
-
   scrollback(): Buffer {
     return Buffer.concat(this.chunks);
   }
@@ -84,10 +79,6 @@ export class SerialConsole {
     if (!this.closed) this.socket?.write(data);
   }
 
-  onClose(listener: () => void): void {
-    this.closeListeners.add(listener);
-  }
-
   /** Ends the connection (QEMU stays as it is) and tells the viewers the guest is gone. */
   close(code: number = CONSOLE_CLOSE_CODES.notRunning, reason = 'the guest is not running'): void {
     if (this.closed) return;
@@ -96,7 +87,6 @@ export class SerialConsole {
     for (const viewer of this.viewers) viewer.close(code, reason);
     this.viewers.clear();
     void this.log.close();
-    for (const listener of this.closeListeners) listener();
   }
 
   private onOutput(chunk: Buffer): void {

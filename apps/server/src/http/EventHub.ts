@@ -23,7 +23,6 @@ export class EventHub {
   private readonly clients = new Set<Response>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly maxBufferedBytes: number;
-  private readonly clientsChanged = new Set<(count: number) => void>();
   private nextId = 1;
 
   constructor(
@@ -39,11 +38,6 @@ export class EventHub {
     return this.clients.size;
   }
 
-  /** Called with the number of clients whenever one connects or leaves. */
-  onClientsChanged(listener: (count: number) => void): void {
-    this.clientsChanged.add(listener);
-  }
-
   /** Express handler for `GET /api/events`. */
   readonly handle = (req: Request, res: Response): void => {
     res.writeHead(200, {
@@ -57,10 +51,7 @@ export class EventHub {
     for (const { event, data } of this.greeting()) greeting += this.frame(event, data);
     res.write(greeting);
     this.clients.add(res);
-    this.changed();
-    req.on('close', () => {
-      if (this.clients.delete(res)) this.changed();
-    });
+    req.on('close', () => this.clients.delete(res));
   };
 
   broadcast<K extends ServerEventName>(event: K, data: ServerEvents[K]): void {
@@ -72,25 +63,17 @@ export class EventHub {
     clearInterval(this.heartbeat);
     for (const client of this.clients) client.end();
     this.clients.clear();
-    this.changed();
   }
 
   private writeAll(text: string): void {
-    let dropped = false;
     for (const client of this.clients) {
       if (client.writableLength > this.maxBufferedBytes) {
         client.destroy();
         this.clients.delete(client);
-        dropped = true;
         continue;
       }
       client.write(text);
     }
-    if (dropped) this.changed();
-  }
-
-  private changed(): void {
-    for (const listener of this.clientsChanged) listener(this.clients.size);
   }
 
   private frame(event: string, data: unknown): string {

@@ -72,7 +72,7 @@ export async function instantiateTemplate(id: string, name: string, ctx: Templat
 }
 
 /** Where a template's disk image for guest `name` goes. */
-export const imagePath = (stateDir: string, name: string): string => path.join(stateDir, 'images', `${name}.qcow2`);
+const imagePath = (stateDir: string, name: string): string => path.join(stateDir, 'images', `${name}.qcow2`);
 
 async function createDiskImage(name: string, ctx: TemplateContext): Promise<string> {
   const image = imagePath(ctx.stateDir, name);

@@ -71,11 +71,6 @@ export class SseClient {
     }
   }
 
-  /** Everything received and not yet taken by `next`. */
-  pending(): SseMessage[] {
-    return [...this.messages];
-  }
-
   close(): void {
     this.request.destroy();
   }
