@@ -116,9 +116,10 @@ function checkText(document: XmlDocument, element: XmlElement, spec: EffectiveSp
   const parsedUpTo = document.parsedUpTo ?? Number.POSITIVE_INFINITY;
   for (const child of element.children) {
     if (child.kind === 'cdata' || (child.kind === 'text' && child.value.trim() !== '')) {
-      if (child.range.start.offset >= parsedUpTo) return;
-      const trimmedStart = child.range.start.offset + (child.kind === 'text' ? child.value.length - child.value.trimStart().length : 0);
-      const start = document.lines.position(Math.min(trimmedStart, child.range.end.offset));
+      // markup that could not be read (an unfinished tag) is reported as not well-formed already
+      if (child.start >= parsedUpTo || (child.kind === 'text' && child.value.includes('<'))) return;
+      const trimmedStart = child.start + (child.kind === 'text' ? child.value.length - child.value.trimStart().length : 0);
+      const start = document.lines.position(Math.min(trimmedStart, child.end));
       report(out, 'unexpected-text', `<${element.name}> holds elements, not text.`, { start, end: child.range.end });
       return;
     }

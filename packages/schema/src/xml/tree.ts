@@ -134,7 +134,9 @@ export function textRange(element: XmlElement): Range {
     }
   }
   if (first === undefined || last === undefined) return element.nameRange;
-  return { start: first.range.start, end: last.range.end };
+  const start = first instanceof LeafNode ? first.trimmedRange().start : first.range.start;
+  const end = last instanceof LeafNode ? last.trimmedRange().end : last.range.end;
+  return { start, end };
 }
 
 /** Depth-first, document order, without recursion (documents may nest deeply). */
@@ -281,6 +283,14 @@ class LeafNode {
 
   get range(): Range {
     return (this.#range ??= this.lines.range(this.start, this.end));
+  }
+
+  /** The range without the whitespace around the text. */
+  trimmedRange(): Range {
+    const raw = this.lines.text.slice(this.start, this.end);
+    const lead = raw.length - raw.trimStart().length;
+    const trail = raw.length - raw.trimEnd().length;
+    return lead + trail >= raw.length ? this.range : this.lines.range(this.start + lead, this.end - trail);
   }
 }
 
