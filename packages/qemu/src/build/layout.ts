@@ -463,7 +463,7 @@ export function buildLayout(input: LayoutInput): Layout {
       if (c.target?.chassis !== undefined) slot.chassis = c.target.chassis;
       if (c.target?.port !== undefined) slot.port = c.target.port;
       if (c.target?.chassisNr !== undefined) slot.chassisNr = c.target.chassisNr;
-      if (c.type === 'pci' && implicit.has(c)) slot.implicit = true;
+      if (implicit.has(c)) slot.implicit = true;
       pciControllerSlots.push(slot);
       continue;
     }

@@ -1,4 +1,5 @@
 /** Firmware (-bios, pflash), -boot, direct kernel boot, and the boot order of devices. */
+import type { Disk } from '@virtdeck/schema';
 import type { BuildContext } from '../build/context.js';
 import { diskBus } from '../build/layout.js';
 import { jsonOption, keyValue, type QemuOption } from '../options.js';
@@ -101,20 +102,21 @@ export function planBootOrder(ctx: BuildContext): BootOrderPlan {
   const { domain, layout } = ctx;
   const bootindex = new Map<object, number>();
   const fdcGlobals: QemuOption[] = [];
-  const floppyGlobal = (disk: object, order: number): void => {
-    const unit = layout.drive.get(disk as never)?.unit ?? 0;
+  const floppyGlobal = (disk: Disk, order: number): void => {
+    const unit = layout.drive.get(disk)?.unit ?? 0;
     fdcGlobals.push({ flag: '-global', value: `isa-fdc.bootindex${unit === 0 ? 'A' : 'B'}=${order}` });
   };
-  const perDevice: Array<[object, number | undefined, boolean]> = [
-    ...layout.disks.map((d): [object, number | undefined, boolean] => [d, d.boot?.order, diskBus(d) === 'fdc']),
-    ...layout.interfaces.map((i): [object, number | undefined, boolean] => [i, i.boot?.order, false]),
-    ...domain.devices.hostdevs.map((h): [object, number | undefined, boolean] => [h, h.boot?.order, false]),
-    ...domain.devices.redirdevs.map((r): [object, number | undefined, boolean] => [r, r.boot?.order, false]),
+  const perDevice: Array<[object, number | undefined]> = [
+    ...layout.disks.map((d): [object, number | undefined] => [d, d.boot?.order]),
+    ...layout.interfaces.map((i): [object, number | undefined] => [i, i.boot?.order]),
+    ...domain.devices.hostdevs.map((h): [object, number | undefined] => [h, h.boot?.order]),
+    ...domain.devices.redirdevs.map((r): [object, number | undefined] => [r, r.boot?.order]),
   ];
   if (perDevice.some(([, order]) => order !== undefined)) {
-    for (const [device, order, floppy] of perDevice) {
+    for (const [device, order] of perDevice) {
       if (order === undefined) continue;
-      if (floppy) floppyGlobal(device, order);
+      const floppy = layout.disks.find((d) => d === device && diskBus(d) === 'fdc');
+      if (floppy) floppyGlobal(floppy, order);
       else bootindex.set(device, order);
     }
     return { bootindex, fdcGlobals };
