@@ -1,27 +1,37 @@
-// @virtdeck/qemu: domain model + host capabilities -> QEMU argv, pure and browser-safe.
-export type {
-  CpuModel,
-  EmulatorCapabilities,
-  EmulatorProbeFailure,
-  HostCapabilities,
-  HostOS,
-  KvmDeviceProblem,
-  KvmDeviceStatus,
-  KvmState,
-  MachineType,
-  QemuVersion,
-} from './capabilities.js';
-export { KVM_DEVICE_PROBLEMS, defaultMachine, findEmulator, findMachine, versionAtLeast } from './capabilities.js';
-export type { AcceleratorInfo, AcceleratorName, AcceleratorStatus } from './accelerators.js';
-export { ACCELERATORS, ACCELERATOR_STATUS, acceleratorInfo } from './accelerators.js';
-export { formatCommandLine, shellQuote } from './formatCommandLine.js';
-export type { JsonObject, JsonValue } from './options.js';
-export { escapeOptionValue } from './options.js';
-export type { BuildArgvResult } from './buildArgv.js';
-export { buildArgv, chipsetOf } from './buildArgv.js';
+/**
+ * @virtdeck/qemu: a domain (from @virtdeck/schema) and the host's capabilities in, QEMU's
+ * command line out. Pure and browser-safe: no I/O, no clock, no randomness (the web app
+ * builds its preview in a worker; the server probes the host and launches).
+ *
+ *   buildArgv(domain, caps, runtime?, options?)  -> { argv, diagnostics, env }
+ *   formatCommandLine(argv)                       -> one shell-quoted line, like virsh prints
+ *   resolveAccelerator(domain, caps)              -> the QEMU accelerator, or why not and what instead
+ *   checkHost(domain, caps)                       -> host diagnostics (emulator, accelerator, machine, CPU, devices)
+ *   HostCapabilities & co.                        -> what apps/server/src/host/probeCapabilities reports
+ *   ACCELERATORS                                  -> every accelerator a domain can name, with its story
+ */
+export { buildArgv, chipsetOf, type BuildArgvResult } from './buildArgv.js';
 export type { BuildOptions, Chipset, LaunchRuntime } from './build/context.js';
-export type { AcceleratorRequest, AcceleratorResolution } from './resolveAccelerator.js';
-export { resolveAccelerator } from './resolveAccelerator.js';
-export type { QemuDiagnostic, QemuDiagnosticCode } from './diagnostics.js';
-export { QEMU_DIAGNOSTIC_CODES } from './diagnostics.js';
+export { formatCommandLine, shellQuote } from './formatCommandLine.js';
+export { resolveAccelerator, type AcceleratorRequest, type AcceleratorResolution } from './resolveAccelerator.js';
 export { checkHost } from './checkHost.js';
+export { QEMU_DIAGNOSTIC_CODES, type QemuDiagnostic, type QemuDiagnosticCode } from './diagnostics.js';
+export { ACCELERATORS, ACCELERATOR_STATUS, acceleratorInfo, type AcceleratorInfo, type AcceleratorName, type AcceleratorStatus } from './accelerators.js';
+export {
+  KVM_DEVICE_PROBLEMS,
+  defaultMachine,
+  findEmulator,
+  findMachine,
+  versionAtLeast,
+  type CpuModel,
+  type EmulatorCapabilities,
+  type EmulatorProbeFailure,
+  type HostCapabilities,
+  type HostOS,
+  type KvmDeviceProblem,
+  type KvmDeviceStatus,
+  type KvmState,
+  type MachineType,
+  type QemuVersion,
+} from './capabilities.js';
+export { escapeOptionValue, type JsonObject, type JsonValue } from './options.js';
