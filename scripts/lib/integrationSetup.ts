@@ -1,6 +1,7 @@
 // vitest globalSetup of the integration projects: the tests boot real guests, so the
 // host packages and the demo guest must be there first. Shared with `npm test`'s set-up.
 import path from 'node:path';
+import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { ensureDemoGuest } from './demo-guest.mjs';
 import { repoRoot } from './project.mjs';

@@ -93,9 +93,10 @@ describe('handshake', () => {
     const server = await startServer({ negotiate: false });
     const client = track(new QmpClient());
     const statuses: unknown[] = [];
+    const queries: Promise<unknown>[] = [];
     client.on('event', () => {
       statuses.push(client.state);
-      void client.execute('query-status');
+      queries.push(client.execute('query-status'));
     });
     const connecting = client.connect(server.path);
     const conn = await server.nextConnection();
@@ -104,6 +105,8 @@ describe('handshake', () => {
     await connecting;
     conn.reply(await conn.nextCommand(), { status: 'running', running: true });
     expect(statuses).toEqual(['running']);
+    // The command sent from the listener gets its reply (not a rejection at teardown).
+    expect(await Promise.all(queries)).toEqual([{ status: 'running', running: true }]);
   });
 
   it('takes a greeting split across chunks', async () => {
