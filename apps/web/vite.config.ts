@@ -8,15 +8,6 @@ export default defineConfig({
   plugins: [react()],
   resolve: { conditions: ['source'] },
   worker: { format: 'es' },
-  build: {
-    target: 'es2022',
-    chunkSizeWarningLimit: 4096,
-    rollupOptions: {
-      output: {
-        // Monaco in a chunk of its own, loaded only by the editor pages (the benchmark measures the rest).
-        manualChunks: (id) => (id.includes('/node_modules/monaco-editor/') ? 'monaco' : id.includes('/node_modules/@xterm/') ? 'xterm' : undefined),
-      },
-    },
-  },
+  build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   server: { proxy: { '/api': { target: apiTarget, ws: true } } },
 });

@@ -1,9 +1,10 @@
+import { findEmulator } from '@virtdeck/qemu';
 import { validateDomain, type Diagnostic, type TextEdit, type ValidateDomainResult } from '@virtdeck/schema';
 import type { HostInfo } from '../api/types';
 import type { DomainForm, FormChange } from './domainForm';
 import { formEdits } from './formEdits';
 import { minimalReplacement, prettyXml } from './prettyXml';
-import type { CommandLinePreview, CompletionEntry, HoverResult } from './protocol';
+import type { CommandLinePreview, CompletionEntry, EmulatorChoices, HoverResult } from './protocol';
 import { readDomainForm } from './readDomainForm';
 import { previewCommandLine } from './previewCommandLine';
 import { completionsAt, hoverAt } from './completions';
@@ -54,6 +55,16 @@ export class DocumentAnalyzer {
     const { domain } = this.validation().result;
     if (!domain || !this.host) return null;
     return previewCommandLine(domain, this.host);
+  }
+
+  /** The host's emulator for this definition (its <emulator>, else the one for its architecture). */
+  emulator(): EmulatorChoices | null {
+    const { domain } = this.validation().result;
+    if (!this.host) return null;
+    const request: { path?: string; arch?: string } = {};
+    if (domain?.devices.emulator !== undefined) request.path = domain.devices.emulator;
+    if (domain?.os.arch !== undefined) request.arch = domain.os.arch;
+    return findEmulator(this.host, request) ?? null;
   }
 
   complete(offset: number): CompletionEntry[] {

@@ -5,7 +5,7 @@ import type { ApiDiagnostic, HostInfo } from '../api/types';
 import { toEditOperations, toMarker } from '../monaco/convert';
 import type { Monaco } from '../monaco/setup';
 import type { DomainForm, FormChange } from './domainForm';
-import type { CommandLinePreview, CompletionEntry, HoverResult, WorkerRequest, WorkerResults } from './protocol';
+import type { CommandLinePreview, CompletionEntry, EmulatorChoices, HoverResult, WorkerRequest, WorkerResults, WorkerRole } from './protocol';
 import { SchemaWorkerClient, StaleRequestError, type Notification, type WorkerEndpoint } from './SchemaWorkerClient';
 
 /** Marker owners: the worker's own checks, the server's (host checks), and a rejected save. */
@@ -25,6 +25,8 @@ export interface EditorSnapshot {
   rejected: ApiDiagnostic[];
   form: DomainForm | null;
   commandLine: CommandLinePreview | { error: string } | null;
+  /** What the machine and CPU pickers offer. */
+  emulator: EmulatorChoices | null;
   /** The text differs from the last saved (or loaded) one. */
   dirty: boolean;
   /** Time the worker took for the newest result. */
@@ -38,7 +40,7 @@ export interface EditorSessionOptions {
   host: HostInfo | null;
   /** Ask the server for host checks as well (needs the API; off in unit tests). */
   serverChecks: boolean;
-  createWorker: () => WorkerEndpoint;
+  createWorker: (role: WorkerRole) => WorkerEndpoint;
 }
 
 const sessions = new Map<string, EditorSession>();
@@ -57,7 +59,11 @@ const sameDiagnostic = (a: ApiDiagnostic, b: ApiDiagnostic) => a.code === b.code
  */
 export class EditorSession {
   readonly model: editor.ITextModel;
-  private readonly client: SchemaWorkerClient;
+  private client?: SchemaWorkerClient;
+  private preview?: SchemaWorkerClient;
+  private host: HostInfo | null;
+  private readonly started: Promise<void>;
+  private startTimer?: ReturnType<typeof setTimeout>;
   private readonly listeners = new Set<() => void>();
   private snapshot: EditorSnapshot;
   private savedVersion: number;
@@ -65,6 +71,7 @@ export class EditorSession {
   private serverAbort?: AbortController;
   private readonly disposables: { dispose(): void }[] = [];
   private readonly settledWaiters: (() => void)[] = [];
+  private notifyScheduled = false;
   /** The text when the session closed with unsaved changes, so a page can keep it as a draft. */
   unsavedTextAtClose?: string;
 
@@ -85,13 +92,26 @@ export class EditorSession {
       rejected: [],
       form: null,
       commandLine: null,
+      emulator: null,
       dirty: false,
     };
-    this.client = new SchemaWorkerClient(options.createWorker(), (message) => this.onWorker(message));
-    this.client.setHost(options.host);
+    this.host = options.host;
     sessions.set(this.model.uri.toString(), this);
     this.disposables.push(this.model.onDidChangeContent(() => this.onChange()));
-    this.sync();
+    // The workers start once the editor has had its first frame: their scripts would
+    // otherwise compete with Monaco's start for the same CPU cores.
+    this.started = new Promise((resolve) => {
+      requestAnimationFrame(() => {
+        this.startTimer = setTimeout(() => {
+          if (this.model.isDisposed()) return;
+          this.client = new SchemaWorkerClient(options.createWorker('checks'), (message) => this.onWorker(message));
+          this.preview = new SchemaWorkerClient(options.createWorker('preview'), (message) => this.onWorker(message));
+          this.setHost(this.host);
+          this.sync();
+          resolve();
+        }, 0);
+      });
+    });
   }
 
   readonly subscribe = (listener: () => void): (() => void) => {
@@ -106,7 +126,9 @@ export class EditorSession {
   }
 
   setHost(host: HostInfo | null): void {
-    this.client.setHost(host);
+    this.host = host;
+    this.client?.setHost(host);
+    this.preview?.setHost(host);
   }
 
   /** The text now in the editor is what is saved: it is no longer "dirty". */
@@ -171,10 +193,11 @@ export class EditorSession {
    * and applied as one undoable step. Typing in between makes the answer stale: ask again.
    */
   async applyFormChange(change: FormChange): Promise<void> {
+    await this.started;
     for (let attempt = 0; attempt < 3; attempt++) {
       const version = this.model.getVersionId();
       try {
-        const edits = await this.client.request(version, { kind: 'form-edit', change });
+        const edits = await this.client!.request(version, { kind: 'form-edit', change });
         if (this.model.getVersionId() !== version) continue;
         if (edits.length === 0) return;
         this.model.pushStackElement();
@@ -193,7 +216,9 @@ export class EditorSession {
     clearTimeout(this.serverTimer);
     this.serverAbort?.abort();
     for (const d of this.disposables) d.dispose();
-    this.client.dispose();
+    clearTimeout(this.startTimer);
+    this.client?.dispose();
+    this.preview?.dispose();
     for (const wake of this.settledWaiters.splice(0)) wake();
     sessions.delete(this.model.uri.toString());
     this.model.dispose();
@@ -201,6 +226,7 @@ export class EditorSession {
   }
 
   private async ask<K extends WorkerRequest['kind']>(request: Extract<WorkerRequest, { kind: K }>, fallback: WorkerResults[K]): Promise<WorkerResults[K]> {
+    if (!this.client) return fallback;
     try {
       return await this.client.request(this.model.getVersionId(), request);
     } catch (error) {
@@ -220,7 +246,12 @@ export class EditorSession {
 
   /** Every change goes to the worker at once; the server check waits for a pause. */
   private sync(): void {
-    this.client.update(this.model.getVersionId(), this.model.getValue());
+    if (this.client && this.preview) {
+      const version = this.model.getVersionId();
+      const text = this.model.getValue();
+      this.client.update(version, text);
+      this.preview.update(version, text);
+    }
     if (!this.options.serverChecks) return;
     clearTimeout(this.serverTimer);
     this.serverAbort?.abort();
@@ -255,7 +286,7 @@ export class EditorSession {
       MARKER_OWNERS.server,
       serverOnly.map((d) => toMarker(this.monaco, d, 'host check')),
     );
-    this.update({ serverDiagnostics: serverOnly });
+    this.update({ serverDiagnostics: serverOnly }, { afterPaint: true });
   }
 
   private onWorker(message: Notification): void {
@@ -272,15 +303,34 @@ export class EditorSession {
       if (serverDiagnostics.length !== this.snapshot.serverDiagnostics.length) {
         this.monaco.editor.setModelMarkers(this.model, MARKER_OWNERS.server, serverDiagnostics.map((d) => toMarker(this.monaco, d, 'host check')));
       }
-      this.update({ version: message.version, diagnostics: message.diagnostics, serverDiagnostics, validateMs: message.elapsedMs });
+      this.update({ version: message.version, diagnostics: message.diagnostics, serverDiagnostics, validateMs: message.elapsedMs }, { afterPaint: true });
       for (const wake of this.settledWaiters.splice(0)) wake();
+    } else if (message.type === 'derived') {
+      this.update({ form: message.form, ...(message.emulator !== undefined ? { emulator: message.emulator } : {}) }, { afterPaint: true });
     } else {
-      this.update({ form: message.form, commandLine: message.commandLine });
+      this.update({ commandLine: message.commandLine }, { afterPaint: true });
     }
   }
 
-  private update(patch: Partial<EditorSnapshot>): void {
+  private update(patch: Partial<EditorSnapshot>, options: { afterPaint?: boolean } = {}): void {
     this.snapshot = { ...this.snapshot, ...patch };
+    if (!options.afterPaint) {
+      this.notify();
+      return;
+    }
+    // Results from the workers re-render the toolbar, form and preview: let the browser paint
+    // the markers (already set on the model) first, then bring React up to date.
+    if (this.notifyScheduled) return;
+    this.notifyScheduled = true;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        this.notifyScheduled = false;
+        this.notify();
+      }, 0),
+    );
+  }
+
+  private notify(): void {
     for (const listener of this.listeners) listener();
   }
 }

@@ -18,7 +18,7 @@ export class StaleRequestError extends Error {
 }
 
 type Pending = { resolve: (value: never) => void; reject: (error: Error) => void };
-export type Notification = Extract<FromWorker, { type: 'diagnostics' | 'derived' }>;
+export type Notification = Exclude<FromWorker, { type: 'response' }>;
 
 /** The editor's side of the schema worker: pushes every text version, routes answers by id. */
 export class SchemaWorkerClient {

@@ -4,7 +4,7 @@
  * drops whatever a later keystroke has made stale.
  */
 import type { Diagnostic, Range, TextEdit } from '@virtdeck/schema';
-import type { QemuDiagnostic } from '@virtdeck/qemu';
+import type { EmulatorCapabilities, QemuDiagnostic } from '@virtdeck/qemu';
 import type { HostInfo } from '../api/types';
 import type { DomainForm, FormChange } from './domainForm';
 
@@ -35,6 +35,12 @@ export interface CommandLinePreview {
   /** Host checks buildArgv made (an unusable accelerator, a machine this QEMU lacks); codes are the schema's and @virtdeck/qemu's. */
   diagnostics: QemuDiagnostic[];
 }
+
+/** The two schema workers: checks (diagnostics, form, requests) and preview (command line). */
+export type WorkerRole = 'checks' | 'preview';
+
+/** What the form's machine and CPU pickers offer: the emulator the definition runs on. */
+export type EmulatorChoices = Pick<EmulatorCapabilities, 'path' | 'machines' | 'cpuModels'>;
 
 export type WorkerRequest =
   | { kind: 'complete'; offset: number }
@@ -68,7 +74,9 @@ export type FromWorker =
       version: number;
       /** The form's view of the definition; absent when the text is too broken to read. */
       form: DomainForm | null;
-      commandLine: CommandLinePreview | { error: string } | null;
+      /** Sent only when it changes (another emulator or architecture, the host loaded): absent means as before. */
+      emulator?: EmulatorChoices | null;
     }
+  | { type: 'command-line'; version: number; commandLine: CommandLinePreview | { error: string } | null }
   | { type: 'response'; id: number; version: number; ok: true; result: WorkerResults[WorkerRequest['kind']] }
   | { type: 'response'; id: number; version: number; ok: false; stale: boolean; error: string };

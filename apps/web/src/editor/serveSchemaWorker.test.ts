@@ -1,5 +1,8 @@
 import { applyEdits } from '@virtdeck/schema';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { HostInfo } from '../api/types';
+import hostJson from './fixtures/host.json';
+import type { WorkerRole } from './protocol';
 import type { Notification, WorkerEndpoint } from './SchemaWorkerClient';
 import { SchemaWorkerClient, StaleRequestError } from './SchemaWorkerClient';
 import { serveSchemaWorker, type WorkerScope } from './serveSchemaWorker';
@@ -15,11 +18,11 @@ const TEXT = `<domain type='qemu'>
 `;
 
 /** The real client and the real worker loop, talking over a real message channel. */
-function connect() {
+function connect(role: WorkerRole = 'checks') {
   const channel = new MessageChannel();
   const notifications: Notification[] = [];
   const waiters: (() => void)[] = [];
-  serveSchemaWorker(channel.port2 as unknown as WorkerScope);
+  serveSchemaWorker(channel.port2 as unknown as WorkerScope, role);
   const client = new SchemaWorkerClient(channel.port1 as unknown as WorkerEndpoint, (n) => {
     notifications.push(n);
     for (const wake of waiters.splice(0)) wake();
@@ -88,6 +91,30 @@ describe('schema worker protocol', () => {
     const edits = await client.request(1, { kind: 'format' });
     expect(edits).toHaveLength(1);
     expect(applyEdits(messy, edits)).toBe(TEXT);
+  });
+
+  it("sends the emulator's machine and CPU lists with the form only when they change", async () => {
+    open = connect();
+    const { client, next } = open;
+    client.setHost(hostJson as unknown as HostInfo);
+    client.update(1, TEXT);
+    const first = await next('derived', 1);
+    expect(first.type === 'derived' && first.emulator?.path).toBe('/usr/bin/qemu-system-x86_64');
+    expect(first.type === 'derived' && first.emulator?.machines.some((m) => m.alias === 'q35')).toBe(true);
+    client.update(2, TEXT.replace('<vcpu>1</vcpu>', '<vcpu>2</vcpu>'));
+    const second = await next('derived', 2);
+    expect(second.type === 'derived' && 'emulator' in second).toBe(false);
+  });
+
+  it('builds the command line in the preview worker, for each newest text', async () => {
+    open = connect('preview');
+    const { client, next, notifications } = open;
+    client.setHost(hostJson as unknown as HostInfo);
+    client.update(1, TEXT.replace('<vcpu>1</vcpu>', '<vcpu>2</vcpu>'));
+    const preview = await next('command-line', 1);
+    expect(preview.type === 'command-line' && preview.commandLine && 'line' in preview.commandLine && preview.commandLine.line).toContain('-smp 2');
+    // The preview worker leaves diagnostics to the checks worker.
+    expect(notifications.some((n) => n.type === 'diagnostics')).toBe(false);
   });
 
   it('rejects what is pending when the editor closes', async () => {

@@ -1,5 +1,5 @@
 import { DocumentAnalyzer } from './DocumentAnalyzer';
-import type { FromWorker, ToWorker, WorkerRequest, WorkerResults } from './protocol';
+import type { FromWorker, ToWorker, WorkerRequest, WorkerResults, WorkerRole } from './protocol';
 
 /** The worker's side of a message port (the worker global, or a MessagePort in tests). */
 export interface WorkerScope {
@@ -8,39 +8,51 @@ export interface WorkerScope {
 }
 
 /**
- * Runs the schema checks for the editor. Text updates are coalesced: when several arrive
- * while one is being checked, only the newest is checked next. Diagnostics go out first
- * (they are what the person waits for), the form and the command line right after.
+ * Runs the editor's schema work for one role. Text updates are coalesced: when several
+ * arrive while one is being worked on, only the newest is taken next.
+ *
+ * `checks`: diagnostics first (what the person waits for), then the form; and the answers
+ * to completion, hover, format and form-edit requests.
+ * `preview`: the command line, which takes as long as the checks on a big definition and
+ * so runs in a worker of its own, never in the way of the next keystroke's markers.
  */
-export function serveSchemaWorker(scope: WorkerScope, analyzer = new DocumentAnalyzer()): void {
+export function serveSchemaWorker(scope: WorkerScope, role: WorkerRole = 'checks', analyzer = new DocumentAnalyzer()): void {
   let scheduled = false;
+  // The emulator's machine and CPU lists are large and rarely change: sent again only when they do.
+  let sentEmulator: ReturnType<DocumentAnalyzer['emulator']> | undefined;
 
-  const run = () => {
-    scheduled = false;
+  const check = () => {
     const version = analyzer.version;
     const { result, elapsedMs } = analyzer.validation();
     scope.postMessage({ type: 'diagnostics', version, diagnostics: result.diagnostics, elapsedMs });
-    // Let queued messages (a newer text) in before the slower part.
-    setTimeout(() => {
-      if (analyzer.version === version) derive();
-    }, 0);
+    const message: Extract<FromWorker, { type: 'derived' }> = { type: 'derived', version, form: analyzer.form() };
+    const emulator = analyzer.emulator();
+    if (emulator !== sentEmulator) {
+      message.emulator = emulator;
+      sentEmulator = emulator;
+    }
+    scope.postMessage(message);
   };
 
-  const derive = () => {
+  const preview = () => {
     const version = analyzer.version;
-    let commandLine: Extract<FromWorker, { type: 'derived' }>['commandLine'];
+    let commandLine: Extract<FromWorker, { type: 'command-line' }>['commandLine'];
     try {
       commandLine = analyzer.commandLine();
     } catch (error) {
       commandLine = { error: error instanceof Error ? error.message : String(error) };
     }
-    scope.postMessage({ type: 'derived', version, form: analyzer.form(), commandLine });
+    scope.postMessage({ type: 'command-line', version, commandLine });
   };
 
+  const run = role === 'checks' ? check : preview;
   const schedule = () => {
     if (scheduled) return;
     scheduled = true;
-    setTimeout(run, 0);
+    setTimeout(() => {
+      scheduled = false;
+      run();
+    }, 0);
   };
 
   const answer = (request: WorkerRequest): WorkerResults[WorkerRequest['kind']] => {
@@ -68,7 +80,7 @@ export function serveSchemaWorker(scope: WorkerScope, analyzer = new DocumentAna
         break;
       case 'host':
         analyzer.setHost(message.host);
-        if (analyzer.version > 0) setTimeout(derive, 0);
+        if (analyzer.version > 0) schedule();
         break;
       case 'request': {
         const { id, version } = message;
@@ -79,8 +91,7 @@ export function serveSchemaWorker(scope: WorkerScope, analyzer = new DocumentAna
         try {
           scope.postMessage({ type: 'response', id, version, ok: true, result: answer(message.request) });
         } catch (error) {
-          const text = error instanceof Error ? error.message : String(error);
-          scope.postMessage({ type: 'response', id, version, ok: false, stale: false, error: text });
+          scope.postMessage({ type: 'response', id, version, ok: false, stale: false, error: error instanceof Error ? error.message : String(error) });
         }
         break;
       }

@@ -2,10 +2,11 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import { monaco } from '../monaco/setup';
 import type { HostInfo } from '../api/types';
 import { EditorSession, type EditorSnapshot } from './EditorSession';
+import type { WorkerRole } from './protocol';
 import type { WorkerEndpoint } from './SchemaWorkerClient';
 import SchemaWorker from './schema.worker?worker';
 
-const createWorker = (): WorkerEndpoint => new SchemaWorker() as unknown as WorkerEndpoint;
+const createWorker = (role: WorkerRole): WorkerEndpoint => new SchemaWorker({ name: role }) as unknown as WorkerEndpoint;
 
 /**
  * A session for a text, created after mount and disposed on unmount (its worker and model

@@ -1,7 +1,7 @@
 // The editor core, the XML grammar and only the contributions virtdeck uses: the full
 // `monaco-editor` entry would pull in every language, its workers and features we never show.
 import * as monaco from 'monaco-editor/editor/editor.api';
-import 'monaco-editor/languages/definitions/xml/register';
+import { conf as xmlConfiguration, language as xmlLanguage } from 'monaco-editor/languages/definitions/xml/xml';
 import 'monaco-editor/features/codicon/register';
 import 'monaco-editor/features/bracketMatching/register';
 import 'monaco-editor/features/clipboard/register';
@@ -9,7 +9,6 @@ import 'monaco-editor/features/codeAction/register';
 import 'monaco-editor/features/comment/register';
 import 'monaco-editor/features/contextmenu/register';
 import 'monaco-editor/features/cursorUndo/register';
-import 'monaco-editor/features/diffEditor/register';
 import 'monaco-editor/features/find/register';
 import 'monaco-editor/features/folding/register';
 import 'monaco-editor/features/format/register';
@@ -19,9 +18,7 @@ import 'monaco-editor/features/hover/register';
 import 'monaco-editor/features/indentation/register';
 import 'monaco-editor/features/linesOperations/register';
 import 'monaco-editor/features/multicursor/register';
-import 'monaco-editor/features/smartSelect/register';
 import 'monaco-editor/features/snippet/register';
-import 'monaco-editor/features/wordHighlighter/register';
 import 'monaco-editor/features/wordOperations/register';
 // Not reachable through a feature entry point in this Monaco version.
 import 'monaco-editor/editor/browser/coreCommands';
@@ -32,6 +29,15 @@ import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 self.MonacoEnvironment = {
   getWorker: () => new EditorWorker(),
 };
+
+// The XML grammar registered here rather than through its lazy loader: one request less
+// before the first definition is coloured.
+monaco.languages.register({ id: 'xml', extensions: ['.xml'], aliases: ['XML', 'xml'], mimetypes: ['application/xml', 'text/xml'] });
+monaco.languages.setLanguageConfiguration('xml', xmlConfiguration);
+monaco.languages.setMonarchTokensProvider('xml', xmlLanguage);
+
+/** The diff view is needed only when a save is reviewed: its code loads then. */
+export const loadDiffEditor = (): Promise<unknown> => import('monaco-editor/features/diffEditor/register');
 
 export { monaco };
 export type Monaco = typeof monaco;

@@ -6,6 +6,7 @@ import { selectGuestList, useGuestStore } from '../../store/guestStore';
 import { useStatsStore } from '../../store/statsStore';
 import { Sparkline } from '../common/Sparkline';
 import { StateBadge } from '../common/StateBadge';
+import { prefetchEditor } from '../editor/loadEditorPages';
 import { GuestActions } from '../guest/GuestActions';
 
 export function Dashboard() {
@@ -15,7 +16,7 @@ export function Dashboard() {
     <section className="dashboard" data-testid="dashboard">
       <header className="page-header">
         <h2>Guests</h2>
-        <a className="button primary" href={hrefFor({ page: 'new' })} data-testid="new-guest">
+        <a className="button primary" href={hrefFor({ page: 'new' })} data-testid="new-guest" onPointerEnter={prefetchEditor} onFocus={prefetchEditor}>
           New guest
         </a>
       </header>

@@ -1,6 +1,6 @@
-import { findEmulator, type EmulatorCapabilities } from '@virtdeck/qemu';
 import { useState } from 'react';
 import type { HostInfo } from '../../api/types';
+import type { EmulatorChoices } from '../../editor/protocol';
 import { CPU_FORM_MODES, type CpuFormMode, type DiskForm, type DomainForm, type FormChange, type InterfaceForm } from '../../editor/domainForm';
 import { AcceleratorPicker } from './AcceleratorPicker';
 import { CommitInput } from './CommitInput';
@@ -20,14 +20,16 @@ const NIC_MODEL_CHOICES = ['virtio', 'e1000e', 'e1000', 'rtl8139'] as const;
 export function DomainFormPanel({
   form,
   host,
+  emulator,
   onChange,
 }: {
   form: DomainForm | null;
   host: HostInfo | undefined;
+  /** The emulator the definition runs on, as the worker found it in the host capabilities. */
+  emulator: EmulatorChoices | undefined;
   onChange: (change: FormChange) => Promise<void>;
 }) {
   if (!form) return <p className="hint">The form appears once the XML can be read.</p>;
-  const emulator = host ? findEmulator(host, { path: form.emulator, arch: form.arch }) : undefined;
   return (
     <div className="domain-form" data-testid="domain-form">
       <AcceleratorPicker form={form} host={host} onChange={onChange} />
@@ -71,12 +73,12 @@ export function DomainFormPanel({
   );
 }
 
-function machineCpuMax(emulator: EmulatorCapabilities | undefined, machine: string | undefined): number | undefined {
+function machineCpuMax(emulator: EmulatorChoices | undefined, machine: string | undefined): number | undefined {
   if (!emulator || !machine) return undefined;
   return emulator.machines.find((m) => m.name === machine || m.alias === machine)?.cpuMax;
 }
 
-function MachinePicker({ form, emulator, onChange }: { form: DomainForm; emulator: EmulatorCapabilities | undefined; onChange: (change: FormChange) => Promise<void> }) {
+function MachinePicker({ form, emulator, onChange }: { form: DomainForm; emulator: EmulatorChoices | undefined; onChange: (change: FormChange) => Promise<void> }) {
   const machines = emulator?.machines ?? [];
   // Aliases (`pc`, `q35`) first: they follow QEMU upgrades, which is what most people want.
   const names = [...new Set([...machines.flatMap((m) => (m.alias ? [m.alias] : [])), ...machines.filter((m) => !m.deprecated).map((m) => m.name)])];
@@ -103,7 +105,7 @@ function MachinePicker({ form, emulator, onChange }: { form: DomainForm; emulato
   );
 }
 
-function CpuPicker({ form, emulator, onChange }: { form: DomainForm; emulator: EmulatorCapabilities | undefined; onChange: (change: FormChange) => Promise<void> }) {
+function CpuPicker({ form, emulator, onChange }: { form: DomainForm; emulator: EmulatorChoices | undefined; onChange: (change: FormChange) => Promise<void> }) {
   const [mode, chooseMode] = usePendingValue((form.cpu.mode ?? 'default') as CpuFormMode | 'default');
   const models = emulator?.cpuModels.filter((m) => !m.deprecated) ?? [];
   const [current, chooseModel] = usePendingValue(form.cpu.model ?? '');

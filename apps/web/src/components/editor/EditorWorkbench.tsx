@@ -105,7 +105,7 @@ export function EditorWorkbench({
               {formError}
             </p>
           ) : null}
-          <DomainFormPanel form={snapshot.form} host={host} onChange={applyForm} />
+          <DomainFormPanel form={snapshot.form} host={host} emulator={snapshot.emulator ?? undefined} onChange={applyForm} />
         </aside>
       </div>
       <div className="workbench-bottom">

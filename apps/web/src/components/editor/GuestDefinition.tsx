@@ -19,7 +19,7 @@ interface Review {
 type Message = { kind: 'info' | 'error'; text: string };
 
 /** The guest page's Definition tab: the saved XML in the editor, saved back with a diff first. */
-export default function GuestDefinition({ guest }: { guest: GuestSummary }) {
+export function GuestDefinition({ guest }: { guest: GuestSummary }) {
   const { name } = guest;
   const host = useHostStore((s) => s.host);
   const [loaded, setLoaded] = useState<{ text?: string; error?: string }>();

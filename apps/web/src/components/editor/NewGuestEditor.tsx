@@ -9,7 +9,7 @@ import { LEAVE_QUESTION, useUnsavedGuard } from './useUnsavedGuard';
 let nextDraft = 1;
 
 /** The editor for a guest that does not exist yet: Define creates it. */
-export default function NewGuestEditor({ initialText, origin, onStartOver }: { initialText: string; origin: string; onStartOver: () => void }) {
+export function NewGuestEditor({ initialText, origin, onStartOver }: { initialText: string; origin: string; onStartOver: () => void }) {
   const host = useHostStore((s) => s.host);
   const [uri] = useState(() => `virtdeck:/draft/${nextDraft++}.xml`);
   const session = useEditorSession(uri, initialText, host);

@@ -4,9 +4,10 @@ import type { TemplateInfo } from '../../api/types';
 import { hrefFor } from '../../router';
 import { useDraftStore } from '../../store/draftStore';
 import { useGuestStore } from '../../store/guestStore';
+import { loadEditorPages, prefetchEditor } from './loadEditorPages';
 
 // Monaco loads only once there is a text to edit.
-const NewGuestEditor = lazy(() => import('./NewGuestEditor'));
+const NewGuestEditor = lazy(() => loadEditorPages().then((m) => ({ default: m.NewGuestEditor })));
 
 /** Largest definition accepted from a file: the server refuses bigger bodies anyway. */
 const MAX_IMPORT_BYTES = 1024 * 1024;
@@ -37,6 +38,9 @@ function NewGuestChooser({ onText }: { onText: (text: string, origin: string) =>
   const [pasted, setPasted] = useState('');
   const draft = useDraftStore((s) => s.draft);
   const taken = useGuestStore((s) => (name.trim() ? s.guests[name.trim()] !== undefined : false));
+
+  // The editor comes next: let Monaco download while the person chooses.
+  useEffect(prefetchEditor, []);
 
   useEffect(() => {
     api.templates().then(

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { monaco } from '../../monaco/setup';
+import { loadDiffEditor, monaco } from '../../monaco/setup';
 
 /**
  * What a save would change, against the definition stored on the server, in Monaco's
@@ -30,23 +30,32 @@ export function SaveDiffDialog({
   useEffect(() => {
     const element = host.current;
     if (!element) return;
-    const original = monaco.editor.createModel(stored, 'xml');
-    const modified = monaco.editor.createModel(proposed, 'xml');
-    const diff = monaco.editor.createDiffEditor(element, {
-      readOnly: true,
-      originalEditable: false,
-      automaticLayout: true,
-      renderSideBySide: element.clientWidth > 900,
-      minimap: { enabled: false },
-      scrollBeyondLastLine: false,
-      fontSize: 12,
-    });
-    diff.setModel({ original, modified });
     confirmRef.current?.focus();
+    let dispose: (() => void) | undefined;
+    let closed = false;
+    void loadDiffEditor().then(() => {
+      if (closed) return;
+      const original = monaco.editor.createModel(stored, 'xml');
+      const modified = monaco.editor.createModel(proposed, 'xml');
+      const diff = monaco.editor.createDiffEditor(element, {
+        readOnly: true,
+        originalEditable: false,
+        automaticLayout: true,
+        renderSideBySide: element.clientWidth > 900,
+        minimap: { enabled: false },
+        scrollBeyondLastLine: false,
+        fontSize: 12,
+      });
+      diff.setModel({ original, modified });
+      dispose = () => {
+        diff.dispose();
+        original.dispose();
+        modified.dispose();
+      };
+    });
     return () => {
-      diff.dispose();
-      original.dispose();
-      modified.dispose();
+      closed = true;
+      dispose?.();
     };
   }, [stored, proposed]);
 

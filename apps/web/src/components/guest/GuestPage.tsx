@@ -5,6 +5,7 @@ import { GUEST_TABS, hrefFor, navigate, type GuestTab } from '../../router';
 import { useGuestStore } from '../../store/guestStore';
 import { useSessionStore } from '../../store/sessionStore';
 import { StateBadge } from '../common/StateBadge';
+import { loadEditorPages, prefetchEditor } from '../editor/loadEditorPages';
 import { CommandLinePane } from './CommandLinePane';
 import { EventLog } from './EventLog';
 import { GraphsPane } from './GraphsPane';
@@ -12,7 +13,7 @@ import { GuestActions } from './GuestActions';
 
 // xterm.js and Monaco are large: each loads only when its tab is opened.
 const ConsolePane = lazy(() => import('./ConsolePane'));
-const GuestDefinition = lazy(() => import('../editor/GuestDefinition'));
+const GuestDefinition = lazy(() => loadEditorPages().then((m) => ({ default: m.GuestDefinition })));
 
 export function GuestPage({ name, tab }: { name: string; tab: GuestTab }) {
   const guest = useGuestStore((s) => s.guests[name]);
@@ -48,7 +49,17 @@ export function GuestPage({ name, tab }: { name: string; tab: GuestTab }) {
       <GuestHeader guest={guest} />
       <nav className="tabs" role="tablist" aria-label={`${name} views`}>
         {(Object.keys(GUEST_TABS) as GuestTab[]).map((t) => (
-          <a key={t} role="tab" aria-selected={t === tab} className={t === tab ? 'tab active' : 'tab'} href={hrefFor({ page: 'guest', name, tab: t })} data-testid={`tab-${t}`}>
+          <a
+            key={t}
+            role="tab"
+            aria-selected={t === tab}
+            className={t === tab ? 'tab active' : 'tab'}
+            href={hrefFor({ page: 'guest', name, tab: t })}
+            data-testid={`tab-${t}`}
+            // Monaco is big: start loading it as soon as the pointer is on its way to the tab.
+            onPointerEnter={t === 'xml' ? prefetchEditor : undefined}
+            onFocus={t === 'xml' ? prefetchEditor : undefined}
+          >
             {GUEST_TABS[t]}
           </a>
         ))}

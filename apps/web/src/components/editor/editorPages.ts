@@ -1,0 +1,3 @@
+// The editor pages and Monaco with them, as one lazily loaded chunk ("editorPages-….js").
+export { GuestDefinition } from './GuestDefinition';
+export { NewGuestEditor } from './NewGuestEditor';
