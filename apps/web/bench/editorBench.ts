@@ -5,6 +5,7 @@
  *   - keystroke → marker latency in a 100-line and a 2,000-line document.
  * `npm run bench -w @virtdeck/web`. Not a test: it prints figures next to their targets.
  */
+import { loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import config from '../../../playwright.config.js';
@@ -181,14 +182,15 @@ async function main(): Promise<void> {
     await teardown();
   }
 
-  console.log('\nvirtdeck web benchmark (Debian Chromium, real server)');
+  console.log(`\nvirtdeck web benchmark (Debian Chromium, real server; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
   for (const f of figures) console.log(format(f));
 }
 
 function format(f: Figure): string {
-  const worst = f.p95 ?? f.median;
-  const p95 = f.p95 === undefined ? '' : `, p95 ${f.p95.toFixed(1)}`;
-  return `  ${f.metric.padEnd(36)} median ${f.median.toFixed(1)}${p95} ${f.unit}   target < ${f.target} ${f.unit}   ${worst < f.target ? 'ok' : 'OVER'}`;
+  const verdict = (value: number) => (value < f.target ? 'ok' : 'over');
+  const median = `median ${f.median.toFixed(1)} (${verdict(f.median)})`;
+  const p95 = f.p95 === undefined ? '' : `  p95 ${f.p95.toFixed(1)} (${verdict(f.p95)})`;
+  return `  ${f.metric.padEnd(38)} ${median}${p95} ${f.unit}   target < ${f.target} ${f.unit}`;
 }
 
 await main();

@@ -105,6 +105,42 @@ test.describe('the definition editor', () => {
     expect(await (await api.get('/api/domains/demo/xml')).text()).toBe(stored);
   });
 
+  test('completions offer what fits at the cursor, with a line of documentation', async ({ page, server }) => {
+    await openApp(page, server, '#/guest/demo/xml');
+    await viewLine(page, '<devices>').click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('<');
+    const suggest = page.locator('.suggest-widget');
+    await expect(suggest).toBeVisible();
+    await page.keyboard.type('wat');
+    await expect(suggest.locator('.monaco-list-row').first()).toContainText('watchdog');
+    // The documentation line of the focused entry.
+    await expect(suggest.locator('.details, .monaco-list-row.focused')).toContainText(/watchdog|timer|guest/i);
+    await page.keyboard.press('Enter');
+    await expect(viewLine(page, '<watchdog')).toContainText('</watchdog>');
+
+    // Inside the new tag: its attributes.
+    await page.keyboard.press('Escape');
+    await viewLine(page, '<watchdog').click();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Control+ArrowRight');
+    await page.keyboard.type(' ');
+    await page.keyboard.press('Control+Space');
+    await expect(suggest.locator('.monaco-list-row', { hasText: 'model' }).first()).toBeVisible();
+  });
+
+  test('Format puts one element per line and indents it, leaving comments and text alone', async ({ page, server }) => {
+    await openApp(page, server, '#/new');
+    await page.getByTestId('import-text').fill("<domain type='qemu'><name>fmt</name><!-- keep me --><memory unit='MiB'>64</memory><os><type>hvm</type></os></domain>\n");
+    await page.getByTestId('import-paste').click();
+    await expect(viewLine(page, '<domain')).toBeVisible();
+    await page.getByTestId('format').click();
+    await expect.poll(() => visibleText(page)).toBe(
+      ["<domain type='qemu'>", '  <name>fmt</name>', '  <!-- keep me -->', "  <memory unit='MiB'>64</memory>", '  <os>', '    <type>hvm</type>', '  </os>', '</domain>', ''].join('\n'),
+    );
+  });
+
   test('broken XML is never sent as a definition: the problems are shown instead', async ({ page, server }) => {
     await openApp(page, server, '#/new');
     await page.getByTestId('import-text').fill("<domain type='qemu'>\n  <name>broken</name>\n  <memory unit='MiB'>64\n</domain>\n");

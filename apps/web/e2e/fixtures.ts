@@ -15,9 +15,9 @@ export interface VirtdeckServer {
  * `server`: the real virtdeck server started by globalSetup. When a test fails, the
  * definitions, QEMU's stderr and the serial logs of every guest are attached to the report.
  * `api`: the REST API as a third party uses it (bearer token), to change guests behind the
- * browser's back; whatever a test left running is forced off afterwards.
+ * browser's back. Whatever a test left running is forced off afterwards.
  */
-export const test = base.extend<{ server: VirtdeckServer; api: APIRequestContext }>({
+export const test = base.extend<{ server: VirtdeckServer; api: APIRequestContext; noGuestLeftRunning: void }>({
   // Playwright reads the fixtures a function needs from its first parameter's pattern: it must be an object pattern.
   // eslint-disable-next-line no-empty-pattern
   server: async ({}, use, testInfo) => {
@@ -34,9 +34,16 @@ export const test = base.extend<{ server: VirtdeckServer; api: APIRequestContext
       extraHTTPHeaders: server.token ? { Authorization: `Bearer ${server.token}` } : {},
     });
     await use(api);
-    await forceOffEverything(api);
     await api.dispose();
   },
+  // Every test, whether it uses the API or not, ends with no guest running.
+  noGuestLeftRunning: [
+    async ({ api }, use) => {
+      await use();
+      await forceOffEverything(api);
+    },
+    { auto: true },
+  ],
 });
 
 /** Each test leaves no guest running. */

@@ -26,6 +26,12 @@ test('a guest from the minimal template boots, answers on its console and powers
   // The echo prints digits where the command line shows `$RANDOM`.
   await expect(console).toContainText(/hello-\d+/);
 
+  await page.getByTestId('tab-graphs').click();
+  await expect(page.getByTestId('chart-cpu')).toContainText('%');
+  await expect(page.getByTestId('chart-memory')).toContainText(/MiB/);
+  await page.getByTestId('tab-console').click();
+  await expect(console).toContainText(/hello-\d+/);
+
   await page.getByTestId(`vm-${name}-shutdown`).click();
   await expect(badge).toHaveText('shutoff', { timeout: 60_000 });
   await expect(page.getByTestId('console-status')).toContainText('not running');

@@ -9,7 +9,6 @@ test('starts the demo guest from the dashboard and forces it off', async ({ page
   await page.getByTestId('vm-demo-start').click();
   await expect(badge).toHaveText('running');
   await expect(page.getByTestId('vm-demo-cpu')).toContainText('%');
-  await page.screenshot({ path: screenshotPath('dashboard') });
 
   await page.getByTestId('vm-demo-link').click();
   await page.getByTestId('tab-xml').click();

@@ -20,8 +20,9 @@ const RETRY_MS = 1_500;
 
 /**
  * The serial console of one guest over `WS /api/domains/:name/console`: bytes both ways,
- * the serial log's scrollback first. A connection lost while the guest runs is opened
- * again; a guest that is not running is retried only when `reconnect()` is called.
+ * the serial log's scrollback first. While the guest runs (as the page's store says) a
+ * lost connection is opened again; when it is not running the last output stays on screen
+ * until it starts, whichever comes first of the server's 4409 and the store's news.
  */
 export class ConsoleConnection {
   private socket?: WebSocket;
@@ -32,6 +33,7 @@ export class ConsoleConnection {
   constructor(
     private readonly name: string,
     private readonly handlers: ConsoleHandlers,
+    private active: boolean,
   ) {
     this.open();
   }
@@ -45,8 +47,10 @@ export class ConsoleConnection {
     return this.socket?.readyState === WebSocket.OPEN;
   }
 
-  reconnect(): void {
-    if (this.closed || this.socket?.readyState === WebSocket.OPEN || this.socket?.readyState === WebSocket.CONNECTING) return;
+  /** The guest started or stopped: a started guest gets a connection to its new serial port. */
+  setGuestActive(active: boolean): void {
+    this.active = active;
+    if (!active || this.closed || this.socket?.readyState === WebSocket.OPEN || this.socket?.readyState === WebSocket.CONNECTING) return;
     clearTimeout(this.retryTimer);
     this.open();
   }
@@ -72,13 +76,18 @@ export class ConsoleConnection {
     };
     socket.onclose = (event) => {
       if (this.socket !== socket || this.closed) return;
-      if (event.code === CONSOLE_CLOSE.notRunning) this.handlers.onStatus('not-running');
-      else if (event.code === CONSOLE_CLOSE.unknownGuest) this.handlers.onStatus('unknown-guest');
-      else {
-        // Dropped for falling behind (4429) or lost: the scrollback on reconnect fills the gap.
-        this.handlers.onStatus(event.code === CONSOLE_CLOSE.tooSlow ? 'too-slow' : 'disconnected', event.reason || undefined);
-        this.retryTimer = setTimeout(() => this.open(), RETRY_MS);
+      if (event.code === CONSOLE_CLOSE.unknownGuest) {
+        this.handlers.onStatus('unknown-guest');
+        return;
       }
+      if (!this.active) {
+        this.handlers.onStatus('not-running');
+        return;
+      }
+      // Running: it started while this connection was being refused (4409), it fell behind
+      // (4429) or the connection was lost. Connect again; the scrollback fills the gap.
+      this.handlers.onStatus(event.code === CONSOLE_CLOSE.tooSlow ? 'too-slow' : event.code === CONSOLE_CLOSE.notRunning ? 'connecting' : 'disconnected', event.reason || undefined);
+      this.retryTimer = setTimeout(() => this.open(), event.code === CONSOLE_CLOSE.notRunning ? RETRY_MS / 3 : RETRY_MS);
     };
   }
 }

@@ -29,6 +29,7 @@ export default function ConsolePane({ guest }: { guest: GuestSummary }) {
   const [status, setStatus] = useState<ConsoleStatus>('connecting');
   const [copied, setCopied] = useState(false);
   const active = isActive(guest);
+  const activeRef = useRef(active);
 
   useEffect(() => {
     const element = host.current;
@@ -70,11 +71,15 @@ export default function ConsolePane({ guest }: { guest: GuestSummary }) {
       return true;
     });
 
-    const connection = new ConsoleConnection(guest.name, {
-      onOpen: () => term.reset(),
-      onData: (bytes) => term.write(bytes),
-      onStatus: setStatus,
-    });
+    const connection = new ConsoleConnection(
+      guest.name,
+      {
+        onOpen: () => term.reset(),
+        onData: (bytes) => term.write(bytes),
+        onStatus: setStatus,
+      },
+      activeRef.current,
+    );
     const input = term.onData((data) => connection.send(data));
     termRef.current = term;
     connRef.current = connection;
@@ -91,7 +96,8 @@ export default function ConsolePane({ guest }: { guest: GuestSummary }) {
 
   // A guest that starts while its console is open: connect to the new serial port.
   useEffect(() => {
-    if (active) connRef.current?.reconnect();
+    activeRef.current = active;
+    connRef.current?.setGuestActive(active);
   }, [active]);
 
   const copy = async () => {
