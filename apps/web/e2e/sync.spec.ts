@@ -1,4 +1,5 @@
 import { defineFromTemplate, expect, openApp, test, uniqueName } from './fixtures.js';
+import { viewLine } from './monaco.js';
 import { startTcpProxy } from './tcpProxy.js';
 
 test('two browser pages follow a guest that a third party changes through the API', async ({ browser, server, api }) => {
@@ -28,6 +29,25 @@ test('two browser pages follow a guest that a third party changes through the AP
   await expect(second.getByTestId('notice')).toContainText(`'${name}' was deleted elsewhere`);
   await expect(second.getByTestId('dashboard')).toBeVisible();
   await context.close();
+});
+
+test('an open definition follows a save made elsewhere, and says so', async ({ page, server, api }) => {
+  const stored = await (await api.get('/api/domains/demo/xml')).text();
+  await openApp(page, server, '#/guest/demo/xml');
+  await expect(viewLine(page, "<memory unit='MiB'>256</memory>")).toBeVisible();
+
+  const changed = stored.replace("<memory unit='MiB'>256</memory>", "<memory unit='MiB'>384</memory>");
+  expect(changed).not.toBe(stored);
+  try {
+    const put = await api.put('/api/domains/demo/xml', { data: changed, headers: { 'Content-Type': 'application/xml' } });
+    expect(put.ok(), await put.text()).toBe(true);
+    await expect(viewLine(page, "<memory unit='MiB'>384</memory>")).toBeVisible();
+    await expect(page.getByTestId('save-message')).toContainText('changed elsewhere');
+    await expect(page.getByTestId('dirty')).toHaveCount(0);
+    await expect(page.getByTestId('form-memory')).toHaveValue('384');
+  } finally {
+    await api.put('/api/domains/demo/xml', { data: stored, headers: { 'Content-Type': 'application/xml' } });
+  }
 });
 
 test('a browser without the token gets a page that says where to find it, and the token signs it in', async ({ browser, server }) => {

@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, errorMessage } from '../../api/client';
 import type { GuestSummary } from '../../api/types';
 import { useEditorSession } from '../../editor/useEditorSession';
 import { useDraftStore } from '../../store/draftStore';
+import { useEventLogStore } from '../../store/eventLogStore';
 import { isActive, useGuestStore } from '../../store/guestStore';
 import { useHostStore } from '../../store/hostStore';
 import { EditorWorkbench } from './EditorWorkbench';
@@ -13,10 +14,16 @@ interface Review {
   stored: string;
   proposed: string;
   saving: boolean;
+  /** Someone else saved since this editor loaded the definition. */
+  changedElsewhere: boolean;
   error?: string;
 }
 
-type Message = { kind: 'info' | 'error'; text: string };
+type Message = { kind: 'info' | 'warning' | 'error'; text: string };
+
+/** When the guest's definition was last saved (by anyone), from the live event stream. */
+const lastDefinedAt = (name: string) => (s: ReturnType<typeof useEventLogStore.getState>) =>
+  s.events[name]?.findLast((e) => e.event === 'defined')?.timestamp;
 
 /** The guest page's Definition tab: the saved XML in the editor, saved back with a diff first. */
 export function GuestDefinition({ guest }: { guest: GuestSummary }) {
@@ -27,17 +34,44 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
   const [message, setMessage] = useState<Message>();
   const session = useEditorSession(`virtdeck:/guest/${encodeURIComponent(name)}.xml`, loaded?.text, host);
   useUnsavedGuard(session);
+  const definedAt = useEventLogStore(lastDefinedAt(name));
+  const seenDefinedAt = useRef(definedAt);
+  /** The stored definition this editor started from (or last saved): a save compares against it. */
+  const baseline = useRef<string | undefined>(undefined);
 
   useEffect(() => void useHostStore.getState().load(), []);
 
   useEffect(() => {
     const abort = new AbortController();
     api.guestXml(name, { signal: abort.signal }).then(
-      (text) => setLoaded({ text }),
+      (text) => {
+        baseline.current = text;
+        setLoaded({ text });
+      },
       (e: unknown) => !abort.signal.aborted && setLoaded({ error: errorMessage(e) }),
     );
     return () => abort.abort();
   }, [name]);
+
+  // Saved elsewhere (another page, the API): follow it when there is nothing unsaved here, say so otherwise.
+  useEffect(() => {
+    if (!session || definedAt === undefined || definedAt === seenDefinedAt.current) return;
+    seenDefinedAt.current = definedAt;
+    const abort = new AbortController();
+    api.guestXml(name, { signal: abort.signal }).then(
+      (stored) => {
+        if (stored === baseline.current) return;
+        baseline.current = stored;
+        if (stored === session.text) session.markSaved();
+        else if (!session.getSnapshot().dirty) {
+          session.replaceText(stored, { saved: true });
+          setMessage({ kind: 'info', text: 'The definition was changed elsewhere; this is the new version.' });
+        } else setMessage({ kind: 'warning', text: 'The definition was changed elsewhere. Saving shows their version on the left of the comparison.' });
+      },
+      () => undefined,
+    );
+    return () => abort.abort();
+  }, [definedAt, session, name]);
 
   // Unsaved edits of a guest deleted elsewhere are kept as a draft for "New guest".
   useEffect(() => {
@@ -65,7 +99,8 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
       return;
     }
     try {
-      setReview({ stored: await api.guestXml(name), proposed: session.text, saving: false });
+      const stored = await api.guestXml(name);
+      setReview({ stored, proposed: session.text, saving: false, changedElsewhere: baseline.current !== undefined && stored !== baseline.current });
     } catch (e) {
       setMessage({ kind: 'error', text: `The stored definition could not be read: ${errorMessage(e)}` });
     }
@@ -76,6 +111,7 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
     setReview({ ...review, saving: true, error: undefined });
     try {
       await api.redefine(name, review.proposed);
+      baseline.current = review.proposed;
       if (session.text === review.proposed) session.markSaved();
       setReview(undefined);
       setMessage({ kind: 'info', text: isActive(guest) ? `Saved. ${name} is running: the changes apply at its next start.` : 'Saved.' });
@@ -97,7 +133,7 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
         </p>
       ) : null}
       {message ? (
-        <p className={`notice ${message.kind === 'error' ? 'error' : 'info'} slim`} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="save-message">
+        <p className={`notice ${message.kind} slim`} role={message.kind === 'info' ? 'status' : 'alert'} data-testid="save-message">
           {message.text}
         </p>
       ) : null}
@@ -114,7 +150,14 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
           proposed={review.proposed}
           saving={review.saving}
           error={review.error}
-          note={isActive(guest) ? `${name} is ${guest.state}: the saved definition applies at its next start.` : undefined}
+          note={
+            [
+              review.changedElsewhere ? 'The stored definition changed since you opened it: the left side is that version, which this save replaces.' : '',
+              isActive(guest) ? `${name} is ${guest.state}: the saved definition applies at its next start.` : '',
+            ]
+              .filter(Boolean)
+              .join(' ') || undefined
+          }
           onConfirm={() => void confirm()}
           onCancel={() => setReview(undefined)}
         />

@@ -116,7 +116,7 @@ function NewGuestChooser({ onText }: { onText: (text: string, origin: string) =>
           ))}
           <label className="field">
             <span>Name</span>
-            <input value={name} onChange={(e) => setName(e.target.value)} required pattern="[A-Za-z0-9][A-Za-z0-9._\-]*" spellCheck={false} data-testid="template-name" />
+            <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} spellCheck={false} data-testid="template-name" />
           </label>
           {taken ? <p className="form-warning">A guest named {name.trim()} exists already.</p> : null}
           {error ? (
