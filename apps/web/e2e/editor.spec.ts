@@ -141,6 +141,15 @@ test.describe('the definition editor', () => {
     );
   });
 
+  test('a definition can be imported from a file', async ({ page, server }) => {
+    await openApp(page, server, '#/new');
+    const xml = "<domain type='qemu'>\n  <name>from-file</name>\n  <memory unit='MiB'>64</memory>\n  <os>\n    <type>hvm</type>\n  </os>\n</domain>\n";
+    await page.getByTestId('import-file').setInputFiles({ name: 'from-file.xml', mimeType: 'application/xml', buffer: Buffer.from(xml) });
+    await expect(viewLine(page, '<name>from-file</name>')).toBeVisible();
+    await expect(page.getByTestId('form-name')).toHaveValue('from-file');
+    await expect(page.getByTestId('workbench')).toContainText('from-file.xml');
+  });
+
   test('broken XML is never sent as a definition: the problems are shown instead', async ({ page, server }) => {
     await openApp(page, server, '#/new');
     await page.getByTestId('import-text').fill("<domain type='qemu'>\n  <name>broken</name>\n  <memory unit='MiB'>64\n</domain>\n");

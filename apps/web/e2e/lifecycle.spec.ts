@@ -26,6 +26,14 @@ test('a guest from the minimal template boots, answers on its console and powers
   // The echo prints digits where the command line shows `$RANDOM`.
   await expect(console).toContainText(/hello-\d+/);
 
+  // Copy takes the whole screen when nothing is selected; Paste types the clipboard into the guest.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+  await page.getByTestId('console-copy').click();
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/hello-\d+/);
+  await page.evaluate(() => navigator.clipboard.writeText('echo pasted-$((6*7))\n'));
+  await page.getByTestId('console-paste').click();
+  await expect(console).toContainText('pasted-42');
+
   await page.getByTestId('tab-graphs').click();
   await expect(page.getByTestId('chart-cpu')).toContainText('%');
   await expect(page.getByTestId('chart-memory')).toContainText(/MiB/);

@@ -1,7 +1,7 @@
 import { expect, openApp, test } from './fixtures.js';
 import { screenshotPath } from './screenshots.js';
 
-test('starts the demo guest from the dashboard and forces it off', async ({ page, server }) => {
+test('starts the demo guest from the dashboard and forces it off', async ({ page, server, api }) => {
   await openApp(page, server);
   const badge = page.getByTestId('vm-demo-state');
   await expect(badge).toHaveText('shutoff');
@@ -19,5 +19,12 @@ test('starts the demo guest from the dashboard and forces it off', async ({ page
 
   await page.getByTestId('vm-demo-destroy').click();
   await expect(badge).toHaveText('shutoff');
+
+  const autostart = page.getByTestId('vm-demo-autostart');
+  await autostart.check();
+  await expect(autostart).toBeChecked();
+  await expect.poll(async () => ((await (await api.get('/api/domains/demo')).json()) as { autostart: boolean }).autostart).toBe(true);
+  await autostart.uncheck();
+  await expect.poll(async () => ((await (await api.get('/api/domains/demo')).json()) as { autostart: boolean }).autostart).toBe(false);
   await expect(page.getByTestId('applies-next-start')).toHaveCount(0);
 });

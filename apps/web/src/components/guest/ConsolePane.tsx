@@ -122,10 +122,10 @@ export default function ConsolePane({ guest }: { guest: GuestSummary }) {
           {STATUS_TEXT[status]}
         </span>
         <span className="spacer" />
-        <button type="button" onClick={() => void copy()} title="Copy the selection, or everything when nothing is selected (Ctrl+Shift+C)">
+        <button type="button" onClick={() => void copy()} data-testid="console-copy" title="Copy the selection, or everything when nothing is selected (Ctrl+Shift+C)">
           {copied ? 'Copied' : 'Copy'}
         </button>
-        <button type="button" onClick={() => void paste()} disabled={status !== 'connected'} title="Paste into the console (Ctrl+V)">
+        <button type="button" onClick={() => void paste()} data-testid="console-paste" disabled={status !== 'connected'} title="Paste into the console (Ctrl+V)">
           Paste
         </button>
       </div>

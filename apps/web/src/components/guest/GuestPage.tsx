@@ -1,4 +1,5 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { api, errorMessage } from '../../api/client';
 import type { GuestSummary } from '../../api/types';
 import { formatMemoryKiB, formatTime } from '../../format';
 import { GUEST_TABS, hrefFor, navigate, type GuestTab } from '../../router';
@@ -117,7 +118,38 @@ function GuestHeader({ guest }: { guest: GuestSummary }) {
           {guest.error}
         </p>
       ) : null}
-      <GuestActions guest={guest} />
+      <div className="guest-controls">
+        <GuestActions guest={guest} />
+        <AutostartToggle guest={guest} />
+      </div>
     </header>
+  );
+}
+
+/** `virsh autostart`: start the guest whenever the server starts. */
+function AutostartToggle({ guest }: { guest: GuestSummary }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const change = async (autostart: boolean) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.setAutostart(guest.name, autostart);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <label className="autostart" title="Start this guest whenever the virtdeck server starts">
+      <input type="checkbox" checked={guest.autostart} disabled={busy} onChange={(e) => void change(e.target.checked)} data-testid={`vm-${guest.name}-autostart`} />
+      Start with the server
+      {error ? (
+        <span className="error small" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </label>
   );
 }
