@@ -31,6 +31,23 @@ test('two browser pages follow a guest that a third party changes through the AP
   await context.close();
 });
 
+test('unsaved edits of a guest deleted elsewhere are kept as a draft', async ({ page, server, api }) => {
+  const name = uniqueName('e2e-draft');
+  await defineFromTemplate(api, 'blank', name);
+  await openApp(page, server, `#/guest/${name}/xml`);
+  await viewLine(page, '<name>').click();
+  await page.keyboard.press('End');
+  await page.keyboard.type('\n<!-- my unsaved note');
+  await expect(page.getByTestId('dirty')).toBeVisible();
+
+  expect((await api.delete(`/api/domains/${name}`)).status()).toBe(204);
+  await expect(page.getByTestId('notice')).toContainText('kept under New guest');
+  await page.getByTestId('new-guest').click();
+  await expect(page.getByTestId('draft')).toContainText(`unsaved edits of ${name}`);
+  await page.getByTestId('draft').getByRole('button', { name: 'Open them' }).click();
+  await expect(viewLine(page, 'my unsaved note')).toBeVisible();
+});
+
 test('an open definition follows a save made elsewhere, and says so', async ({ page, server, api }) => {
   const stored = await (await api.get('/api/domains/demo/xml')).text();
   await openApp(page, server, '#/guest/demo/xml');

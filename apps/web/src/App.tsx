@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { SignInPage } from './components/auth/SignInPage';
 import { Dashboard } from './components/dashboard/Dashboard';
 import { GuestPage } from './components/guest/GuestPage';
@@ -66,9 +67,17 @@ function Page({ route }: { route: Route }) {
   }
 }
 
+/** How long a notice stays when nobody dismisses it. */
+const NOTICE_MS = 20_000;
+
 function NoticeBar() {
   const notice = useSessionStore((s) => s.notice);
   const dismiss = useSessionStore((s) => s.dismissNotice);
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(dismiss, NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [notice, dismiss]);
   if (!notice) return null;
   return (
     <div className={`notice ${notice.kind}`} role="status" data-testid="notice">

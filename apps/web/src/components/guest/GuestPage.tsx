@@ -3,6 +3,7 @@ import { api, errorMessage } from '../../api/client';
 import type { GuestSummary } from '../../api/types';
 import { formatMemoryKiB, formatTime } from '../../format';
 import { GUEST_TABS, hrefFor, navigate, type GuestTab } from '../../router';
+import { useDraftStore } from '../../store/draftStore';
 import { useGuestStore } from '../../store/guestStore';
 import { useSessionStore } from '../../store/sessionStore';
 import { StateBadge } from '../common/StateBadge';
@@ -26,8 +27,10 @@ export function GuestPage({ name, tab }: { name: string; tab: GuestTab }) {
   useEffect(() => {
     if (guest || removedAt === undefined) return;
     const { notify } = useSessionStore.getState();
+    // The Definition tab, closing with unsaved edits, has kept them as a draft by now.
+    const kept = useDraftStore.getState().draft?.origin === `unsaved edits of ${name}` ? ' Your unsaved edits of its definition are kept under New guest.' : '';
     if (removingHere) notify('info', `Deleted ${name}.`);
-    else notify('warning', `The guest '${name}' was deleted elsewhere (another browser or the API), so its page was closed.`);
+    else notify('warning', `The guest '${name}' was deleted elsewhere (another browser or the API), so its page was closed.${kept}`);
     useGuestStore.getState().expectRemoval(name, false);
     // Unsaved edits of its definition are kept as a draft by the editor as it closes.
     navigate({ page: 'dashboard' }, { replace: true, force: true });
