@@ -20,7 +20,7 @@ export interface EditorSnapshot {
   diagnostics: Diagnostic[];
   /** Host checks by the server (POST /api/validate), minus what the local checks already say. */
   serverDiagnostics: ApiDiagnostic[];
-  serverCheck: 'off' | 'pending' | 'done' | 'failed';
+  serverCheck: 'pending' | 'done' | 'failed';
   /** Diagnostics of a save the server refused, until the text changes. */
   rejected: ApiDiagnostic[];
   form: DomainForm | null;
@@ -38,8 +38,6 @@ export interface EditorSessionOptions {
   uri: string;
   text: string;
   host: HostInfo | null;
-  /** Ask the server for host checks as well (needs the API; off in unit tests). */
-  serverChecks: boolean;
   createWorker: (role: WorkerRole) => WorkerEndpoint;
 }
 
@@ -77,7 +75,7 @@ export class EditorSession {
 
   constructor(
     private readonly monaco: Monaco,
-    private readonly options: EditorSessionOptions,
+    options: EditorSessionOptions,
   ) {
     const uri = monaco.Uri.parse(options.uri);
     monaco.editor.getModel(uri)?.dispose();
@@ -88,7 +86,7 @@ export class EditorSession {
       version: 0,
       diagnostics: [],
       serverDiagnostics: [],
-      serverCheck: options.serverChecks ? 'pending' : 'off',
+      serverCheck: 'pending',
       rejected: [],
       form: null,
       commandLine: null,
@@ -252,7 +250,6 @@ export class EditorSession {
       this.client.update(version, text);
       this.preview.update(version, text);
     }
-    if (!this.options.serverChecks) return;
     clearTimeout(this.serverTimer);
     this.serverAbort?.abort();
     this.serverTimer = setTimeout(() => void this.checkOnServer(), SERVER_CHECK_DELAY_MS);
@@ -291,7 +288,7 @@ export class EditorSession {
 
   private onWorker(message: Notification): void {
     // A result for an older text would put markers in the wrong places: the newer one is coming.
-    if (message.version !== this.model.getVersionId() || this.model.isDisposed()) return;
+    if (this.model.isDisposed() || message.version !== this.model.getVersionId()) return;
     if (message.type === 'diagnostics') {
       this.monaco.editor.setModelMarkers(
         this.model,

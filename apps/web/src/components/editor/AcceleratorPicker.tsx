@@ -1,6 +1,6 @@
 import type { HostAccelerator, HostInfo } from '../../api/types';
 import type { DomainForm, FormChange } from '../../editor/domainForm';
-import { usePendingValue } from './usePendingValue';
+import { usePendingValue } from '../common/usePendingValue';
 
 const SPELLING_TEXT = {
   'os-type': '<os><type>ACCEL</type>, the 2007 first proposal',

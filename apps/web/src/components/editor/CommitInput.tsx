@@ -1,5 +1,5 @@
 import { useState, type InputHTMLAttributes } from 'react';
-import { usePendingValue } from './usePendingValue';
+import { usePendingValue } from '../common/usePendingValue';
 
 /**
  * A text or number field that edits the XML when the person is done (Enter or leaving the

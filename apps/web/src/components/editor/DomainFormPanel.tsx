@@ -4,7 +4,7 @@ import type { EmulatorChoices } from '../../editor/protocol';
 import { CPU_FORM_MODES, type CpuFormMode, type DiskForm, type DomainForm, type FormChange, type InterfaceForm } from '../../editor/domainForm';
 import { AcceleratorPicker } from './AcceleratorPicker';
 import { CommitInput } from './CommitInput';
-import { usePendingValue } from './usePendingValue';
+import { usePendingValue } from '../common/usePendingValue';
 
 const BOOT_CHOICES = { hd: 'hard disk', cdrom: 'CD-ROM', network: 'network (PXE)', fd: 'floppy' } as const;
 const DISK_DEVICE_CHOICES = ['disk', 'cdrom'] as const;

@@ -7,6 +7,7 @@ import { useDraftStore } from '../../store/draftStore';
 import { useGuestStore } from '../../store/guestStore';
 import { useSessionStore } from '../../store/sessionStore';
 import { StateBadge } from '../common/StateBadge';
+import { usePendingValue } from '../common/usePendingValue';
 import { loadEditorPages, prefetchEditor } from '../editor/loadEditorPages';
 import { CommandLinePane } from './CommandLinePane';
 import { EventLog } from './EventLog';
@@ -131,22 +132,25 @@ function GuestHeader({ guest }: { guest: GuestSummary }) {
 
 /** `virsh autostart`: start the guest whenever the server starts. */
 function AutostartToggle({ guest }: { guest: GuestSummary }) {
+  const [checked, choose] = usePendingValue(guest.autostart);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const change = async (autostart: boolean) => {
+  const change = (autostart: boolean) => {
     setBusy(true);
     setError(undefined);
-    try {
-      await api.setAutostart(guest.name, autostart);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+    const request = api.setAutostart(guest.name, autostart);
+    choose(autostart, request);
+    request.then(
+      () => setBusy(false),
+      (e: unknown) => {
+        setBusy(false);
+        setError(errorMessage(e));
+      },
+    );
   };
   return (
     <label className="autostart" title="Start this guest whenever the virtdeck server starts">
-      <input type="checkbox" checked={guest.autostart} disabled={busy} onChange={(e) => void change(e.target.checked)} data-testid={`vm-${guest.name}-autostart`} />
+      <input type="checkbox" checked={checked} disabled={busy} onChange={(e) => change(e.target.checked)} data-testid={`vm-${guest.name}-autostart`} />
       Start with the server
       {error ? (
         <span className="error small" role="alert">
