@@ -12,10 +12,31 @@ const STREAM_TEXT: Record<StreamStatus, string> = {
   reconnecting: 'reconnecting…',
 };
 
+const titleOf = (route: Route): string => {
+  switch (route.page) {
+    case 'dashboard':
+      return 'virtdeck';
+    case 'guest':
+      return `${route.name} · virtdeck`;
+    case 'new':
+      return 'New guest · virtdeck';
+    case 'not-found':
+      return 'virtdeck';
+    default: {
+      const unreachable: never = route;
+      return unreachable;
+    }
+  }
+};
+
 export function App() {
   const route = useRoute();
   const stream = useSessionStore((s) => s.stream);
   const auth = useSessionStore((s) => s.auth);
+  const title = titleOf(route);
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
 
   return (
     <div className="app">

@@ -14,8 +14,13 @@ export interface WorkerScope {
  * `checks`: diagnostics first (what the person waits for), then the form; and the answers
  * to completion, hover, format and form-edit requests.
  * `preview`: the command line, which takes as long as the checks on a big definition and
- * so runs in a worker of its own, never in the way of the next keystroke's markers.
+ * so runs in a worker of its own, never in the way of the next keystroke's markers. It
+ * waits for a short pause in typing: on two cores it would otherwise take CPU time from the
+ * checks and the editor on every keystroke of a fast typist.
  */
+/** The pause in typing the preview waits for. */
+export const PREVIEW_QUIET_MS = 80;
+
 export function serveSchemaWorker(scope: WorkerScope, role: WorkerRole = 'checks', analyzer = new DocumentAnalyzer()): void {
   let scheduled = false;
   // The emulator's machine and CPU lists are large and rarely change: sent again only when they do.
@@ -45,13 +50,18 @@ export function serveSchemaWorker(scope: WorkerScope, role: WorkerRole = 'checks
     scope.postMessage({ type: 'command-line', version, commandLine });
   };
 
-  const run = role === 'checks' ? check : preview;
+  let previewTimer: ReturnType<typeof setTimeout> | undefined;
   const schedule = () => {
+    if (role === 'preview') {
+      clearTimeout(previewTimer);
+      previewTimer = setTimeout(preview, PREVIEW_QUIET_MS);
+      return;
+    }
     if (scheduled) return;
     scheduled = true;
     setTimeout(() => {
       scheduled = false;
-      run();
+      check();
     }, 0);
   };
 
