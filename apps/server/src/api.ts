@@ -1,7 +1,6 @@
 /**
  * The JSON the API speaks, shared with the web app (type-only import of
- * `@virtdeck/server/api`), so server and browser cannot drift apart.
- * The contract in prose: /work/notes/API.md.
+ * `@virtdeck/server/api`), so server and browser cannot drift apart. README.md lists the routes.
  */
 import type { AcceleratorInfo, HostCapabilities } from '@virtdeck/qemu';
 import type { Diagnostic } from '@virtdeck/schema';

@@ -1,5 +1,4 @@
 import { expect, openApp, test } from './fixtures.js';
-import { screenshotPath } from './screenshots.js';
 
 test('starts the demo guest from the dashboard and forces it off', async ({ page, server, api }) => {
   await openApp(page, server);
@@ -15,7 +14,6 @@ test('starts the demo guest from the dashboard and forces it off', async ({ page
   await expect(page.getByTestId('xml-editor').locator('.monaco-editor')).toBeVisible();
   await expect(page.getByTestId('xml-editor')).toContainText("<domain type='qemu'>");
   await expect(page.getByTestId('applies-next-start')).toBeVisible();
-  await page.screenshot({ path: screenshotPath('app') });
 
   await page.getByTestId('vm-demo-destroy').click();
   await expect(badge).toHaveText('shutoff');

@@ -3,8 +3,7 @@
  * parser, the typed domain model, validation (structure as libvirt's RelaxNG schema does it,
  * semantics as libvirt's parser does) with precise ranges and quick fixes, minimal text edits,
  * and schema metadata for the editor. Pure and browser-safe (it runs in a web worker); nothing
- * here throws on user input. The contract is /work/notes/SCHEMA-API.md; where this differs,
- * it is said below.
+ * here throws on user input.
  *
  * Positions: line and column from 1 (column counts UTF-16 code units), offset from 0.
  *

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** libvirt's own test data, kept outside the repository (see /work/notes/HELPERS.md). */
+/** libvirt's own test data (../shared/conformance beside the checkout), never copied into the repository; absent on a user's clone. */
 export const CONFORMANCE_DIR = fileURLToPath(new URL('../../../../../shared/conformance/libvirt-11.3/', import.meta.url));
 export const HAVE_CONFORMANCE = existsSync(CONFORMANCE_DIR);
 export const SKIP_REASON = `libvirt conformance data not found at ${CONFORMANCE_DIR}: conformance tests skipped`;
