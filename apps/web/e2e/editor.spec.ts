@@ -163,6 +163,22 @@ test.describe('the definition editor', () => {
     expect(defines).toEqual([]);
   });
 
+  test('a define the server refuses shows its diagnostics at their lines', async ({ page, server }) => {
+    // Valid libvirt XML, but a name that would become a hidden file in the state directory:
+    // only the server refuses it, so the browser must show the server's diagnostic.
+    await openApp(page, server, '#/new');
+    await page.getByTestId('import-text').fill("<domain type='qemu'>\n  <name>.hidden</name>\n  <memory unit='MiB'>64</memory>\n  <os>\n    <type>hvm</type>\n  </os>\n</domain>\n");
+    await page.getByTestId('import-paste').click();
+    await expect(page.getByTestId('problem-counts')).toContainText('0 errors');
+
+    await page.getByTestId('save').click();
+    await expect(page.getByTestId('save-message')).toContainText('The server refused the definition');
+    const marker = await markerOnLine(page, '<name>.hidden</name>', 'error');
+    await expect(marker).toBeVisible();
+    await viewLine(page, '<name>.hidden</name>').getByText('.hidden', { exact: true }).hover();
+    await expect(page.locator('.monaco-hover').filter({ hasText: "starts with '.'" }).first()).toBeVisible();
+  });
+
   test('leaving with unsaved changes asks first', async ({ page, server }) => {
     await openApp(page, server, '#/guest/demo/xml');
     await viewLine(page, '<name>').click();
