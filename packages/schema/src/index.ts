@@ -101,7 +101,7 @@ export { QEMU_NAMESPACE, type QemuCommandline } from './model/qemuNamespace.js';
 export { SIZE_UNITS, toKiB, unitMultiplier, type SizeUnit } from './model/units.js';
 export { parseCpuset } from './model/cpuset.js';
 export { BOOLEAN_WORDS, type EnumTable } from './model/values.js';
-export { defaultDriveAddress, diskNameIndex, type DriveSlot } from './validate/semantic/disks.js';
+export { defaultDriveAddress, diskBus, diskNameIndex, type DriveSlot } from './validate/semantic/disks.js';
 export { ADDRESS_TYPES, formatPciAddress, type AddressType, type PciAddress, type DriveAddress, type VirtioSerialAddress, type CcidAddress, type UsbAddress, type IsaAddress, type SpaprVioAddress, type CcwAddress, type DimmAddress, type OtherAddress, type DeviceAddress, type DeviceCommon, type BootOrder } from './model/address.js';
 export { OS_TYPES, ARCHITECTURES, X86_MACHINES, FIRMWARE_KINDS, LOADER_TYPES, FIRMWARE_FORMATS, BOOT_DEVICES, SMBIOS_MODES, OS_TYPE_ACCELERATOR_WORDS, type OsType, type Firmware, type LoaderType, type BootDevice, type SmbiosMode, type Os } from './model/os.js';
 export { MEMORY_SOURCE_TYPES, MEMORY_ACCESS_MODES, MEMORY_ALLOCATION_MODES, type MemorySourceType, type MemoryAccessMode, type MemoryAllocationMode, type MemorySize, type Memory, type MaxMemory, type MemoryBacking, type MemTune } from './model/memory.js';

@@ -19,6 +19,7 @@ import type {
   Video,
   XmlElement,
 } from '@virtdeck/schema';
+import { diskBus as inferredDiskBus } from '@virtdeck/schema';
 import { assignPciAddresses, type PciControllerSlot, type PciDeviceSlot, type PciRole } from '../address/assignPci.js';
 import { Connect, type PciAddress, type PciControllerModel, PCI_CONTROLLER_MODELS } from '../address/pci.js';
 import { assignUsbAddresses, hubsNeeded, parseUsbPort, usbControllerPorts, USB_HUB_PORTS, type UsbDeviceSlot } from '../address/usb.js';
@@ -161,16 +162,9 @@ function insertDisk(list: Disk[], disk: Disk): void {
   else list.splice(insertAt, 0, disk);
 }
 
-/** Disk bus with libvirt's default from the target name (hd* IDE, sd* SCSI, vd* virtio, fd* floppy). */
+/** Disk bus as libvirt infers it from the target name (hd* IDE, sd* SCSI, vd* virtio, fd* floppy); IDE when nothing says. */
 export function diskBus(disk: Disk): string {
-  if (disk.target?.bus) return disk.target.bus;
-  const dev = disk.target?.dev ?? '';
-  if (dev.startsWith('hd')) return 'ide';
-  if (dev.startsWith('sd')) return 'scsi';
-  if (dev.startsWith('vd')) return 'virtio';
-  if (dev.startsWith('fd')) return 'fdc';
-  if (dev.startsWith('xvd')) return 'xen';
-  return 'ide';
+  return inferredDiskBus(disk) ?? 'ide';
 }
 
 export interface LayoutInput {

@@ -1,29 +1,10 @@
 /** I/O limits: a disk <iotune> and the domain <throttlegroups>. */
+import { IOTUNE_LIMITS } from '../model/devices/disk.js';
 import { textOf } from './shorthands.js';
 import { data, element, many, must, one } from './types.js';
 
 export const iotuneLimitChildren = Object.fromEntries(
-  [
-    'total_bytes_sec',
-    'read_bytes_sec',
-    'write_bytes_sec',
-    'total_iops_sec',
-    'read_iops_sec',
-    'write_iops_sec',
-    'total_bytes_sec_max',
-    'read_bytes_sec_max',
-    'write_bytes_sec_max',
-    'total_iops_sec_max',
-    'read_iops_sec_max',
-    'write_iops_sec_max',
-    'size_iops_sec',
-    'total_bytes_sec_max_length',
-    'read_bytes_sec_max_length',
-    'write_bytes_sec_max_length',
-    'total_iops_sec_max_length',
-    'read_iops_sec_max_length',
-    'write_iops_sec_max_length',
-  ].map((name) => [name, one(textOf(name.replace(/_/g, ' '), data('ulong')))]),
+  IOTUNE_LIMITS.map((name) => [name, one(textOf(name.replace(/_/g, ' '), data('ulong')))]),
 );
 
 /** total_* and read_/write_* of the same limit exclude each other. */
