@@ -95,6 +95,8 @@ const ACTION_RULES = {
 export class GuestManager extends EventEmitter<GuestManagerEvents> {
   private readonly guests = new Map<string, Guest>();
   private readonly locks = new KeyedMutex();
+  /** Serializes the identity checks of definitions (UUID and MAC uniqueness) across guests. */
+  private readonly identities = new KeyedMutex();
   private readonly store: DefinitionStore;
   private readonly logger: Logger;
   private closed = false;
@@ -184,7 +186,9 @@ export class GuestManager extends EventEmitter<GuestManagerEvents> {
     if (expectedName !== undefined && expectedName !== name) {
       throw new VirtdeckError('conflict', `The definition names '${name}', not '${expectedName}'; renaming is not supported`);
     }
-    return this.locks.run(name, async () => {
+    // The guest's own lock, then the one all definitions share: UUIDs and MACs must be unique
+    // across guests, so checking them and registering the guest cannot interleave with another define.
+    return this.locks.run(name, () => this.identities.run('', async () => {
       const existing = this.guests.get(name);
       if (create && existing) throw new VirtdeckError('conflict', `A guest named '${name}' already exists`);
       if (!create && !existing) throw new VirtdeckError('not-found', `No guest named '${name}'`);
@@ -206,7 +210,7 @@ export class GuestManager extends EventEmitter<GuestManagerEvents> {
       const summary = this.announce(guest);
       this.record(guest, 'defined', existing ? (guest.runtime ? 'redefined; applies at the next start' : 'redefined') : undefined);
       return summary;
-    });
+    }));
   }
 
   async undefine(name: string): Promise<void> {

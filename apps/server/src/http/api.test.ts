@@ -130,6 +130,15 @@ describe('the HTTP API (no QEMU needed)', () => {
       expect((await server.api.put<ErrorBody>('/api/domains/nobody/xml', { xml: xml('nobody') })).status).toBe(404);
     });
 
+    it('gives a UUID to one guest only, even to two defines racing each other', async () => {
+      const uuid = '6f1e0a52-5b0c-4f7e-9d7b-0c1e2f3a4b5c';
+      const withUuid = (name: string) => xml(name).replace('<memory', `<uuid>${uuid}</uuid>\n  <memory`);
+      const results = await Promise.all(['first', 'second'].map((name) => server.api.post<ErrorBody>('/api/domains', { xml: withUuid(name) })));
+      expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+      expect(results.find((r) => r.status === 409)?.body.message).toContain(uuid);
+      expect((await server.api.get<GuestSummary[]>('/api/domains')).body).toHaveLength(1);
+    });
+
     it('undefines, and forgets autostart with it', async () => {
       await server.api.post('/api/domains', { xml: xml('alpha') });
       const marked = await server.api.put<GuestSummary>('/api/domains/alpha/autostart', { json: { autostart: true } });
