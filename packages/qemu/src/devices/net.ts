@@ -159,7 +159,8 @@ export function buildNetArgs(ctx: BuildContext, bootindex: ReadonlyMap<object, n
       return;
     }
     if (iface.mac === undefined) {
-      ctx.diagnostics.warning('missing-element', iface.node, 'This interface has no MAC address: QEMU will make one up, and it changes if the device order changes.');
+      // Saving fills one in (as libvirt does when it parses a definition); only a preview lacks it.
+      ctx.diagnostics.info('missing-element', iface.node, 'This interface has no MAC address yet: virtdeck assigns one when the definition is saved.');
     }
     if (iface.vlan) ctx.diagnostics.unsupported(iface.vlan.node, 'VLAN tagging (<vlan>)', false);
     if (iface.link === 'down') ctx.diagnostics.unsupported(firstChild(iface.node, 'link') as XmlElement, "<link state='down'>", false);
