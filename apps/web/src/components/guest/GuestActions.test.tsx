@@ -22,9 +22,11 @@ describe('guest actions', () => {
   it('offers what fits each state', () => {
     expect(actionsFor(guest('shutoff'))).toEqual(['start']);
     expect(actionsFor(guest('crashed'))).toEqual(['start']);
+    expect(actionsFor({ ...guest('crashed'), pid: 4242 })).toEqual(['reset', 'destroy']);
     expect(actionsFor(guest('running'))).toEqual(['shutdown', 'reboot', 'reset', 'suspend', 'destroy']);
     expect(actionsFor(guest('paused'))).toEqual(['resume', 'destroy']);
-    expect(actionsFor(guest('shutdown'))).toEqual(['destroy']);
+    expect(actionsFor({ ...guest('shutdown'), reason: 'user' })).toEqual(['destroy']);
+    expect(actionsFor({ ...guest('shutdown'), reason: 'shutdown' })).toEqual(['reset', 'destroy']);
   });
 
   it('offers Delete only for a guest without a QEMU process, and asks first', () => {

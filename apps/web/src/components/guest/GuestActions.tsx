@@ -25,17 +25,20 @@ const ACTION_TITLES: Record<GuestAction, string> = {
 };
 
 /** What can be done to a guest in a state, in the order the buttons appear. */
-export function actionsFor(guest: Pick<GuestSummary, 'state'>): GuestAction[] {
+export function actionsFor(guest: Pick<GuestSummary, 'state' | 'reason' | 'pid'>): GuestAction[] {
   switch (guest.state) {
     case 'shutoff':
-    case 'crashed':
       return ['start'];
+    case 'crashed':
+      // on_crash=preserve keeps QEMU for inspection: reset boots it again, force off ends it.
+      return guest.pid === undefined ? ['start'] : ['reset', 'destroy'];
     case 'running':
       return ['shutdown', 'reboot', 'reset', 'suspend', 'destroy'];
     case 'paused':
       return ['resume', 'destroy'];
     case 'shutdown':
-      return ['destroy'];
+      // Powered off and kept (on_poweroff=preserve), or an ACPI shutdown under way that may be ignored.
+      return guest.reason === 'shutdown' ? ['reset', 'destroy'] : ['destroy'];
     default: {
       const unreachable: never = guest.state;
       return unreachable;
