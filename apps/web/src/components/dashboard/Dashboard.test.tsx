@@ -1,23 +1,12 @@
 // @vitest-environment jsdom
 import { act, cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GuestSummary } from '../../api/types';
 import { useGuestStore } from '../../store/guestStore';
 import { useStatsStore } from '../../store/statsStore';
 import { Dashboard } from './Dashboard';
+import { guestSummary } from '../../testing/guestSummary';
 
-const guest = (name: string, over: Partial<GuestSummary> = {}): GuestSummary => ({
-  name,
-  state: 'shutoff',
-  reason: 'defined',
-  accelerator: 'qemu',
-  vcpus: 1,
-  memoryKiB: 262144,
-  since: '2026-11-27T10:00:00.000Z',
-  autostart: false,
-  pendingChanges: false,
-  ...over,
-});
+const guest = guestSummary;
 
 beforeEach(() => {
   useGuestStore.setState({ guests: {}, removed: {}, removing: {}, loaded: false });

@@ -1,20 +1,11 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GuestState, GuestSummary } from '../../api/types';
+import type { GuestState } from '../../api/types';
+import { guestSummary } from '../../testing/guestSummary';
 import { actionsFor, GuestActions } from './GuestActions';
 
-const guest = (state: GuestState): GuestSummary => ({
-  name: 'web',
-  state,
-  reason: 'defined',
-  accelerator: 'qemu',
-  vcpus: 1,
-  memoryKiB: 262144,
-  since: '2026-11-27T10:00:00.000Z',
-  autostart: false,
-  pendingChanges: false,
-});
+const guest = (state: GuestState) => guestSummary('web', { state });
 
 afterEach(cleanup);
 
