@@ -1,4 +1,4 @@
-import { escapeXml } from './templates/xmlText.js';
+import { escapeXml, LIFECYCLE_XML, SERIAL_CONSOLE_XML, USER_NETWORK_XML } from './templates/xmlText.js';
 
 /** The small real guest `npm start` builds (scripts/lib/demo-guest.mjs): a kernel and a busybox initramfs. */
 export interface DemoGuestFiles {
@@ -29,20 +29,11 @@ export function demoGuestXml(name: string, files: DemoGuestFiles, emulator = '/u
     <acpi/>
   </features>
   <clock offset='utc'/>
-  <on_poweroff>destroy</on_poweroff>
-  <on_reboot>restart</on_reboot>
-  <on_crash>destroy</on_crash>
+${LIFECYCLE_XML}
   <devices>
     <emulator>${escapeXml(emulator)}</emulator>
-    <interface type='user'>
-      <model type='virtio'/>
-    </interface>
-    <serial type='pty'>
-      <target port='0'/>
-    </serial>
-    <console type='pty'>
-      <target type='serial' port='0'/>
-    </console>
+${USER_NETWORK_XML}
+${SERIAL_CONSOLE_XML}
     <memballoon model='virtio'/>
   </devices>
 </domain>

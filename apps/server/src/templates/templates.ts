@@ -6,7 +6,7 @@ import type { TemplateInfo } from '../api.js';
 import { demoGuestXml, type DemoGuestFiles } from '../demoGuest.js';
 import { describeError, VirtdeckError } from '../errors.js';
 import { assertGuestName } from '../guests/guestName.js';
-import { escapeXml } from './xmlText.js';
+import { escapeXml, LIFECYCLE_XML, SERIAL_CONSOLE_XML, USER_NETWORK_XML } from './xmlText.js';
 
 const run = promisify(execFile);
 
@@ -108,9 +108,7 @@ function q35Xml(name: string, image: string, emulator: string): string {
     <apic/>
   </features>
   <clock offset='utc'/>
-  <on_poweroff>destroy</on_poweroff>
-  <on_reboot>restart</on_reboot>
-  <on_crash>destroy</on_crash>
+${LIFECYCLE_XML}
   <devices>
     <emulator>${escapeXml(emulator)}</emulator>
     <disk type='file' device='disk'>
@@ -118,15 +116,8 @@ function q35Xml(name: string, image: string, emulator: string): string {
       <source file='${escapeXml(image)}'/>
       <target dev='vda' bus='virtio'/>
     </disk>
-    <interface type='user'>
-      <model type='virtio'/>
-    </interface>
-    <serial type='pty'>
-      <target port='0'/>
-    </serial>
-    <console type='pty'>
-      <target type='serial' port='0'/>
-    </console>
+${USER_NETWORK_XML}
+${SERIAL_CONSOLE_XML}
     <memballoon model='virtio'/>
   </devices>
 </domain>
@@ -143,12 +134,7 @@ function blankXml(name: string, emulator: string): string {
   </os>
   <devices>
     <emulator>${escapeXml(emulator)}</emulator>
-    <serial type='pty'>
-      <target port='0'/>
-    </serial>
-    <console type='pty'>
-      <target type='serial' port='0'/>
-    </console>
+${SERIAL_CONSOLE_XML}
   </devices>
 </domain>
 `;
