@@ -30,11 +30,13 @@ export function ensurePackages(packages, log = console.log) {
   }
   log(`Installing ${missing.join(', ')} with apt-get…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  let result = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+  // Another set-up (a parallel test run, a second checkout) may hold dpkg's lock: wait for it.
+  const install = ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '--no-install-recommends', ...missing];
+  let result = spawnSync('apt-get', install, { stdio: 'inherit', env });
   if (result.status !== 0) {
     // A fresh image often has no package lists yet.
     run('apt-get', ['update'], env);
-    result = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+    result = spawnSync('apt-get', install, { stdio: 'inherit', env });
   }
   if (result.status !== 0) throw new Error(`apt-get install ${missing.join(' ')} failed (exit ${result.status})`);
 }
