@@ -5,7 +5,7 @@
  */
 import { firstChild, textContent, type BackingStore, type Disk, type DiskSource } from '@virtdeck/schema';
 import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
-import { diskBus } from '../build/layout.js';
+import { diskBus } from '../build/layout/deviceDefaults.js';
 import { jsonOption, keyValue, type JsonObject, type QemuOption } from '../options.js';
 import { usbBusProps } from './usb.js';
 

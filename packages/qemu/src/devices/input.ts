@@ -1,7 +1,7 @@
 /** Input devices. PS/2 mouse and keyboard are built into pc machines and need no option. */
 import type { Input } from '@virtdeck/schema';
 import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
-import { inputBus } from '../build/layout.js';
+import { inputBus } from '../build/layout/deviceDefaults.js';
 import { jsonOption, type JsonObject, type QemuOption } from '../options.js';
 import { usbBusProps } from './usb.js';
 

@@ -1,7 +1,7 @@
 /** Network interfaces: a -netdev backend and the NIC -device, paired as hostnetN / netN. */
 import { childElements, attributeValue, firstChild, type Interface, type XmlElement } from '@virtdeck/schema';
 import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
-import { nicModel } from '../build/layout.js';
+import { nicModel } from '../build/layout/deviceDefaults.js';
 import { jsonOption, type JsonObject, type JsonValue, type QemuOption } from '../options.js';
 import { usbBusProps } from './usb.js';
 

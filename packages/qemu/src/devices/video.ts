@@ -1,7 +1,7 @@
 /** Video cards. The first (primary) one gets the VGA-compatible model of its type. */
 import type { Video } from '@virtdeck/schema';
 import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
-import { videoType } from '../build/layout.js';
+import { videoType } from '../build/layout/deviceDefaults.js';
 import { jsonOption, type JsonObject, type QemuOption } from '../options.js';
 
 const KiB = 1024;

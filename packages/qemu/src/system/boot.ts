@@ -1,7 +1,7 @@
 /** Firmware (-bios, pflash), -boot, direct kernel boot, and the boot order of devices. */
 import type { Disk } from '@virtdeck/schema';
 import type { BuildContext } from '../build/context.js';
-import { diskBus } from '../build/layout.js';
+import { diskBus } from '../build/layout/deviceDefaults.js';
 import { jsonOption, keyValue, type QemuOption } from '../options.js';
 
 export interface FirmwareArgs {

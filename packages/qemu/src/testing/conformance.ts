@@ -12,7 +12,8 @@ import type { HostCapabilities } from '../capabilities.js';
 import type { QemuDiagnostic } from '../diagnostics.js';
 import { formatCommandLine } from '../formatCommandLine.js';
 
-export const CONFORMANCE_DIR = fileURLToPath(new URL('../../../../../shared/conformance/libvirt-11.3', import.meta.url));
+/** Beside the checkout, or where VIRTDECK_CONFORMANCE_DIR says (a worktree or CI clone elsewhere). */
+export const CONFORMANCE_DIR = process.env.VIRTDECK_CONFORMANCE_DIR ?? fileURLToPath(new URL('../../../../../shared/conformance/libvirt-11.3', import.meta.url));
 
 /** Why conformance tests are skipped, or undefined when the corpus is there. */
 export function conformanceSkipReason(): string | undefined {

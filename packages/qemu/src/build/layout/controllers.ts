@@ -1,0 +1,115 @@
+/**
+ * The guest's controllers as libvirt keeps them: the definition's own, then the implicit ones
+ * its post-parse step adds (PCI root, default USB, IDE/SATA, the controllers disks and
+ * channels need), in libvirt's list order, each with its index and default model.
+ */
+import type { Controller, Domain, XmlElement } from '@virtdeck/schema';
+import type { Chipset } from '../context.js';
+
+export class ControllerSet {
+  /** In libvirt's order: grouped by type, sorted by index, a USB2 master before its companions. */
+  readonly list: Controller[] = [];
+  readonly index = new Map<Controller, number>();
+  readonly model = new Map<Controller, string>();
+
+  constructor(
+    private readonly devicesNode: XmlElement,
+    private readonly implicit: Set<object>,
+  ) {}
+
+  find(type: string, index: number): Controller | undefined {
+    return this.list.find((c) => c.type === type && this.index.get(c) === index);
+  }
+
+  has(type: string): boolean {
+    return this.list.some((c) => c.type === type);
+  }
+
+  /** Adds a definition's controller, with the lowest free index of its type when it has none. */
+  addExplicit(c: Controller): void {
+    this.index.set(c, c.index ?? this.nextIndex(c.type));
+    this.insert(c);
+  }
+
+  /** Adds a controller virtdeck decided the guest has (libvirt writes it into the definition). */
+  addImplicit(type: Controller['type'], index: number, model?: string): Controller {
+    const c: Controller = { node: this.devicesNode, type, index };
+    if (model !== undefined) c.model = model;
+    this.index.set(c, index);
+    this.implicit.add(c);
+    this.insert(c);
+    return c;
+  }
+
+  private nextIndex(type: string): number {
+    let i = 0;
+    while (this.find(type, i)) i++;
+    return i;
+  }
+
+  /**
+   * Inserts a controller the way libvirt keeps its list: after the other controllers of the
+   * same type with a lower index (a USB2 master before its companions), or at the end.
+   */
+  private insert(controller: Controller): void {
+    const list = this.list;
+    let insertAt = -1;
+    const idx = this.index.get(controller);
+    for (let i = list.length - 1; i >= 0; i--) {
+      const current = list[i] as Controller;
+      if (current.type !== controller.type) continue;
+      if (idx === undefined) {
+        insertAt = i + 1;
+        break;
+      }
+      const currentIdx = this.index.get(current) ?? -1;
+      if (currentIdx > idx) insertAt = i;
+      else if (controller.master === undefined && current.master !== undefined && currentIdx === idx) insertAt = i;
+      else if (insertAt === -1) insertAt = i + 1;
+    }
+    if (insertAt === -1) list.push(controller);
+    else list.splice(insertAt, 0, controller);
+  }
+}
+
+/** The PCI root, the default USB controller and the chipset's disk controller. */
+export function addChipsetControllers(set: ControllerSet, chipset: Chipset, qemuXhci: boolean): void {
+  const isPcMachine = chipset === 'i440fx' || chipset === 'q35';
+  if ((isPcMachine || chipset === 'other') && !set.find('pci', 0)) set.addImplicit('pci', 0, chipset === 'q35' ? 'pcie-root' : 'pci-root');
+  // The default USB controller of a pc/q35 guest, unless the definition has one (or model='none').
+  if (isPcMachine && !set.has('usb')) set.addImplicit('usb', 0, chipset === 'q35' ? (qemuXhci ? 'qemu-xhci' : 'ich9-ehci1') : 'piix3-uhci');
+  if (chipset === 'i440fx' && !set.find('ide', 0)) set.addImplicit('ide', 0);
+  if (chipset === 'q35' && !set.find('sata', 0)) set.addImplicit('sata', 0);
+}
+
+/** Controllers that devices other than disks need: virtio-serial for virtio channels and consoles, CCID, SCSI for SCSI host devices. */
+export function addDeviceControllers(set: ControllerSet, dev: Domain['devices'], virtioChars: readonly { address?: { type: string; controller?: number } }[]): void {
+  for (const chr of virtioChars) {
+    const wanted = chr.address?.type === 'virtio-serial' ? (chr.address.controller ?? 0) : 0;
+    if (!set.find('virtio-serial', wanted)) set.addImplicit('virtio-serial', wanted);
+  }
+  if (dev.smartcards.length > 0 && !set.has('ccid')) set.addImplicit('ccid', 0);
+  if (dev.hostdevs.some((h) => h.type === 'scsi') && !set.has('scsi')) set.addImplicit('scsi', 0);
+}
+
+/** Default controller models, as libvirt's post-parse fills them in. */
+export function setControllerModels(set: ControllerSet, chipset: Chipset): void {
+  const hasPcieRoot = chipset === 'q35';
+  for (const c of set.list) {
+    const model = c.model?.toLowerCase();
+    const idx = set.index.get(c) ?? 0;
+    if (c.type === 'usb') {
+      // A bare <controller type='usb'/> keeps the PIIX3 UHCI even on q35 (libvirt's rule for
+      // existing definitions); only an added one gets qemu-xhci.
+      set.model.set(c, model ?? 'piix3-uhci');
+    } else if (c.type === 'scsi') {
+      set.model.set(c, model === undefined || model === 'auto' || model === 'default' ? 'lsilogic' : model);
+    } else if (c.type === 'pci') {
+      set.model.set(c, model ?? (idx === 0 ? (hasPcieRoot ? 'pcie-root' : 'pci-root') : hasPcieRoot ? 'pcie-root-port' : 'pci-bridge'));
+    } else if (c.type === 'virtio-serial') {
+      set.model.set(c, model ?? 'virtio');
+    } else if (model !== undefined) {
+      set.model.set(c, model);
+    }
+  }
+}

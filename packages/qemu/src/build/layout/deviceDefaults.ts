@@ -1,0 +1,39 @@
+/** Device defaults libvirt fills in after parsing, shared by the layout and the device builders. */
+import type { Disk, Input, Interface, Video } from '@virtdeck/schema';
+import { diskBus as inferredDiskBus } from '@virtdeck/schema';
+
+/** libvirt's disk name to index: hda -> 0, sdb -> 1, vdaa -> 26. */
+export function diskNameIndex(dev: string): number | undefined {
+  const match = /^(?:fd|hd|vd|sd|xvd|ubd)([a-z]+)$/.exec(dev);
+  if (!match?.[1]) return undefined;
+  let index = 0;
+  for (const ch of match[1]) index = index * 26 + (ch.charCodeAt(0) - 96);
+  return index - 1;
+}
+
+/** Disk bus as libvirt infers it from the target name (hd* IDE, sd* SCSI, vd* virtio, fd* floppy); IDE when nothing says. */
+export function diskBus(disk: Disk): string {
+  return inferredDiskBus(disk) ?? 'ide';
+}
+
+const NIC_MODELS_KNOWN = new Set(['virtio', 'virtio-transitional', 'virtio-non-transitional', 'e1000', 'e1000e', 'igb', 'rtl8139', 'ne2k_pci', 'pcnet', 'vmxnet3', 'usb-net']);
+
+/** The NIC model with libvirt's defaulting and case rules for known models. */
+export function nicModel(iface: Interface): string {
+  const model = iface.model;
+  if (model === undefined) return 'rtl8139';
+  const l = model.toLowerCase();
+  return NIC_MODELS_KNOWN.has(l) ? l : model;
+}
+
+export function videoType(video: Video): string {
+  return video.model?.type ?? 'cirrus';
+}
+
+/** Input bus with the x86 defaults: PS/2 for mouse and keyboard, USB for a tablet. */
+export function inputBus(input: Input): string {
+  if (input.bus) return input.bus;
+  if (input.type === 'tablet') return 'usb';
+  if (input.type === 'mouse' || input.type === 'keyboard') return 'ps2';
+  return 'none';
+}
