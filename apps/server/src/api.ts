@@ -155,7 +155,10 @@ export interface TemplateInfo {
   reason?: string;
 }
 
-/** WebSocket close codes of `/api/domains/:name/console`. */
+/**
+ * WebSocket close codes of `/api/domains/:name/console`. On a running guest the first
+ * binary frame is the scrollback (empty when there is none), every later one live output.
+ */
 export const CONSOLE_CLOSE_CODES = {
   unknownGuest: 4404,
   notRunning: 4409,

@@ -62,10 +62,13 @@ export class SerialConsole {
     return Buffer.concat(this.chunks);
   }
 
-  /** Sends the scrollback, then live output; returns the function that detaches the viewer. */
+  /**
+   * Sends the scrollback as one frame, empty when there is none, then live output; returns
+   * the function that detaches the viewer. The first frame is always the replay, so a
+   * terminal can tell old output (whose queries it must not answer) from live output.
+   */
   attach(viewer: ConsoleViewer): () => void {
-    const replay = this.scrollback();
-    if (replay.length > 0) viewer.send(replay);
+    viewer.send(this.scrollback());
     if (this.closed) {
       viewer.close(CONSOLE_CLOSE_CODES.notRunning, 'the guest is not running');
       return () => undefined;

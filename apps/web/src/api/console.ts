@@ -10,7 +10,11 @@ export const CONSOLE_CLOSE: typeof CONSOLE_CLOSE_CODES = {
 export type ConsoleStatus = 'connecting' | 'connected' | 'not-running' | 'unknown-guest' | 'too-slow' | 'disconnected';
 
 export interface ConsoleHandlers {
-  onData: (bytes: Uint8Array) => void;
+  /**
+   * Output of the guest. `replay` marks the scrollback a connection starts with: output of
+   * the past, whose terminal queries (ESC[6n…) were answered back then and must not be again.
+   */
+  onData: (bytes: Uint8Array, replay: boolean) => void;
   onStatus: (status: ConsoleStatus, detail?: string) => void;
   /** A new connection starts: the server replays the scrollback, so the screen starts over. */
   onOpen: () => void;
@@ -67,12 +71,14 @@ export class ConsoleConnection {
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
     this.handlers.onStatus('connecting');
+    let replay = true;
     socket.onopen = () => {
       this.handlers.onOpen();
       this.handlers.onStatus('connected');
     };
     socket.onmessage = (event: MessageEvent<ArrayBuffer | string>) => {
-      this.handlers.onData(typeof event.data === 'string' ? this.encoder.encode(event.data) : new Uint8Array(event.data));
+      this.handlers.onData(typeof event.data === 'string' ? this.encoder.encode(event.data) : new Uint8Array(event.data), replay);
+      replay = false;
     };
     socket.onclose = (event) => {
       if (this.socket !== socket || this.closed) return;

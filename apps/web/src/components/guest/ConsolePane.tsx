@@ -20,7 +20,8 @@ const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigat
 /**
  * The guest's first serial port in xterm.js. The terminal fits its pane; copy is
  * Ctrl+Shift+C (or Ctrl+C while text is selected, Cmd+C on a Mac), paste is Ctrl+V,
- * Ctrl+Shift+V or Cmd+V: everything else goes to the guest as typed.
+ * Ctrl+Shift+V or Cmd+V; Ctrl+M makes Tab move the focus out of the terminal (as in
+ * Monaco and VS Code) and back: everything else goes to the guest as typed.
  */
 export default function ConsolePane({ guest }: { guest: GuestSummary }) {
   const host = useRef<HTMLDivElement>(null);
@@ -28,6 +29,8 @@ export default function ConsolePane({ guest }: { guest: GuestSummary }) {
   const connRef = useRef<ConsoleConnection | undefined>(undefined);
   const [status, setStatus] = useState<ConsoleStatus>('connecting');
   const [copied, setCopied] = useState(false);
+  const [tabMovesFocus, setTabMovesFocus] = useState(false);
+  const tabMovesFocusRef = useRef(false);
   const active = isActive(guest);
   const activeRef = useRef(active);
 
@@ -54,6 +57,14 @@ export default function ConsolePane({ guest }: { guest: GuestSummary }) {
     term.attachCustomKeyEventHandler((event) => {
       if (event.type !== 'keydown') return true;
       const key = event.key.toLowerCase();
+      if (event.ctrlKey && !event.shiftKey && !event.altKey && !event.metaKey && key === 'm') {
+        tabMovesFocusRef.current = !tabMovesFocusRef.current;
+        setTabMovesFocus(tabMovesFocusRef.current);
+        event.preventDefault();
+        return false;
+      }
+      // Not handled by xterm, so the browser moves the focus.
+      if (key === 'tab' && tabMovesFocusRef.current) return false;
       const copyChord = isMac ? event.metaKey && key === 'c' : event.ctrlKey && (event.shiftKey || term.hasSelection()) && key === 'c';
       if (copyChord) {
         if (term.hasSelection()) void navigator.clipboard?.writeText(term.getSelection());
@@ -71,16 +82,26 @@ export default function ConsolePane({ guest }: { guest: GuestSummary }) {
       return true;
     });
 
+    // While the replay is parsed, xterm's answers to the old queries in it are dropped.
+    let replaying = false;
     const connection = new ConsoleConnection(
       guest.name,
       {
         onOpen: () => term.reset(),
-        onData: (bytes) => term.write(bytes),
+        onData: (bytes, replay) => {
+          if (!replay) return term.write(bytes);
+          replaying = true;
+          term.write(bytes, () => {
+            replaying = false;
+          });
+        },
         onStatus: setStatus,
       },
       activeRef.current,
     );
-    const input = term.onData((data) => connection.send(data));
+    const input = term.onData((data) => {
+      if (!replaying) connection.send(data);
+    });
     termRef.current = term;
     connRef.current = connection;
     term.focus();
@@ -120,6 +141,9 @@ export default function ConsolePane({ guest }: { guest: GuestSummary }) {
       <div className="pane-toolbar">
         <span className={`console-status console-${status}`} data-testid="console-status">
           {STATUS_TEXT[status]}
+        </span>
+        <span className="console-hint" aria-live="polite" data-testid="console-escape-hint">
+          {tabMovesFocus ? 'Tab moves focus out of the console; Ctrl+M gives Tab back to the guest' : 'Tab goes to the guest; Ctrl+M makes Tab move focus out of the console'}
         </span>
         <span className="spacer" />
         <button type="button" onClick={() => void copy()} data-testid="console-copy" title="Copy the selection, or everything when nothing is selected (Ctrl+Shift+C)">
