@@ -13,6 +13,7 @@ import { probeCapabilities } from './host/probeCapabilities.js';
 import { createApp } from './http/app.js';
 import { attachConsoleSockets } from './http/consoleSocket.js';
 import type { EventHub } from './http/EventHub.js';
+import { closeWebSocket } from './http/webSocketClose.js';
 import { lockStateDir } from './stateLock.js';
 import { StatsCollector } from './stats/StatsCollector.js';
 
@@ -121,7 +122,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: async () => {
       clearInterval(statsTimer);
       events.close();
-      for (const client of sockets.clients) client.close(1001, 'the server is stopping');
+      for (const client of sockets.clients) closeWebSocket(client, 1001, 'the server is stopping');
       sockets.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

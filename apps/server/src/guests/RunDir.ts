@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-/** UNIX socket paths are limited to 107 bytes (sun_path); keep a margin. */
+/** UNIX socket paths are limited to 107 bytes (sun_path), counted in UTF-8; keep a margin. */
 const MAX_SOCKET_PATH = 100;
 
 /**
@@ -37,7 +37,7 @@ export class RunDir {
     this.runningXml = path.join(this.dir, 'domain.xml');
     this.eventsLog = path.join(this.dir, 'events.jsonl');
     const longest = path.join(this.dir, 'console.sock');
-    this.socketDir = longest.length <= MAX_SOCKET_PATH ? this.dir : shortAlias(this.dir);
+    this.socketDir = Buffer.byteLength(longest) <= MAX_SOCKET_PATH ? this.dir : shortAlias(this.dir);
   }
 
   get qmpSocket(): string {

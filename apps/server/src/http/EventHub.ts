@@ -52,6 +52,7 @@ export class EventHub {
     res.write(greeting);
     this.clients.add(res);
     req.on('close', () => this.clients.delete(res));
+    res.on('error', () => this.clients.delete(res));
   };
 
   broadcast<K extends ServerEventName>(event: K, data: ServerEvents[K]): void {

@@ -109,6 +109,8 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
 
 /** Errors raised by Express's body parsers carry a `type`; give them the API's shape. */
 function fromHttpError(error: unknown): VirtdeckError | undefined {
+  // Express decodes route parameters with decodeURIComponent, which throws on `%ZZ`, `%` or a cut-off UTF-8 sequence.
+  if (error instanceof URIError) return new VirtdeckError('invalid-request', `The URL is not valid percent-encoding: ${error.message}`);
   const failure = error as { type?: unknown; limit?: unknown } | null;
   const type = failure?.type;
   if (type === 'entity.too.large') return new VirtdeckError('payload-too-large', `The request body is larger than the ${String(failure?.limit)} bytes this endpoint accepts`);

@@ -4,10 +4,11 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CONSOLE_CLOSE_CODES } from '../api.js';
 import type { AccessToken } from '../auth/accessToken.js';
-import { VirtdeckError } from '../errors.js';
+import { toVirtdeckError, VirtdeckError } from '../errors.js';
 import type { GuestManager } from '../guests/GuestManager.js';
 import { guestNameProblem } from '../guests/guestName.js';
 import { originProblem, unauthorized } from './auth.js';
+import { closeWebSocket } from './webSocketClose.js';
 
 const CONSOLE_PATH = /^\/api\/domains\/([^/]+)\/console$/;
 /** Keystrokes and pastes; a bigger frame is not a person typing. */
@@ -20,7 +21,7 @@ const MAX_INPUT_FRAME_BYTES = 64 * 1024;
  */
 export function attachConsoleSockets(server: Server, deps: { guests: GuestManager; token: AccessToken; tokenFile: string; logger: Logger }): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INPUT_FRAME_BYTES });
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(req.url ?? '/', 'http://virtdeck.invalid');
     const match = CONSOLE_PATH.exec(url.pathname);
     if (!match?.[1]) return refuse(socket, new VirtdeckError('not-found', `No WebSocket endpoint at ${url.pathname}`));
@@ -33,7 +34,20 @@ export function attachConsoleSockets(server: Server, deps: { guests: GuestManage
     } catch {
       return refuse(socket, new VirtdeckError('invalid-request', 'The guest name in the URL is not valid percent-encoding'));
     }
-    wss.handleUpgrade(req, socket, head, (ws) => void serveConsole(ws, name, deps.guests, deps.logger));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      serveConsole(ws, name, deps.guests, deps.logger).catch((error: unknown) => {
+        deps.logger.error({ name, err: error }, 'console WebSocket failed');
+        closeWebSocket(ws, 1011, `the console failed: ${toVirtdeckError(error).message}`);
+      });
+    });
+  };
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      upgrade(req, socket, head);
+    } catch (error) {
+      deps.logger.error({ err: error, url: req.url }, 'console WebSocket upgrade failed');
+      refuse(socket, toVirtdeckError(error));
+    }
   });
   return wss;
 }
@@ -45,18 +59,30 @@ async function serveConsole(ws: WebSocket, name: string, guests: GuestManager, l
     if (invalid) throw new Error(invalid);
     target = guests.console(name);
   } catch {
-    ws.close(CONSOLE_CLOSE_CODES.unknownGuest, `no guest named '${name}'`);
+    closeWebSocket(ws, CONSOLE_CLOSE_CODES.unknownGuest, `no guest named '${name}'`);
     return;
   }
   const { live } = target;
   if (!live) {
     const scrollback = await target.scrollback();
     if (scrollback.length > 0) ws.send(scrollback);
-    ws.close(CONSOLE_CLOSE_CODES.notRunning, `'${name}' is not running`);
+    closeWebSocket(ws, CONSOLE_CLOSE_CODES.notRunning, `'${name}' is not running`);
     return;
   }
-  const detach = live.attach(ws);
-  ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => live.write(toBuffer(data)));
+  const detach = live.attach({
+    send: (data) => ws.send(data),
+    close: (code, reason) => closeWebSocket(ws, code, reason),
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+  });
+  ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+    try {
+      live.write(toBuffer(data));
+    } catch (error) {
+      logger.warn({ name, err: error }, 'console input could not be passed on');
+    }
+  });
   ws.on('close', detach);
   ws.on('error', (error) => logger.debug({ name, err: error }, 'console WebSocket error'));
 }
