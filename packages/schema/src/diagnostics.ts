@@ -76,9 +76,32 @@ export const DIAGNOSTIC_CODES = {
   'resctrl-conflict': 'cachetune/memorytune allocations that collide',
   'duplicate-name': 'a name that must be unique appears twice',
   'invalid-combination': 'a combination of settings libvirt refuses',
+  'too-many-diagnostics': 'stands for the diagnostics past the per-document limit, which are not listed',
 } as const;
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** Diagnostics listed per document; a hostile text can have one per attribute, hundreds of thousands. */
+export const MAX_DIAGNOSTICS = 1000;
+
+/**
+ * Keeps the first `MAX_DIAGNOSTICS` (in the order given) and replaces the rest by one that says
+ * how many more there are, as severe as the worst of them: whether a document has errors does
+ * not change. In place.
+ */
+export function capDiagnostics<T extends Omit<Diagnostic, 'code'> & { code: string }>(diagnostics: (T | Diagnostic)[]): void {
+  if (diagnostics.length <= MAX_DIAGNOSTICS) return;
+  const dropped = diagnostics.splice(MAX_DIAGNOSTICS);
+  const first = dropped[0] as T | Diagnostic;
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  const severity = dropped.reduce<Severity>((worst, d) => (rank[d.severity] < rank[worst] ? d.severity : worst), 'info');
+  diagnostics.push({
+    severity,
+    code: 'too-many-diagnostics',
+    message: `…and ${dropped.length.toLocaleString('en-US')} more problems from here on; fix the ones listed to see the rest.`,
+    range: first.range,
+  });
 }

@@ -26,7 +26,9 @@
  *     the accelerator spelling (warning + quick fix for the 2007 spellings; warning for kqemu and
  *     qvm86), then semantic rules. Host checks are not here: they need host capabilities and live
  *     in @virtdeck/qemu. (SCHEMA-API.md lists domain, diagnostics, valid; `document` is added.)
- *   Diagnostic codes are the closed set DIAGNOSTIC_CODES (each with a description).
+ *   Diagnostic codes are the closed set DIAGNOSTIC_CODES (each with a description). At most
+ *   MAX_DIAGNOSTICS (1,000) are listed, then one 'too-many-diagnostics' counting the rest
+ *   (capDiagnostics(list) does the same for a list with host diagnostics added).
  *
  * ## The model (`Domain`)
  *   Every model object carries `node: XmlElement` (positions, and anything not typed). Sizes are
@@ -57,7 +59,7 @@
  *   DOMAIN_SCHEMA is the table itself; the enum tables below are what forms offer.
  */
 export type { Diagnostic, DiagnosticCode, Position, QuickFix, Range, Severity, TextEdit } from './diagnostics.js';
-export { DIAGNOSTIC_CODES, SEVERITIES, hasErrors } from './diagnostics.js';
+export { DIAGNOSTIC_CODES, MAX_DIAGNOSTICS, SEVERITIES, capDiagnostics, hasErrors } from './diagnostics.js';
 
 export type {
   XmlAttribute,

@@ -1,6 +1,6 @@
 import type { TextEdit } from '../diagnostics.js';
 import { escapeAttribute, escapeText } from '../xml/entities.js';
-import { getAttribute, type XmlDocument, type XmlElement, type XmlNode } from '../xml/tree.js';
+import { getAttribute, type XmlAttribute, type XmlDocument, type XmlElement, type XmlNode } from '../xml/tree.js';
 
 /**
  * Minimal text edits on a parsed document: each changes only the characters it must, so a
@@ -25,13 +25,8 @@ function preferredQuote(document: XmlDocument, element: XmlElement): '"' | "'" {
 /** Sets (or, with `undefined`, removes) one attribute. */
 export function setAttributeEdit(document: XmlDocument, element: XmlElement, name: string, value: string | undefined): TextEdit {
   const attribute = getAttribute(element, name);
-  const text = document.text;
   if (attribute !== undefined) {
-    if (value === undefined) {
-      let start = attribute.range.start.offset;
-      while (start > 0 && /\s/.test(text[start - 1] as string)) start--;
-      return edit(document, start, attribute.range.end.offset, '');
-    }
+    if (value === undefined) return removeAttributeEdit(document, attribute);
     if (attribute.quote === '') {
       const quote = preferredQuote(document, element);
       return edit(document, attribute.range.start.offset, attribute.range.end.offset, `${name}=${quote}${escapeAttribute(value, quote)}${quote}`);
@@ -43,6 +38,14 @@ export function setAttributeEdit(document: XmlDocument, element: XmlElement, nam
   if (value === undefined) return edit(document, at, at, '');
   const quote = preferredQuote(document, element);
   return edit(document, at, at, ` ${name}=${quote}${escapeAttribute(value, quote)}${quote}`);
+}
+
+/** Removes an attribute found on an element, with the whitespace before it. */
+export function removeAttributeEdit(document: XmlDocument, attribute: XmlAttribute): TextEdit {
+  const text = document.text;
+  let start = attribute.range.start.offset;
+  while (start > 0 && /\s/.test(text[start - 1] as string)) start--;
+  return edit(document, start, attribute.range.end.offset, '');
 }
 
 /** Replaces the element's content with text (`<name>text</name>`), expanding `<name/>` if needed. */

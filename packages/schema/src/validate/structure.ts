@@ -1,6 +1,6 @@
 import type { Diagnostic, DiagnosticCode, QuickFix, Range } from '../diagnostics.js';
 import { didYouMean } from '../edit/didYouMean.js';
-import { insertChildEdit, setAttributeEdit } from '../edit/edits.js';
+import { insertChildEdit, removeAttributeEdit, setAttributeEdit } from '../edit/edits.js';
 import { namespaceOf } from '../model/qemuNamespace.js';
 import { DATATYPES, testDatatype } from '../schema/datatypes.js';
 import { DOMAIN_SCHEMA } from '../schema/domainSchema.js';
@@ -50,7 +50,7 @@ function checkAttributes(document: XmlDocument, element: XmlElement, spec: Effec
         attribute.nameRange,
         [
           ...suggestions.map((s, i) => ({ title: `Change to '${s}'`, edits: [{ range: attribute.nameRange, newText: s }], isPreferred: i === 0 })),
-          { title: `Remove '${name}'`, edits: [setAttributeEdit(document, element, name, undefined)] },
+          { title: `Remove '${name}'`, edits: [removeAttributeEdit(document, attribute)] },
         ],
       );
       continue;

@@ -1,4 +1,4 @@
-import { hasErrors, type Diagnostic } from '../diagnostics.js';
+import { capDiagnostics, hasErrors, type Diagnostic } from '../diagnostics.js';
 import type { Domain } from '../model/domain.js';
 import { parseDomain } from '../parseDomain.js';
 import type { XmlDocument } from '../xml/tree.js';
@@ -18,6 +18,7 @@ export interface ValidateDomainResult {
  * Parses and validates a domain definition: well-formedness, structure (the schema table),
  * the accelerator spelling, then the semantic rules libvirt's parser applies.
  * Host checks (what this machine can run) are not here: they live in @virtdeck/qemu.
+ * At most MAX_DIAGNOSTICS are listed, the first in document order, and one that counts the rest.
  */
 export function validateDomain(text: string): ValidateDomainResult {
   const { document, domain, diagnostics } = parseDomain(text);
@@ -27,6 +28,7 @@ export function validateDomain(text: string): ValidateDomainResult {
     validateSemantics(document, domain, diagnostics);
   }
   sortDiagnostics(diagnostics);
+  capDiagnostics(diagnostics);
   const result: ValidateDomainResult = { document, diagnostics, valid: !hasErrors(diagnostics) };
   if (domain !== undefined) result.domain = domain;
   return result;

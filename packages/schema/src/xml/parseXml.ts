@@ -98,15 +98,24 @@ function formatSize(length: number): string {
 /**
  * DOCTYPEs are reported and replaced by blanks of the same length (offsets stay valid): their
  * entity declarations are never read, so entity-expansion attacks have nothing to expand.
+ * One pass from the start, skipping comments; the text is rebuilt once.
  */
 function blankDoctypes(text: string, lines: LineIndex, diagnostics: Diagnostic[]): string {
   let at = text.indexOf('<!DOCTYPE');
   if (at === -1) return text;
-  let out = text;
+  const parts: string[] = [];
+  let copied = 0;
+  let comment = text.indexOf('<!--');
   while (at !== -1) {
-    const commentStart = text.lastIndexOf('<!--', at);
-    if (commentStart !== -1 && text.indexOf('-->', commentStart) > at) {
-      at = text.indexOf('<!DOCTYPE', at + 9);
+    if (comment !== -1 && comment < at) {
+      const close = text.indexOf('-->', comment + 4);
+      // an unterminated comment hides nothing: what follows is reported
+      if (close === -1) {
+        comment = -1;
+        continue;
+      }
+      if (close > at) at = text.indexOf('<!DOCTYPE', close + 3);
+      comment = text.indexOf('<!--', close + 3);
       continue;
     }
     const end = doctypeEnd(text, at, text.length);
@@ -119,10 +128,13 @@ function blankDoctypes(text: string, lines: LineIndex, diagnostics: Diagnostic[]
       range,
       fixes: [{ title: 'Remove the DOCTYPE', edits: [{ range, newText: '' }], isPreferred: true }],
     });
-    out = out.slice(0, at) + out.slice(at, stop).replace(/[^\r\n]/g, ' ') + out.slice(stop);
+    parts.push(text.slice(copied, at), text.slice(at, stop).replace(/[^\r\n]/g, ' '));
+    copied = stop;
     at = end === -1 ? -1 : text.indexOf('<!DOCTYPE', end);
+    if (comment !== -1 && comment < stop) comment = text.indexOf('<!--', stop);
   }
-  return out;
+  parts.push(text.slice(copied));
+  return parts.join('');
 }
 
 function wellFormednessDiagnostic(
@@ -278,13 +290,24 @@ function looksWellFormed(text: string, tag: ScannedStartTag, endTagStart: number
     const a = attributes[i] as ScannedAttribute;
     if (a.quote === '' || !XML_NAME.test(a.name)) return false;
     if (i > 0 && !/\s/.test(text[a.nameStart - 1] as string)) return false;
-    for (let j = 0; j < i; j++) if ((attributes[j] as ScannedAttribute).name === a.name) return false;
   }
+  if (hasDuplicateName(attributes)) return false;
   if (tag.selfClosing) return true;
   if (endTagStart === -1 || !text.startsWith(tag.name, endTagStart + 2)) return false;
   let i = endTagStart + 2 + tag.name.length;
   while (/\s/.test(text[i] as string)) i++;
   return text[i] === '>';
+}
+
+/** A set only where it pays: a tag has a handful of attributes, a hostile one tens of thousands. */
+function hasDuplicateName(attributes: readonly ScannedAttribute[]): boolean {
+  if (attributes.length <= 8) {
+    for (let i = 1; i < attributes.length; i++) {
+      for (let j = 0; j < i; j++) if ((attributes[j] as ScannedAttribute).name === (attributes[i] as ScannedAttribute).name) return true;
+    }
+    return false;
+  }
+  return new Set(attributes.map((a) => a.name)).size !== attributes.length;
 }
 
 function reportEntities(lines: LineIndex, undefinedEntities: PendingEntity[], diagnostics: Diagnostic[]): void {
