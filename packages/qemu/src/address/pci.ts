@@ -183,6 +183,12 @@ export class PciAddressSet {
   /** First pass: reservations may add buses, and found addresses are not kept. */
   readonly dryRun: boolean;
   private readonly pcieToPciBridgeSupported: boolean;
+  /**
+   * Per kind of search (flags and function), the first bus that may still have room: functions
+   * are only ever taken, never given back, so a bus full for a kind stays full, and thousands of
+   * devices do not rescan every full bus before it.
+   */
+  private readonly firstOpenBus = new Map<string, number>();
 
   constructor(models: readonly PciControllerModel[], options: { dryRun: boolean; pcieToPciBridge: boolean }) {
     this.buses = models.map(newBus);
@@ -246,27 +252,38 @@ export class PciAddressSet {
   }
 
   private findNext(flags: number, fn: number | undefined): PciAddress {
-    for (let b = 0; b < this.buses.length; b++) {
-      const bus = this.buses[b] as Bus;
-      const probe: PciAddress = { bus: b, slot: bus.minSlot, function: fn ?? 0 };
-      if (!compatible(bus, probe, flags, false)) continue;
-      for (let s = bus.minSlot; s <= bus.maxSlot; s++) {
-        const used = bus.functions[s] ?? 0;
-        if (used === 0) return { bus: b, slot: s, function: fn ?? 0 };
-        if (flags & Connect.AGGREGATE_SLOT && bus.aggregate[s]) {
-          if (fn !== undefined) {
-            if (!(used & (1 << fn))) return { bus: b, slot: s, function: fn };
-          } else {
-            for (let f = 0; f < 8; f++) if (!(used & (1 << f))) return { bus: b, slot: s, function: f };
-          }
-        }
+    const kind = `${flags}:${fn ?? ''}`;
+    for (let b = this.firstOpenBus.get(kind) ?? 0; b < this.buses.length; b++) {
+      const found = this.freeOnBus(b, flags, fn);
+      if (found !== undefined) {
+        this.firstOpenBus.set(kind, b);
+        return found;
       }
     }
+    this.firstOpenBus.set(kind, this.buses.length);
     if (!this.dryRun) throw new PciAddressError(`no free PCI slot is left for a ${describeFlags(flags)}`);
     const address: PciAddress = { bus: this.buses.length, slot: 0, function: fn ?? 0 };
     this.growFor(address, flags);
     address.slot = (this.buses[address.bus] as Bus).minSlot;
     return address;
+  }
+
+  private freeOnBus(b: number, flags: number, fn: number | undefined): PciAddress | undefined {
+    const bus = this.buses[b] as Bus;
+    const probe: PciAddress = { bus: b, slot: bus.minSlot, function: fn ?? 0 };
+    if (!compatible(bus, probe, flags, false)) return undefined;
+    for (let s = bus.minSlot; s <= bus.maxSlot; s++) {
+      const used = bus.functions[s] ?? 0;
+      if (used === 0) return { bus: b, slot: s, function: fn ?? 0 };
+      if (flags & Connect.AGGREGATE_SLOT && bus.aggregate[s]) {
+        if (fn !== undefined) {
+          if (!(used & (1 << fn))) return { bus: b, slot: s, function: fn };
+        } else {
+          for (let f = 0; f < 8; f++) if (!(used & (1 << f))) return { bus: b, slot: s, function: f };
+        }
+      }
+    }
+    return undefined;
   }
 
   /** Adds the buses needed for `address.bus` to exist (first pass only); may bump address.bus. */

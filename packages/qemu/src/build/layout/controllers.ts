@@ -7,22 +7,42 @@ import type { Controller, Domain, XmlElement } from '@virtdeck/schema';
 import type { Chipset } from '../context.js';
 
 export class ControllerSet {
-  /** In libvirt's order: grouped by type, sorted by index, a USB2 master before its companions. */
-  readonly list: Controller[] = [];
   readonly index = new Map<Controller, number>();
   readonly model = new Map<Controller, string>();
+  /** Per type in order of first appearance, each in the order added until `list` sorts it. */
+  readonly #groups = new Map<string, { controllers: Controller[]; sorted: boolean; lowestFree: number }>();
+  /** The first in list order of each type and index. */
+  readonly #byIndex = new Map<string, Controller>();
+  #list: Controller[] | undefined;
 
   constructor(
     private readonly devicesNode: XmlElement,
     private readonly implicit: Set<object>,
   ) {}
 
+  /**
+   * In libvirt's order: grouped by type, sorted by index, a USB2 master before its companions.
+   * libvirt inserts each controller after the last of its type whose (index, is a companion) is
+   * not above its own; a stable sort of each group gives that order without a scan per insertion.
+   */
+  get list(): Controller[] {
+    if (this.#list === undefined) {
+      const key = (c: Controller): number => 2 * (this.index.get(c) ?? -1) + (c.master === undefined ? 0 : 1);
+      for (const group of this.#groups.values()) {
+        if (!group.sorted) group.controllers.sort((a, b) => key(a) - key(b));
+        group.sorted = true;
+      }
+      this.#list = [...this.#groups.values()].flatMap((group) => group.controllers);
+    }
+    return this.#list;
+  }
+
   find(type: string, index: number): Controller | undefined {
-    return this.list.find((c) => c.type === type && this.index.get(c) === index);
+    return this.#byIndex.get(`${type}:${index}`);
   }
 
   has(type: string): boolean {
-    return this.list.some((c) => c.type === type);
+    return this.#groups.has(type);
   }
 
   /** Adds a definition's controller, with the lowest free index of its type when it has none. */
@@ -41,34 +61,26 @@ export class ControllerSet {
     return c;
   }
 
+  /** Indexes are only ever added, so the lowest free one of a type only grows. */
   private nextIndex(type: string): number {
-    let i = 0;
-    while (this.find(type, i)) i++;
-    return i;
+    const group = this.#groups.get(type);
+    if (group === undefined) return 0;
+    while (this.find(type, group.lowestFree)) group.lowestFree++;
+    return group.lowestFree;
   }
 
-  /**
-   * Inserts a controller the way libvirt keeps its list: after the other controllers of the
-   * same type with a lower index (a USB2 master before its companions), or at the end.
-   */
   private insert(controller: Controller): void {
-    const list = this.list;
-    let insertAt = -1;
-    const idx = this.index.get(controller);
-    for (let i = list.length - 1; i >= 0; i--) {
-      const current = list[i] as Controller;
-      if (current.type !== controller.type) continue;
-      if (idx === undefined) {
-        insertAt = i + 1;
-        break;
-      }
-      const currentIdx = this.index.get(current) ?? -1;
-      if (currentIdx > idx) insertAt = i;
-      else if (controller.master === undefined && current.master !== undefined && currentIdx === idx) insertAt = i;
-      else if (insertAt === -1) insertAt = i + 1;
+    const group = this.#groups.get(controller.type);
+    if (group === undefined) this.#groups.set(controller.type, { controllers: [controller], sorted: true, lowestFree: 0 });
+    else {
+      group.controllers.push(controller);
+      group.sorted = false;
     }
-    if (insertAt === -1) list.push(controller);
-    else list.splice(insertAt, 0, controller);
+    this.#list = undefined;
+    const key = `${controller.type}:${this.index.get(controller) ?? -1}`;
+    const first = this.#byIndex.get(key);
+    // a master sorts before its companions of the same index
+    if (first === undefined || (first.master !== undefined && controller.master === undefined)) this.#byIndex.set(key, controller);
   }
 }
 

@@ -10,25 +10,23 @@ export interface DriveSlot {
   unit: number;
 }
 
-/** Inserts a disk like libvirt: after the last disk on its bus with a lower index name. */
-function insertDisk(list: Disk[], disk: Disk): void {
-  let insertAt = -1;
-  const bus = diskBus(disk);
-  const index = diskNameIndex(disk.target?.dev ?? '') ?? -1;
-  for (let i = list.length - 1; i >= 0; i--) {
-    const current = list[i] as Disk;
-    if (diskBus(current) !== bus) continue;
-    if ((diskNameIndex(current.target?.dev ?? '') ?? -1) > index) insertAt = i;
-    else if (insertAt === -1) insertAt = i + 1;
-  }
-  if (insertAt === -1) list.push(disk);
-  else list.splice(insertAt, 0, disk);
-}
+const nameIndex = (disk: Disk): number => diskNameIndex(disk.target?.dev ?? '') ?? -1;
 
+/**
+ * libvirt's disk order (virDomainDiskInsert puts each after the last disk on its bus with a
+ * lower or equal index name): disks of a bus stay together, buses in order of first appearance,
+ * each bus stably sorted by index. Grouped and sorted here, not inserted one by one, which scans
+ * the list for every disk.
+ */
 export function sortDisks(disks: readonly Disk[]): Disk[] {
-  const sorted: Disk[] = [];
-  for (const d of disks) insertDisk(sorted, d);
-  return sorted;
+  const buses = new Map<string, Disk[]>();
+  for (const d of disks) {
+    const bus = diskBus(d);
+    const group = buses.get(bus);
+    if (group === undefined) buses.set(bus, [d]);
+    else group.push(d);
+  }
+  return [...buses.values()].flatMap((group) => group.sort((a, b) => nameIndex(a) - nameIndex(b)));
 }
 
 const VIRTIO_SCSI_MODELS = new Set(['virtio-scsi', 'virtio-transitional', 'virtio-non-transitional']);

@@ -224,8 +224,10 @@ export function placePci(input: PciPlacementInput): PciPlacement {
     return { pci, controllers: [] };
   }
   const result = assignPciAddresses({ chipset, controllers: pciControllerSlots, devices: devicesInOrder, pcieToPciBridge: input.pcieToPciBridge });
+  const ownerOf = new Map<string, object>();
+  for (const [owner, slot] of slots) if (!ownerOf.has(slot.label)) ownerOf.set(slot.label, owner);
   for (const problem of result.problems) {
-    const owner = [...slots.entries()].find(([, s]) => s.label === problem.label)?.[0] as { node?: XmlElement } | undefined;
+    const owner = ownerOf.get(problem.label) as { node?: XmlElement } | undefined;
     diagnostics.error('address-unassignable', owner?.node ?? devicesNode, `${problem.label}: ${problem.message}.`);
   }
   for (const [owner, slot] of slots) if (slot.address) pci.set(owner, slot.address);
