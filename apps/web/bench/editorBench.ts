@@ -13,8 +13,8 @@ import globalSetup from '../e2e/globalSetup.js';
 import { domainOfLines } from './domainOfLines.js';
 
 const TARGETS = {
-  initialJsKiB: 400,
-  editorReadyMs: 1500,
+  initialJsKiB: 100,
+  editorReadyMs: 600,
   marker100Ms: 50,
   marker2000Ms: 150,
 };

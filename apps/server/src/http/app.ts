@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { formatCommandLine, type HostCapabilities } from '@virtdeck/qemu';
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import compression from 'compression';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from 'pino';
 import type { CommandLine, StatsEvent } from '../api.js';
 import type { AccessToken } from '../auth/accessToken.js';
@@ -12,6 +12,7 @@ import { domainRoutes } from './domainRoutes.js';
 import { EventHub, type ServerEventFrame } from './EventHub.js';
 import { hostInfo } from './hostInfo.js';
 import { MAX_JSON_BYTES, MAX_XML_BYTES, parseInput, templateBody, jsonBody, XML_TYPES, xmlBody } from './input.js';
+import { webApp } from './webApp.js';
 
 export interface AppDeps {
   guests: GuestManager;
@@ -48,6 +49,8 @@ export function createApp({ guests, logger, token, tokenFile, capabilities, temp
   guests.on('removed', (name) => events.broadcast('removed', { name }));
   guests.on('lifecycle', (event) => events.broadcast('lifecycle', event));
 
+  // API replies are compressed as they go; the event stream is not, or each event would wait in the compressor.
+  app.use(compression({ filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream') && compression.filter(req, res) }));
   app.use(tokenLogin(token));
   app.use('/api', requireToken(token, tokenFile));
   app.use('/api', express.text({ type: XML_TYPES, limit: MAX_XML_BYTES }));
@@ -74,11 +77,7 @@ export function createApp({ guests, logger, token, tokenFile, capabilities, temp
   });
   app.use('/api', (req, _res, next) => next(new VirtdeckError('not-found', `No API endpoint ${req.method} ${req.originalUrl}`)));
 
-  if (webRoot) {
-    app.use(express.static(webRoot, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForIndex }));
-    // The web app routes in the browser: every other GET gets its shell.
-    app.get(/^\/(?!api\/).*/, ((_req, res) => res.sendFile(path.join(webRoot, 'index.html'), { headers: { 'Cache-Control': 'no-cache' } })) as RequestHandler);
-  }
+  if (webRoot) app.use(webApp(webRoot));
 
   app.use(errorHandler(logger));
   return {
@@ -88,10 +87,6 @@ export function createApp({ guests, logger, token, tokenFile, capabilities, temp
       latestStats = stats;
     },
   };
-}
-
-function noCacheForIndex(res: express.Response, file: string): void {
-  if (file.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
 }
 
 /** The one place errors become HTTP: `{ code, message, diagnostics?, detail? }` with the code's status. */

@@ -1,0 +1,81 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { notProbed, startTestServer, type TestServer } from '../testing/testServer.js';
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** A raw GET: the bytes as sent, not decompressed. */
+function get(url: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('the built web app as served', () => {
+  let webRoot: string;
+  let server: TestServer;
+  const script = `export const editor = ${JSON.stringify('monaco '.repeat(20_000))};\n`;
+  beforeEach(async () => {
+    webRoot = await mkdtemp(path.join(os.tmpdir(), 'virtdeck-web-'));
+    await mkdir(path.join(webRoot, 'assets'));
+    await writeFile(path.join(webRoot, 'index.html'), '<!doctype html><script type="module" src="/assets/index-AbC123.js"></script>');
+    await writeFile(path.join(webRoot, 'assets', 'index-AbC123.js'), script);
+    await writeFile(path.join(webRoot, 'assets', 'logo-Zz9.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    server = await startTestServer({ capabilities: notProbed, webRoot });
+  });
+  afterEach(async () => {
+    await server.dispose();
+    await rm(webRoot, { recursive: true, force: true });
+  });
+
+  it('sends hashed scripts compressed, brotli first, cached for a year', async () => {
+    const url = `${server.url}assets/index-AbC123.js`;
+    const br = await get(url, { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(br.status).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toMatch(/javascript/);
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(br.headers.vary).toBe('Accept-Encoding');
+    expect(zlib.brotliDecompressSync(br.body).toString()).toBe(script);
+    expect(br.body.length).toBeLessThan(script.length / 20);
+
+    const gzip = await get(url, { 'Accept-Encoding': 'gzip' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gzip.body).toString()).toBe(script);
+
+    const plain = await get(url);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toBe(script);
+    expect(plain.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('sends images as they are, a missing asset as 404, and the shell for revalidation on every route', async () => {
+    const image = await get(`${server.url}assets/logo-Zz9.png`, { 'Accept-Encoding': 'br' });
+    expect(image.headers['content-encoding']).toBeUndefined();
+    expect(image.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+
+    expect((await get(`${server.url}assets/gone-123.js`, { 'Accept-Encoding': 'br' })).status).toBe(404);
+    expect((await get(`${server.url}assets/..%2Findex.html`, { 'Accept-Encoding': 'br' })).status).toBe(404);
+
+    for (const route of ['', 'index.html', 'guest/demo/xml']) {
+      const shell = await get(`${server.url}${route}`);
+      expect(shell.status).toBe(200);
+      expect(shell.headers['cache-control']).toBe('no-cache');
+      expect(shell.body.toString()).toContain('/assets/index-AbC123.js');
+    }
+  });
+});
