@@ -15,7 +15,6 @@ import { attachConsoleSockets } from './http/consoleSocket.js';
 import type { EventHub } from './http/EventHub.js';
 import { closeWebSocket } from './http/webSocketClose.js';
 import { lockStateDir } from './stateLock.js';
-import { StatsCollector } from './stats/StatsCollector.js';
 
 export interface ServerOptions {
   config: ServerConfig;
@@ -82,14 +81,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const server = http.createServer(app);
   const sockets = attachConsoleSockets(server, { guests, token, tokenFile, logger });
 
-  const collector = new StatsCollector();
   let sampling = false;
   const statsTimer = setInterval(() => {
     if (events.clientCount === 0 || sampling) return;
     sampling = true;
-    collector
-      .collect(guests.statsSources())
-      .then((stats) => {
+    const timestamp = Date.now();
+    guests
+      .stats()
+      .then((sampled) => {
+        const stats = { timestamp, guests: sampled };
         setLatestStats(stats);
         events.broadcast('stats', stats);
       })

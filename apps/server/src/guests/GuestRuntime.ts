@@ -17,6 +17,8 @@ export class GuestRuntime {
   console: SerialConsole | undefined;
   /** Set when virtdeck itself ends the process: the guest ends `shutoff` with this reason. */
   stopping: StateReason | undefined;
+  /** Why virtdeck ended the process, when that is a failure the guest's list entry should show. */
+  stopError: string | undefined;
   /** QEMU reported that the host asked it to quit (a signal from elsewhere, say). */
   quitting: StateReason | undefined;
   /** The guest is powering off (asked to, or did): an exit is a shutdown, not a crash. */

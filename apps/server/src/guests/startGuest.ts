@@ -3,9 +3,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { HostCapabilities } from '@virtdeck/qemu';
 import { isQmpError, QmpClient, type QmpEvent, type StatusInfo } from '@virtdeck/qmp';
 import { validateDomain, type Domain } from '@virtdeck/schema';
-import { readLogTail, SerialLog } from '../console/SerialLog.js';
-import { SCROLLBACK_BYTES, SerialConsole } from '../console/SerialConsole.js';
 import { describeError, VirtdeckError, type ApiDiagnostic, type ErrorCode } from '../errors.js';
+import { attachMonitor, serialConsoleFor } from './attach.js';
 import { domainFacts } from './domainFacts.js';
 import { GuestRuntime } from './GuestRuntime.js';
 import { buildFailureCode, commandLineFor } from './qemuCommand.js';
@@ -76,13 +75,11 @@ export async function startGuest(options: StartOptions): Promise<GuestRuntime> {
       retryIntervalMs: 5,
       signal: runtime.exitSignal,
     });
-    runtime.qmp = qmp;
-    qmp.on('event', (event) => options.onEvent(started, event));
+    attachMonitor(started, qmp, options.onEvent);
 
     phase = 'console';
     if (facts.serial) {
-      const log = new SerialLog(run.serialLog, { maxBytes: options.serialLogMaxBytes, onError: options.onLogError });
-      const serial = new SerialConsole(run.consoleSocket, log, await readLogTail(run.serialLog, SCROLLBACK_BYTES));
+      const serial = await serialConsoleFor(run, { maxBytes: options.serialLogMaxBytes, onLogError: options.onLogError });
       runtime.console = serial;
       await serial.connect();
     }

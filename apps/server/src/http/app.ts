@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { CommandLine, StatsEvent } from '../api.js';
 import type { AccessToken } from '../auth/accessToken.js';
 import { toVirtdeckError, VirtdeckError } from '../errors.js';
-import type { GuestManager } from '../guests/GuestManager.js';
+import type { Driver } from '../drivers/Driver.js';
 import { instantiateTemplate, listTemplates, type TemplateContext } from '../templates/templates.js';
 import { requireToken, tokenLogin } from './auth.js';
 import { domainRoutes } from './domainRoutes.js';
@@ -15,7 +15,7 @@ import { MAX_JSON_BYTES, MAX_XML_BYTES, parseInput, templateBody, jsonBody, XML_
 import { webApp } from './webApp.js';
 
 export interface AppDeps {
-  guests: GuestManager;
+  guests: Driver;
   logger: Logger;
   token: AccessToken;
   /** Where the token is kept, for the 401 message. */

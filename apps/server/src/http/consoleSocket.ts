@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CONSOLE_CLOSE_CODES } from '../api.js';
 import type { AccessToken } from '../auth/accessToken.js';
+import type { Driver, SerialEndpoint } from '../drivers/Driver.js';
 import { toVirtdeckError, VirtdeckError } from '../errors.js';
-import type { GuestManager } from '../guests/GuestManager.js';
 import { guestNameProblem } from '../guests/guestName.js';
 import { originProblem, unauthorized } from './auth.js';
 import { closeWebSocket } from './webSocketClose.js';
@@ -19,7 +19,7 @@ const MAX_INPUT_FRAME_BYTES = 64 * 1024;
  * upgrade is checked like every API request (token) and for its Origin; a guest that does
  * not exist or does not run is reported with a close code, after the scrollback.
  */
-export function attachConsoleSockets(server: Server, deps: { guests: GuestManager; token: AccessToken; tokenFile: string; logger: Logger }): WebSocketServer {
+export function attachConsoleSockets(server: Server, deps: { guests: Driver; token: AccessToken; tokenFile: string; logger: Logger }): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INPUT_FRAME_BYTES });
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(req.url ?? '/', 'http://virtdeck.invalid');
@@ -52,12 +52,12 @@ export function attachConsoleSockets(server: Server, deps: { guests: GuestManage
   return wss;
 }
 
-async function serveConsole(ws: WebSocket, name: string, guests: GuestManager, logger: Logger): Promise<void> {
+async function serveConsole(ws: WebSocket, name: string, guests: Driver, logger: Logger): Promise<void> {
   const invalid = guestNameProblem(name);
-  let target: ReturnType<GuestManager['console']>;
+  let target: SerialEndpoint;
   try {
     if (invalid) throw new Error(invalid);
-    target = guests.console(name);
+    target = guests.serialConsole(name);
   } catch {
     closeWebSocket(ws, CONSOLE_CLOSE_CODES.unknownGuest, `no guest named '${name}'`);
     return;

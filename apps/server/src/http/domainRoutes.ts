@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { formatCommandLine } from '@virtdeck/qemu';
 import type { CommandLine } from '../api.js';
-import type { GuestManager } from '../guests/GuestManager.js';
+import type { Driver } from '../drivers/Driver.js';
 import { actionBody, actionParam, autostartBody, guestName, jsonBody, parseInput, xmlBody, xmlQuery } from './input.js';
 
 /** `/api/domains`: the guests, their definitions and their lifecycle. */
-export function domainRoutes(guests: GuestManager): Router {
+export function domainRoutes(guests: Driver): Router {
   const router = Router();
   const nameOf = (params: { name?: string }) => parseInput(guestName, params.name, 'guest name');
 
@@ -27,9 +27,9 @@ export function domainRoutes(guests: GuestManager): Router {
     res.status(204).end();
   });
 
-  router.get('/:name/xml', (req, res) => {
+  router.get('/:name/xml', async (req, res) => {
     const { running } = parseInput(xmlQuery, req.query, 'query');
-    const xml = guests.definition(nameOf(req.params), { running: running === '1' || running === 'true' });
+    const xml = await guests.definition(nameOf(req.params), { running: running === '1' || running === 'true' });
     res.type('application/xml').send(xml);
   });
 

@@ -1,0 +1,86 @@
+import type { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
+import type { HostCapabilities } from '@virtdeck/qemu';
+import type { GuestAction, GuestStats, GuestSummary, LifecycleEvent, ValidateResult } from '../api.js';
+import type { ConsoleViewer } from '../console/SerialConsole.js';
+
+/** The hypervisor drivers, as libvirt has them: virtdeck's own runtime, and any libvirt URI. */
+export const DRIVER_KINDS = ['embedded', 'libvirt'] as const;
+export type DriverKind = (typeof DRIVER_KINDS)[number];
+
+export interface DriverEvents {
+  /** A guest's full new summary, after any change. */
+  guest: [GuestSummary];
+  /** A guest is no longer defined (by its name). */
+  removed: [string];
+  lifecycle: [LifecycleEvent];
+}
+
+/** A running guest's serial console: a viewer gets the scrollback, then live output. */
+export interface ConsoleStream {
+  /** Returns the function that detaches the viewer. */
+  attach(viewer: ConsoleViewer): () => void;
+  /** Keyboard input from a viewer. */
+  write(data: Buffer): void;
+}
+
+export interface SerialEndpoint {
+  /** Absent while the guest does not run. */
+  live?: ConsoleStream;
+  /** What the guest printed last (also for a guest that no longer runs). */
+  scrollback(): Promise<Buffer>;
+}
+
+/** Where a guest's graphical console is reached; the server relays it, never the browser directly. */
+export interface GraphicsEndpoint {
+  protocol: 'vnc';
+  /** A byte stream to the display (a local socket, or an SSH tunnel to a remote one). */
+  open(): Promise<Duplex>;
+  /** The password the definition sets, which the relay must enforce. */
+  password?: string;
+}
+
+export interface DefineOptions {
+  /** POST: the name must be new. Otherwise (PUT) the guest must exist and keep its name. */
+  create: boolean;
+  name?: string;
+}
+
+export interface ActionOptions {
+  /** shutdown only: force the guest off if it has not powered off after this long. */
+  escalateAfterMs?: number;
+}
+
+/**
+ * What the HTTP layer, the SSE stream and the console sockets know of a hypervisor: one
+ * interface in front of every driver (libvirt's virDomain* API, in TypeScript). A guest is
+ * identified by its host (one driver instance) and its name. Lists and summaries are the
+ * driver's current knowledge and return at once; everything that asks the hypervisor is async.
+ */
+export interface Driver extends Pick<EventEmitter<DriverEvents>, 'on' | 'off'> {
+  readonly kind: DriverKind;
+  list(): GuestSummary[];
+  get(name: string): GuestSummary;
+  /** The saved definition, or with `running` the one the running guest was started from. */
+  definition(name: string, options?: { running?: boolean }): Promise<string>;
+  /** The guest's recent lifecycle events, oldest first. */
+  events(name: string): LifecycleEvent[];
+  define(xml: string, options: DefineOptions): Promise<GuestSummary>;
+  undefine(name: string): Promise<void>;
+  setAutostart(name: string, autostart: boolean): Promise<GuestSummary>;
+  act(name: string, action: GuestAction, options?: ActionOptions): Promise<GuestSummary>;
+  /** The QEMU command line a saved definition becomes on this host. */
+  commandLine(name: string): Promise<string[]>;
+  /** The QEMU command line an arbitrary definition becomes; 422 with diagnostics when it cannot be built. */
+  commandLineOf(xml: string): Promise<string[]>;
+  /** Schema diagnostics plus the checks of this host. */
+  validate(xml: string): Promise<ValidateResult>;
+  serialConsole(name: string): SerialEndpoint;
+  /** The guest's graphical console; a VirtdeckError when it has none or does not run. */
+  graphicsConsole(name: string): Promise<GraphicsEndpoint>;
+  /** One sample of every running guest, by name. */
+  stats(): Promise<Record<string, GuestStats>>;
+  capabilities(): Promise<HostCapabilities>;
+  /** Lets go of connections; guests keep running. */
+  close(): Promise<void>;
+}

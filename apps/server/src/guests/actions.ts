@@ -1,0 +1,107 @@
+import type { QmpClient } from '@virtdeck/qmp';
+import type { GuestState } from '../api.js';
+import { describeError, VirtdeckError } from '../errors.js';
+import type { GuestRuntime } from './GuestRuntime.js';
+import type { Guest } from './guestRecord.js';
+import type { GuestStates } from './guestState.js';
+
+/** What a guest's state must be for each action. */
+const ACTION_RULES = {
+  shutdown: ['running', 'shutdown'],
+  reboot: ['running'],
+  reset: ['running', 'paused', 'shutdown', 'crashed'],
+  suspend: ['running'],
+  resume: ['paused'],
+} as const satisfies Record<string, readonly GuestState[]>;
+
+/**
+ * The actions on a running guest that are QMP commands (libvirt's qemuDomainShutdown,
+ * Reboot, Reset, Suspend, Resume). Each runs under the guest's lock, taken by the caller;
+ * the state they lead to comes back as QMP events, except where QEMU sends none.
+ */
+export class GuestActions {
+  constructor(private readonly states: GuestStates) {}
+
+  /**
+   * Presses the ACPI power button. The guest is `shutdown` until it powers off (then
+   * `shutoff`, reason `shutdown`); one that ignores it can be forced off with destroy, or
+   * automatically after `escalateAfterMs` by `forceOff`.
+   */
+  async shutdown(guest: Guest, escalateAfterMs: number | undefined, forceOff: () => void): Promise<void> {
+    const { runtime, qmp } = controllable(guest, 'shutdown', ACTION_RULES.shutdown);
+    await command(guest, qmp, 'system_powerdown');
+    runtime.shutdownRequested = true;
+    if (guest.state === 'running') this.states.transition(guest, { state: 'shutdown', reason: 'user' });
+    else this.states.persist(guest);
+    this.states.record(guest, 'shutdown-requested', escalateAfterMs ? `forced off if still running after ${escalateAfterMs} ms` : undefined);
+    if (escalateAfterMs !== undefined) {
+      clearTimeout(runtime.escalation);
+      runtime.escalation = setTimeout(() => {
+        if (guest.runtime === runtime) forceOff();
+      }, escalateAfterMs);
+      runtime.escalation.unref();
+    }
+  }
+
+  /** ACPI reboot, as libvirt's default: the power button, and the power-off becomes a restart. */
+  async reboot(guest: Guest): Promise<void> {
+    const { runtime, qmp } = controllable(guest, 'reboot', ACTION_RULES.reboot);
+    runtime.rebootRequested = true;
+    await command(guest, qmp, 'system_powerdown').catch((error: unknown) => {
+      runtime.rebootRequested = false;
+      throw error;
+    });
+    this.states.record(guest, 'reboot-requested');
+  }
+
+  /** Hard reset. A powered-off (preserved) or crashed guest boots again. */
+  async reset(guest: Guest): Promise<void> {
+    const { runtime, qmp } = controllable(guest, 'reset', ACTION_RULES.reset);
+    const wasOff = guest.state === 'crashed' || (guest.state === 'shutdown' && guest.reason === 'shutdown');
+    runtime.hostResetAt = performance.now();
+    await command(guest, qmp, 'system_reset');
+    if (wasOff) {
+      await command(guest, qmp, 'cont');
+      runtime.poweringOff = false;
+      runtime.shutdownRequested = false;
+      this.states.transition(guest, { state: 'running', reason: 'reset' });
+      this.states.record(guest, 'reset', 'reset from the host');
+    }
+  }
+
+  async suspend(guest: Guest): Promise<void> {
+    const { qmp } = controllable(guest, 'suspend', ACTION_RULES.suspend);
+    await command(guest, qmp, 'stop');
+  }
+
+  async resume(guest: Guest): Promise<void> {
+    const { qmp } = controllable(guest, 'resume', ACTION_RULES.resume);
+    await command(guest, qmp, 'cont');
+  }
+}
+
+/** The monitor of a guest's QEMU, when it is connected. */
+export function monitorOf(guest: Guest, runtime: GuestRuntime): QmpClient {
+  if (runtime.qmp?.state !== 'running') {
+    throw new VirtdeckError('conflict', `The QEMU monitor of '${guest.name}' is not connected; only Force off works`);
+  }
+  return runtime.qmp;
+}
+
+function controllable(guest: Guest, action: string, allowed: readonly GuestState[]): { runtime: GuestRuntime; qmp: QmpClient } {
+  const runtime = guest.runtime;
+  if (!runtime || runtime.phase !== 'active') throw new VirtdeckError('conflict', `Cannot ${action} '${guest.name}': it is not running`);
+  if (!allowed.includes(guest.state)) {
+    throw new VirtdeckError('conflict', `Cannot ${action} '${guest.name}' while it is ${guest.state}; possible when ${allowed.join(' or ')}`);
+  }
+  return { runtime, qmp: monitorOf(guest, runtime) };
+}
+
+async function command(guest: Guest, qmp: QmpClient, name: string): Promise<void> {
+  try {
+    await qmp.execute(name);
+  } catch (error) {
+    const timedOut = (error as { code?: unknown }).code === 'timeout';
+    throw new VirtdeckError(timedOut ? 'timeout' : 'qemu-failed', `QEMU did not carry out ${name} for '${guest.name}': ${describeError(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,78 @@
+import { validateDomain, type Domain } from '@virtdeck/schema';
+import type { GuestState, GuestSummary, StateReason } from '../api.js';
+import { domainFacts, type DomainFacts } from './domainFacts.js';
+import { EventLog } from './EventLog.js';
+import type { GuestRuntime } from './GuestRuntime.js';
+import { DEFAULT_LIFECYCLE_ACTIONS } from './lifecycle.js';
+import { RunDir } from './RunDir.js';
+import { StatusWriter } from './statusFile.js';
+
+/** One guest of the embedded driver: its definition, its state and, while QEMU exists, its runtime. */
+export interface Guest {
+  name: string;
+  /** The saved definition, as on disk. */
+  xml: string;
+  /** Its model, when it is valid (a start then need not parse it again). */
+  domain: Domain | undefined;
+  facts: DomainFacts;
+  autostart: boolean;
+  /** State, reason, since and error change only through GuestStates.transition. */
+  readonly state: GuestState;
+  readonly reason: StateReason;
+  readonly since: string;
+  readonly error?: string;
+  runtime?: GuestRuntime;
+  run: RunDir;
+  status: StatusWriter;
+  events: EventLog;
+}
+
+export interface ParsedDefinition {
+  domain: Domain | undefined;
+  facts: DomainFacts;
+}
+
+export function newGuest(stateDir: string, name: string, xml: string, parsed: ParsedDefinition, autostart: boolean): Guest {
+  const run = new RunDir(stateDir, name);
+  return {
+    name,
+    xml,
+    domain: parsed.domain,
+    facts: parsed.facts,
+    autostart,
+    state: 'shutoff',
+    reason: 'defined',
+    since: new Date().toISOString(),
+    run,
+    status: new StatusWriter(run.statusFile),
+    events: new EventLog(run.eventsLog),
+  };
+}
+
+/** A stored definition's model and facts; one that no longer validates still lists, with what can be read. */
+export function parseDefinition(xml: string): ParsedDefinition {
+  const { domain, valid } = validateDomain(xml);
+  const facts = domain
+    ? domainFacts(domain)
+    : { accelerator: 'unknown', vcpus: 0, memoryKiB: 0, actions: DEFAULT_LIFECYCLE_ACTIONS, balloon: false, serial: false, interfaces: [], macs: [] };
+  return { domain: valid ? domain : undefined, facts };
+}
+
+export function toSummary(guest: Guest): GuestSummary {
+  const running = guest.runtime?.facts ?? guest.facts;
+  const summary: GuestSummary = {
+    name: guest.name,
+    state: guest.state,
+    reason: guest.reason,
+    accelerator: running.accelerator,
+    vcpus: running.vcpus,
+    memoryKiB: running.memoryKiB,
+    since: guest.since,
+    autostart: guest.autostart,
+    pendingChanges: guest.runtime !== undefined && guest.runtime.xml !== guest.xml,
+  };
+  if (guest.runtime) summary.pid = guest.runtime.pid;
+  if (guest.error) summary.error = guest.error;
+  if (guest.facts.title) summary.title = guest.facts.title;
+  return summary;
+}
