@@ -39,7 +39,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     server.stdout.setEncoding('utf8');
     server.stdout.on('data', (chunk: string) => {
       out += chunk;
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(out);
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);
@@ -48,7 +48,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     server.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
   });
   server.stdout.resume();
-  process.env.VIRTDECK_E2E_URL = url;
+  // Its stdout is a pipe, so the server printed no token: it is in the state directory.
+  const token = (await readFile(path.join(stateDir, 'token'), 'utf8')).trim();
+  process.env.VIRTDECK_E2E_URL = `${url}?token=${token}`;
   process.env.VIRTDECK_E2E_STATE_DIR = stateDir;
 
   return async () => {

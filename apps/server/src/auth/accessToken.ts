@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
@@ -27,8 +28,17 @@ export class AccessToken {
 
   /** True when the request carries the token as `Authorization: Bearer …` or in the cookie. */
   authorizes(headers: IncomingHttpHeaders): boolean {
+    return this.credential(headers) !== undefined;
+  }
+
+  /**
+   * How the request carries the right token. Only a browser sends the cookie by itself,
+   * so only `cookie` requests need the cross-site checks; a bearer header is set by a program.
+   */
+  credential(headers: IncomingHttpHeaders): 'bearer' | 'cookie' | undefined {
     const { bearer, cookie } = credentialsOf(headers);
-    return this.matches(bearer) || this.matches(cookie);
+    if (this.matches(bearer)) return 'bearer';
+    return this.matches(cookie) ? 'cookie' : undefined;
   }
 
   /** The Set-Cookie value that logs a browser in. */
@@ -40,21 +50,16 @@ export class AccessToken {
 /**
  * Reads `$STATE/token`, creating it (mode 0600) with a fresh random token on first start
  * or when the file is damaged. `wx` makes two servers starting at once agree on one token.
+ * The file is never followed as a symlink, and one that others may read is made 0600 again.
  */
 export async function loadOrCreateToken(stateDir: string): Promise<AccessToken> {
   const file = path.join(stateDir, TOKEN_FILE);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const existing = await fs.readFile(file, 'utf8').then(
-      (text) => text.trim(),
-      (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return undefined;
-        throw error;
-      },
-    );
-    if (existing !== undefined && TOKEN_SHAPE.test(existing)) {
-      await fs.chmod(file, 0o600);
-      return new AccessToken(existing);
-    }
+    const existing = await readTokenFile(file).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (existing !== undefined && TOKEN_SHAPE.test(existing)) return new AccessToken(existing);
     if (existing !== undefined) await fs.rm(file, { force: true });
     const token = randomBytes(TOKEN_BYTES).toString('base64url');
     try {
@@ -72,6 +77,25 @@ export async function loadOrCreateToken(stateDir: string): Promise<AccessToken> 
     }
   }
   throw new Error(`Could not create or read the access token in ${file}`);
+}
+
+/**
+ * The token file's text, read without following a symlink (O_NONBLOCK: a FIFO put there
+ * must not hang the start); its mode is set to 0600 if it was wider.
+ */
+async function readTokenFile(file: string): Promise<string> {
+  const handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ELOOP') throw new Error(`The access token file ${file} is not a regular file (a symlink); remove it and restart`);
+    throw error;
+  });
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new Error(`The access token file ${file} is not a regular file; remove it and restart`);
+    if ((info.mode & 0o077) !== 0) await handle.chmod(0o600);
+    return (await handle.readFile('utf8')).trim();
+  } finally {
+    await handle.close();
+  }
 }
 
 function credentialsOf(headers: IncomingHttpHeaders): { bearer?: string; cookie?: string } {

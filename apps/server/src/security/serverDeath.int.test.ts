@@ -37,6 +37,9 @@ describe('the server under `npm start` supervision', () => {
 
   it('survives the console of a long-named guest; when killed anyway, the supervisor says so and exits non-zero, and the guest keeps running', async () => {
     server = await spawnServer({ stateDir, wrapper: [process.execPath, supervisor] });
+    // Its stdout is a pipe, as when logged to a file: the token is not printed, the file is named.
+    expect(server.output()).not.toContain(server.token);
+    expect(server.output()).toContain(path.join(stateDir, 'token'));
     const name = '漢'.repeat(36);
     expect((await server.api.post('/api/domains', { xml: demoGuestXml(name, guest) })).status).toBe(201);
     expect(await consoleClose(server, name)).toBe(4409);

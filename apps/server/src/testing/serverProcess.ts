@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apiClient, type ApiClient } from './apiClient.js';
 
@@ -37,17 +39,16 @@ export async function spawnServer(options: { stateDir: string; env?: Record<stri
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server did not start within 60 s:\n${output}`)), 60_000);
     const check = () => {
-      const match = /virtdeck is running at (http:\/\/127\.0\.0\.1:\d+\/)\?token=([A-Za-z0-9_-]+)/.exec(output);
-      if (match?.[1] && match[2]) {
+      const match = /virtdeck is running at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+      if (match?.[1]) {
         clearTimeout(timer);
-        resolve(`${match[1]}?token=${match[2]}`);
+        resolve(match[1]);
       }
     };
     child.stdout?.on('data', check);
     void exited.then(({ code, signal }) => reject(new Error(`the server exited (${code ?? signal}) before it was up:\n${output}`)));
   });
-  const parsed = new URL(url);
-  const token = parsed.searchParams.get('token') ?? '';
-  const base = `${parsed.origin}/`;
-  return { url: base, token, api: apiClient(base, token), child, output: () => output, exited };
+  // Not a terminal: the server prints no token, it is in the state directory.
+  const token = (await readFile(path.join(options.stateDir, 'token'), 'utf8')).trim();
+  return { url, token, api: apiClient(url, token), child, output: () => output, exited };
 }
