@@ -6,6 +6,8 @@ export interface ServerConfig {
   stateDir: string;
   /** Built web app to serve; absent in API-only tests. */
   webRoot?: string;
+  /** More host names the server answers to (behind a proxy, a DNS name for this machine). */
+  allowedHosts?: string[];
 }
 
 /** Reads the configuration from the environment (see README.md, "Configuration"). */
@@ -19,5 +21,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port,
     stateDir: path.resolve(cwd, env.VIRTDECK_STATE_DIR || '.virtdeck'),
     webRoot: env.VIRTDECK_WEB_ROOT ? path.resolve(cwd, env.VIRTDECK_WEB_ROOT) : undefined,
+    allowedHosts: (env.VIRTDECK_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
   };
 }

@@ -18,6 +18,10 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   'payload-too-large': 413,
+  /** A request body that is neither JSON nor XML (an HTML form, say). */
+  'unsupported-media-type': 415,
+  /** The Host header names a host this server is not (DNS rebinding). */
+  'misdirected-request': 421,
   timeout: 504,
   /** The state directory could not be written (full disk, read-only file system, …). */
   'storage-failed': 507,

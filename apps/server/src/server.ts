@@ -12,6 +12,7 @@ import { GuestManager, type GuestManagerOptions } from './guests/GuestManager.js
 import { probeCapabilities } from './host/probeCapabilities.js';
 import { createApp } from './http/app.js';
 import { attachConsoleSockets } from './http/consoleSocket.js';
+import { HostAllowList, isLoopback } from './http/hostAllowList.js';
 import type { EventHub } from './http/EventHub.js';
 import { closeWebSocket } from './http/webSocketClose.js';
 import { lockStateDir } from './stateLock.js';
@@ -69,17 +70,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger.info('defined the demo guest');
   }
 
+  const hosts = new HostAllowList(config.host, config.allowedHosts);
   const { app, events, setLatestStats } = createApp({
     guests,
     logger,
     token,
     tokenFile,
+    hosts,
     capabilities,
     templates: { stateDir: config.stateDir, demoGuest: options.demoGuest, emulator: EMULATOR },
     webRoot: config.webRoot,
   });
   const server = http.createServer(app);
-  const sockets = attachConsoleSockets(server, { guests, token, tokenFile, logger });
+  const sockets = attachConsoleSockets(server, { guests, token, tokenFile, hosts, logger });
 
   let sampling = false;
   const statsTimer = setInterval(() => {
@@ -108,6 +111,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   });
   const { port } = server.address() as AddressInfo;
+  hosts.listeningOn(port);
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   if (!isLoopback(config.host)) logger.warn({ host: config.host }, 'listening beyond this machine: anyone who can reach it and has the token controls the guests');
 
@@ -132,8 +136,4 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await lock.release();
     },
   };
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

@@ -8,8 +8,10 @@ import { toVirtdeckError, VirtdeckError } from '../errors.js';
 import type { Driver } from '../drivers/Driver.js';
 import { instantiateTemplate, listTemplates, type TemplateContext } from '../templates/templates.js';
 import { requireToken, tokenLogin } from './auth.js';
+import { apiResponseHeaders, appSecurityHeaders, requireJsonOrXmlBody, requireOwnHost, requireOwnOrigin } from './browserGuards.js';
 import { domainRoutes } from './domainRoutes.js';
 import { EventHub, type ServerEventFrame } from './EventHub.js';
+import type { HostAllowList } from './hostAllowList.js';
 import { hostInfo } from './hostInfo.js';
 import { MAX_JSON_BYTES, MAX_XML_BYTES, parseInput, templateBody, jsonBody, XML_TYPES, xmlBody } from './input.js';
 import { webApp } from './webApp.js';
@@ -20,6 +22,8 @@ export interface AppDeps {
   token: AccessToken;
   /** Where the token is kept, for the 401 message. */
   tokenFile: string;
+  /** The host names (with the port) requests may be addressed to. */
+  hosts: HostAllowList;
   capabilities: () => Promise<HostCapabilities>;
   templates: TemplateContext;
   /** Built web app to serve; absent in API-only tests. */
@@ -33,8 +37,12 @@ export interface App {
   setLatestStats(stats: StatsEvent): void;
 }
 
-/** The Express app: auth first, then bodies (capped), the API, the web app, and one error handler. */
-export function createApp({ guests, logger, token, tokenFile, capabilities, templates, webRoot }: AppDeps): App {
+/**
+ * The Express app: security headers and the Host check first, then auth (and, for the
+ * cookie, the Origin), then bodies (JSON or XML only, capped), the API, the web app, and one
+ * error handler.
+ */
+export function createApp({ guests, logger, token, tokenFile, hosts, capabilities, templates, webRoot }: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -49,10 +57,15 @@ export function createApp({ guests, logger, token, tokenFile, capabilities, temp
   guests.on('removed', (name) => events.broadcast('removed', { name }));
   guests.on('lifecycle', (event) => events.broadcast('lifecycle', event));
 
+  app.use(appSecurityHeaders);
+  app.use(requireOwnHost(hosts));
   // API replies are compressed as they go; the event stream is not, or each event would wait in the compressor.
   app.use(compression({ filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream') && compression.filter(req, res) }));
   app.use(tokenLogin(token));
+  app.use('/api', apiResponseHeaders);
   app.use('/api', requireToken(token, tokenFile));
+  app.use('/api', requireOwnOrigin(token));
+  app.use('/api', requireJsonOrXmlBody);
   app.use('/api', express.text({ type: XML_TYPES, limit: MAX_XML_BYTES }));
   app.use('/api', express.json({ limit: MAX_JSON_BYTES }));
 

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { AccessToken } from '../auth/accessToken.js';
 import { VirtdeckError } from '../errors.js';
@@ -33,24 +32,4 @@ export function tokenLogin(token: AccessToken): RequestHandler {
     if (token.matches(offered)) res.setHeader('Set-Cookie', token.cookie());
     res.redirect(302, url.pathname + url.search + url.hash);
   };
-}
-
-/**
- * A browser always sends Origin on a WebSocket upgrade, and browsers do not apply the
- * same-origin policy to WebSockets: so a page from elsewhere could open the console with our
- * cookie unless the Origin is checked. It must name the host the request was sent to.
- * Without an Origin (not a browser) only a bearer token is accepted, never the cookie.
- */
-export function originProblem(req: IncomingMessage): string | undefined {
-  const origin = req.headers.origin;
-  if (origin === undefined) {
-    return req.headers.authorization?.startsWith('Bearer ') ? undefined : 'a WebSocket without an Origin header must authenticate with Authorization: Bearer';
-  }
-  let host: string;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    return `the Origin '${origin}' is not a URL`;
-  }
-  return host === req.headers.host ? undefined : `the Origin '${origin}' does not match the host '${req.headers.host ?? ''}'`;
 }

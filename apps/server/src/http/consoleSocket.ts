@@ -7,7 +7,9 @@ import type { AccessToken } from '../auth/accessToken.js';
 import type { Driver, SerialEndpoint } from '../drivers/Driver.js';
 import { toVirtdeckError, VirtdeckError } from '../errors.js';
 import { guestNameProblem } from '../guests/guestName.js';
-import { originProblem, unauthorized } from './auth.js';
+import { unauthorized } from './auth.js';
+import { crossSiteProblem } from './browserGuards.js';
+import type { HostAllowList } from './hostAllowList.js';
 import { closeWebSocket } from './webSocketClose.js';
 
 const CONSOLE_PATH = /^\/api\/domains\/([^/]+)\/console$/;
@@ -19,14 +21,18 @@ const MAX_INPUT_FRAME_BYTES = 64 * 1024;
  * upgrade is checked like every API request (token) and for its Origin; a guest that does
  * not exist or does not run is reported with a close code, after the scrollback.
  */
-export function attachConsoleSockets(server: Server, deps: { guests: Driver; token: AccessToken; tokenFile: string; logger: Logger }): WebSocketServer {
+export function attachConsoleSockets(server: Server, deps: { guests: Driver; token: AccessToken; tokenFile: string; hosts: HostAllowList; logger: Logger }): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INPUT_FRAME_BYTES });
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(req.url ?? '/', 'http://virtdeck.invalid');
     const match = CONSOLE_PATH.exec(url.pathname);
+    const wrongHost = deps.hosts.problem(req.headers.host);
+    if (wrongHost) return refuse(socket, new VirtdeckError('misdirected-request', `WebSocket refused: ${wrongHost}`));
     if (!match?.[1]) return refuse(socket, new VirtdeckError('not-found', `No WebSocket endpoint at ${url.pathname}`));
-    if (!deps.token.authorizes(req.headers)) return refuse(socket, unauthorized(deps.tokenFile));
-    const problem = originProblem(req);
+    const credential = deps.token.credential(req.headers);
+    if (!credential) return refuse(socket, unauthorized(deps.tokenFile));
+    // Browsers do not apply the same-origin policy to WebSockets: the Origin is all there is.
+    const problem = crossSiteProblem(req.headers, credential);
     if (problem) return refuse(socket, new VirtdeckError('forbidden', `WebSocket refused: ${problem}`));
     let name: string;
     try {

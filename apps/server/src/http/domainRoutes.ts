@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { formatCommandLine } from '@virtdeck/qemu';
 import type { CommandLine } from '../api.js';
 import type { Driver } from '../drivers/Driver.js';
+import { isNavigation } from './browserGuards.js';
 import { actionBody, actionParam, autostartBody, guestName, jsonBody, parseInput, xmlBody, xmlQuery } from './input.js';
 
 /** `/api/domains`: the guests, their definitions and their lifecycle. */
@@ -29,7 +30,10 @@ export function domainRoutes(guests: Driver): Router {
 
   router.get('/:name/xml', async (req, res) => {
     const { running } = parseInput(xmlQuery, req.query, 'query');
-    const xml = await guests.definition(nameOf(req.params), { running: running === '1' || running === 'true' });
+    const name = nameOf(req.params);
+    const xml = await guests.definition(name, { running: running === '1' || running === 'true' });
+    // Opened in a tab, XHTML in <metadata> would be a page on our origin: make it a download.
+    if (isNavigation(req.headers)) res.attachment(`${name}.xml`);
     res.type('application/xml').send(xml);
   });
 

@@ -10,6 +10,8 @@ export const MAX_XML_BYTES = 1024 * 1024;
 export const MAX_JSON_BYTES = 16 * 1024;
 
 export const XML_TYPES = ['application/xml', 'text/xml'];
+/** Every body the API takes. */
+export const BODY_TYPES = ['application/json', ...XML_TYPES];
 
 export const guestName = z.string().superRefine((name, ctx) => {
   const problem = guestNameProblem(name);

@@ -1,7 +1,8 @@
-import http from 'node:http';
+import type http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ErrorBody, GuestSummary } from '../api.js';
+import { rawRequest } from '../testing/rawRequest.js';
 import { notProbed, startTestServer, type TestServer } from '../testing/testServer.js';
 
 const xml = (name: string) => `<domain type='qemu'>
@@ -13,17 +14,7 @@ const xml = (name: string) => `<domain type='qemu'>
 </domain>
 `;
 
-/** GET with the path exactly as written: fetch and browsers would normalize it first. */
-function rawGet(server: TestServer, rawPath: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.get(new URL(server.url), { path: rawPath, headers: { Authorization: `Bearer ${server.token.value}` } }, (response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-    });
-    request.on('error', reject);
-  });
-}
+const rawGet = (server: TestServer, path: string) => rawRequest(server.url, { path, headers: { Authorization: `Bearer ${server.token.value}` } });
 
 /** Opens the console WebSocket with the bearer token; resolves with how it ended. */
 function consoleOutcome(server: TestServer, name: string): Promise<{ status?: number; code?: number; reason?: string }> {
