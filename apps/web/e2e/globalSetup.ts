@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   ensureBuild();
   const guest = await ensureDemoGuest({ cacheDir: path.join(repoRoot, '.cache', 'guest'), log: () => undefined });
   const stateDir = await mkdtemp(path.join(os.tmpdir(), 'virtdeck-e2e-'));
+  // The server answers only to its own host and port (DNS rebinding); the specs' TCP proxy gets a port it is told about.
+  const proxyPort = await freePort();
 
   const server = spawn(process.execPath, [path.join(repoRoot, 'apps/server/dist/main.js')], {
     cwd: repoRoot,
@@ -28,6 +31,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     env: {
       ...process.env,
       PORT: '0',
+      VIRTDECK_ALLOWED_HOSTS: `127.0.0.1:${proxyPort}`,
       VIRTDECK_STATE_DIR: stateDir,
       VIRTDECK_WEB_ROOT: path.join(repoRoot, 'apps/web/dist'),
       VIRTDECK_DEMO_GUEST: JSON.stringify({ kernel: guest.kernel, initrd: guest.initrd, cmdline: guest.cmdline }),
@@ -52,12 +56,24 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const token = (await readFile(path.join(stateDir, 'token'), 'utf8')).trim();
   process.env.VIRTDECK_E2E_URL = `${url}?token=${token}`;
   process.env.VIRTDECK_E2E_STATE_DIR = stateDir;
+  process.env.VIRTDECK_E2E_PROXY_PORT = String(proxyPort);
 
   return async () => {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
     await killGuests(stateDir);
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /** Guests outlive the server by design; a test run must not leave any behind. */

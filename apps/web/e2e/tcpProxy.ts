@@ -28,7 +28,8 @@ export async function startTcpProxy(target: URL): Promise<TcpProxy> {
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // The port the server was told to answer to (globalSetup), so its Host check lets the proxied page in.
+  await new Promise<void>((resolve) => server.listen(Number(process.env.VIRTDECK_E2E_PROXY_PORT ?? 0), '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,

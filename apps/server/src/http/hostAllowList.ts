@@ -6,16 +6,24 @@ const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::', '[::]']);
 /**
  * The host names a request may name in its Host header: the configured host (and, for a
  * loopback one, localhost, 127.0.0.1 and [::1]; for one that listens everywhere, this machine's
- * name and addresses too), plus VIRTDECK_ALLOWED_HOSTS, each with the port the server listens
- * on. Anything else is a page on another name whose DNS now points here (DNS rebinding).
+ * name and addresses too), each with the port the server listens on, plus VIRTDECK_ALLOWED_HOSTS
+ * (`name` on the server's port, `name:port` for a proxy in front of it). Anything else is a
+ * page on another name whose DNS now points here (DNS rebinding), or on another port.
  */
 export class HostAllowList {
-  private readonly names: Set<string>;
+  private readonly names = new Set<string>();
+  /** `name:port` entries: a proxy in front of the server on a port of its own. */
+  private readonly hostPorts = new Set<string>();
   private port = 0;
 
-  constructor(bindHost: string, extraNames: readonly string[] = []) {
+  constructor(bindHost: string, extraHosts: readonly string[] = []) {
     const bound = bracketed(bindHost.toLowerCase());
-    const names = new Set([...extraNames.map((n) => bracketed(n.toLowerCase()))]);
+    const names = this.names;
+    for (const entry of extraHosts) {
+      const parsed = parseHost(bracketed(entry.toLowerCase()));
+      if (parsed?.port !== undefined) this.hostPorts.add(`${parsed.name}:${parsed.port}`);
+      else if (parsed) names.add(parsed.name);
+    }
     if (isLoopback(bindHost) || WILDCARD_HOSTS.has(bound)) LOOPBACK_NAMES.forEach((n) => names.add(n));
     if (WILDCARD_HOSTS.has(bound)) {
       names.add(os.hostname().toLowerCase());
@@ -23,7 +31,6 @@ export class HostAllowList {
     } else {
       names.add(bound);
     }
-    this.names = names;
   }
 
   /** The port is known once the server listens (port 0 picks one). */
@@ -34,17 +41,27 @@ export class HostAllowList {
   /** Why a Host header is not one of ours, or undefined when it is. */
   problem(host: string | undefined): string | undefined {
     if (!host) return 'the request has no Host header';
-    const match = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(host.toLowerCase());
-    const port = match?.[2] === undefined ? 80 : Number(match[2]);
-    if (match?.[1] !== undefined && this.names.has(match[1]) && port === this.port) return undefined;
-    return `this server does not answer to the host '${host}' (it answers to ${[...this.names].map((n) => `${n}:${this.port}`).join(', ')}; set VIRTDECK_ALLOWED_HOSTS to add names)`;
+    const parsed = parseHost(host.toLowerCase());
+    if (parsed) {
+      const port = parsed.port ?? 80;
+      if ((this.names.has(parsed.name) && port === this.port) || this.hostPorts.has(`${parsed.name}:${port}`)) return undefined;
+    }
+    const ours = [...[...this.names].map((n) => `${n}:${this.port}`), ...this.hostPorts];
+    return `this server does not answer to the host '${host}' (it answers to ${ours.join(', ')}; set VIRTDECK_ALLOWED_HOSTS to add names)`;
   }
+}
+
+function parseHost(host: string): { name: string; port?: number } | undefined {
+  const match = /^(\[[^\]]*\]|[^:]+)(?::(\d+))?$/.exec(host);
+  if (!match?.[1]) return undefined;
+  return match[2] === undefined ? { name: match[1] } : { name: match[1], port: Number(match[2]) };
 }
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
 }
 
+/** An IPv6 address as it appears in a Host header: `[::1]`. A bare one has several colons. */
 function bracketed(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return host.split(':').length > 2 && !host.startsWith('[') ? `[${host}]` : host;
 }

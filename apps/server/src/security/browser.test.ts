@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import WebSocket from 'ws';
 import type { ErrorBody } from '../api.js';
 import { loadOrCreateToken } from '../auth/accessToken.js';
+import { HostAllowList } from '../http/hostAllowList.js';
 import { rawRequest } from '../testing/rawRequest.js';
 import { notProbed, startTestServer, type TestServer } from '../testing/testServer.js';
 
@@ -130,6 +131,21 @@ describe('the browser cannot be turned against the API', () => {
     expect(page.headers['referrer-policy']).toBe('no-referrer');
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     expect(page.headers['strict-transport-security']).toBeUndefined();
+  });
+});
+
+describe('the host allow-list', () => {
+  it('takes extra names on the server’s port, and name:port for a proxy in front of it', () => {
+    const hosts = new HostAllowList('127.0.0.1', ['virtdeck.example', 'proxy.example:8443', '::1']);
+    hosts.listeningOn(8080);
+    for (const ok of ['127.0.0.1:8080', 'localhost:8080', '[::1]:8080', 'virtdeck.example:8080', 'Proxy.Example:8443']) expect(hosts.problem(ok), ok).toBeUndefined();
+    for (const bad of ['virtdeck.example:8443', 'proxy.example:8080', '127.0.0.1', 'evil.example:8080', '127.0.0.1:8080.evil', ':8080', '']) {
+      expect(hosts.problem(bad), bad).toBeDefined();
+    }
+    const everywhere = new HostAllowList('0.0.0.0');
+    everywhere.listeningOn(80);
+    expect(everywhere.problem('localhost')).toBeUndefined();
+    expect(everywhere.problem('rebound.example')).toMatch(/does not answer to the host 'rebound.example'/);
   });
 });
 
