@@ -12,7 +12,7 @@ import type { Domain } from '@virtdeck/schema';
 import { acceleratorInfo } from './accelerators.js';
 import { defaultMachine, findMachine, versionAtLeast, type HostCapabilities } from './capabilities.js';
 import { DiagnosticSink, type QemuDiagnostic } from './diagnostics.js';
-import { hasDevice, type BuildContext, type BuildOptions, type Chipset, type LaunchRuntime, type MachineInfo } from './build/context.js';
+import { hasDevice, type BuildContext, type BuildOptions, type Chipset, type LaunchPlan, type LaunchRuntime, type MachineInfo } from './build/context.js';
 import { buildLayout } from './build/layout.js';
 import { buildChannelArgs, buildConsoleArgs, buildParallelArgs, buildSerialArgs } from './devices/chardev.js';
 import { buildCcidControllerArgs, buildControllerArgs, buildPciHoleArgs } from './devices/controller.js';
@@ -51,6 +51,8 @@ export interface BuildArgvResult {
   diagnostics: QemuDiagnostic[];
   /** Environment variables QEMU needs besides its own (TZ for a timezone clock, qemu:env). */
   env: Record<string, string>;
+  /** What the server must do around a launch for this argv to work (empty for the preview). */
+  launch: LaunchPlan;
 }
 
 const X86_ARCHES = new Set(['x86_64', 'i686']);
@@ -153,6 +155,7 @@ export function buildArgv(domain: Domain, caps: HostCapabilities | undefined, ru
     layout,
     env: {},
     devicesNode,
+    launch: { secrets: [], qmp: [] },
   };
   notModelled(ctx);
 
@@ -236,7 +239,7 @@ export function buildArgv(domain: Domain, caps: HostCapabilities | undefined, ru
     argv.push(...passthrough.args);
     for (const variable of passthrough.env) ctx.env[variable.name] = variable.value;
   }
-  return { argv, diagnostics: diagnostics.list, env: ctx.env };
+  return { argv, diagnostics: diagnostics.list, env: ctx.env, launch: ctx.launch };
 }
 
 function pcspk(ctx: BuildContext): { pcspkAudiodev?: string } {

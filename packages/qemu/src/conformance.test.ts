@@ -8,7 +8,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { conformanceSkipReason, scoreConformance, writeConformanceArgs } from './testing/conformance.js';
 
-const SET_F1_FLOOR = 0.986;
+// 0.985: SPICE without a password gets disable-ticketing=on, as libvirt gives it; libvirt's own test
+// configuration sets spice_password, so its expected command lines lack it.
+const SET_F1_FLOOR = 0.985;
 const NAMES_RECALL_FLOOR = 0.995;
 
 const skip = conformanceSkipReason();

@@ -39,7 +39,7 @@ describe('golden command lines', () => {
     expect(definitions.filter((name) => !goldens.includes(name)), 'fixtures without .args').toEqual([]);
   });
 
-  it.each(definitions)('%s.xml becomes %s.args', (name) => {
+  it.each(definitions)('%s: the argv is its golden .args', (name) => {
     const { domain, diagnostics } = parseDomain(readFileSync(new URL(`${name}.xml`, DEFINITIONS), 'utf8'));
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     if (!domain) throw new Error(`${name}.xml did not parse`);

@@ -2,6 +2,7 @@ import type { Domain, XmlElement } from '@virtdeck/schema';
 import type { PciAddress } from '../address/pci.js';
 import type { EmulatorCapabilities, HostCapabilities, MachineType } from '../capabilities.js';
 import type { DiagnosticSink } from '../diagnostics.js';
+import type { JsonObject } from '../options.js';
 import type { Layout } from './layout.js';
 
 /**
@@ -20,6 +21,22 @@ export interface LaunchRuntime {
   serialLog?: string;
   /** QEMU writes its pid here. */
   pidFile?: string;
+  /**
+   * Ports the server chose for displays with autoport (free at start, so that two guests
+   * never clash); without one VNC takes the first free display itself and SPICE cannot start.
+   */
+  graphicsPorts?: Partial<Record<'vnc' | 'spice', number>>;
+}
+
+/**
+ * What the server does around the launch that the argv relies on. Filled only for a launch
+ * (with a LaunchRuntime): the preview has no secrets to write.
+ */
+export interface LaunchPlan {
+  /** Files only QEMU may read (mode 0600) to write before launch; removed once QEMU runs. */
+  secrets: Array<{ path: string; content: string }>;
+  /** QMP commands to run while the CPUs are stopped, before `cont`. */
+  qmp: Array<{ execute: string; arguments: JsonObject }>;
 }
 
 export interface BuildOptions {
@@ -54,6 +71,14 @@ export interface BuildContext {
   readonly env: Record<string, string>;
   /** Where an element without a node of its own reports (the <devices> element or the root). */
   readonly devicesNode: XmlElement;
+  readonly launch: LaunchPlan;
+}
+
+/** A file in the folder of the QMP socket (the guest's run folder), or a bare name in the preview. */
+export function runFile(ctx: Pick<BuildContext, 'runtime'>, name: string): string {
+  const qmp = ctx.runtime?.qmpSocket;
+  const cut = qmp?.lastIndexOf('/') ?? -1;
+  return qmp && cut >= 0 ? `${qmp.slice(0, cut + 1)}${name}` : name;
 }
 
 /** Does the emulator know this -device driver? Unknown capabilities answer yes. */

@@ -1,15 +1,50 @@
 /** Displays: -vnc, -spice, -display, and the -audiodev backends they and sound cards use. */
-import type { Graphics } from '@virtdeck/schema';
-import type { BuildContext } from '../build/context.js';
+import { attributeValue, type Graphics } from '@virtdeck/schema';
+import { runFile, type BuildContext } from '../build/context.js';
 import { escapeOptionValue, jsonOption, keyValue, type JsonObject, type OptionPairs, type QemuOption } from '../options.js';
 
 const DEFAULT_LISTEN = '127.0.0.1';
 const VNC_BASE_PORT = 5900;
+/** VNC authentication (RFB's DES challenge) uses the first 8 characters of a password. */
+const VNC_PASSWORD_MAX = 8;
 
-function socketBeside(ctx: BuildContext, name: string): string {
-  const qmp = ctx.runtime?.qmpSocket;
-  const cut = qmp?.lastIndexOf('/') ?? -1;
-  return qmp && cut >= 0 ? `${qmp.slice(0, cut + 1)}${name}` : name;
+type Protocol = 'vnc' | 'spice';
+
+/**
+ * A display password as a QEMU secret object read from a 0600 file in the run folder: never
+ * on the command line, which /proc shows to every local user. `passwdValidTo` becomes an
+ * expire_password the server sends before the CPUs run.
+ */
+function passwordSecret(ctx: BuildContext, g: Graphics, protocol: Protocol): { option: QemuOption; id: string } | undefined {
+  if (g.passwd === undefined) return undefined;
+  if (protocol === 'vnc' && g.passwd.length > VNC_PASSWORD_MAX) {
+    ctx.diagnostics.warning('invalid-value', g.node, `VNC passwords have at most ${VNC_PASSWORD_MAX} characters: clients check only the first ${VNC_PASSWORD_MAX}.`);
+  }
+  const id = `graphics-${protocol}-secret`;
+  const file = runFile(ctx, `${protocol}-password.secret`);
+  if (ctx.runtime) {
+    ctx.launch.secrets.push({ path: file, content: g.passwd });
+    const expiry = passwordExpiry(ctx, g);
+    if (expiry !== undefined) ctx.launch.qmp.push({ execute: 'expire_password', arguments: { protocol, time: expiry } });
+  }
+  return { option: { flag: '-object', value: jsonOption({ 'qom-type': 'secret', id, format: 'raw', file }) }, id };
+}
+
+/** passwdValidTo (a UTC timestamp, `2010-04-09T15:51:00`) as expire_password's seconds since the epoch. */
+function passwordExpiry(ctx: BuildContext, g: Graphics): string | undefined {
+  const validTo = attributeValue(g.node, 'passwdValidTo');
+  if (validTo === undefined) return undefined;
+  const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(validTo) ? validTo : `${validTo}Z`);
+  if (Number.isNaN(ms)) {
+    ctx.diagnostics.error('invalid-value', g.node, `passwdValidTo '${validTo}' is not a timestamp like 2010-04-09T15:51:00.`);
+    return undefined;
+  }
+  return String(Math.max(0, Math.floor(ms / 1000)));
+}
+
+/** The port of an autoport display: the one the server chose at start, else undefined. */
+function chosenPort(ctx: BuildContext, protocol: Protocol): number | undefined {
+  return ctx.runtime?.graphicsPorts?.[protocol];
 }
 
 interface Listen {
@@ -60,15 +95,16 @@ export function buildAudioArgs(ctx: BuildContext): QemuOption[] {
   return options;
 }
 
-function vncValue(ctx: BuildContext, g: Graphics): string | undefined {
+function vncValue(ctx: BuildContext, g: Graphics, secret: string | undefined): string | undefined {
   const listen = listenOf(ctx, g);
   let first: string;
   if (listen.kind === 'none') first = 'none';
-  else if (listen.kind === 'socket') first = `vnc=unix:${escapeOptionValue(listen.value ?? socketBeside(ctx, 'vnc.sock'))}`;
+  else if (listen.kind === 'socket') first = `vnc=unix:${escapeOptionValue(listen.value ?? runFile(ctx, 'vnc.sock'))}`;
   else {
     const address = listen.value ?? DEFAULT_LISTEN;
     const auto = g.autoport === true || g.port === undefined || g.port === -1;
-    const port = auto ? VNC_BASE_PORT : (g.port as number);
+    const chosen = auto ? chosenPort(ctx, 'vnc') : undefined;
+    const port = auto ? (chosen ?? VNC_BASE_PORT) : (g.port as number);
     if (port < VNC_BASE_PORT) {
       ctx.diagnostics.error('invalid-value', g.node, `VNC port ${port} is below ${VNC_BASE_PORT}: QEMU counts VNC displays from port ${VNC_BASE_PORT}.`);
       return undefined;
@@ -77,13 +113,11 @@ function vncValue(ctx: BuildContext, g: Graphics): string | undefined {
     const text = `${host}:${port - VNC_BASE_PORT}`;
     // An address holding '=' would read as key=value in the implied position: name the key.
     first = text.includes('=') ? `vnc=${escapeOptionValue(text)}` : escapeOptionValue(text);
-    if (auto && ctx.runtime) first += ',to=99'; // QEMU takes the first free display
-  }
-  if (g.passwd !== undefined) {
-    ctx.diagnostics.unsupported(g.node, 'A VNC password', false);
+    if (auto && ctx.runtime && chosen === undefined) first += ',to=99'; // QEMU takes the first free display
   }
   const share = g.sharePolicy === 'allow-exclusive' ? 'allow-exclusive' : g.sharePolicy === 'force-shared' ? 'force-shared' : g.sharePolicy === 'ignore' ? 'ignore' : undefined;
   const rest = keyValue([
+    ['password-secret', secret],
     ['websocket', g.websocket],
     ['share', share],
     ['audiodev', audioId(ctx, g.audioId)],
@@ -91,14 +125,19 @@ function vncValue(ctx: BuildContext, g: Graphics): string | undefined {
   return rest ? `${first},${rest}` : first;
 }
 
-function spiceValue(ctx: BuildContext, g: Graphics): string {
+function spiceValue(ctx: BuildContext, g: Graphics, secret: string | undefined): string | undefined {
   const listen = listenOf(ctx, g);
   const pairs: Array<[string, string | number | boolean | undefined]> = [];
   if (listen.kind === 'socket') {
-    pairs.push(['unix', true], ['addr', listen.value ?? socketBeside(ctx, 'spice.sock')]);
+    pairs.push(['unix', true], ['addr', listen.value ?? runFile(ctx, 'spice.sock')]);
   } else if (listen.kind === 'address') {
     const auto = g.autoport === true;
-    pairs.push(['port', auto ? VNC_BASE_PORT : (g.port ?? 0)]);
+    const chosen = auto ? chosenPort(ctx, 'spice') : undefined;
+    if (auto && ctx.runtime && chosen === undefined) {
+      ctx.diagnostics.error('host-resource-needed', g.node, 'SPICE with autoport needs a free port chosen at start, and none was given.');
+      return undefined;
+    }
+    pairs.push(['port', auto ? (chosen ?? VNC_BASE_PORT) : (g.port ?? 0)]);
     if (g.tlsPort !== undefined && g.tlsPort > 0) pairs.push(['tls-port', g.tlsPort]);
     if (g.listens.length > 0 || g.listen !== undefined) pairs.push(['addr', listen.value]);
   }
@@ -128,7 +167,10 @@ function spiceValue(ctx: BuildContext, g: Graphics): string {
     pairs.push(['gl', true]);
     if (g.gl.rendernode) pairs.push(['rendernode', g.gl.rendernode]);
   }
-  if (g.passwd !== undefined) ctx.diagnostics.unsupported(g.node, 'A SPICE password', false);
+  // Without a password SPICE still asks for a ticket, refusing every client: libvirt turns
+  // ticketing off, and so do we (the display listens on 127.0.0.1 unless the definition says otherwise).
+  if (secret !== undefined) pairs.push(['password-secret', secret]);
+  else pairs.push(['disable-ticketing', true]);
   pairs.push(['seamless-migration', true]);
   return keyValue(pairs as OptionPairs);
 }
@@ -145,15 +187,22 @@ export function buildGraphicsArgs(ctx: BuildContext): QemuOption[] {
     seen.add(g.type);
     switch (g.type) {
       case 'vnc': {
-        const value = vncValue(ctx, g);
+        const secret = passwordSecret(ctx, g, 'vnc');
+        const value = vncValue(ctx, g, secret?.id);
         if (value === undefined) break;
+        if (secret) options.push(secret.option);
         options.push({ flag: '-vnc', value });
         if (g.keymap) options.push({ flag: '-k', value: g.keymap });
         break;
       }
-      case 'spice':
-        options.push({ flag: '-spice', value: spiceValue(ctx, g) });
+      case 'spice': {
+        const secret = passwordSecret(ctx, g, 'spice');
+        const value = spiceValue(ctx, g, secret?.id);
+        if (value === undefined) break;
+        if (secret) options.push(secret.option);
+        options.push({ flag: '-spice', value });
         break;
+      }
       case 'sdl': {
         if (g.display !== undefined || g.xauth !== undefined) {
           ctx.diagnostics.info('not-applicable', g.node, 'SDL display= and xauth= go into the QEMU process environment (DISPLAY, XAUTHORITY).');
