@@ -2,7 +2,7 @@
  * The server's one meeting point with @virtdeck/qemu: a definition and the host's
  * capabilities in, the argv (or why there is none) out, for a guest's run folder.
  */
-import { buildArgv, type HostCapabilities, type QemuDiagnostic } from '@virtdeck/qemu';
+import { buildArgv, type HostCapabilities, type LaunchPlan, type LaunchRuntime, type QemuDiagnostic } from '@virtdeck/qemu';
 import type { Domain } from '@virtdeck/schema';
 import type { ErrorCode } from '../errors.js';
 import type { RunDir } from './RunDir.js';
@@ -13,6 +13,8 @@ export interface CommandLineResult {
   /** Environment QEMU needs besides the server's (TZ for a timezone clock, qemu:env). */
   env: Record<string, string>;
   diagnostics: QemuDiagnostic[];
+  /** Secret files to write before launch and QMP commands to send before `cont`. */
+  launch: LaunchPlan;
 }
 
 /**
@@ -20,10 +22,17 @@ export interface CommandLineResult {
  * pid file in the run folder. No serial log file: the server writes that one from the console
  * stream (see SerialLog).
  */
-export function commandLineFor(domain: Domain, caps: HostCapabilities, run: RunDir, now = Date.now()): CommandLineResult {
-  const built = buildArgv(domain, caps, { qmpSocket: run.qmpSocket, serialSocket: run.consoleSocket, pidFile: run.pidFile }, { now });
+export function commandLineFor(
+  domain: Domain,
+  caps: HostCapabilities,
+  run: RunDir,
+  graphicsPorts: LaunchRuntime['graphicsPorts'] = {},
+  now = Date.now(),
+): CommandLineResult {
+  const built = buildArgv(domain, caps, { qmpSocket: run.qmpSocket, serialSocket: run.consoleSocket, pidFile: run.pidFile, graphicsPorts }, { now });
   const blocked = built.diagnostics.some((d) => d.severity === 'error');
-  return blocked ? { env: built.env, diagnostics: built.diagnostics } : { argv: built.argv, env: built.env, diagnostics: built.diagnostics };
+  const result = { env: built.env, diagnostics: built.diagnostics, launch: built.launch };
+  return blocked ? result : { argv: built.argv, ...result };
 }
 
 /** What this host says about a definition (emulator, machine, accelerator, CPU model, unsupported parts). */

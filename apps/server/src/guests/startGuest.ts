@@ -1,10 +1,12 @@
 import fs from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { HostCapabilities } from '@virtdeck/qemu';
+import type { HostCapabilities, LaunchPlan } from '@virtdeck/qemu';
 import { isQmpError, QmpClient, type QmpEvent, type StatusInfo } from '@virtdeck/qmp';
 import { validateDomain, type Domain } from '@virtdeck/schema';
 import { describeError, VirtdeckError, type ApiDiagnostic, type ErrorCode } from '../errors.js';
 import { attachMonitor, serialConsoleFor } from './attach.js';
+import { chooseDisplayPorts, type DisplayPorts } from '../host/displayPorts.js';
+import { removeLaunchSecrets, runPrelaunchCommands, writeLaunchSecrets } from '../host/launchPlan.js';
 import { domainFacts } from './domainFacts.js';
 import { GuestRuntime } from './GuestRuntime.js';
 import { buildFailureCode, commandLineFor } from './qemuCommand.js';
@@ -46,6 +48,8 @@ export async function startGuest(options: StartOptions): Promise<GuestRuntime> {
   const { name, run } = options;
   let phase: StartPhase = 'prepare';
   let runtime: GuestRuntime | undefined;
+  let displayPorts: DisplayPorts | undefined;
+  let launch: LaunchPlan | undefined;
   try {
     const domain = options.domain ?? validDomain(name, options.xml);
     const caps = await options.capabilities();
@@ -53,10 +57,13 @@ export async function startGuest(options: StartOptions): Promise<GuestRuntime> {
       const why = caps.failures.map((f) => `${f.path}: ${f.error}`).join('; ');
       throw new VirtdeckError('qemu-missing', `No usable QEMU emulator was found on this host${why ? ` (${why})` : ''}; install qemu-system-x86`);
     }
-    const command = commandLineFor(domain, caps, run);
+    displayPorts = await chooseDisplayPorts(domain);
+    const command = commandLineFor(domain, caps, run, displayPorts.ports);
     if (!command.argv) throw cannotBuild(name, command.diagnostics);
+    launch = command.launch;
     await run.prepare();
     await fs.writeFile(run.runningXml, options.xml);
+    await writeLaunchSecrets(launch);
 
     phase = 'launch';
     const process = await launchQemu(command.argv, command.env, run.qemuLog, run.dir);
@@ -76,6 +83,7 @@ export async function startGuest(options: StartOptions): Promise<GuestRuntime> {
       signal: runtime.exitSignal,
     });
     attachMonitor(started, qmp, options.onEvent);
+    await removeLaunchSecrets(launch);
 
     phase = 'console';
     if (facts.serial) {
@@ -87,13 +95,17 @@ export async function startGuest(options: StartOptions): Promise<GuestRuntime> {
     phase = 'refresh';
     const status = await qmp.execute<StatusInfo>('query-status');
     if (status.status !== 'prelaunch') throw new Error(`QEMU is in state '${status.status}' instead of 'prelaunch'`);
+    await runPrelaunchCommands(launch, qmp);
 
     phase = 'continue';
     await qmp.execute('cont');
     runtime.phase = 'active';
     return runtime;
   } catch (error) {
+    if (launch) await removeLaunchSecrets(launch);
     throw await rollback(name, phase, runtime, run, error);
+  } finally {
+    displayPorts?.release();
   }
 }
 

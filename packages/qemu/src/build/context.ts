@@ -23,7 +23,7 @@ export interface LaunchRuntime {
   pidFile?: string;
   /**
    * Ports the server chose for displays with autoport (free at start, so that two guests
-   * never clash); without one VNC takes the first free display itself and SPICE cannot start.
+   * never clash); without one VNC takes the first free display itself and SPICE port 5900.
    */
   graphicsPorts?: Partial<Record<'vnc' | 'spice', number>>;
 }

@@ -43,11 +43,6 @@ describe('display passwords', () => {
     expect(optionValues(locked.argv, '-spice')).toEqual(['port=5931,password-secret=graphics-spice-secret,seamless-migration=on']);
   });
 
-  it('does not start SPICE with autoport on a fixed port when the server chose none', () => {
-    const { diagnostics } = buildArgv(guest({ devices: "<graphics type='spice' autoport='yes'/>" }), caps, runtime);
-    expect(diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['host-resource-needed']);
-  });
-
   it('warns that VNC checks only 8 characters of a password', () => {
     const { diagnostics } = buildArgv(guest({ devices: "<graphics type='vnc' passwd='123456789'/>" }), caps);
     expect(diagnostics.map((d) => d.message)).toContain('VNC passwords have at most 8 characters: clients check only the first 8.');

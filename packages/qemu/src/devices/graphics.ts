@@ -42,7 +42,7 @@ function passwordExpiry(ctx: BuildContext, g: Graphics): string | undefined {
   return String(Math.max(0, Math.floor(ms / 1000)));
 }
 
-/** The port of an autoport display: the one the server chose at start, else undefined. */
+/** The port of an autoport display: the one the server chose at start (the preview shows libvirt's first). */
 function chosenPort(ctx: BuildContext, protocol: Protocol): number | undefined {
   return ctx.runtime?.graphicsPorts?.[protocol];
 }
@@ -125,7 +125,7 @@ function vncValue(ctx: BuildContext, g: Graphics, secret: string | undefined): s
   return rest ? `${first},${rest}` : first;
 }
 
-function spiceValue(ctx: BuildContext, g: Graphics, secret: string | undefined): string | undefined {
+function spiceValue(ctx: BuildContext, g: Graphics, secret: string | undefined): string {
   const listen = listenOf(ctx, g);
   const pairs: Array<[string, string | number | boolean | undefined]> = [];
   if (listen.kind === 'socket') {
@@ -133,10 +133,6 @@ function spiceValue(ctx: BuildContext, g: Graphics, secret: string | undefined):
   } else if (listen.kind === 'address') {
     const auto = g.autoport === true;
     const chosen = auto ? chosenPort(ctx, 'spice') : undefined;
-    if (auto && ctx.runtime && chosen === undefined) {
-      ctx.diagnostics.error('host-resource-needed', g.node, 'SPICE with autoport needs a free port chosen at start, and none was given.');
-      return undefined;
-    }
     pairs.push(['port', auto ? (chosen ?? VNC_BASE_PORT) : (g.port ?? 0)]);
     if (g.tlsPort !== undefined && g.tlsPort > 0) pairs.push(['tls-port', g.tlsPort]);
     if (g.listens.length > 0 || g.listen !== undefined) pairs.push(['addr', listen.value]);
@@ -197,10 +193,8 @@ export function buildGraphicsArgs(ctx: BuildContext): QemuOption[] {
       }
       case 'spice': {
         const secret = passwordSecret(ctx, g, 'spice');
-        const value = spiceValue(ctx, g, secret?.id);
-        if (value === undefined) break;
         if (secret) options.push(secret.option);
-        options.push({ flag: '-spice', value });
+        options.push({ flag: '-spice', value: spiceValue(ctx, g, secret?.id) });
         break;
       }
       case 'sdl': {
