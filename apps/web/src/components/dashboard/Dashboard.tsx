@@ -4,6 +4,7 @@ import { formatMemoryKiB, formatPercent } from '../../format';
 import { hrefFor } from '../../router';
 import { selectGuestList, useGuestStore } from '../../store/guestStore';
 import { useStatsStore } from '../../store/statsStore';
+import { ErrorLine } from '../common/ErrorLine';
 import { Sparkline } from '../common/Sparkline';
 import { StateBadge } from '../common/StateBadge';
 import { prefetchEditor } from '../editor/loadEditorPages';
@@ -52,39 +53,46 @@ export function Dashboard() {
   );
 }
 
+const COLUMNS = 7;
+
+/** A guest's row; its last error goes on a row of its own below, so the columns keep their widths. */
 function GuestRow({ guest }: { guest: GuestSummary }) {
   const { name } = guest;
   return (
-    <tr data-testid={`vm-${name}`}>
-      <td>
-        <a className="guest-link" href={hrefFor({ page: 'guest', name, tab: 'console' })} data-testid={`vm-${name}-link`}>
-          {name}
-        </a>
-        {guest.title ? <div className="guest-title">{guest.title}</div> : null}
-      </td>
-      <td>
-        <StateBadge name={name} state={guest.state} />
-        {guest.pendingChanges ? (
-          <span className="tag" title="The saved definition differs from the one this guest was started with" data-testid={`vm-${name}-pending`}>
-            changes at next start
-          </span>
-        ) : null}
-        {guest.error ? (
-          <div className="error small" data-testid={`vm-${name}-last-error`}>
-            {guest.error}
-          </div>
-        ) : null}
-      </td>
-      <td data-testid={`vm-${name}-accelerator`}>{guest.accelerator}</td>
-      <td data-testid={`vm-${name}-vcpus`}>{guest.vcpus}</td>
-      <td data-testid={`vm-${name}-memory`}>{formatMemoryKiB(guest.memoryKiB)}</td>
-      <td>
-        <CpuSparkline name={name} active={guest.state === 'running'} />
-      </td>
-      <td>
-        <GuestActions guest={guest} compact />
-      </td>
-    </tr>
+    <>
+      <tr data-testid={`vm-${name}`} className={guest.error ? 'has-error' : undefined}>
+        <td>
+          <a className="guest-link" href={hrefFor({ page: 'guest', name, tab: 'console' })} data-testid={`vm-${name}-link`}>
+            {name}
+          </a>
+          {guest.title ? <div className="guest-title">{guest.title}</div> : null}
+        </td>
+        <td>
+          <StateBadge name={name} state={guest.state} />
+          {guest.pendingChanges ? (
+            <span className="tag" title="The saved definition differs from the one this guest was started with" data-testid={`vm-${name}-pending`}>
+              changes at next start
+            </span>
+          ) : null}
+        </td>
+        <td data-testid={`vm-${name}-accelerator`}>{guest.accelerator}</td>
+        <td className="num" data-testid={`vm-${name}-vcpus`}>{guest.vcpus}</td>
+        <td className="num" data-testid={`vm-${name}-memory`}>{formatMemoryKiB(guest.memoryKiB)}</td>
+        <td>
+          <CpuSparkline name={name} active={guest.state === 'running'} />
+        </td>
+        <td>
+          <GuestActions guest={guest} compact />
+        </td>
+      </tr>
+      {guest.error ? (
+        <tr className="error-row">
+          <td colSpan={COLUMNS}>
+            <ErrorLine message={guest.error} testId={`vm-${name}-last-error`} />
+          </td>
+        </tr>
+      ) : null}
+    </>
   );
 }
 

@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { api, errorMessage } from '../../api/client';
+import { api, ApiError, errorMessage } from '../../api/client';
 import type { GuestAction, GuestSummary } from '../../api/types';
 import { isActive, useGuestStore } from '../../store/guestStore';
 import { ConfirmDialog } from '../common/ConfirmDialog';
+import { ErrorLine } from '../common/ErrorLine';
 
 const ACTION_LABELS = {
   start: ['Start', 'Starting…'],
@@ -48,10 +49,18 @@ export function actionsFor(guest: Pick<GuestSummary, 'state' | 'reason' | 'pid'>
 
 type Busy = GuestAction | 'delete';
 
-/** The buttons for one guest, with progress on the button and the error right below them. */
+interface ActionError {
+  message: string;
+  detail?: string;
+}
+
+/**
+ * The buttons for one guest, with progress on the button and the error right below them,
+ * unless the server kept it as the guest's last error: that one the page shows in its place.
+ */
 export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?: boolean }) {
   const [busy, setBusy] = useState<Busy | undefined>();
-  const [error, setError] = useState<string | undefined>();
+  const [error, setError] = useState<ActionError | undefined>();
   const [confirming, setConfirming] = useState(false);
   const expectRemoval = useGuestStore((s) => s.expectRemoval);
   const { name } = guest;
@@ -63,7 +72,7 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
       await work();
       return true;
     } catch (e) {
-      setError(errorMessage(e));
+      setError(e instanceof ApiError ? { message: e.message, detail: e.body.detail } : { message: errorMessage(e) });
       return false;
     } finally {
       setBusy(undefined);
@@ -99,11 +108,7 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
           </button>
         ) : null}
       </div>
-      {error ? (
-        <p className="error" role="alert" data-testid={`vm-${name}-error`}>
-          {error}
-        </p>
-      ) : null}
+      {error && error.message !== guest.error ? <ErrorLine message={error.message} detail={error.detail} testId={`vm-${name}-error`} /> : null}
       {confirming ? (
         <ConfirmDialog
           title={`Delete ${name}?`}

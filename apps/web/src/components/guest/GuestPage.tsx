@@ -6,6 +6,7 @@ import { GUEST_TABS, hrefFor, navigate, type GuestTab } from '../../router';
 import { useDraftStore } from '../../store/draftStore';
 import { useGuestStore } from '../../store/guestStore';
 import { useSessionStore } from '../../store/sessionStore';
+import { ErrorLine } from '../common/ErrorLine';
 import { StateBadge } from '../common/StateBadge';
 import { usePendingValue } from '../common/usePendingValue';
 import { loadEditorPages, prefetchEditor } from '../editor/loadEditorPages';
@@ -117,11 +118,7 @@ function GuestHeader({ guest }: { guest: GuestSummary }) {
         ) : null}
       </div>
       {guest.title ? <p className="guest-title">{guest.title}</p> : null}
-      {guest.error ? (
-        <p className="error" data-testid={`vm-${guest.name}-last-error`}>
-          {guest.error}
-        </p>
-      ) : null}
+      {guest.error ? <ErrorLine message={guest.error} testId={`vm-${guest.name}-last-error`} /> : null}
       <div className="guest-controls">
         <GuestActions guest={guest} />
         <AutostartToggle guest={guest} />
