@@ -24,7 +24,7 @@ export type QemuDiagnosticCode = keyof typeof QEMU_DIAGNOSTIC_CODES;
 /** A diagnostic from @virtdeck/schema, with the QEMU codes added to the schema's own. */
 export type QemuDiagnostic = Omit<Diagnostic, 'code'> & { code: DiagnosticCode | QemuDiagnosticCode };
 
-/** Collects diagnostics, each anchored to the element it is about. */
+/** Collects host diagnostics, each anchored to the element it is about. */
 export class DiagnosticSink {
   readonly list: QemuDiagnostic[] = [];
 
@@ -32,7 +32,8 @@ export class DiagnosticSink {
 
   add(severity: Severity, code: DiagnosticCode | QemuDiagnosticCode, at: XmlElement | Range | undefined, message: string, fixes?: QuickFix[]): void {
     const range = at === undefined ? this.fallback.nameRange : 'kind' in at ? at.nameRange : at;
-    const diagnostic: QemuDiagnostic = { severity, code, message, range };
+    // Whatever QEMU's side finds is about this host: the document's verdict is @virtdeck/schema's.
+    const diagnostic: QemuDiagnostic = { severity, scope: 'host', code, message, range };
     if (fixes && fixes.length > 0) diagnostic.fixes = fixes;
     this.list.push(diagnostic);
   }

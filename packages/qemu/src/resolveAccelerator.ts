@@ -101,6 +101,7 @@ export function resolveAccelerator(
     const removed = info?.status === 'removed' || info?.status === 'never-merged' || !info;
     const diagnostic: QemuDiagnostic = {
       severity: 'error',
+      scope: 'host',
       code: removed || (info?.hostOS !== undefined && info.hostOS !== caps.host.os) ? 'unsupported-accelerator' : 'accelerator-unavailable',
       message: `${reason}${suggestion}`,
       range,

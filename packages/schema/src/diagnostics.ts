@@ -13,6 +13,18 @@ export interface Range {
 export const SEVERITIES = ['error', 'warning', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/**
+ * Whose problem a diagnostic is. `document`: what libvirt itself would reject (its RelaxNG
+ * schema and its parser's checks); only these make a definition invalid and block define.
+ * `host`: what keeps a valid definition from starting here (this QEMU, missing files, what
+ * virtdeck's runtime lacks); warnings while editing, errors only when a start is asked for.
+ */
+export const DIAGNOSTIC_SCOPES = {
+  document: 'libvirt would reject the definition',
+  host: 'the definition cannot start on this host',
+} as const;
+export type DiagnosticScope = keyof typeof DIAGNOSTIC_SCOPES;
+
 export interface TextEdit {
   range: Range;
   newText: string;
@@ -26,6 +38,7 @@ export interface QuickFix {
 
 export interface Diagnostic {
   severity: Severity;
+  scope: DiagnosticScope;
   code: DiagnosticCode;
   message: string;
   range: Range;
@@ -98,10 +111,18 @@ export function capDiagnostics<T extends Omit<Diagnostic, 'code'> & { code: stri
   const first = dropped[0] as T | Diagnostic;
   const rank = { error: 0, warning: 1, info: 2 } as const;
   const severity = dropped.reduce<Severity>((worst, d) => (rank[d.severity] < rank[worst] ? d.severity : worst), 'info');
+  // Counted as a document problem when any dropped one is, so the verdict stays the same.
+  const scope = dropped.some((d) => d.severity === 'error' && d.scope === 'document') ? 'document' : first.scope;
   diagnostics.push({
     severity,
+    scope,
     code: 'too-many-diagnostics',
     message: `…and ${dropped.length.toLocaleString('en-US')} more problems from here on; fix the ones listed to see the rest.`,
     range: first.range,
   });
+}
+
+/** A definition is valid when no document diagnostic is an error; host errors only stop a start. */
+export function isValidDocument(diagnostics: readonly Pick<Diagnostic, 'severity' | 'scope'>[]): boolean {
+  return !diagnostics.some((d) => d.severity === 'error' && d.scope === 'document');
 }

@@ -22,10 +22,13 @@
  *
  * ## Validation
  *   validateDomain(text): { document, domain?, diagnostics, valid }
- *     valid === no error-severity diagnostic. Well-formedness, structure (the schema table),
- *     the accelerator spelling (warning + quick fix for the 2007 spellings; warning for kqemu and
- *     qvm86), then semantic rules. Host checks are not here: they need host capabilities and live
- *     in @virtdeck/qemu. (SCHEMA-API.md lists domain, diagnostics, valid; `document` is added.)
+ *     valid === no error-severity diagnostic of scope 'document'. Well-formedness, structure (the
+ *     schema table), the accelerator spelling (warning + quick fix for the 2007 spellings; a host
+ *     warning for kqemu and qvm86), then semantic rules. Host checks are not here: they need host
+ *     capabilities and live in @virtdeck/qemu. (SCHEMA-API.md lists domain, diagnostics, valid;
+ *     `document` is added.)
+ *   Every diagnostic has a `scope`: 'document' (libvirt would reject it; only these make a
+ *     definition invalid) or 'host' (it cannot start here; DIAGNOSTIC_SCOPES).
  *   Diagnostic codes are the closed set DIAGNOSTIC_CODES (each with a description). At most
  *   MAX_DIAGNOSTICS (1,000) are listed, then one 'too-many-diagnostics' counting the rest
  *   (capDiagnostics(list) does the same for a list with host diagnostics added).
@@ -58,8 +61,8 @@
  *   describeAt(document, offset): { range, markdown } | undefined   hover for names and values.
  *   DOMAIN_SCHEMA is the table itself; the enum tables below are what forms offer.
  */
-export type { Diagnostic, DiagnosticCode, Position, QuickFix, Range, Severity, TextEdit } from './diagnostics.js';
-export { DIAGNOSTIC_CODES, MAX_DIAGNOSTICS, SEVERITIES, capDiagnostics, hasErrors } from './diagnostics.js';
+export type { Diagnostic, DiagnosticCode, DiagnosticScope, Position, QuickFix, Range, Severity, TextEdit } from './diagnostics.js';
+export { DIAGNOSTIC_CODES, DIAGNOSTIC_SCOPES, MAX_DIAGNOSTICS, SEVERITIES, capDiagnostics, hasErrors, isValidDocument } from './diagnostics.js';
 
 export type {
   XmlAttribute,

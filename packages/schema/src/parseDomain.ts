@@ -19,6 +19,7 @@ export function parseDomain(text: string): ParseDomainResult {
   if (root.name !== 'domain') {
     diagnostics.push({
       severity: 'error',
+      scope: 'document',
       code: 'wrong-root',
       message: `The top-level element must be <domain>, not <${root.name}>.`,
       range: root.nameRange,

@@ -67,5 +67,5 @@ function uuidFor(domain: Domain, existing: Guest | undefined, guests: readonly G
 
 function nameDiagnostic(domain: Domain, problem: string): Diagnostic {
   const element = firstChild(domain.node, 'name') ?? domain.node;
-  return { severity: 'error', code: 'invalid-value', message: `This name cannot be used for a guest: ${problem}`, range: element.range };
+  return { severity: 'error', scope: 'document', code: 'invalid-value', message: `This name cannot be used for a guest: ${problem}`, range: element.range };
 }

@@ -26,6 +26,7 @@ export function validateAccelerator(document: XmlDocument, domain: Domain, out: 
   if (domain.typeSpelling !== 'canonical') {
     out.push({
       severity: 'warning',
+      scope: 'document',
       code: 'legacy-accelerator-spelling',
       message: `${ACCELERATOR_SPELLINGS[domain.typeSpelling]} is a historical spelling of the accelerator; libvirt writes <domain type='${domain.type}'> with <os><type>hvm</type>.`,
       range: spellingRange,
@@ -39,6 +40,7 @@ export function validateAccelerator(document: XmlDocument, domain: Domain, out: 
         : 'qvm86 was never merged into QEMU';
     out.push({
       severity: 'warning',
+      scope: 'host',
       code: 'unsupported-accelerator',
       message: `${why}: a guest with accelerator '${domain.type}' cannot start. Use 'kvm' (hardware virtualization) or 'qemu' (emulation).`,
       range: spellingRange,

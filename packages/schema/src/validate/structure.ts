@@ -29,7 +29,7 @@ export function validateStructure(document: XmlDocument, out: Diagnostic[]): voi
 }
 
 function report(out: Diagnostic[], code: DiagnosticCode, message: string, range: Range, fixes?: QuickFix[]): void {
-  const diagnostic: Diagnostic = { severity: 'error', code, message, range };
+  const diagnostic: Diagnostic = { severity: 'error', scope: 'document', code, message, range };
   if (fixes !== undefined && fixes.length > 0) diagnostic.fixes = fixes;
   out.push(diagnostic);
 }

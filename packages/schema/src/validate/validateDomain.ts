@@ -1,4 +1,4 @@
-import { capDiagnostics, hasErrors, type Diagnostic } from '../diagnostics.js';
+import { capDiagnostics, isValidDocument, type Diagnostic } from '../diagnostics.js';
 import type { Domain } from '../model/domain.js';
 import { parseDomain } from '../parseDomain.js';
 import type { XmlDocument } from '../xml/tree.js';
@@ -10,7 +10,7 @@ export interface ValidateDomainResult {
   document: XmlDocument;
   domain?: Domain;
   diagnostics: Diagnostic[];
-  /** true when no diagnostic is an error */
+  /** true when no document diagnostic is an error (a host one, such as kqemu's, does not count) */
   valid: boolean;
 }
 
@@ -29,7 +29,7 @@ export function validateDomain(text: string): ValidateDomainResult {
   }
   sortDiagnostics(diagnostics);
   capDiagnostics(diagnostics);
-  const result: ValidateDomainResult = { document, diagnostics, valid: !hasErrors(diagnostics) };
+  const result: ValidateDomainResult = { document, diagnostics, valid: isValidDocument(diagnostics) };
   if (domain !== undefined) result.domain = domain;
   return result;
 }

@@ -55,6 +55,7 @@ export function parseXml(text: string): ParseXmlResult {
   if (text.length > MAX_DOCUMENT_LENGTH) {
     diagnostics.push({
       severity: 'error',
+      scope: 'document',
       code: 'document-too-large',
       message: `The document is ${formatSize(text.length)} long; domain definitions of more than ${formatSize(MAX_DOCUMENT_LENGTH)} are not accepted.`,
       range: lines.range(0, Math.min(text.length, 1)),
@@ -66,6 +67,7 @@ export function parseXml(text: string): ParseXmlResult {
   if (text.trim() === '') {
     diagnostics.push({
       severity: 'error',
+      scope: 'document',
       code: 'empty-document',
       message: 'The document is empty: a domain definition starts with <domain type="…">.',
       range: lines.range(0, text.length),
@@ -123,6 +125,7 @@ function blankDoctypes(text: string, lines: LineIndex, diagnostics: Diagnostic[]
     const range = lines.range(at, stop);
     diagnostics.push({
       severity: 'error',
+      scope: 'document',
       code: 'xml-doctype',
       message: 'A DOCTYPE is not allowed in a domain definition; its entity declarations are ignored.',
       range,
@@ -149,6 +152,7 @@ function wellFormednessDiagnostic(
   if (end === start) end = Math.min(text.length, start + 1);
   return {
     severity: 'error',
+    scope: 'document',
     code: 'xml-not-well-formed',
     message: `Not well-formed XML: ${err.msg}`,
     range: lines.range(start, end),
@@ -167,6 +171,7 @@ function parseStructure(parseText: string, document: XmlDocument, diagnostics: D
     if (barrier?.reason === 'too-deep') {
       diagnostics.push({
         severity: 'error',
+        scope: 'document',
         code: 'xml-nesting-too-deep',
         message: `Elements are nested more than ${MAX_ELEMENT_DEPTH} levels deep; the content from here on is not read.`,
         range: document.lines.range(barrier.offset, barrier.offset + 1),
@@ -266,6 +271,7 @@ function buildTree(text: string, entries: FxpEntry[], document: XmlDocument, dia
         const at = a.valueStart + raw.indexOf('<');
         diagnostics.push({
           severity: 'error',
+          scope: 'document',
           code: 'xml-not-well-formed',
           message: `Not well-formed XML: '<' is not allowed in an attribute value; write &lt;.`,
           range: lines.range(at, at + 1),
@@ -314,6 +320,7 @@ function reportEntities(lines: LineIndex, undefinedEntities: PendingEntity[], di
   for (const { offset, entity } of undefinedEntities.slice(0, 100)) {
     diagnostics.push({
       severity: 'error',
+      scope: 'document',
       code: 'xml-undefined-entity',
       message:
         entity.name === ''
@@ -383,6 +390,7 @@ function checkTopLevel(document: XmlDocument, diagnostics: Diagnostic[], wellFor
       const skipped = node.value.length - node.value.trimStart().length;
       diagnostics.push({
         severity: 'error',
+        scope: 'document',
         code: 'xml-not-well-formed',
         message: 'Not well-formed XML: text is not allowed outside the root element.',
         range: document.lines.range(node.start + skipped, node.end),
@@ -395,6 +403,7 @@ function checkTopLevel(document: XmlDocument, diagnostics: Diagnostic[], wellFor
     } else if (wellFormed) {
       diagnostics.push({
         severity: 'error',
+        scope: 'document',
         code: 'xml-multiple-roots',
         message: `Only one top-level element is allowed; <${node.name}> follows <${document.root.name}>.`,
         range: node.nameRange,
@@ -404,6 +413,7 @@ function checkTopLevel(document: XmlDocument, diagnostics: Diagnostic[], wellFor
   if (document.root === undefined && !diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push({
       severity: 'error',
+      scope: 'document',
       code: 'empty-document',
       message: 'The document has no element: a domain definition starts with <domain type="…">.',
       range: document.lines.range(0, document.text.length),

@@ -75,12 +75,12 @@ describe('diagnostics are capped per document', () => {
   it('the summary is as severe as the worst left out, so validity does not change', () => {
     const range = validateDomain('<domain/>').diagnostics[0]?.range;
     if (range === undefined) throw new Error('no diagnostic to take a range from');
-    const warnings = (n: number): Diagnostic[] => Array.from({ length: n }, () => ({ severity: 'warning', code: 'invalid-value', message: 'w', range }));
+    const warnings = (n: number): Diagnostic[] => Array.from({ length: n }, () => ({ severity: 'warning', scope: 'document', code: 'invalid-value', message: 'w', range }));
     const onlyWarnings = warnings(MAX_DIAGNOSTICS + 500);
     capDiagnostics(onlyWarnings);
     expect(onlyWarnings.at(-1)).toMatchObject({ code: 'too-many-diagnostics', severity: 'warning' });
     expect(hasErrors(onlyWarnings)).toBe(false);
-    const errorLast = [...warnings(MAX_DIAGNOSTICS + 10), { severity: 'error', code: 'invalid-value', message: 'e', range } satisfies Diagnostic];
+    const errorLast = [...warnings(MAX_DIAGNOSTICS + 10), { severity: 'error', scope: 'document', code: 'invalid-value', message: 'e', range } satisfies Diagnostic];
     capDiagnostics(errorLast);
     expect(errorLast).toHaveLength(MAX_DIAGNOSTICS + 1);
     expect(errorLast.at(-1)).toMatchObject({ severity: 'error', message: expect.stringContaining('11 more problems') });

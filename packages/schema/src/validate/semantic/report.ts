@@ -1,12 +1,12 @@
 import type { Diagnostic, DiagnosticCode, QuickFix, Range, Severity } from '../../diagnostics.js';
 import { getAttribute, type XmlElement } from '../../xml/tree.js';
 
-/** Collects diagnostics of the semantic checks. */
+/** Collects diagnostics of the semantic checks: libvirt's parser's, so all of them are about the document. */
 export class Reporter {
   constructor(readonly out: Diagnostic[]) {}
 
   add(severity: Severity, code: DiagnosticCode, message: string, range: Range, fixes?: QuickFix[]): void {
-    const diagnostic: Diagnostic = { severity, code, message, range };
+    const diagnostic: Diagnostic = { severity, scope: 'document', code, message, range };
     if (fixes !== undefined && fixes.length > 0) diagnostic.fixes = fixes;
     this.out.push(diagnostic);
   }
