@@ -13,6 +13,8 @@ export const ERROR_STATUS = {
   'not-found': 404,
   conflict: 409,
   'unsupported-accelerator': 422,
+  /** A host file the guest needs is missing or unusable, or an image names files the definition does not. */
+  'host-file': 422,
   'qemu-failed': 502,
   'qemu-missing': 503,
   unauthorized: 401,

@@ -18,6 +18,9 @@ export const QEMU_DIAGNOSTIC_CODES = {
   'host-resource-needed': 'the device needs a host resource virtdeck does not provide (a secret, an fd, a helper daemon)',
   'clock-needs-time': 'the clock setting needs the start time, which the caller did not give',
   'passthrough-arguments': 'qemu:commandline arguments are passed to QEMU unchecked',
+  'host-file': 'a host file the guest needs is missing, unreadable, or not what its element says',
+  'host-file-overwritten': 'the start empties or replaces an existing host file',
+  'backing-chain': 'an image names a file (backing file, data file) that the definition does not',
 } as const;
 export type QemuDiagnosticCode = keyof typeof QEMU_DIAGNOSTIC_CODES;
 

@@ -49,13 +49,20 @@ describe('GuestManager with the real demo guest under TCG', () => {
     await expect(manager.start('demo')).rejects.toMatchObject({ code: 'conflict' });
     await manager.destroy('demo');
 
-    // A kernel that does not exist: QEMU refuses it at launch, and says why.
-    await manager.define(demoGuestXml('broken', { ...guest, kernel: path.join(stateDir, 'no-such-kernel') }), { create: true });
+    // A kernel that does not exist: the pre-flight refuses it before QEMU runs.
+    await manager.define(demoGuestXml('nokernel', { ...guest, kernel: path.join(stateDir, 'no-such-kernel') }), { create: true });
+    await expect(manager.start('nokernel')).rejects.toMatchObject({ code: 'host-file', message: expect.stringMatching(/no-such-kernel/) as unknown });
+
+    // A device this QEMU does not have: QEMU refuses it at launch, and says why.
+    const xml = demoGuestXml('broken', guest)
+      .replace("<domain type='qemu'>", "<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>")
+      .replace('</domain>', "  <qemu:commandline>\n    <qemu:arg value='-device'/>\n    <qemu:arg value='no-such-device'/>\n  </qemu:commandline>\n</domain>");
+    await manager.define(xml, { create: true });
     const failure = manager.start('broken');
     await expect(failure).rejects.toMatchObject({ code: 'qemu-failed' });
-    await expect(failure).rejects.toThrow(/no-such-kernel/);
+    await expect(failure).rejects.toThrow(/no-such-device/);
     expect(manager.get('broken')).toMatchObject({ state: 'shutoff', reason: 'failed' });
-    expect(await readFile(new RunDir(stateDir, 'broken').qemuLog, 'utf8')).toContain('no-such-kernel');
+    expect(await readFile(new RunDir(stateDir, 'broken').qemuLog, 'utf8')).toContain('no-such-device');
   });
 
   it('keeps sockets usable under a state directory too deep for a UNIX socket path', async () => {

@@ -20,12 +20,19 @@ export interface QemuProcess {
   readonly gone: boolean;
 }
 
+export interface LaunchOptions {
+  /** Open descriptors QEMU inherits as fd 3, 4, … (files handed over by the server). */
+  fds?: readonly number[];
+  /** Run QEMU as this user (the server drops its own groups for it). */
+  user?: { uid: number; gid: number };
+}
+
 /**
  * Starts QEMU detached from the server (its own session, stdio to its log file), so a
  * restart or crash of the server never touches the guest. Never through a shell: argv
  * goes to execve as it is.
  */
-export async function launchQemu(argv: readonly string[], env: Record<string, string>, logFile: string, cwd: string): Promise<QemuProcess> {
+export async function launchQemu(argv: readonly string[], env: Record<string, string>, logFile: string, cwd: string, options: LaunchOptions = {}): Promise<QemuProcess> {
   const [emulator, ...args] = argv;
   if (!emulator) throw new VirtdeckError('internal', 'The QEMU command line is empty');
   const log = await fs.open(logFile, 'a');
@@ -34,7 +41,8 @@ export async function launchQemu(argv: readonly string[], env: Record<string, st
     const child = spawn(emulator, args, {
       cwd,
       detached: true,
-      stdio: ['ignore', log.fd, log.fd],
+      stdio: ['ignore', log.fd, log.fd, ...(options.fds ?? [])],
+      ...(options.user ?? {}),
       // QEMU's messages in English whatever the server's locale, as libvirt does.
       env: { ...process.env, ...env, LC_ALL: 'C' },
     });

@@ -3,7 +3,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { HostCapabilities, LaunchPlan } from '@virtdeck/qemu';
 import { isQmpError, QmpClient, type QmpEvent, type StatusInfo } from '@virtdeck/qmp';
 import { validateDomain, type Domain } from '@virtdeck/schema';
+import { openLaunchFiles, type LaunchFiles } from '../confine/launchFiles.js';
 import { describeError, VirtdeckError, type ApiDiagnostic, type ErrorCode } from '../errors.js';
+import { sharedImageProbe, type ImageProbe } from '../preflight/imageProbe.js';
+import { endProbedChains, preflight, preflightFailure } from '../preflight/preflight.js';
 import { attachMonitor, serialConsoleFor } from './attach.js';
 import { chooseDisplayPorts, type DisplayPorts } from '../host/displayPorts.js';
 import { removeLaunchSecrets, runPrelaunchCommands, writeLaunchSecrets } from '../host/launchPlan.js';
@@ -35,10 +38,13 @@ export interface StartOptions {
   onLaunched: (runtime: GuestRuntime) => void;
   /** Every QMP event, from the moment the monitor is connected. */
   onEvent: (runtime: GuestRuntime, event: QmpEvent) => void;
+  /** Reads image headers before the start (default: the server's shared, caching probe). */
+  imageProbe?: ImageProbe;
 }
 
 /**
- * Prepare (definition, host checks, argv, run folder) → launch QEMU with CPUs stopped (-S) →
+ * Prepare (definition, host checks, pre-flight of every host file, argv, run folder, the
+ * files QEMU gets open) → launch QEMU with CPUs stopped (-S) →
  * connect the monitor → connect the console (before the CPUs run, so the log misses no
  * boot output) → refresh (QEMU must be in `prelaunch`) → continue
  * (`cont`). Resolves with the running guest's runtime; on any failure the one rollback path
@@ -50,6 +56,7 @@ export async function startGuest(options: StartOptions): Promise<GuestRuntime> {
   let runtime: GuestRuntime | undefined;
   let displayPorts: DisplayPorts | undefined;
   let launch: LaunchPlan | undefined;
+  let files: LaunchFiles | undefined;
   try {
     const domain = options.domain ?? validDomain(name, options.xml);
     const caps = await options.capabilities();
@@ -57,16 +64,26 @@ export async function startGuest(options: StartOptions): Promise<GuestRuntime> {
       const why = caps.failures.map((f) => `${f.path}: ${f.error}`).join('; ');
       throw new VirtdeckError('qemu-missing', `No usable QEMU emulator was found on this host${why ? ` (${why})` : ''}; install qemu-system-x86`);
     }
+    // The launch works on a model of its own: pre-flight points it at the files handed over.
+    const launchDomain = validDomain(name, options.xml);
+    const host = await preflight(launchDomain, { probe: options.imageProbe ?? sharedImageProbe, baseDir: run.dir });
+    const refused = preflightFailure(name, host.diagnostics);
+    if (refused) throw refused;
     displayPorts = await chooseDisplayPorts(domain);
-    const command = commandLineFor(domain, caps, run, displayPorts.ports);
-    if (!command.argv) throw cannotBuild(name, command.diagnostics);
-    launch = command.launch;
+    const checked = commandLineFor(domain, caps, run, displayPorts.ports);
+    if (!checked.argv) throw cannotBuild(name, checked.diagnostics);
     await run.prepare();
     await fs.writeFile(run.runningXml, options.xml);
+    files = await openLaunchFiles(host.files, { baseDir: run.dir });
+    endProbedChains(host.probedChainEnds);
+    const command = commandLineFor(launchDomain, caps, run, displayPorts.ports);
+    if (!command.argv) throw cannotBuild(name, command.diagnostics);
+    launch = command.launch;
     await writeLaunchSecrets(launch);
+    const [emulator = '', ...args] = command.argv;
 
     phase = 'launch';
-    const process = await launchQemu(command.argv, command.env, run.qemuLog, run.dir);
+    const process = await launchQemu([emulator, ...files.args, ...args], command.env, run.qemuLog, run.dir, { fds: files.fds });
     const facts = domainFacts(domain);
     runtime = new GuestRuntime(process, options.xml, facts);
     runtime.startTime = processStartTime(process.pid);
@@ -98,12 +115,15 @@ export async function startGuest(options: StartOptions): Promise<GuestRuntime> {
     await runPrelaunchCommands(launch, qmp);
 
     phase = 'continue';
+    await files.commit();
     await qmp.execute('cont');
     runtime.phase = 'active';
     return runtime;
   } catch (error) {
     if (launch) await removeLaunchSecrets(launch);
-    throw await rollback(name, phase, runtime, run, error);
+    const failure = await rollback(name, phase, runtime, run, error);
+    await files?.abort();
+    throw failure;
   } finally {
     displayPorts?.release();
   }
