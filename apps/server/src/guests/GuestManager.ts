@@ -265,7 +265,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
   }
 
   validate(xml: string): Promise<ValidateResult> {
-    return validateForHost(xml, this.options.capabilities);
+    return validateForHost(xml, this.options.capabilities, this.stateDir);
   }
 
   /** Lets go of monitors and consoles; the guests themselves keep running. */

@@ -2,6 +2,8 @@ import type { HostCapabilities } from '@virtdeck/qemu';
 import { validateDomain } from '@virtdeck/schema';
 import type { ValidateResult } from '../api.js';
 import { VirtdeckError } from '../errors.js';
+import { sharedImageProbe } from '../preflight/imageProbe.js';
+import { preflight } from '../preflight/preflight.js';
 import { guestNameProblem } from './guestName.js';
 import { buildFailureCode, commandLineFor, hostDiagnostics } from './qemuCommand.js';
 import { RunDir } from './RunDir.js';
@@ -22,14 +24,17 @@ export async function previewCommandLine(xml: string, capabilities: () => Promis
 }
 
 /**
- * Schema diagnostics plus the host checks. Where the host says the same thing at the same
+ * Schema diagnostics plus the host checks, the pre-flight of the host files included (run
+ * from the folder the guest would start in). Where the host says the same thing at the same
  * place (the schema's "kqemu cannot start" warning, the host's error), the host's verdict
  * stands alone.
  */
-export async function validateForHost(xml: string, capabilities: () => Promise<HostCapabilities>): Promise<ValidateResult> {
+export async function validateForHost(xml: string, capabilities: () => Promise<HostCapabilities>, stateDir: string): Promise<ValidateResult> {
   const { domain, diagnostics } = validateDomain(xml);
   if (!domain) return { valid: !diagnostics.some((d) => d.severity === 'error'), diagnostics };
-  const host = hostDiagnostics(domain, await capabilities());
+  const baseDir = new RunDir(stateDir, guestNameProblem(domain.name) ? 'NAME' : domain.name).dir;
+  const [caps, files] = await Promise.all([capabilities(), preflight(domain, { probe: sharedImageProbe, baseDir })]);
+  const host = [...hostDiagnostics(domain, caps), ...files.diagnostics];
   const saidByHost = new Set(host.map((d) => `${d.code}@${d.range.start.offset}`));
   const all = [...diagnostics.filter((d) => !saidByHost.has(`${d.code}@${d.range.start.offset}`)), ...host];
   return { valid: !all.some((d) => d.severity === 'error'), diagnostics: all };

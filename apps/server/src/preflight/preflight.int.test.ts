@@ -3,7 +3,7 @@ import { access, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorBody, GuestSummary } from '../api.js';
+import type { ErrorBody, GuestSummary, ValidateResult } from '../api.js';
 import { demoGuestXml } from '../demoGuest.js';
 import { demoGuest } from '../testing/demoGuest.js';
 import { killProcessesMentioning } from '../testing/processes.js';
@@ -127,5 +127,14 @@ describe('pre-flight: QEMU touches only what the definition names, and a failed 
     expect(refused.body).toMatchObject({ code: 'host-file', message: `'nokernel' cannot be started: The kernel ${missing} (<kernel>) does not exist.` });
     expect(await readFile(kept, 'utf8')).toBe('precious\n');
     await expect(access(path.join(server.stateDir, 'run', 'nokernel', 'qemu.log'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('shows the same host problems in the editor, on their lines', async () => {
+    const missing = path.join(dir, 'no-such-initrd');
+    const xml = demoGuestXml('editor', guest).replace(`<initrd>${guest.initrd}</initrd>`, `<initrd>${missing}</initrd>`);
+    const { body } = await server.api.post<ValidateResult>('/api/validate', { xml });
+    const found = body.diagnostics.find((d) => d.code === 'host-file');
+    expect(found).toMatchObject({ severity: 'error', message: `The initrd ${missing} (<initrd>) does not exist.` });
+    expect(xml.split('\n')[found!.range.start.line - 1]).toContain('<initrd>');
   });
 });
