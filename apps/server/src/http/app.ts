@@ -7,6 +7,7 @@ import type { AccessToken } from '../auth/accessToken.js';
 import { toVirtdeckError, VirtdeckError } from '../errors.js';
 import type { Driver } from '../drivers/Driver.js';
 import { instantiateTemplate, listTemplates, type TemplateContext } from '../templates/templates.js';
+import { refuseInvalidDefinition, validateRequest } from '../validation/requestValidation.js';
 import { requireToken, tokenLogin } from './auth.js';
 import { apiResponseHeaders, appSecurityHeaders, requireJsonOrXmlBody, requireOwnHost, requireOwnOrigin } from './browserGuards.js';
 import { domainRoutes } from './domainRoutes.js';
@@ -75,10 +76,13 @@ export function createApp({ guests, logger, token, tokenFile, hosts, capabilitie
     res.json(hostInfo(await capabilities()));
   });
   app.post('/api/validate', async (req, res) => {
-    res.json(await guests.validate(xmlBody(req)));
+    const xml = xmlBody(req);
+    res.json(await validateRequest(xml, capabilities, () => guests.validate(xml)));
   });
   app.post('/api/argv', async (req, res) => {
-    const argv = await guests.commandLineOf(xmlBody(req));
+    const xml = xmlBody(req);
+    await refuseInvalidDefinition(xml);
+    const argv = await guests.commandLineOf(xml);
     res.json({ argv, line: formatCommandLine(argv) } satisfies CommandLine);
   });
   app.get('/api/templates', (_req, res) => {

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { formatCommandLine } from '@virtdeck/qemu';
 import type { CommandLine } from '../api.js';
 import type { Driver } from '../drivers/Driver.js';
+import { refuseInvalidDefinition } from '../validation/requestValidation.js';
 import { isNavigation } from './browserGuards.js';
 import { actionBody, actionParam, autostartBody, guestName, jsonBody, parseInput, xmlBody, xmlQuery } from './input.js';
 
@@ -15,7 +16,9 @@ export function domainRoutes(guests: Driver): Router {
   });
 
   router.post('/', async (req, res) => {
-    const summary = await guests.define(xmlBody(req), { create: true });
+    const xml = xmlBody(req);
+    await refuseInvalidDefinition(xml);
+    const summary = await guests.define(xml, { create: true });
     res.status(201).location(`/api/domains/${encodeURIComponent(summary.name)}`).json(summary);
   });
 
@@ -38,7 +41,10 @@ export function domainRoutes(guests: Driver): Router {
   });
 
   router.put('/:name/xml', async (req, res) => {
-    res.json(await guests.define(xmlBody(req), { create: false, name: nameOf(req.params) }));
+    const name = nameOf(req.params);
+    const xml = xmlBody(req);
+    await refuseInvalidDefinition(xml);
+    res.json(await guests.define(xml, { create: false, name }));
   });
 
   router.put('/:name/autostart', async (req, res) => {

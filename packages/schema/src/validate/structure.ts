@@ -1,4 +1,4 @@
-import type { Diagnostic, DiagnosticCode, QuickFix, Range } from '../diagnostics.js';
+import { MAX_DIAGNOSTICS, type Diagnostic, type DiagnosticCode, type QuickFix, type Range } from '../diagnostics.js';
 import { didYouMean } from '../edit/didYouMean.js';
 import { insertChildEdit, removeAttributeEdit, setAttributeEdit } from '../edit/edits.js';
 import { namespaceOf } from '../model/qemuNamespace.js';
@@ -35,10 +35,18 @@ function report(out: Diagnostic[], code: DiagnosticCode, message: string, range:
 }
 
 function checkAttributes(document: XmlDocument, element: XmlElement, spec: EffectiveSpec, out: Diagnostic[]): void {
+  let reported = 0;
   for (const attribute of element.attributes) {
     const name = attribute.name;
     if (name === 'xmlns' || name.startsWith('xmlns:') || name.startsWith('xml:')) continue;
     const attributeSpec = Object.prototype.hasOwnProperty.call(spec.attributes, name) ? spec.attributes[name] : undefined;
+    const valid = attributeSpec !== undefined && isValidValue(attributeSpec.value, attribute.value);
+    if (!valid && ++reported > MAX_DIAGNOSTICS) {
+      // MAX_DIAGNOSTICS earlier ones on this tag come first in document order, so capDiagnostics
+      // never lists this one: it is counted, not described (a hostile tag has 300,000)
+      out.push({ severity: 'error', code: attributeSpec === undefined ? 'unknown-attribute' : 'invalid-value', message: 'not listed', range: attribute.nameRange });
+      continue;
+    }
     if (attributeSpec === undefined) {
       const allowed = Object.keys(spec.attributes);
       const suggestions = didYouMean(name, allowed);
@@ -55,7 +63,7 @@ function checkAttributes(document: XmlDocument, element: XmlElement, spec: Effec
       );
       continue;
     }
-    if (!isValidValue(attributeSpec.value, attribute.value)) {
+    if (!valid) {
       reportValue(attributeSpec.value, attribute.value, attribute.valueRange, `attribute '${name}' of <${element.name}>`, out);
     }
   }

@@ -6,7 +6,8 @@ import { manyAttributes, SHAPE_GENERATORS, DOCUMENT_SHAPES } from '../testing/sh
  * Cost must grow linearly with the input. Absolute times depend on the machine and its load,
  * so each case compares the time per KiB of a large document with that of a small one of the
  * same shape, measured in the same run: a quadratic step makes the ratio grow with the size
- * (it was about 80× for 80,000 attributes against 1,000), a linear one keeps it near 1.
+ * (it was about 80× for 80,000 attributes against 1,000), a linear one keeps it near 1. The best
+ * of several runs of each counts, the one least disturbed by other work on a shared machine.
  */
 const MAX_RATIO = 5;
 
@@ -24,12 +25,12 @@ function bestTime(fn: () => unknown, runs: number): number {
 /** Time per character of `large` divided by that of `small`. */
 function perKiBRatio(small: string, large: string): number {
   bestTime(() => validateDomain(small), 10);
-  const smallMs = bestTime(() => validateDomain(small), 15);
-  const largeMs = bestTime(() => validateDomain(large), 3);
+  const smallMs = bestTime(() => validateDomain(small), 30);
+  const largeMs = bestTime(() => validateDomain(large), 5);
   return largeMs / large.length / (smallMs / small.length);
 }
 
-describe('validation time is linear in the input', () => {
+describe('validation time is linear in the input', { timeout: 60_000 }, () => {
   it('80,000 attributes on one element cost per KiB what 1,000 do', () => {
     const small = manyAttributes(9 * 1024);
     const large = manyAttributes(880 * 1024);
@@ -37,14 +38,14 @@ describe('validation time is linear in the input', () => {
     expect(perKiBRatio(small, large)).toBeLessThan(MAX_RATIO);
   });
 
-  it.each(DOCUMENT_SHAPES)('shape %s: 512 KiB against 8 KiB', (shape) => {
+  it.each(DOCUMENT_SHAPES)('shape %s: 256 KiB against 8 KiB', (shape) => {
     const generate = SHAPE_GENERATORS[shape];
-    expect(perKiBRatio(generate(8 * 1024), generate(512 * 1024))).toBeLessThan(MAX_RATIO);
+    expect(perKiBRatio(generate(8 * 1024), generate(256 * 1024))).toBeLessThan(MAX_RATIO);
   });
 
   it('thousands of DOCTYPEs and comments', () => {
     const doctypes = (n: number) => `${"<!DOCTYPE domain><!-- a comment -->\n".repeat(n)}<domain type='qemu'/>`;
-    expect(perKiBRatio(doctypes(200), doctypes(20_000))).toBeLessThan(MAX_RATIO);
+    expect(perKiBRatio(doctypes(200), doctypes(6_400))).toBeLessThan(MAX_RATIO);
   });
 });
 
