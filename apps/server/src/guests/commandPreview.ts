@@ -1,5 +1,5 @@
 import type { HostCapabilities } from '@virtdeck/qemu';
-import { validateDomain } from '@virtdeck/schema';
+import { capDiagnostics, validateDomain } from '@virtdeck/schema';
 import type { ValidateResult } from '../api.js';
 import { VirtdeckError } from '../errors.js';
 import { sharedImageProbe } from '../preflight/imageProbe.js';
@@ -27,7 +27,7 @@ export async function previewCommandLine(xml: string, capabilities: () => Promis
  * Schema diagnostics plus the host checks, the pre-flight of the host files included (run
  * from the folder the guest would start in). Where the host says the same thing at the same
  * place (the schema's "kqemu cannot start" warning, the host's error), the host's verdict
- * stands alone.
+ * stands alone. Capped as the document's own list is (the host can add one per device).
  */
 export async function validateForHost(xml: string, capabilities: () => Promise<HostCapabilities>, stateDir: string): Promise<ValidateResult> {
   const { domain, diagnostics } = validateDomain(xml);
@@ -37,5 +37,7 @@ export async function validateForHost(xml: string, capabilities: () => Promise<H
   const host = [...hostDiagnostics(domain, caps), ...files.diagnostics];
   const saidByHost = new Set(host.map((d) => `${d.code}@${d.range.start.offset}`));
   const all = [...diagnostics.filter((d) => !saidByHost.has(`${d.code}@${d.range.start.offset}`)), ...host];
-  return { valid: !all.some((d) => d.severity === 'error'), diagnostics: all };
+  const valid = !all.some((d) => d.severity === 'error');
+  capDiagnostics(all);
+  return { valid, diagnostics: all };
 }

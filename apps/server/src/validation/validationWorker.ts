@@ -14,10 +14,10 @@ export type TaskReply = { id: number; result: unknown } | { id: number; error: s
 
 const port = parentPort;
 if (!port) throw new Error('validationWorker.ts runs as a worker thread of ValidationPool');
-port.on('message', ({ id, task, args }: TaskRequest) => {
+port.on('message', async ({ id, task, args }: TaskRequest) => {
   try {
     const run = VALIDATION_TASKS[task] as (...a: unknown[]) => unknown;
-    port.postMessage({ id, result: run(...args) } satisfies TaskReply);
+    port.postMessage({ id, result: await run(...args) } satisfies TaskReply);
   } catch (error) {
     port.postMessage({ id, error: describeError(error) } satisfies TaskReply);
   }
