@@ -72,7 +72,7 @@ export function preflightFailure(name: string, diagnostics: readonly QemuDiagnos
 }
 
 function diagnostic(severity: QemuDiagnostic['severity'], code: QemuDiagnostic['code'], node: XmlElement, message: string, fixes?: QuickFix[]): QemuDiagnostic {
-  const d: QemuDiagnostic = { severity, code, message, range: node.range };
+  const d: QemuDiagnostic = { severity, scope: 'host', code, message, range: node.range };
   if (fixes && fixes.length > 0) d.fixes = fixes;
   return d;
 }
