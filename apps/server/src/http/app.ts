@@ -77,7 +77,7 @@ export function createApp({ guests, logger, token, tokenFile, hosts, capabilitie
   });
   app.post('/api/validate', async (req, res) => {
     const xml = xmlBody(req);
-    res.json(await validateRequest(xml, capabilities, () => guests.validate(xml)));
+    res.json(await validateRequest(xml, { capabilities, stateDir: templates.stateDir }, () => guests.validate(xml)));
   });
   app.post('/api/argv', async (req, res) => {
     const xml = xmlBody(req);

@@ -19,9 +19,9 @@ export function checkDefinition(xml: string): DefinitionCheck {
   return { valid, diagnostics };
 }
 
-/** `POST /api/validate`: the document's diagnostics and the host's. */
-export function validateOnHost(xml: string, caps: HostCapabilities): Promise<ValidateResult> {
-  return validateForHost(xml, () => Promise.resolve(caps));
+/** `POST /api/validate`: the document's diagnostics and the host's (capabilities, files the definition names). */
+export function validateOnHost(xml: string, caps: HostCapabilities, stateDir: string): Promise<ValidateResult> {
+  return validateForHost(xml, () => Promise.resolve(caps), stateDir);
 }
 
 export const VALIDATION_TASKS = {

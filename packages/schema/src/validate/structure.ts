@@ -44,7 +44,7 @@ function checkAttributes(document: XmlDocument, element: XmlElement, spec: Effec
     if (!valid && ++reported > MAX_DIAGNOSTICS) {
       // MAX_DIAGNOSTICS earlier ones on this tag come first in document order, so capDiagnostics
       // never lists this one: it is counted, not described (a hostile tag has 300,000)
-      out.push({ severity: 'error', code: attributeSpec === undefined ? 'unknown-attribute' : 'invalid-value', message: 'not listed', range: attribute.nameRange });
+      out.push({ severity: 'error', scope: 'document', code: attributeSpec === undefined ? 'unknown-attribute' : 'invalid-value', message: 'not listed', range: attribute.nameRange });
       continue;
     }
     if (attributeSpec === undefined) {
