@@ -7,6 +7,7 @@ export const GUEST_TABS = {
   xml: 'Definition',
   'command-line': 'Command line',
   events: 'Events',
+  'qemu-log': 'QEMU log',
 } as const;
 export type GuestTab = keyof typeof GUEST_TABS;
 

@@ -65,6 +65,8 @@ export interface Driver extends Pick<EventEmitter<DriverEvents>, 'on' | 'off'> {
   definition(name: string, options?: { running?: boolean }): Promise<string>;
   /** The guest's recent lifecycle events, oldest first. */
   events(name: string): LifecycleEvent[];
+  /** Everything QEMU printed on stdout and stderr over the guest's launches (empty before the first). */
+  qemuLog(name: string): Promise<string>;
   define(xml: string, options: DefineOptions): Promise<GuestSummary>;
   undefine(name: string): Promise<void>;
   setAutostart(name: string, autostart: boolean): Promise<GuestSummary>;

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs/promises';
 import type { HostCapabilities } from '@virtdeck/qemu';
 import type { Logger } from 'pino';
 import type { GuestAction, GuestStats, GuestSummary, LifecycleEvent, ValidateResult } from '../api.js';
@@ -120,6 +121,14 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
 
   events(name: string): LifecycleEvent[] {
     return this.require(name).events.recent();
+  }
+
+  async qemuLog(name: string): Promise<string> {
+    const file = this.require(name).run.qemuLog;
+    return fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return '';
+      throw error;
+    });
   }
 
   /**

@@ -57,6 +57,12 @@ export function domainRoutes(guests: Driver): Router {
     res.json({ argv, line: formatCommandLine(argv) } satisfies CommandLine);
   });
 
+  // QEMU's own words, which may hold anything a definition put there: plain text, never sniffed.
+  router.get('/:name/qemu-log', async (req, res) => {
+    const log = await guests.qemuLog(nameOf(req.params));
+    res.set({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' }).type('text/plain; charset=utf-8').send(log);
+  });
+
   router.get('/:name/events', (req, res) => {
     res.json(guests.events(nameOf(req.params)));
   });

@@ -107,6 +107,11 @@ describe('pre-flight: QEMU touches only what the definition names, and a failed 
     const failed = await act('late', 'start');
     expect(failed.status).toBe(502);
     expect(failed.body.message).toMatch(/no-such-device/);
+    // QEMU's stderr in full, as plain text a browser does not sniff.
+    const log = await server.api.get<string>('/api/domains/late/qemu-log');
+    expect(log.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(log.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(log.body).toMatch(/launched by virtdeck\n.*'no-such-device' is not a valid device model name/);
     expect(await readFile(kept, 'utf8')).toBe('precious\n');
     await expect(access(never)).rejects.toThrow(/ENOENT/);
 

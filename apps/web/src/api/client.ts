@@ -87,6 +87,7 @@ export const api = {
   commandLine: (name: string, signal?: AbortSignal) => request<CommandLine>('GET', guestUrl(name, '/argv'), { signal }),
   commandLineFor: (text: string) => request<CommandLine>('POST', '/api/argv', xml(text)),
   validate: (text: string, signal?: AbortSignal) => request<ValidateResult>('POST', '/api/validate', { ...xml(text), signal }),
+  qemuLog: (name: string, signal?: AbortSignal) => request<string>('GET', guestUrl(name, '/qemu-log'), { signal }),
   guestEvents: (name: string, signal?: AbortSignal) => request<LifecycleEvent[]>('GET', guestUrl(name, '/events'), { signal }),
   templates: () => request<TemplateInfo[]>('GET', '/api/templates'),
   instantiateTemplate: (id: string, name: string) => request<{ xml: string }>('POST', `/api/templates/${encodeURIComponent(id)}`, json({ name })),

@@ -14,6 +14,7 @@ import { CommandLinePane } from './CommandLinePane';
 import { EventLog } from './EventLog';
 import { GraphsPane } from './GraphsPane';
 import { GuestActions } from './GuestActions';
+import { QemuLogPane } from './QemuLogPane';
 
 // xterm.js and Monaco are large: each loads only when its tab is opened.
 const ConsolePane = lazy(() => import('./ConsolePane'));
@@ -91,6 +92,8 @@ function TabContent({ guest, tab }: { guest: GuestSummary; tab: GuestTab }) {
       return <CommandLinePane guest={guest} />;
     case 'events':
       return <EventLog name={guest.name} />;
+    case 'qemu-log':
+      return <QemuLogPane guest={guest} />;
     default: {
       const unreachable: never = tab;
       return unreachable;
