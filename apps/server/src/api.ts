@@ -162,6 +162,8 @@ export interface TemplateInfo {
 export const CONSOLE_CLOSE_CODES = {
   unknownGuest: 4404,
   notRunning: 4409,
+  /** The guest runs, but its serial port is not something the console can read (the reason says why). */
+  unreadable: 4415,
   /** The viewer did not read its output fast enough. */
   tooSlow: 4429,
 } as const;

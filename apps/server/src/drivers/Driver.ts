@@ -25,8 +25,10 @@ export interface ConsoleStream {
 }
 
 export interface SerialEndpoint {
-  /** Absent while the guest does not run. */
+  /** Absent while the guest does not run, or when its serial port cannot be read. */
   live?: ConsoleStream;
+  /** Why a running guest's serial port cannot be read (a file, TCP, … backend). */
+  unreadable?: string;
   /** What the guest printed last (also for a guest that no longer runs). */
   scrollback(): Promise<Buffer>;
 }

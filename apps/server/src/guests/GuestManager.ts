@@ -246,8 +246,11 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
   /** The live console of a running guest, and the scrollback of any guest. */
   serialConsole(name: string): SerialEndpoint {
     const guest = this.require(name);
-    const live = guest.runtime?.phase === 'active' ? guest.runtime.console : undefined;
-    return { live, scrollback: () => readLogTail(guest.run.serialLog, SCROLLBACK_BYTES) };
+    const runtime = guest.runtime?.phase === 'active' ? guest.runtime : undefined;
+    const access = runtime?.facts.console;
+    const endpoint: SerialEndpoint = { live: runtime?.console, scrollback: () => readLogTail(guest.run.serialLog, SCROLLBACK_BYTES) };
+    if (access?.kind === 'unavailable') endpoint.unreadable = access.reason;
+    return endpoint;
   }
 
   graphicsConsole(name: string): Promise<GraphicsEndpoint> {

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import type { SerialConsoleAccess } from '@virtdeck/qemu';
 import type { QmpClient, QmpEvent } from '@virtdeck/qmp';
 import { readLogTail, SerialLog } from '../console/SerialLog.js';
 import { SCROLLBACK_BYTES, SerialConsole } from '../console/SerialConsole.js';
@@ -14,9 +16,16 @@ export interface SerialOptions {
  * The server's client of a guest's console socket, not yet connected: the rotating log,
  * and the scrollback it left so far, so a viewer sees what was printed before, too.
  */
-export async function serialConsoleFor(run: RunDir, { maxBytes, onLogError }: SerialOptions): Promise<SerialConsole> {
+export async function serialConsoleFor(run: RunDir, socket: string, { maxBytes, onLogError }: SerialOptions): Promise<SerialConsole> {
   const log = new SerialLog(run.serialLog, { maxBytes, onError: onLogError });
-  return new SerialConsole(run.consoleSocket, log, await readLogTail(run.serialLog, SCROLLBACK_BYTES));
+  return new SerialConsole(socket, log, await readLogTail(run.serialLog, SCROLLBACK_BYTES));
+}
+
+/** The socket the console reads: the server's own for a pty, or the UNIX socket QEMU serves; none when it cannot be read. */
+export function consoleSocketOf(run: RunDir, access: SerialConsoleAccess | undefined): string | undefined {
+  if (access?.kind === 'pty') return run.consoleSocket;
+  if (access?.kind === 'unix') return access.inRunDir ? path.join(path.dirname(run.qmpSocket), access.path) : access.path;
+  return undefined;
 }
 
 /** The monitor becomes the runtime's: its events go to `onEvent`, and its loss wakes the pid watch. */

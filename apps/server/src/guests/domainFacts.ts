@@ -1,3 +1,4 @@
+import { serialConsoleAccess, type SerialConsoleAccess } from '@virtdeck/qemu';
 import type { Domain } from '@virtdeck/schema';
 import { DEFAULT_LIFECYCLE_ACTIONS, LIFECYCLE_ACTIONS, type LifecycleAction, type LifecycleActions } from './lifecycle.js';
 
@@ -11,8 +12,8 @@ export interface DomainFacts {
   actions: LifecycleActions;
   /** A balloon device exists (libvirt adds a virtio one unless model='none'). */
   balloon: boolean;
-  /** A serial port or console exists: QEMU gets a console socket. */
-  serial: boolean;
+  /** What the console attaches to (absent without a serial port or console), or why it cannot. */
+  console?: SerialConsoleAccess;
   interfaces: { type: string; targetDev?: string; label: string }[];
   /** MAC addresses of the interfaces, so that new ones do not clash. */
   macs: string[];
@@ -29,7 +30,6 @@ export function domainFacts(domain: Domain): DomainFacts {
       onCrash: action(domain.onCrash, DEFAULT_LIFECYCLE_ACTIONS.onCrash),
     },
     balloon: domain.devices.memballoon?.model !== 'none',
-    serial: domain.devices.serials.length > 0 || domain.devices.consoles.length > 0,
     interfaces: domain.devices.interfaces.map((nic, index) => {
       const entry: DomainFacts['interfaces'][number] = { type: nic.type, label: nic.target?.dev ?? `net${index}` };
       if (nic.target?.dev) entry.targetDev = nic.target.dev;
@@ -37,6 +37,8 @@ export function domainFacts(domain: Domain): DomainFacts {
     }),
     macs: domain.devices.interfaces.flatMap((nic) => (nic.mac ? [nic.mac.toLowerCase()] : [])),
   };
+  const console = serialConsoleAccess(domain);
+  if (console) facts.console = console;
   if (domain.title) facts.title = domain.title;
   if (domain.uuid) facts.uuid = domain.uuid;
   return facts;

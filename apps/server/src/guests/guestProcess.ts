@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { LifecycleEventName, StateReason } from '../api.js';
 import { describeError, toVirtdeckError } from '../errors.js';
 import { monitorOf } from './actions.js';
-import { attachMonitor, serialConsoleFor } from './attach.js';
+import { attachMonitor, consoleSocketOf, serialConsoleFor } from './attach.js';
 import { parseDefinition, type Guest } from './guestRecord.js';
 import { GuestRuntime } from './GuestRuntime.js';
 import type { GuestStates } from './guestState.js';
@@ -146,8 +146,9 @@ export class GuestProcesses {
       await this.stop(runtime);
       return;
     }
-    if (runtime.facts.serial) {
-      const serial = await serialConsoleFor(run, { maxBytes: this.options.serialLogMaxBytes, onLogError: (m) => this.options.logger.warn({ name: guest.name }, m) });
+    const consoleSocket = consoleSocketOf(run, runtime.facts.console);
+    if (consoleSocket) {
+      const serial = await serialConsoleFor(run, consoleSocket, { maxBytes: this.options.serialLogMaxBytes, onLogError: (m) => this.options.logger.warn({ name: guest.name }, m) });
       await serial.connect(500).then(
         () => (runtime.console = serial),
         () => serial.close(),

@@ -54,7 +54,7 @@ export function parseDefinition(xml: string): ParsedDefinition {
   const { domain, valid } = validateDomain(xml);
   const facts = domain
     ? domainFacts(domain)
-    : { accelerator: 'unknown', vcpus: 0, memoryKiB: 0, actions: DEFAULT_LIFECYCLE_ACTIONS, balloon: false, serial: false, interfaces: [], macs: [] };
+    : { accelerator: 'unknown', vcpus: 0, memoryKiB: 0, actions: DEFAULT_LIFECYCLE_ACTIONS, balloon: false, interfaces: [], macs: [] };
   return { domain: valid ? domain : undefined, facts };
 }
 

@@ -7,7 +7,7 @@ import { openLaunchFiles, type LaunchFiles } from '../confine/launchFiles.js';
 import { describeError, VirtdeckError, type ApiDiagnostic, type ErrorCode } from '../errors.js';
 import { sharedImageProbe, type ImageProbe } from '../preflight/imageProbe.js';
 import { endProbedChains, preflight, preflightFailure } from '../preflight/preflight.js';
-import { attachMonitor, serialConsoleFor } from './attach.js';
+import { attachMonitor, consoleSocketOf, serialConsoleFor } from './attach.js';
 import { chooseDisplayPorts, type DisplayPorts } from '../host/displayPorts.js';
 import { removeLaunchSecrets, runPrelaunchCommands, writeLaunchSecrets } from '../host/launchPlan.js';
 import { domainFacts } from './domainFacts.js';
@@ -103,8 +103,9 @@ export async function startGuest(options: StartOptions): Promise<GuestRuntime> {
     await removeLaunchSecrets(launch);
 
     phase = 'console';
-    if (facts.serial) {
-      const serial = await serialConsoleFor(run, { maxBytes: options.serialLogMaxBytes, onLogError: options.onLogError });
+    const consoleSocket = consoleSocketOf(run, facts.console);
+    if (consoleSocket) {
+      const serial = await serialConsoleFor(run, consoleSocket, { maxBytes: options.serialLogMaxBytes, onLogError: options.onLogError });
       runtime.console = serial;
       await serial.connect();
     }

@@ -69,6 +69,10 @@ async function serveConsole(ws: WebSocket, name: string, guests: Driver, logger:
     return;
   }
   const { live } = target;
+  if (!live && target.unreadable) {
+    closeWebSocket(ws, CONSOLE_CLOSE_CODES.unreadable, target.unreadable);
+    return;
+  }
   if (!live) {
     const scrollback = await target.scrollback();
     if (scrollback.length > 0) ws.send(scrollback);

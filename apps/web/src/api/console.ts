@@ -4,10 +4,11 @@ import type { CONSOLE_CLOSE_CODES } from '@virtdeck/server/api';
 export const CONSOLE_CLOSE: typeof CONSOLE_CLOSE_CODES = {
   unknownGuest: 4404,
   notRunning: 4409,
+  unreadable: 4415,
   tooSlow: 4429,
 };
 
-export type ConsoleStatus = 'connecting' | 'connected' | 'not-running' | 'unknown-guest' | 'too-slow' | 'disconnected';
+export type ConsoleStatus = 'connecting' | 'connected' | 'not-running' | 'unknown-guest' | 'unreadable' | 'too-slow' | 'disconnected';
 
 export interface ConsoleHandlers {
   /**
@@ -82,8 +83,8 @@ export class ConsoleConnection {
     };
     socket.onclose = (event) => {
       if (this.socket !== socket || this.closed) return;
-      if (event.code === CONSOLE_CLOSE.unknownGuest) {
-        this.handlers.onStatus('unknown-guest');
+      if (event.code === CONSOLE_CLOSE.unknownGuest || event.code === CONSOLE_CLOSE.unreadable) {
+        this.handlers.onStatus(event.code === CONSOLE_CLOSE.unknownGuest ? 'unknown-guest' : 'unreadable', event.reason || undefined);
         return;
       }
       if (!this.active) {

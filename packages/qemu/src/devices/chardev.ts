@@ -4,18 +4,24 @@
  * virtserialport, …), named charserial0 / serial0 and so on like libvirt.
  */
 import { attributeValue, firstChild, type CharDevice } from '@virtdeck/schema';
-import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
+import { hasDevice, pciBusProps, runFile, type BuildContext } from '../build/context.js';
 import { jsonOption, keyValue, type JsonObject, type OptionPairs, type QemuOption } from '../options.js';
+import { consoleDevice, libvirtRuntimeFile } from './serialConsole.js';
 import { usbBusProps } from './usb.js';
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$/;
 
-/** Where a socket without a path goes: beside the QMP socket when launching, else relative. */
-function defaultSocketPath(ctx: BuildContext, name: string): string {
-  const qmp = ctx.runtime?.qmpSocket;
-  if (!qmp) return name;
-  const cut = qmp.lastIndexOf('/');
-  return cut < 0 ? name : `${qmp.slice(0, cut + 1)}${name}`;
+/**
+ * The path of a UNIX socket: as written, in the run folder when it names a libvirt host's
+ * runtime folder (which this host does not have), or there by its target name when none.
+ */
+function unixSocketPath(ctx: BuildContext, chr: CharDevice, id: string): string {
+  const path = chr.source?.path;
+  if (path === undefined) return runFile(ctx, `${chr.target?.name ?? id}.sock`);
+  const name = libvirtRuntimeFile(path);
+  if (name === undefined) return path;
+  ctx.diagnostics.info('not-applicable', chr.source?.node ?? chr.node, `${path} is in a libvirt host's runtime folder: virtdeck puts the socket in the guest's run folder as ${name}.`);
+  return runFile(ctx, name);
 }
 
 /**
@@ -43,7 +49,7 @@ export function chardevValue(ctx: BuildContext, chr: CharDevice, id: string, pur
       return keyValue([['id', id], ['path', src?.path], ...log], 'pipe');
     case 'unix': {
       const server = (src?.mode ?? 'bind') === 'bind';
-      const path = src?.path ?? defaultSocketPath(ctx, `${chr.target?.name ?? id}.sock`);
+      const path = unixSocketPath(ctx, chr, id);
       return keyValue([['id', id], ['path', path], ...log, ...(server ? ([['server', true], ['wait', false]] as OptionPairs) : []), ['reconnect', server ? undefined : reconnectTimeout]], 'socket');
     }
     case 'tcp': {
@@ -102,13 +108,12 @@ export function chardevValue(ctx: BuildContext, chr: CharDevice, id: string, pur
 }
 
 /**
- * With a launch runtime, the first pty serial port (or serial console) becomes a socket
+ * With a launch runtime, the console device (see serialConsole.ts), when it is a pty, becomes a socket
  * the server attaches the interactive console to, with a log of everything printed.
  */
 function runtimeSerialChardev(ctx: BuildContext, chr: CharDevice, id: string): string | undefined {
   const rt = ctx.runtime;
-  const first = [...ctx.layout.serials, ...ctx.layout.consoles].find((c) => c.type === 'pty');
-  if (!rt?.serialSocket || first !== chr) return undefined;
+  if (!rt?.serialSocket || chr.type !== 'pty' || consoleDevice(ctx.domain) !== chr) return undefined;
   return keyValue(
     [
       ['id', id],

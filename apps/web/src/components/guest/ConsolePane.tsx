@@ -11,6 +11,7 @@ const STATUS_TEXT: Record<ConsoleStatus, string> = {
   connected: 'connected',
   'not-running': 'the guest is not running: this is its last output',
   'unknown-guest': 'no such guest',
+  unreadable: 'its serial port is not a pty or a UNIX socket QEMU serves, so it cannot be shown here',
   'too-slow': 'fell behind the guest\'s output, reconnecting…',
   disconnected: 'disconnected, reconnecting…',
 };
