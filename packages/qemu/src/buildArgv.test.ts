@@ -88,6 +88,28 @@ describe('buildArgv: the launch (runtime)', () => {
   });
 });
 
+describe('buildArgv: the display the web console shows', () => {
+  const withDisplay = { ...runtime, displaySocket: '/run/vd/demo/display.sock' };
+
+  it('adds a VNC server on the run folder socket beside the VNC display the definition asks for', () => {
+    const { argv } = buildArgv(guest({ devices: "<graphics type='vnc' port='5907'/>" }), caps, withDisplay);
+    const [own, browser] = optionValues(argv, '-vnc');
+    expect(own).toMatch(/^127\.0\.0\.1:7(,|$)/);
+    expect(browser).toBe('vnc=unix:/run/vd/demo/display.sock,id=browser');
+  });
+
+  it('gives a SPICE guest one too, and asks for the definition password there', () => {
+    const { argv } = buildArgv(guest({ devices: "<graphics type='spice' passwd='s3cret'/>" }), caps, withDisplay);
+    expect(optionValues(argv, '-vnc')).toEqual(['vnc=unix:/run/vd/demo/display.sock,id=browser,password-secret=graphics-spice-secret']);
+    expect(argv.join(' ')).not.toContain('s3cret');
+  });
+
+  it('adds none to a guest without a screen, nor to the preview', () => {
+    expect(optionValues(buildArgv(guest(), caps, withDisplay).argv, '-vnc')).toEqual([]);
+    expect(optionValues(buildArgv(guest({ devices: "<graphics type='vnc'/>" }), caps).argv, '-vnc').join()).not.toContain('id=browser');
+  });
+});
+
 describe('buildArgv: reports what it cannot express', () => {
   it('names the element of a device family it does not support yet', () => {
     const { diagnostics, argv } = buildArgv(guest({ devices: "<shmem name='shm0'><model type='ivshmem-plain'/><size unit='M'>4</size></shmem>" }), caps);

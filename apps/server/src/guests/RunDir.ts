@@ -48,6 +48,11 @@ export class RunDir {
     return path.join(this.socketDir, 'console.sock');
   }
 
+  /** The VNC display the server proxies to the web console (see packages/qemu graphics.ts). */
+  get displaySocket(): string {
+    return path.join(this.socketDir, 'display.sock');
+  }
+
   /** Files that only a QEMU started for this folder names on its command line. */
   get ownFiles(): string[] {
     return [this.pidFile, this.qmpSocket];
@@ -66,7 +71,7 @@ export class RunDir {
   }
 
   async clearProcessFiles(): Promise<void> {
-    await Promise.all([this.qmpSocket, this.consoleSocket, this.pidFile].map((p) => fs.rm(p, { force: true })));
+    await Promise.all([this.qmpSocket, this.consoleSocket, this.displaySocket, this.pidFile].map((p) => fs.rm(p, { force: true })));
   }
 
   /** Recreates the alias if something (a temp cleaner, a reboot) removed it. */

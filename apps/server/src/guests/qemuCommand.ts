@@ -18,8 +18,8 @@ export interface CommandLineResult {
 }
 
 /**
- * The command line a domain becomes when started from `run`: QMP and console sockets and the
- * pid file in the run folder. No serial log file: the server writes that one from the console
+ * The command line a domain becomes when started from `run`: QMP, console and display sockets
+ * and the pid file in the run folder. No serial log file: the server writes that one from the console
  * stream (see SerialLog).
  */
 export function commandLineFor(
@@ -29,7 +29,7 @@ export function commandLineFor(
   graphicsPorts: LaunchRuntime['graphicsPorts'] = {},
   now = Date.now(),
 ): CommandLineResult {
-  const built = buildArgv(domain, caps, { qmpSocket: run.qmpSocket, serialSocket: run.consoleSocket, pidFile: run.pidFile, graphicsPorts }, { now });
+  const built = buildArgv(domain, caps, { qmpSocket: run.qmpSocket, serialSocket: run.consoleSocket, displaySocket: run.displaySocket, pidFile: run.pidFile, graphicsPorts }, { now });
   const blocked = built.diagnostics.some((d) => d.severity === 'error');
   const result = { env: built.env, diagnostics: built.diagnostics, launch: built.launch };
   return blocked ? result : { argv: built.argv, ...result };

@@ -26,6 +26,8 @@ export interface LaunchRuntime {
    * never clash); without one VNC takes the first free display itself and SPICE port 5900.
    */
   graphicsPorts?: Partial<Record<'vnc' | 'spice', number>>;
+  /** UNIX socket of the extra VNC display (id `browser`) the server proxies to the web console. */
+  displaySocket?: string;
 }
 
 /**

@@ -216,7 +216,23 @@ export function buildGraphicsArgs(ctx: BuildContext): QemuOption[] {
         ctx.diagnostics.unsupported(g.node, `A ${g.type} display`, true);
     }
   }
+  const browser = browserDisplay(ctx);
+  if (browser) options.push(browser);
   return options;
+}
+
+/**
+ * The display the web console shows: one more VNC server on a UNIX socket in the run folder,
+ * for every guest with a VNC or SPICE screen, so the browser never needs a TCP port. It
+ * asks for the definition's password when there is one, from the secret object the screen
+ * itself reads (passwordSecret).
+ */
+function browserDisplay(ctx: BuildContext): QemuOption | undefined {
+  const socket = ctx.runtime?.displaySocket;
+  const screen = ctx.domain.devices.graphics.find((g) => g.type === 'vnc' || g.type === 'spice');
+  if (!socket || !screen) return undefined;
+  const password = screen.passwd !== undefined ? `,password-secret=graphics-${screen.type}-secret` : '';
+  return { flag: '-vnc', value: `vnc=unix:${escapeOptionValue(socket)},id=browser${password}` };
 }
 
 /** `-display none` when the guest has no display at all. */
