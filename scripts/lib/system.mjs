@@ -9,9 +9,17 @@ export const RUNTIME_PACKAGES = [
   { pkg: 'qemu-utils', file: '/usr/bin/qemu-img' },
 ];
 
+/** What building the installer-demo ISO the graphical-console tests boot needs (scripts/lib/installer-iso.mjs). */
+export const ISO_PACKAGES = [
+  { pkg: 'xorriso', file: '/usr/bin/xorriso' },
+  { pkg: 'isolinux', file: '/usr/lib/ISOLINUX/isolinux.bin' },
+  { pkg: 'syslinux-common', file: '/usr/lib/syslinux/modules/bios/ldlinux.c32' },
+];
+
 /** What `npm test` needs beyond that: Debian's Chromium for Playwright (its own browser download does not work offline). */
 export const TEST_PACKAGES = [
   ...RUNTIME_PACKAGES,
+  ...ISO_PACKAGES,
   { pkg: 'chromium', file: '/usr/bin/chromium' },
 ];
 
