@@ -46,6 +46,8 @@ export interface GuestSummary {
   /** The saved definition differs from the one the running QEMU was started from (applies at next start). */
   pendingChanges: boolean;
   title?: string;
+  /** It has a screen the web console shows (`<graphics type='vnc'>` or `'spice'`). */
+  display?: 'vnc' | 'spice';
 }
 
 /** What happened to a guest, for its event log; `event` names are closed. */

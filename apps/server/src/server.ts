@@ -16,6 +16,9 @@ import { HostAllowList, isLoopback } from './http/hostAllowList.js';
 import type { EventHub } from './http/EventHub.js';
 import { closeWebSocket } from './http/webSocketClose.js';
 import { lockStateDir } from './stateLock.js';
+import { DisplayTickets } from './vnc/DisplayTickets.js';
+import { attachDisplaySockets } from './vnc/displaySocket.js';
+import { GuestDisplays } from './vnc/GuestDisplays.js';
 
 export interface ServerOptions {
   config: ServerConfig;
@@ -71,6 +74,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   const hosts = new HostAllowList(config.host, config.allowedHosts);
+  const displays = new GuestDisplays(guests);
+  const displayTickets = new DisplayTickets();
   const { app, events, setLatestStats } = createApp({
     guests,
     logger,
@@ -80,9 +85,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     capabilities,
     templates: { stateDir: config.stateDir, demoGuest: options.demoGuest, emulator: EMULATOR },
     webRoot: config.webRoot,
+    displays,
+    displayTickets,
   });
   const server = http.createServer(app);
   const sockets = attachConsoleSockets(server, { guests, token, tokenFile, hosts, logger });
+  const displaySockets = attachDisplaySockets(server, { displays, tickets: displayTickets, token, tokenFile, hosts, logger });
 
   let sampling = false;
   const statsTimer = setInterval(() => {
@@ -126,8 +134,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: async () => {
       clearInterval(statsTimer);
       events.close();
-      for (const client of sockets.clients) closeWebSocket(client, 1001, 'the server is stopping');
-      sockets.close();
+      for (const wss of [sockets, displaySockets]) {
+        for (const client of wss.clients) closeWebSocket(client, 1001, 'the server is stopping');
+        wss.close();
+      }
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { HostCapabilities } from '@virtdeck/qemu';
 import type { GuestAction, GuestStats, GuestSummary, LifecycleEvent, ValidateResult } from '../api.js';
 import type { ConsoleViewer } from '../console/SerialConsole.js';
+import type { KeyStroke } from '../vnc/usKeymap.js';
 
 /** The hypervisor drivers, as libvirt has them: virtdeck's own runtime, and any libvirt URI. */
 export const DRIVER_KINDS = ['embedded', 'libvirt'] as const;
@@ -40,6 +41,10 @@ export interface GraphicsEndpoint {
   open(): Promise<Duplex>;
   /** The password the definition sets, which the relay must enforce. */
   password?: string;
+  /** What the screen shows now, as a binary PPM (QMP screendump). */
+  screendump(): Promise<Buffer>;
+  /** Presses and releases these keys on the guest's keyboard, one stroke after another. */
+  type(strokes: readonly KeyStroke[]): Promise<void>;
 }
 
 export interface DefineOptions {

@@ -8,6 +8,7 @@ import { SCROLLBACK_BYTES } from '../console/SerialConsole.js';
 import type { ActionOptions, DefineOptions, Driver, DriverEvents, GraphicsEndpoint, SerialEndpoint } from '../drivers/Driver.js';
 import { describeError, VirtdeckError } from '../errors.js';
 import { StatsCollector, type StatsSource } from '../stats/StatsCollector.js';
+import { embeddedGraphics } from '../vnc/embeddedGraphics.js';
 import { GuestActions } from './actions.js';
 import { previewCommandLine, validateForHost } from './commandPreview.js';
 import { checkDefinition, withIdentity } from './definitions.js';
@@ -253,9 +254,12 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
     return endpoint;
   }
 
-  graphicsConsole(name: string): Promise<GraphicsEndpoint> {
-    this.require(name);
-    return Promise.reject(new VirtdeckError('not-found', `'${name}' has no graphical console`));
+  async graphicsConsole(name: string): Promise<GraphicsEndpoint> {
+    const guest = this.require(name);
+    const runtime = guest.runtime;
+    const qmp = runtime?.phase === 'active' ? runtime.qmp : undefined;
+    if (!runtime || qmp?.state !== 'running') throw new VirtdeckError('conflict', `'${name}' is not running`);
+    return embeddedGraphics(name, guest.run, qmp, runtime.xml);
   }
 
   /** One sample of every guest whose QEMU is up. */

@@ -17,6 +17,13 @@ export interface DomainFacts {
   interfaces: { type: string; targetDev?: string; label: string }[];
   /** MAC addresses of the interfaces, so that new ones do not clash. */
   macs: string[];
+  /** The screen the web console shows (VNC, or SPICE through an added VNC display). */
+  display?: 'vnc' | 'spice';
+}
+
+/** The first VNC or SPICE display of a definition: the one the web console shows. */
+export function screenOf(domain: Domain): Domain['devices']['graphics'][number] | undefined {
+  return domain.devices.graphics.find((g) => g.type === 'vnc' || g.type === 'spice');
 }
 
 export function domainFacts(domain: Domain): DomainFacts {
@@ -41,6 +48,8 @@ export function domainFacts(domain: Domain): DomainFacts {
   if (console) facts.console = console;
   if (domain.title) facts.title = domain.title;
   if (domain.uuid) facts.uuid = domain.uuid;
+  const screen = screenOf(domain);
+  if (screen) facts.display = screen.type as 'vnc' | 'spice';
   return facts;
 }
 

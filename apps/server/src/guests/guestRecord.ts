@@ -74,5 +74,6 @@ export function toSummary(guest: Guest): GuestSummary {
   if (guest.runtime) summary.pid = guest.runtime.pid;
   if (guest.error) summary.error = guest.error;
   if (guest.facts.title) summary.title = guest.facts.title;
+  if (running.display) summary.display = running.display;
   return summary;
 }

@@ -6,6 +6,9 @@ import type { CommandLine, StatsEvent } from '../api.js';
 import type { AccessToken } from '../auth/accessToken.js';
 import { toVirtdeckError, VirtdeckError } from '../errors.js';
 import type { Driver } from '../drivers/Driver.js';
+import { displayRoutes } from '../vnc/displayRoutes.js';
+import type { DisplayTickets } from '../vnc/DisplayTickets.js';
+import type { GuestDisplays } from '../vnc/GuestDisplays.js';
 import { instantiateTemplate, listTemplates, type TemplateContext } from '../templates/templates.js';
 import { refuseInvalidDefinition, validateRequest } from '../validation/requestValidation.js';
 import { requireToken, tokenLogin } from './auth.js';
@@ -29,6 +32,9 @@ export interface AppDeps {
   templates: TemplateContext;
   /** Built web app to serve; absent in API-only tests. */
   webRoot?: string;
+  /** The graphical consoles and the tickets their WebSockets need. */
+  displays: GuestDisplays;
+  displayTickets: DisplayTickets;
 }
 
 export interface App {
@@ -43,7 +49,7 @@ export interface App {
  * cookie, the Origin), then bodies (JSON or XML only, capped), the API, the web app, and one
  * error handler.
  */
-export function createApp({ guests, logger, token, tokenFile, hosts, capabilities, templates, webRoot }: AppDeps): App {
+export function createApp({ guests, logger, token, tokenFile, hosts, capabilities, templates, webRoot, displays, displayTickets }: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -71,6 +77,7 @@ export function createApp({ guests, logger, token, tokenFile, hosts, capabilitie
   app.use('/api', express.json({ limit: MAX_JSON_BYTES }));
 
   app.get('/api/events', events.handle);
+  app.use('/api/domains', displayRoutes(displays, displayTickets));
   app.use('/api/domains', domainRoutes(guests));
   app.get('/api/host', async (_req, res) => {
     res.json(hostInfo(await capabilities()));

@@ -7,6 +7,7 @@ import type { AccessToken } from '../auth/accessToken.js';
 import type { Driver, SerialEndpoint } from '../drivers/Driver.js';
 import { toVirtdeckError, VirtdeckError } from '../errors.js';
 import { guestNameProblem } from '../guests/guestName.js';
+import { DISPLAY_PATH } from '../vnc/displayPath.js';
 import { unauthorized } from './auth.js';
 import { crossSiteProblem } from './browserGuards.js';
 import type { HostAllowList } from './hostAllowList.js';
@@ -25,6 +26,8 @@ export function attachConsoleSockets(server: Server, deps: { guests: Driver; tok
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INPUT_FRAME_BYTES });
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(req.url ?? '/', 'http://virtdeck.invalid');
+    // The graphical console's upgrades are answered by vnc/displaySocket.ts.
+    if (DISPLAY_PATH.test(url.pathname)) return;
     const match = CONSOLE_PATH.exec(url.pathname);
     const wrongHost = deps.hosts.problem(req.headers.host);
     if (wrongHost) return refuse(socket, new VirtdeckError('misdirected-request', `WebSocket refused: ${wrongHost}`));
@@ -103,7 +106,7 @@ function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
 }
 
 /** Answers a refused upgrade with the API's JSON error, then closes the socket. */
-function refuse(socket: Duplex, error: VirtdeckError): void {
+export function refuse(socket: Duplex, error: VirtdeckError): void {
   const body = JSON.stringify(error.toJSON());
   socket.end(
     `HTTP/1.1 ${error.status} ${error.code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

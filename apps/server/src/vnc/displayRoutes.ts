@@ -1,0 +1,42 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { guestName, jsonBody, parseInput } from '../http/input.js';
+import type { DisplayTickets } from './DisplayTickets.js';
+import { sessionOf } from './DisplayTickets.js';
+import type { GuestDisplays } from './GuestDisplays.js';
+import { MAX_TYPED_CHARACTERS } from './usKeymap.js';
+
+const screenshotQuery = z.object({ width: z.coerce.number().int().min(16).max(4096).optional() }).strict();
+const typeTextBody = z.object({ text: z.string().min(1).max(MAX_TYPED_CHARACTERS * 2) }).strict();
+
+/**
+ * `/api/domains/:name/…` for the graphical console: a ticket for the display WebSocket
+ * (see displaySocket.ts), a screenshot, and typing a text on the guest's keyboard.
+ * Mounted before the lifecycle routes, whose `POST /:name/:action` would take these paths.
+ */
+export function displayRoutes(displays: GuestDisplays, tickets: DisplayTickets): Router {
+  const router = Router();
+  const nameOf = (params: { name?: string }) => parseInput(guestName, params.name, 'guest name');
+
+  router.post('/:name/display-ticket', async (req, res) => {
+    const name = nameOf(req.params);
+    const password = await displays.needsPassword(name);
+    res.set('Cache-Control', 'no-store').json({ ...tickets.issue(name, sessionOf(req)), password });
+  });
+
+  router.get('/:name/screenshot', async (req, res) => {
+    const name = nameOf(req.params);
+    const { width } = parseInput(screenshotQuery, req.query, 'query');
+    const png = await displays.screenshot(name, width);
+    res.set('Cache-Control', 'no-store').type('image/png').send(png);
+  });
+
+  router.post('/:name/type-text', async (req, res) => {
+    const name = nameOf(req.params);
+    const { text } = parseInput(typeTextBody, jsonBody(req), 'body');
+    await displays.typeText(name, text);
+    res.status(204).end();
+  });
+
+  return router;
+}
