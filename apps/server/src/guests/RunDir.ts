@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import { ensureSocketBase, socketBaseDir } from '../confine/socketBase.js';
 
 /** UNIX socket paths are limited to 107 bytes (sun_path), counted in UTF-8; keep a margin. */
 const MAX_SOCKET_PATH = 100;
@@ -10,7 +10,8 @@ const MAX_SOCKET_PATH = 100;
  * The runtime folder of one guest, `run/NAME/`: pid file, QMP and console sockets, logs,
  * the live status and the definition the running QEMU was started from.
  * When the state directory is so deep that a socket path would be too long for QEMU,
- * the sockets are reached through a short symlink in the system temp folder that points
+ * the sockets are reached through a short symlink in the server's own 0700 socket directory
+ * (see confine/socketBase.ts: no other user can plant an alias there) that points
  * at this folder, so the files still live here.
  */
 export class RunDir {
@@ -77,6 +78,7 @@ export class RunDir {
   /** Recreates the alias if something (a temp cleaner, a reboot) removed it. */
   async ensureAlias(): Promise<void> {
     if (this.socketDir === this.dir) return;
+    await ensureSocketBase(path.dirname(this.socketDir));
     try {
       if ((await fs.readlink(this.socketDir)) === this.dir) return;
       await fs.rm(this.socketDir, { force: true });
@@ -107,5 +109,5 @@ export async function listRunDirs(stateDir: string): Promise<string[]> {
 
 function shortAlias(dir: string): string {
   const digest = createHash('sha256').update(dir).digest('hex').slice(0, 16);
-  return path.join(os.tmpdir(), `virtdeck-${digest}`);
+  return path.join(socketBaseDir(), digest);
 }
