@@ -5,11 +5,8 @@
  *   truncating and passed in an fd set; they are emptied only once the start has succeeded,
  *   and a file the start created is removed again when it fails, so a failed start leaves
  *   every host file as it was;
- * - files QEMU's user cannot reach by path (see `reach.ts`) are passed open, read-only and
- *   (for a writable image) read-write, so QEMU needs no access to their directories;
  * - a missing NVRAM store is made from its template (and removed again if the start fails).
- * The model the files belong to is pointed at the descriptors (`/dev/fdset/N`, or
- * `/proc/self/fd/N` where QEMU opens with plain open()).
+ * The model the files belong to is pointed at the descriptors (`/dev/fdset/N`).
  */
 import { constants } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
@@ -35,10 +32,6 @@ export interface LaunchFiles {
 export interface LaunchFilesOptions {
   /** What relative paths are relative to (QEMU's working directory). */
   baseDir: string;
-  /** Files to pass open because QEMU's user cannot reach them by path. */
-  unreachable?: ReadonlySet<HostFile>;
-  /** Owner for files the start creates (QEMU's user), when it is not the server's. */
-  owner?: { uid: number; gid: number };
 }
 
 interface Opened {
@@ -66,38 +59,15 @@ export async function openLaunchFiles(files: readonly HostFile[], options: Launc
         await makeNvram(file, files, absolute, options);
         created.push(absolute);
       }
-      // The template is read by the server (above), never by QEMU.
-      if (file.role === 'nvram-template') continue;
-      const unreachable = options.unreachable?.has(file) ?? false;
       if (file.use === 'create') {
-        const { handle, made } = await openForAppend(absolute, options.owner);
+        const { handle, made } = await openForAppend(absolute);
         if (made) created.push(absolute);
         opened.push({ handle, file, created: made, truncate: file.truncate });
         file.appendInstead?.();
         const set = nextSet++;
         args.push('-add-fd', `fd=${pass(handle)},set=${set},opaque=${escapeOptionValue(`${file.role}:${file.path}`)}`);
         file.assign(`/dev/fdset/${set}`);
-        continue;
       }
-      if (!unreachable) continue;
-      if (file.use === 'socket' || file.kind === 'directory') {
-        throw new VirtdeckError('host-file', `${describe(file)} is in a directory QEMU's user cannot reach, and it cannot be handed over open: move it, or make its directories searchable`);
-      }
-      const modes = file.use === 'write' && !file.plainOpen ? [constants.O_RDWR, constants.O_RDONLY] : [file.use === 'write' ? constants.O_RDWR : constants.O_RDONLY];
-      const handles: FileHandle[] = [];
-      for (const mode of modes) {
-        const handle = await fs.open(absolute, mode);
-        handles.push(handle);
-        opened.push({ handle, file, created: false, truncate: false });
-      }
-      if (file.plainOpen) {
-        // QEMU dups an -add-fd descriptor and closes the original, so the path names the inherited one directly.
-        file.assign(`/proc/self/fd/${pass(handles[0] as FileHandle)}`);
-        continue;
-      }
-      const set = nextSet++;
-      for (const handle of handles) args.push('-add-fd', `fd=${pass(handle)},set=${set},opaque=${escapeOptionValue(`${file.role}:${file.path}`)}`);
-      file.assign(`/dev/fdset/${set}`);
     }
   } catch (error) {
     await Promise.all(opened.map((o) => o.handle.close().catch(() => undefined)));
@@ -140,12 +110,10 @@ async function exists(file: string): Promise<boolean> {
  * Opens for writing at the end, creating the file when missing (never following a symlink
  * planted in its place between the check and now) — without emptying it.
  */
-async function openForAppend(file: string, owner: LaunchFilesOptions['owner']): Promise<{ handle: FileHandle; made: boolean }> {
+async function openForAppend(file: string): Promise<{ handle: FileHandle; made: boolean }> {
   const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
   try {
-    const handle = await fs.open(file, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
-    if (owner) await handle.chown(owner.uid, owner.gid);
-    return { handle, made: true };
+    return { handle: await fs.open(file, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600), made: true };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
@@ -158,5 +126,4 @@ async function makeNvram(file: HostFile, files: readonly HostFile[], absolute: s
   if (!template) throw new VirtdeckError('host-file', `${describe(file)} does not exist and has no template to make it from`);
   await fs.copyFile(path.resolve(options.baseDir, template.path), absolute, constants.COPYFILE_EXCL);
   await fs.chmod(absolute, 0o600);
-  if (options.owner) await fs.chown(absolute, options.owner.uid, options.owner.gid);
 }

@@ -23,8 +23,6 @@ export interface QemuProcess {
 export interface LaunchOptions {
   /** Open descriptors QEMU inherits as fd 3, 4, … (files handed over by the server). */
   fds?: readonly number[];
-  /** Run QEMU as this user (the server drops its own groups for it). */
-  user?: { uid: number; gid: number };
 }
 
 /**
@@ -42,7 +40,6 @@ export async function launchQemu(argv: readonly string[], env: Record<string, st
       cwd,
       detached: true,
       stdio: ['ignore', log.fd, log.fd, ...(options.fds ?? [])],
-      ...(options.user ?? {}),
       // QEMU's messages in English whatever the server's locale, as libvirt does.
       env: { ...process.env, ...env, LC_ALL: 'C' },
     });
