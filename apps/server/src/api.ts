@@ -137,14 +137,22 @@ export interface HostAccelerator extends Partial<AcceleratorInfo> {
 
 export type HostInfo = HostCapabilities & { accelerators: HostAccelerator[] };
 
+/** `POST /api/argv`, `GET /api/domains/NAME/argv`: the best command line of a valid definition. */
 export interface CommandLine {
   argv: string[];
   line: string;
+  /** False when a host diagnostic (all of scope 'host') is an error: a start would be refused. */
+  startable: boolean;
+  diagnostics: ApiDiagnostic[];
 }
 
+/** `POST /api/validate`. */
 export interface ValidateResult {
+  /** No document diagnostic is an error: libvirt would accept it, and define does. */
   valid: boolean;
-  /** Schema diagnostics and host checks; codes are the schema's or @virtdeck/qemu's. */
+  /** Valid, and no host diagnostic is an error either: a start can be asked for. */
+  startable: boolean;
+  /** Document diagnostics and host checks, each with its `scope`; codes are the schema's or @virtdeck/qemu's. */
   diagnostics: ApiDiagnostic[];
 }
 

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { HostCapabilities } from '@virtdeck/qemu';
-import type { GuestAction, GuestStats, GuestSummary, LifecycleEvent, ValidateResult } from '../api.js';
+import type { CommandLine, GuestAction, GuestStats, GuestSummary, LifecycleEvent, ValidateResult } from '../api.js';
 import type { ConsoleViewer } from '../console/SerialConsole.js';
 import type { KeyStroke } from '../vnc/usKeymap.js';
 
@@ -78,11 +78,11 @@ export interface Driver extends Pick<EventEmitter<DriverEvents>, 'on' | 'off'> {
   undefine(name: string): Promise<void>;
   setAutostart(name: string, autostart: boolean): Promise<GuestSummary>;
   act(name: string, action: GuestAction, options?: ActionOptions): Promise<GuestSummary>;
-  /** The QEMU command line a saved definition becomes on this host. */
-  commandLine(name: string): Promise<string[]>;
-  /** The QEMU command line an arbitrary definition becomes; 422 with diagnostics when it cannot be built. */
-  commandLineOf(xml: string): Promise<string[]>;
-  /** Schema diagnostics plus the checks of this host. */
+  /** The QEMU command line a saved definition becomes on this host, with the host's diagnostics. */
+  commandLine(name: string): Promise<CommandLine>;
+  /** The best QEMU command line a valid definition becomes here, with the host's diagnostics; 422 only when the document is invalid. */
+  commandLineOf(xml: string): Promise<CommandLine>;
+  /** Document diagnostics plus the checks of this host: valid (libvirt accepts it) and startable (here). */
   validate(xml: string): Promise<ValidateResult>;
   serialConsole(name: string): SerialEndpoint;
   /** The guest's graphical console; a VirtdeckError when it has none or does not run. */

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
 import type { HostCapabilities } from '@virtdeck/qemu';
 import type { Logger } from 'pino';
-import type { GuestAction, GuestStats, GuestSummary, LifecycleEvent, ValidateResult } from '../api.js';
+import type { CommandLine, GuestAction, GuestStats, GuestSummary, LifecycleEvent, ValidateResult } from '../api.js';
 import { readLogTail } from '../console/SerialLog.js';
 import { SCROLLBACK_BYTES } from '../console/SerialConsole.js';
 import type { ActionOptions, DefineOptions, Driver, DriverEvents, GraphicsEndpoint, SerialEndpoint } from '../drivers/Driver.js';
@@ -272,11 +272,11 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
   }
 
   /** The command line of a saved definition, as it would start now. */
-  commandLine(name: string): Promise<string[]> {
+  commandLine(name: string): Promise<CommandLine> {
     return this.commandLineOf(this.require(name).xml);
   }
 
-  commandLineOf(xml: string): Promise<string[]> {
+  commandLineOf(xml: string): Promise<CommandLine> {
     return previewCommandLine(xml, this.options.capabilities, this.stateDir);
   }
 

@@ -10,6 +10,8 @@ import type { RunDir } from './RunDir.js';
 export interface CommandLineResult {
   /** Absent when an error-severity diagnostic stops the start. */
   argv?: string[];
+  /** The command line whatever the host says: what a preview shows beside the diagnostics. */
+  best: string[];
   /** Environment QEMU needs besides the server's (TZ for a timezone clock, qemu:env). */
   env: Record<string, string>;
   diagnostics: QemuDiagnostic[];
@@ -31,7 +33,7 @@ export function commandLineFor(
 ): CommandLineResult {
   const built = buildArgv(domain, caps, { qmpSocket: run.qmpSocket, serialSocket: run.consoleSocket, displaySocket: run.displaySocket, pidFile: run.pidFile, graphicsPorts }, { now });
   const blocked = built.diagnostics.some((d) => d.severity === 'error');
-  const result = { env: built.env, diagnostics: built.diagnostics, launch: built.launch };
+  const result = { best: built.argv, env: built.env, diagnostics: built.diagnostics, launch: built.launch };
   return blocked ? result : { argv: built.argv, ...result };
 }
 

@@ -1,8 +1,8 @@
-import { formatCommandLine, type HostCapabilities } from '@virtdeck/qemu';
+import type { HostCapabilities } from '@virtdeck/qemu';
 import compression from 'compression';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from 'pino';
-import type { CommandLine, StatsEvent } from '../api.js';
+import type { StatsEvent } from '../api.js';
 import type { AccessToken } from '../auth/accessToken.js';
 import { toVirtdeckError, VirtdeckError } from '../errors.js';
 import type { Driver } from '../drivers/Driver.js';
@@ -89,8 +89,7 @@ export function createApp({ guests, logger, token, tokenFile, hosts, capabilitie
   app.post('/api/argv', async (req, res) => {
     const xml = xmlBody(req);
     await refuseInvalidDefinition(xml);
-    const argv = await guests.commandLineOf(xml);
-    res.json({ argv, line: formatCommandLine(argv) } satisfies CommandLine);
+    res.json(await guests.commandLineOf(xml));
   });
   app.get('/api/templates', (_req, res) => {
     res.json(listTemplates(templates));

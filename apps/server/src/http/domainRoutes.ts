@@ -1,6 +1,4 @@
 import { Router } from 'express';
-import { formatCommandLine } from '@virtdeck/qemu';
-import type { CommandLine } from '../api.js';
 import type { Driver } from '../drivers/Driver.js';
 import { refuseInvalidDefinition } from '../validation/requestValidation.js';
 import { isNavigation } from './browserGuards.js';
@@ -53,8 +51,7 @@ export function domainRoutes(guests: Driver): Router {
   });
 
   router.get('/:name/argv', async (req, res) => {
-    const argv = await guests.commandLine(nameOf(req.params));
-    res.json({ argv, line: formatCommandLine(argv) } satisfies CommandLine);
+    res.json(await guests.commandLine(nameOf(req.params)));
   });
 
   // QEMU's own words, which may hold anything a definition put there: plain text, never sniffed.

@@ -29,13 +29,24 @@ export function markerSeverity(monaco: Monaco, severity: Severity): number {
   }
 }
 
+/**
+ * A host diagnostic (scope 'host') is no fault of the text: while editing it shows one step
+ * milder than it will be at start (an error as a warning, a warning as information), and its
+ * hover says it is about this host. Document diagnostics show as they are.
+ */
+export function shownSeverity(diagnostic: Pick<ApiDiagnostic, 'severity' | 'scope'>): Severity {
+  if (diagnostic.scope === 'document') return diagnostic.severity;
+  return diagnostic.severity === 'error' ? 'warning' : 'info';
+}
+
 export function toMarker(monaco: Monaco, diagnostic: ApiDiagnostic, source: string): editor.IMarkerData {
+  const host = diagnostic.scope === 'host';
   return {
     ...toMonacoRange(diagnostic.range),
-    severity: markerSeverity(monaco, diagnostic.severity),
-    message: diagnostic.message,
+    severity: markerSeverity(monaco, shownSeverity(diagnostic)),
+    message: host ? `On this host: ${diagnostic.message}` : diagnostic.message,
     code: diagnostic.code,
-    source,
+    source: host ? `${source}, on this host` : source,
   };
 }
 
@@ -43,7 +54,7 @@ export function toMarker(monaco: Monaco, diagnostic: ApiDiagnostic, source: stri
 export function markerMatches(marker: editor.IMarkerData, diagnostic: ApiDiagnostic): boolean {
   return (
     marker.code === diagnostic.code &&
-    marker.message === diagnostic.message &&
+    marker.message.endsWith(diagnostic.message) &&
     marker.startLineNumber === diagnostic.range.start.line &&
     marker.startColumn === diagnostic.range.start.column
   );

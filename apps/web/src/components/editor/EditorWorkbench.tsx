@@ -5,6 +5,7 @@ import type { ApiDiagnostic, HostInfo } from '../../api/types';
 import type { FormChange } from '../../editor/domainForm';
 import type { EditorSession } from '../../editor/EditorSession';
 import { useEditorSnapshot } from '../../editor/useEditorSession';
+import { shownSeverity } from '../../monaco/convert';
 import { CommandPreview } from './CommandPreview';
 import { DomainFormPanel } from './DomainFormPanel';
 import { ProblemsList } from './ProblemsList';
@@ -54,7 +55,7 @@ export function EditorWorkbench({
     ...snapshot.diagnostics.map((diagnostic) => ({ diagnostic, source: 'virtdeck' })),
     ...snapshot.serverDiagnostics.map((diagnostic) => ({ diagnostic, source: 'host check' })),
   ];
-  const count = (severity: ApiDiagnostic['severity']) => problems.filter((p) => p.diagnostic.severity === severity).length;
+  const count = (severity: ApiDiagnostic['severity']) => problems.filter((p) => shownSeverity(p.diagnostic) === severity).length;
   const errors = count('error');
   const warnings = count('warning');
 

@@ -89,7 +89,8 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
     if (review) return;
     setMessage(undefined);
     const snapshot = await session.settled();
-    const errors = snapshot.diagnostics.filter((d) => d.severity === 'error');
+    // Only what libvirt would reject stops a save; what this host lacks stops a start.
+    const errors = snapshot.diagnostics.filter((d) => d.severity === 'error' && d.scope === 'document');
     if (errors.length > 0) {
       const first = errors[0]!;
       setMessage({

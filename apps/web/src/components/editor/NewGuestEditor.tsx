@@ -30,7 +30,8 @@ export function NewGuestEditor({ initialText, origin, onStartOver }: { initialTe
     if (saving) return;
     setMessage(undefined);
     const snapshot = await session.settled();
-    const errors = snapshot.diagnostics.filter((d) => d.severity === 'error');
+    // Only what libvirt would reject stops a save; what this host lacks stops a start.
+    const errors = snapshot.diagnostics.filter((d) => d.severity === 'error' && d.scope === 'document');
     if (errors.length > 0) {
       const first = errors[0]!;
       setMessage(`Not defined: the definition has ${errors.length} ${errors.length === 1 ? 'error' : 'errors'} (first on line ${first.range.start.line}: ${first.message}).`);
