@@ -13,7 +13,7 @@
 export { buildArgv, chipsetOf, type BuildArgvResult } from './buildArgv.js';
 export type { BuildOptions, Chipset, LaunchPlan, LaunchRuntime } from './build/context.js';
 export { formatCommandLine, shellQuote } from './formatCommandLine.js';
-export { serialConsoleAccess, type SerialConsoleAccess } from './devices/serialConsole.js';
+export { libvirtRuntimeFile, serialConsoleAccess, type SerialConsoleAccess } from './devices/serialConsole.js';
 export { resolveAccelerator, type AcceleratorRequest, type AcceleratorResolution } from './resolveAccelerator.js';
 export { checkHost } from './checkHost.js';
 export { QEMU_DIAGNOSTIC_CODES, type QemuDiagnostic, type QemuDiagnosticCode } from './diagnostics.js';

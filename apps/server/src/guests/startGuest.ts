@@ -51,6 +51,24 @@ export interface StartOptions {
  * ends the process and rejects with a VirtdeckError that says which phase failed and why.
  */
 export async function startGuest(options: StartOptions): Promise<GuestRuntime> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (attempt >= AUTOPORT_ATTEMPTS || !isPortClash(error)) throw error;
+    }
+  }
+}
+
+/**
+ * Another program (another virtdeck, a VNC server) can take an autoport display's port
+ * between the probe that found it free and QEMU's bind; the next start then probes past it.
+ */
+const AUTOPORT_ATTEMPTS = 3;
+const PORT_CLASH = /Failed to find an available port|Address already in use/;
+const isPortClash = (error: unknown): boolean => error instanceof VirtdeckError && error.code === 'qemu-failed' && PORT_CLASH.test(error.detail ?? error.message);
+
+async function startOnce(options: StartOptions): Promise<GuestRuntime> {
   const { name, run } = options;
   let phase: StartPhase = 'prepare';
   let runtime: GuestRuntime | undefined;

@@ -4,6 +4,7 @@
  * launch plan (which files QEMU gets as open descriptors). A model handed to `assign`
  * callbacks is mutated: use a fresh parse of the definition for the launch.
  */
+import { libvirtRuntimeFile } from '@virtdeck/qemu';
 import { firstChild, type CharDevice, type Disk, type Domain, type XmlElement } from '@virtdeck/schema';
 
 /** What a host file is to the guest; the editor and the start error name it this way. */
@@ -173,7 +174,8 @@ function charDevFiles(chr: CharDevice): HostFile[] {
   });
   const source = chr.source;
   if (chr.type === 'file' && source?.path) files.push(output('chardev-output', source, source.path, (p) => (source.path = p)));
-  if (chr.type === 'unix' && source?.path && (source.mode ?? 'bind') === 'bind') {
+  // A socket named in a libvirt host's runtime folder is made in the guest's run folder instead.
+  if (chr.type === 'unix' && source?.path && (source.mode ?? 'bind') === 'bind' && libvirtRuntimeFile(source.path) === undefined) {
     files.push({ ...common, path: source.path, role: 'chardev-socket', use: 'socket', truncate: false, node: source.node, assign: (p) => (source.path = p) });
   }
   const log = chr.log;

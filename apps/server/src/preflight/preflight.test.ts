@@ -105,6 +105,16 @@ describe('preflight', () => {
     expect((await preflight(parse(fixed), { probe, baseDir: dir })).diagnostics).toEqual([]);
   });
 
+  it("checks a served socket's folder, but not a libvirt host's runtime folder, whose sockets go to the run folder", async () => {
+    const serial = (socket: string) => domainXml(`    <serial type='unix'>\n      <source mode='bind' path='${socket}'/>\n      <target port='0'/>\n    </serial>`);
+    const missing = path.join(dir, 'no-such-folder', 'serial.sock');
+    const { diagnostics } = await preflight(parse(serial(missing)), { probe, baseDir: dir });
+    expect(diagnostics[0]).toMatchObject({ severity: 'error', code: 'host-file' });
+    expect(diagnostics[0]?.message).toContain(path.dirname(missing));
+    const libvirtPath = '/run/libvirt/qemu/never-here-virtdeck-test.console';
+    expect((await preflight(parse(serial(libvirtPath)), { probe, baseDir: dir })).diagnostics).toEqual([]);
+  });
+
   it('refuses a FIFO as an image without probing it (qemu-img would wait on it)', async () => {
     const fifo = path.join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);

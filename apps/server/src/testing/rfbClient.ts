@@ -11,6 +11,8 @@ export interface RfbOutcome {
   securityTypes?: number[];
   /** The SecurityResult: 0 when the password (or no password) was accepted. */
   securityResult?: number;
+  /** How the WebSocket closed before the handshake ended, when it did. */
+  closed?: { code: number; reason: string };
   /** The desktop size from ServerInit. */
   width?: number;
   height?: number;
@@ -36,8 +38,8 @@ export function rfbHandshake(url: string, headers: Record<string, string>, passw
       resolve({ status: res.statusCode });
     });
     ws.on('error', (error) => reject(error));
-    ws.on('close', () => {
-      if (step !== 'done') resolve(outcome);
+    ws.on('close', (code, reason) => {
+      if (step !== 'done') resolve({ ...outcome, closed: { code, reason: reason.toString() } });
     });
     ws.on('message', (data: Buffer) => {
       buffer = Buffer.concat([buffer, data]);
