@@ -78,10 +78,11 @@ describe('the graphical console of a guest booted from the installer ISO', () =>
     expect(await rfbHandshake(displayUrl('locked', again), headers, 'guessed')).toMatchObject({ securityTypes: [2], securityResult: 1 });
   });
 
-  it('serves several viewers at once', async () => {
-    const tickets = await Promise.all([ticketFor('screen'), ticketFor('screen'), ticketFor('screen')]);
+  it('serves several viewers connecting at the same moment (QEMU accepts one at a time)', async () => {
+    const viewers = 8;
+    const tickets = await Promise.all(Array.from({ length: viewers }, () => ticketFor('screen')));
     const outcomes = await Promise.all(tickets.map(({ body }) => rfbHandshake(displayUrl('screen', body.ticket), headers)));
-    expect(outcomes).toEqual(Array(3).fill(expect.objectContaining({ securityResult: 0, width: 720 })));
+    expect(outcomes).toEqual(Array(viewers).fill(expect.objectContaining({ securityResult: 0, width: 720 })));
   });
 
   it('shows a screenshot of what the screen shows, as PNG, shrunk on request', async () => {

@@ -54,13 +54,33 @@ export function embeddedGraphics(name: string, run: RunDir, qmp: QmpClient, xml:
   return endpoint;
 }
 
-function connect(socketPath: string): Promise<Duplex> {
+/**
+ * QEMU listens on its VNC socket with a backlog of one: viewers connecting at the same moment
+ * (several tabs, a reconnect storm) get EAGAIN until QEMU has accepted the one before.
+ */
+const BUSY_RETRY_MS = 10;
+const BUSY_GIVE_UP_MS = 5_000;
+
+async function connect(socketPath: string): Promise<Duplex> {
+  const giveUpAt = Date.now() + BUSY_GIVE_UP_MS;
+  for (;;) {
+    try {
+      return await connectOnce(socketPath);
+    } catch (error) {
+      const busy = (error as NodeJS.ErrnoException).code === 'EAGAIN';
+      if (!busy || Date.now() >= giveUpAt) throw new VirtdeckError('conflict', `The guest's display is not reachable (${(error as Error).message})`);
+      await delay(BUSY_RETRY_MS);
+    }
+  }
+}
+
+function connectOnce(socketPath: string): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     const socket = net.createConnection(socketPath);
     socket.once('connect', () => {
       socket.off('error', reject);
       resolve(socket);
     });
-    socket.once('error', (error) => reject(new VirtdeckError('conflict', `The guest's display is not reachable (${error.message})`)));
+    socket.once('error', reject);
   });
 }
