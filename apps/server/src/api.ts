@@ -50,6 +50,17 @@ export interface GuestSummary {
   display?: 'vnc' | 'spice';
 }
 
+/** A definition a guest had before a save (GET /api/domains/NAME/history). */
+export interface DefinitionVersion {
+  /** Names the version in GET /api/domains/NAME/history/ID. */
+  id: string;
+  /** When this version was saved (ISO 8601). */
+  savedAt: string;
+  /** When a save replaced it. */
+  replacedAt: string;
+  bytes: number;
+}
+
 /** What happened to a guest, for its event log; `event` names are closed. */
 export const LIFECYCLE_EVENTS = [
   'defined', // created or redefined

@@ -5,6 +5,7 @@ export const GUEST_TABS = {
   console: 'Console',
   graphs: 'Graphs',
   xml: 'Definition',
+  history: 'History',
   'command-line': 'Command line',
   events: 'Events',
   'qemu-log': 'QEMU log',

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { HostCapabilities } from '@virtdeck/qemu';
-import type { CommandLine, GuestAction, GuestStats, GuestSummary, LifecycleEvent, ValidateResult } from '../api.js';
+import type { CommandLine, DefinitionVersion, GuestAction, GuestStats, GuestSummary, LifecycleEvent, ValidateResult } from '../api.js';
 import type { ConsoleViewer } from '../console/SerialConsole.js';
 import type { KeyStroke } from '../vnc/usKeymap.js';
 
@@ -75,6 +75,10 @@ export interface Driver extends Pick<EventEmitter<DriverEvents>, 'on' | 'off'> {
   /** Everything QEMU printed on stdout and stderr over the guest's launches (empty before the first). */
   qemuLog(name: string): Promise<string>;
   define(xml: string, options: DefineOptions): Promise<GuestSummary>;
+  /** The definitions the guest had before its saves, newest first (a bounded number). */
+  history(name: string): Promise<DefinitionVersion[]>;
+  /** One of them, by the id `history` gives. */
+  version(name: string, id: string): Promise<string>;
   undefine(name: string): Promise<void>;
   setAutostart(name: string, autostart: boolean): Promise<GuestSummary>;
   act(name: string, action: GuestAction, options?: ActionOptions): Promise<GuestSummary>;

@@ -81,6 +81,11 @@ export class DefinitionStore {
     }
   }
 
+  /** When the stored definition was last written. */
+  async savedAt(name: string): Promise<Date> {
+    return (await this.fs.lstat(this.pathOf(name))).mtime;
+  }
+
   async remove(name: string): Promise<void> {
     await this.setAutostart(name, false);
     try {

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
 import type { HostCapabilities } from '@virtdeck/qemu';
 import type { Logger } from 'pino';
-import type { CommandLine, GuestAction, GuestStats, GuestSummary, LifecycleEvent, ValidateResult } from '../api.js';
+import type { CommandLine, DefinitionVersion, GuestAction, GuestStats, GuestSummary, LifecycleEvent, ValidateResult } from '../api.js';
 import { readLogTail } from '../console/SerialLog.js';
 import { SCROLLBACK_BYTES } from '../console/SerialConsole.js';
 import type { ActionOptions, DefineOptions, Driver, DriverEvents, GraphicsEndpoint, SerialEndpoint } from '../drivers/Driver.js';
@@ -11,6 +11,7 @@ import { StatsCollector, type StatsSource } from '../stats/StatsCollector.js';
 import { embeddedGraphics } from '../vnc/embeddedGraphics.js';
 import { GuestActions } from './actions.js';
 import { previewCommandLine, validateForHost } from './commandPreview.js';
+import { DefinitionHistory } from './DefinitionHistory.js';
 import { checkDefinition, withIdentity } from './definitions.js';
 import { DefinitionStore, type StoreFs } from './DefinitionStore.js';
 import { guestNameProblem } from './guestName.js';
@@ -43,6 +44,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
   /** Serializes the identity checks of definitions (UUID and MAC uniqueness) across guests. */
   private readonly identities = new KeyedMutex();
   private readonly store: DefinitionStore;
+  private readonly versions: DefinitionHistory;
   private readonly logger: Logger;
   private readonly states: GuestStates;
   private readonly processes: GuestProcesses;
@@ -52,6 +54,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
   constructor(private readonly options: GuestManagerOptions) {
     super();
     this.store = new DefinitionStore(options.stateDir, options.storeFs);
+    this.versions = new DefinitionHistory(options.stateDir);
     this.logger = options.logger;
     this.states = new GuestStates({
       guest: (summary) => this.emit('guest', summary),
@@ -148,6 +151,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
       if (create && existing) throw new VirtdeckError('conflict', `A guest named '${name}' already exists`);
       if (!create && !existing) throw new VirtdeckError('not-found', `No guest named '${name}'`);
       const { text, parsed } = withIdentity(checked, existing, this.guests.values());
+      if (existing && existing.xml !== text) await this.versions.keep(name, existing.xml, await this.store.savedAt(name));
       await this.store.write(name, text);
       const guest = existing ?? newGuest(this.stateDir, name, text, parsed, false);
       guest.xml = text;
@@ -160,11 +164,22 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
     }));
   }
 
+  async history(name: string): Promise<DefinitionVersion[]> {
+    this.require(name);
+    return this.versions.list(name);
+  }
+
+  async version(name: string, id: string): Promise<string> {
+    this.require(name);
+    return this.versions.read(name, id);
+  }
+
   async undefine(name: string): Promise<void> {
     await this.locks.run(name, async () => {
       const guest = this.require(name);
       if (guest.runtime) throw new VirtdeckError('conflict', `'${name}' is ${guest.state}; force it off before deleting it`);
       await this.store.remove(name);
+      await this.versions.remove(name);
       await guest.events.close();
       await guest.status.flush();
       await guest.run.remove();

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Driver } from '../drivers/Driver.js';
 import { refuseInvalidDefinition } from '../validation/requestValidation.js';
 import { isNavigation } from './browserGuards.js';
@@ -29,13 +29,26 @@ export function domainRoutes(guests: Driver): Router {
     res.status(204).end();
   });
 
+  /** A definition as a document: opened in a tab, XHTML in <metadata> would be a page on our origin, so it is a download. */
+  const sendDefinition = (req: Request, res: Response, fileName: string, xml: string) => {
+    if (isNavigation(req.headers)) res.attachment(fileName);
+    res.type('application/xml').send(xml);
+  };
+
   router.get('/:name/xml', async (req, res) => {
     const { running } = parseInput(xmlQuery, req.query, 'query');
     const name = nameOf(req.params);
-    const xml = await guests.definition(name, { running: running === '1' || running === 'true' });
-    // Opened in a tab, XHTML in <metadata> would be a page on our origin: make it a download.
-    if (isNavigation(req.headers)) res.attachment(`${name}.xml`);
-    res.type('application/xml').send(xml);
+    sendDefinition(req, res, `${name}.xml`, await guests.definition(name, { running: running === '1' || running === 'true' }));
+  });
+
+  router.get('/:name/history', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await guests.history(nameOf(req.params)));
+  });
+
+  router.get('/:name/history/:id', async (req, res) => {
+    const name = nameOf(req.params);
+    const id = req.params.id ?? '';
+    sendDefinition(req, res, `${name}-${id}.xml`, await guests.version(name, id));
   });
 
   router.put('/:name/xml', async (req, res) => {

@@ -1,6 +1,7 @@
 import type {
   ApiDiagnostic,
   CommandLine,
+  DefinitionVersion,
   ErrorBody,
   GuestAction,
   GuestSummary,
@@ -87,6 +88,9 @@ export const api = {
   commandLine: (name: string, signal?: AbortSignal) => request<CommandLine>('GET', guestUrl(name, '/argv'), { signal }),
   commandLineFor: (text: string) => request<CommandLine>('POST', '/api/argv', xml(text)),
   validate: (text: string, signal?: AbortSignal) => request<ValidateResult>('POST', '/api/validate', { ...xml(text), signal }),
+  /** The definitions the guest had before its saves, newest first. */
+  history: (name: string, signal?: AbortSignal) => request<DefinitionVersion[]>('GET', guestUrl(name, '/history'), { signal }),
+  version: (name: string, id: string, signal?: AbortSignal) => request<string>('GET', guestUrl(name, `/history/${encodeURIComponent(id)}`), { signal }),
   qemuLog: (name: string, signal?: AbortSignal) => request<string>('GET', guestUrl(name, '/qemu-log'), { signal }),
   guestEvents: (name: string, signal?: AbortSignal) => request<LifecycleEvent[]>('GET', guestUrl(name, '/events'), { signal }),
   templates: () => request<TemplateInfo[]>('GET', '/api/templates'),

@@ -5,6 +5,7 @@
 export type {
   ApiDiagnostic,
   CommandLine,
+  DefinitionVersion,
   Diagnostic,
   ErrorBody,
   ErrorCode,

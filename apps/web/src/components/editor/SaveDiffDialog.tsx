@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { loadDiffEditor, monaco } from '../../monaco/setup';
+import { DiffView } from './DiffView';
 
 /**
  * What a save would change, against the definition stored on the server, in Monaco's
@@ -24,40 +24,9 @@ export function SaveDiffDialog({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
-  const host = useRef<HTMLDivElement>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
 
-  useEffect(() => {
-    const element = host.current;
-    if (!element) return;
-    confirmRef.current?.focus();
-    let dispose: (() => void) | undefined;
-    let closed = false;
-    void loadDiffEditor().then(() => {
-      if (closed) return;
-      const original = monaco.editor.createModel(stored, 'xml');
-      const modified = monaco.editor.createModel(proposed, 'xml');
-      const diff = monaco.editor.createDiffEditor(element, {
-        readOnly: true,
-        originalEditable: false,
-        automaticLayout: true,
-        renderSideBySide: element.clientWidth > 900,
-        minimap: { enabled: false },
-        scrollBeyondLastLine: false,
-        fontSize: 12,
-      });
-      diff.setModel({ original, modified });
-      dispose = () => {
-        diff.dispose();
-        original.dispose();
-        modified.dispose();
-      };
-    });
-    return () => {
-      closed = true;
-      dispose?.();
-    };
-  }, [stored, proposed]);
+  useEffect(() => confirmRef.current?.focus(), []);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && !saving && onCancel();
@@ -71,7 +40,7 @@ export function SaveDiffDialog({
       <div className="modal wide" role="dialog" aria-modal="true" aria-labelledby="save-title" data-testid="save-diff">
         <h2 id="save-title">Save {name}?</h2>
         <p className="hint small">{unchanged ? 'The text is the same as the stored definition.' : 'Left: the stored definition. Right: what will be saved.'}</p>
-        <div className="diff-host" ref={host} />
+        <DiffView original={stored} modified={proposed} />
         {note ? <p className="tag-note">{note}</p> : null}
         {error ? (
           <p className="error" role="alert" data-testid="save-error">

@@ -19,6 +19,7 @@ import { QemuLogPane } from './QemuLogPane';
 // xterm.js and Monaco are large: each loads only when its tab is opened.
 const ConsolePane = lazy(() => import('./ConsolePane'));
 const GuestDefinition = lazy(() => loadEditorPages().then((m) => ({ default: m.GuestDefinition })));
+const DefinitionHistory = lazy(() => loadEditorPages().then((m) => ({ default: m.DefinitionHistory })));
 
 export function GuestPage({ name, tab }: { name: string; tab: GuestTab }) {
   const guest = useGuestStore((s) => s.guests[name]);
@@ -64,8 +65,8 @@ export function GuestPage({ name, tab }: { name: string; tab: GuestTab }) {
             href={hrefFor({ page: 'guest', name, tab: t })}
             data-testid={`tab-${t}`}
             // Monaco is big: start loading it as soon as the pointer is on its way to the tab.
-            onPointerEnter={t === 'xml' ? prefetchEditor : undefined}
-            onFocus={t === 'xml' ? prefetchEditor : undefined}
+            onPointerEnter={t === 'xml' || t === 'history' ? prefetchEditor : undefined}
+            onFocus={t === 'xml' || t === 'history' ? prefetchEditor : undefined}
           >
             {GUEST_TABS[t]}
           </a>
@@ -88,6 +89,8 @@ function TabContent({ guest, tab }: { guest: GuestSummary; tab: GuestTab }) {
       return <GraphsPane guest={guest} />;
     case 'xml':
       return <GuestDefinition guest={guest} />;
+    case 'history':
+      return <DefinitionHistory guest={guest} />;
     case 'command-line':
       return <CommandLinePane guest={guest} />;
     case 'events':

@@ -1,0 +1,40 @@
+import { useEffect, useRef } from 'react';
+import { loadDiffEditor, monaco } from '../../monaco/setup';
+
+/** Two definitions in Monaco's read-only diff view, side by side where there is room. */
+export function DiffView({ original, modified, testId }: { original: string; modified: string; testId?: string }) {
+  const host = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    let dispose: (() => void) | undefined;
+    let closed = false;
+    void loadDiffEditor().then(() => {
+      if (closed) return;
+      const originalModel = monaco.editor.createModel(original, 'xml');
+      const modifiedModel = monaco.editor.createModel(modified, 'xml');
+      const diff = monaco.editor.createDiffEditor(element, {
+        readOnly: true,
+        originalEditable: false,
+        automaticLayout: true,
+        renderSideBySide: element.clientWidth > 900,
+        minimap: { enabled: false },
+        scrollBeyondLastLine: false,
+        fontSize: 12,
+      });
+      diff.setModel({ original: originalModel, modified: modifiedModel });
+      dispose = () => {
+        diff.dispose();
+        originalModel.dispose();
+        modifiedModel.dispose();
+      };
+    });
+    return () => {
+      closed = true;
+      dispose?.();
+    };
+  }, [original, modified]);
+
+  return <div className="diff-host" ref={host} data-testid={testId} />;
+}
