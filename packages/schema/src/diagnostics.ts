@@ -66,7 +66,7 @@ export const DIAGNOSTIC_CODES = {
   'unexpected-text': 'text inside an element that only holds elements',
   'invalid-value': 'a value outside the allowed set or of the wrong type',
   'conflicting-attributes': 'attributes or elements that cannot be used together',
-  'wrong-root': 'the top-level element is not <domain>',
+  'wrong-root': 'the top-level element is not the one the document kind has (<domain>, <network>)',
   'legacy-accelerator-spelling': 'the accelerator is written in a historical spelling',
   'unsupported-accelerator': 'an accelerator QEMU no longer provides',
   'memory-missing': 'no memory size is given',
@@ -95,6 +95,12 @@ export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** Document order, errors first at the same place. In place. */
+export function sortDiagnostics(diagnostics: Diagnostic[]): void {
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset || rank[a.severity] - rank[b.severity]);
 }
 
 /** Diagnostics listed per document; a hostile text can have one per attribute, hundreds of thousands. */

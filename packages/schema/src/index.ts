@@ -60,9 +60,17 @@
  *     prefix and the range a completion replaces.
  *   describeAt(document, offset): { range, markdown } | undefined   hover for names and values.
  *   DOMAIN_SCHEMA is the table itself; the enum tables below are what forms offer.
+ *
+ * ## Networks (libvirt's network XML, network.rng)
+ *   parseNetwork(text): { document, network?, diagnostics }   as parseDomain, for a <network> root
+ *   validateNetwork(text): { document, network?, diagnostics, valid }   structure (NETWORK_SCHEMA)
+ *     and the checks of libvirt's network parser; every diagnostic is of scope 'document'.
+ *   `network.forward` is absent for an isolated network; its mode defaults to nat as in libvirt.
+ *   parseIp / inSubnet / formatIp / ipPrefix: the address arithmetic the rules and QEMU's
+ *   user-mode networking share (IPv4 and IPv6 as bigint).
  */
 export type { Diagnostic, DiagnosticCode, DiagnosticScope, Position, QuickFix, Range, Severity, TextEdit } from './diagnostics.js';
-export { DIAGNOSTIC_CODES, DIAGNOSTIC_SCOPES, MAX_DIAGNOSTICS, SEVERITIES, capDiagnostics, hasErrors, isValidDocument } from './diagnostics.js';
+export { DIAGNOSTIC_CODES, DIAGNOSTIC_SCOPES, MAX_DIAGNOSTICS, SEVERITIES, capDiagnostics, hasErrors, isValidDocument, sortDiagnostics } from './diagnostics.js';
 
 export type {
   XmlAttribute,
@@ -81,6 +89,12 @@ export { formatXml, formatXml as formatDomain } from './xml/formatXml.js';
 
 export { parseDomain, type ParseDomainResult } from './parseDomain.js';
 export { validateDomain, type ValidateDomainResult } from './validate/validateDomain.js';
+export { parseNetwork, type ParseNetworkResult } from './network/parseNetwork.js';
+export { validateNetwork, type ValidateNetworkResult } from './network/validateNetwork.js';
+export { NETWORK_SCHEMA } from './network/schema.js';
+export { NETWORK_FORWARD_MODES, DHCP_LEASE_UNITS, IP_FAMILIES, type Network, type NetworkForwardMode, type NetworkIp, type DhcpRange, type DhcpHost } from './network/model.js';
+export { ipPrefix } from './network/networkRules.js';
+export { bitsOf, formatIp, inSubnet, netmaskPrefix, networkOf, offsetIp, parseIp, type IpFamily, type ParsedIp } from './network/ipAddress.js';
 
 export { setAccelerator } from './edit/setAccelerator.js';
 export { applyEdits, insertChildEdit, removeElementEdit, setAttributeEdit, setTextEdit, type InsertChildOptions } from './edit/edits.js';

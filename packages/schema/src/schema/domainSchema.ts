@@ -2,7 +2,7 @@
 import { ACCELERATORS } from '../model/domain.js';
 import { devicesSpec } from './devices/index.js';
 import { generalSchema } from './general.js';
-import { attr, data, element, many, one, required, type ElementSpec } from './types.js';
+import { attr, data, element, many, one, required, type ElementSpec, type SchemaRoot } from './types.js';
 
 const qemuNamespaceChildren = {
   'qemu:commandline': one(
@@ -40,3 +40,4 @@ export const DOMAIN_SCHEMA: ElementSpec = element('a libvirt domain: one virtual
 
 /** The element name the schema expects at the top. */
 export const ROOT_ELEMENT = 'domain';
+export const DOMAIN_ROOT: SchemaRoot = { name: ROOT_ELEMENT, spec: DOMAIN_SCHEMA };

@@ -104,14 +104,15 @@ export function childKey(element: XmlElement, namespaceOf: (e: XmlElement) => st
   return uri === QEMU_NAMESPACE ? `qemu:${element.localName}` : undefined;
 }
 
-let placesIndex: Map<string, Set<string>> | undefined;
+const placesIndexes = new WeakMap<ElementSpec, Map<string, Set<string>>>();
 
 /** For each element name, the parent elements it is allowed in (to say where a misplaced one belongs). */
-export function allowedParents(name: string): string[] {
+export function allowedParents(name: string, root: ElementSpec = DOMAIN_SCHEMA): string[] {
+  let placesIndex = placesIndexes.get(root);
   if (placesIndex === undefined) {
     const index = new Map<string, Set<string>>();
     const seen = new Set<ElementSpec>();
-    const stack: [string, ElementSpec][] = [['', DOMAIN_SCHEMA]];
+    const stack: [string, ElementSpec][] = [['', root]];
     const visit = (parentName: string, children: Readonly<Record<string, ChildSpec>> | undefined) => {
       for (const [childName, child] of Object.entries(children ?? {})) {
         let parents = index.get(childName);
@@ -131,7 +132,7 @@ export function allowedParents(name: string): string[] {
         for (const parts of Object.values(variants?.cases ?? {})) visit(elementName, parts.children);
       }
     }
-    placesIndex = index;
+    placesIndexes.set(root, (placesIndex = index));
   }
   return [...(placesIndex.get(name) ?? [])];
 }

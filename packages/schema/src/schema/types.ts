@@ -62,6 +62,12 @@ export interface VariantSpec {
   cases: Readonly<Record<string, SpecParts>>;
 }
 
+/** A document kind's top element and its table (a domain, a network). */
+export interface SchemaRoot {
+  name: string;
+  spec: ElementSpec;
+}
+
 export interface ElementSpec extends SpecParts {
   /** one line, shown in completions and hover */
   doc: string;

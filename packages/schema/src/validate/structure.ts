@@ -3,27 +3,28 @@ import { didYouMean } from '../edit/didYouMean.js';
 import { insertChildEdit, removeAttributeEdit, setAttributeEdit } from '../edit/edits.js';
 import { namespaceOf } from '../model/qemuNamespace.js';
 import { DATATYPES, testDatatype } from '../schema/datatypes.js';
-import { DOMAIN_SCHEMA } from '../schema/domainSchema.js';
+import { DOMAIN_ROOT } from '../schema/domainSchema.js';
 import { allowedParents, childKey, effectiveSpec } from '../schema/effective.js';
-import { resolveChild, type AttributeSpec, type ChildSpec, type Constraint, type EffectiveSpec, type ElementSpec, type Presence, type ValueSpec } from '../schema/types.js';
+import { resolveChild, type AttributeSpec, type ChildSpec, type Constraint, type EffectiveSpec, type ElementSpec, type Presence, type SchemaRoot, type ValueSpec } from '../schema/types.js';
 import { getAttribute, textContent, textRange, type XmlDocument, type XmlElement } from '../xml/tree.js';
 
 /**
  * The structure check, as libvirt's RelaxNG schema does it: elements and attributes allowed at
  * each place, required ones, value types and enums, and the choices that depend on `type`.
- * Driven by the schema table; iterative (no recursion on the tree).
+ * Driven by the schema table of the document's kind (a domain unless told); iterative (no
+ * recursion on the tree).
  */
-export function validateStructure(document: XmlDocument, out: Diagnostic[]): void {
+export function validateStructure(document: XmlDocument, out: Diagnostic[], schema: SchemaRoot = DOMAIN_ROOT): void {
   const root = document.root;
-  if (root === undefined || root.name !== 'domain') return;
-  const stack: [XmlElement, ElementSpec][] = [[root, DOMAIN_SCHEMA]];
+  if (root === undefined || root.name !== schema.name) return;
+  const stack: [XmlElement, ElementSpec][] = [[root, schema.spec]];
   while (stack.length > 0) {
     const [element, spec] = stack.pop() as [XmlElement, ElementSpec];
     if (spec.anyContent === true) continue;
     const effective = effectiveSpec(spec, element);
     checkAttributes(document, element, effective, out);
     checkText(document, element, effective, out);
-    checkChildren(document, element, effective, out, stack);
+    checkChildren(document, element, effective, out, stack, schema.spec);
     for (const constraint of effective.constraints) checkConstraint(element, constraint, out);
   }
 }
@@ -134,7 +135,7 @@ function checkText(document: XmlDocument, element: XmlElement, spec: EffectiveSp
   }
 }
 
-function checkChildren(document: XmlDocument, element: XmlElement, spec: EffectiveSpec, out: Diagnostic[], stack: [XmlElement, ElementSpec][]): void {
+function checkChildren(document: XmlDocument, element: XmlElement, spec: EffectiveSpec, out: Diagnostic[], stack: [XmlElement, ElementSpec][], rootSpec: ElementSpec): void {
   const counts = new Map<string, number>();
   for (const child of element.children) {
     if (child.kind !== 'element') continue;
@@ -153,7 +154,7 @@ function checkChildren(document: XmlDocument, element: XmlElement, spec: Effecti
     }
     const childSpec = Object.prototype.hasOwnProperty.call(spec.children, key) ? spec.children[key] : undefined;
     if (childSpec === undefined) {
-      reportUnknownElement(document, element, child, spec, out);
+      reportUnknownElement(document, element, child, spec, out, rootSpec);
       continue;
     }
     const count = (counts.get(key) ?? 0) + 1;
@@ -190,10 +191,10 @@ function skeletonOf(name: string, spec: ElementSpec): string {
   return `<${name}${attributes}/>`;
 }
 
-function reportUnknownElement(document: XmlDocument, parent: XmlElement, child: XmlElement, spec: EffectiveSpec, out: Diagnostic[]): void {
+function reportUnknownElement(document: XmlDocument, parent: XmlElement, child: XmlElement, spec: EffectiveSpec, out: Diagnostic[], rootSpec: ElementSpec): void {
   const allowed = Object.keys(spec.children).filter((k) => !k.includes(':'));
   const suggestions = didYouMean(child.name, allowed);
-  const candidates = allowedParents(child.name).filter((p) => p !== parent.name);
+  const candidates = allowedParents(child.name, rootSpec).filter((p) => p !== parent.name);
   // a place one level down (<boot> in <domain> belongs in its <os>) is the likely one
   const nearby = candidates.filter((p) => Object.prototype.hasOwnProperty.call(spec.children, p));
   const elsewhere = nearby.length > 0 ? nearby : candidates;

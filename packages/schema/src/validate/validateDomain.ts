@@ -1,4 +1,4 @@
-import { capDiagnostics, isValidDocument, type Diagnostic } from '../diagnostics.js';
+import { capDiagnostics, isValidDocument, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import type { Domain } from '../model/domain.js';
 import { parseDomain } from '../parseDomain.js';
 import type { XmlDocument } from '../xml/tree.js';
@@ -32,10 +32,4 @@ export function validateDomain(text: string): ValidateDomainResult {
   const result: ValidateDomainResult = { document, diagnostics, valid: isValidDocument(diagnostics) };
   if (domain !== undefined) result.domain = domain;
   return result;
-}
-
-/** Document order, errors first at the same place. */
-function sortDiagnostics(diagnostics: Diagnostic[]): void {
-  const rank = { error: 0, warning: 1, info: 2 } as const;
-  diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset || rank[a.severity] - rank[b.severity]);
 }
