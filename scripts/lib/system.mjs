@@ -16,10 +16,19 @@ export const ISO_PACKAGES = [
   { pkg: 'syslinux-common', file: '/usr/lib/syslinux/modules/bios/ldlinux.c32' },
 ];
 
+/** What the hosts tests need: a libvirt to drive (apps/server/src/testing/libvirtHost.ts) and an sshd to reach it as a remote host. */
+export const LIBVIRT_PACKAGES = [
+  { pkg: 'libvirt-daemon', file: '/usr/sbin/libvirtd' },
+  { pkg: 'libvirt-daemon-driver-qemu', file: '/usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so' },
+  { pkg: 'libvirt-clients', file: '/usr/bin/virsh' },
+  { pkg: 'openssh-server', file: '/usr/sbin/sshd' },
+];
+
 /** What `npm test` needs beyond that: Debian's Chromium for Playwright (its own browser download does not work offline). */
 export const TEST_PACKAGES = [
   ...RUNTIME_PACKAGES,
   ...ISO_PACKAGES,
+  ...LIBVIRT_PACKAGES,
   { pkg: 'chromium', file: '/usr/bin/chromium' },
 ];
 

@@ -27,7 +27,8 @@ export type StateReason = (typeof STATE_REASONS)[number];
 export const GUEST_ACTIONS = ['start', 'shutdown', 'destroy', 'reboot', 'reset', 'suspend', 'resume'] as const;
 export type GuestAction = (typeof GUEST_ACTIONS)[number];
 
-export interface GuestSummary {
+/** A guest as its driver knows it (a driver serves one host and does not know its id). */
+export interface DomainSummary {
   name: string;
   state: GuestState;
   reason: StateReason;
@@ -59,6 +60,12 @@ export interface DefinitionVersion {
   /** When a save replaced it. */
   replacedAt: string;
   bytes: number;
+}
+
+/** A guest as the API lists it: identified by its host and its name. */
+export interface GuestSummary extends DomainSummary {
+  /** The id of the host whose driver serves it (`local` for virtdeck's own). */
+  host: string;
 }
 
 /** What happened to a guest, for its event log; `event` names are closed. */
@@ -129,13 +136,55 @@ export interface StatsEvent {
   guests: Record<string, GuestStats>;
 }
 
+/** A lifecycle event on the event stream, which carries the guests of every host. */
+export interface HostLifecycleEvent extends LifecycleEvent {
+  host: string;
+}
+
 /** Payloads of the `GET /api/events` stream, by SSE event name. */
 export interface ServerEvents {
   snapshot: GuestSummary[];
   guest: GuestSummary;
-  removed: { name: string };
-  lifecycle: LifecycleEvent;
+  removed: { host: string; name: string };
+  lifecycle: HostLifecycleEvent;
   stats: StatsEvent;
+  /** Every host, on connect and after any change of one (state, capabilities, guest count). */
+  hosts: HostSummary[];
+}
+
+/** The hypervisor drivers, as libvirt has them: virtdeck's own runtime, and any libvirt URI. */
+export const DRIVER_KINDS = ['embedded', 'libvirt'] as const;
+export type DriverKind = (typeof DRIVER_KINDS)[number];
+
+/** The id of virtdeck's own host, served by the embedded driver; always there, never removed. */
+export const LOCAL_HOST_ID = 'local';
+/** What the local host reports as its URI: it is no libvirt connection. */
+export const LOCAL_HOST_URI = 'virtdeck:///embedded';
+
+/** Where the connection to a host stands. A lost host keeps its guests with their last known state. */
+export const HOST_STATES = ['connected', 'connecting', 'lost', 'auth-failed'] as const;
+export type HostState = (typeof HOST_STATES)[number];
+
+/** What a host can run, in brief (`GET /api/hosts`); the full capabilities are per host. */
+export interface HostCapabilitySummary {
+  arch: string;
+  /** `QEMU 7.2.0`, `libvirt 9.0.0 / QEMU 7.2.0`. */
+  hypervisor: string;
+  /** Accelerators a guest can use there (`qemu`, `kvm`). */
+  accelerators: string[];
+}
+
+/** `GET /api/hosts`: one host, the local one or a libvirt connection. */
+export interface HostSummary {
+  id: string;
+  uri: string;
+  driver: DriverKind;
+  state: HostState;
+  /** Why the host is lost or refused us. */
+  error?: string;
+  /** Absent until the host has been reached once. */
+  capabilities?: HostCapabilitySummary;
+  guests: number;
 }
 
 /** One accelerator as `GET /api/host` reports it: what it is, and whether this host can use it. */

@@ -8,11 +8,14 @@ import { loadOrCreateToken, type AccessToken } from './auth/accessToken.js';
 import { cachedCapabilities } from './capabilitiesCache.js';
 import type { ServerConfig } from './config.js';
 import { demoGuestXml, type DemoGuestFiles } from './demoGuest.js';
+import { LibvirtDriver } from './drivers/libvirt/LibvirtDriver.js';
 import { GuestManager, type GuestManagerOptions } from './guests/GuestManager.js';
 import { probeCapabilities } from './host/probeCapabilities.js';
 import { createApp } from './http/app.js';
 import { attachConsoleSockets } from './http/consoleSocket.js';
 import { HostAllowList, isLoopback } from './http/hostAllowList.js';
+import { Hosts } from './hosts/Hosts.js';
+import { HostStore } from './hosts/HostStore.js';
 import type { EventHub } from './http/EventHub.js';
 import { closeWebSocket } from './http/webSocketClose.js';
 import { lockStateDir } from './stateLock.js';
@@ -38,6 +41,8 @@ export interface RunningServer {
   port: number;
   token: AccessToken;
   guests: GuestManager;
+  /** The local host and the libvirt hosts of hosts.json. */
+  guestHosts: Hosts;
   events: EventHub;
   /** Settles when the autostart guests have been started (or failed to). */
   autostarted: Promise<void>;
@@ -73,11 +78,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger.info('defined the demo guest');
   }
 
+  const guestHosts = new Hosts(
+    guests,
+    new HostStore(config.stateDir),
+    (entry) => new LibvirtDriver(entry, { logger: logger.child({ host: entry.id }), dataDir: path.join(config.stateDir, 'hosts', entry.id) }),
+    logger,
+  );
+  await guestHosts.init();
+
   const hosts = new HostAllowList(config.host, config.allowedHosts);
   const displays = new GuestDisplays(guests);
   const displayTickets = new DisplayTickets();
   const { app, events, setLatestStats } = createApp({
-    guests,
+    guestHosts,
     logger,
     token,
     tokenFile,
@@ -89,7 +102,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     displayTickets,
   });
   const server = http.createServer(app);
-  const sockets = attachConsoleSockets(server, { guests, token, tokenFile, hosts, logger });
+  const sockets = attachConsoleSockets(server, { guestHosts, token, tokenFile, hosts, logger });
   const displaySockets = attachDisplaySockets(server, { displays, tickets: displayTickets, token, tokenFile, hosts, logger });
 
   let sampling = false;
@@ -129,6 +142,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port,
     token,
     guests,
+    guestHosts,
     events,
     autostarted,
     close: async () => {
@@ -142,6 +156,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await guestHosts.close();
       await guests.close();
       await lock.release();
     },

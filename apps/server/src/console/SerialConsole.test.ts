@@ -57,8 +57,8 @@ describe('SerialConsole', () => {
   it('gives every viewer the scrollback, then live output, and sends their typing to the guest', async () => {
     const socketPath = path.join(dir, 'console.sock');
     const guest = await chardev(socketPath);
-    const console = new SerialConsole(socketPath, new SerialLog(path.join(dir, 'serial.log')), Buffer.from('from an earlier run\n'));
-    await console.connect();
+    const console = new SerialConsole(new SerialLog(path.join(dir, 'serial.log')), Buffer.from('from an earlier run\n'));
+    await console.connect(socketPath);
     await waitFor('the console to connect', () => (guest.connected() ? true : undefined));
 
     const early = new RecordingViewer();
@@ -87,8 +87,8 @@ describe('SerialConsole', () => {
   it('keeps only the last 64 KiB as scrollback, and drops a viewer that does not read', async () => {
     const socketPath = path.join(dir, 'console.sock');
     const guest = await chardev(socketPath);
-    const console = new SerialConsole(socketPath, new SerialLog(path.join(dir, 'serial.log')));
-    await console.connect();
+    const console = new SerialConsole(new SerialLog(path.join(dir, 'serial.log')));
+    await console.connect(socketPath);
     await waitFor('the console to connect', () => (guest.connected() ? true : undefined));
     const stuck = new RecordingViewer();
     console.attach(stuck);
@@ -108,8 +108,8 @@ describe('SerialConsole', () => {
   it('tells a viewer that comes after the guest stopped, after the scrollback', async () => {
     const socketPath = path.join(dir, 'console.sock');
     const guest = await chardev(socketPath);
-    const console = new SerialConsole(socketPath, new SerialLog(path.join(dir, 'serial.log')), Buffer.from('bye\n'));
-    await console.connect();
+    const console = new SerialConsole(new SerialLog(path.join(dir, 'serial.log')), Buffer.from('bye\n'));
+    await console.connect(socketPath);
     console.close();
     const viewer = new RecordingViewer();
     console.attach(viewer);

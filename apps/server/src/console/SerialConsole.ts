@@ -1,4 +1,5 @@
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CONSOLE_CLOSE_CODES } from '../api.js';
 import type { SerialLog } from './SerialLog.js';
@@ -18,20 +19,19 @@ export interface ConsoleViewer {
 }
 
 /**
- * The first serial port of a running guest. QEMU's socket chardev serves one client, so
- * the server is that client and fans the bytes out: to every viewer, to the rotating log
- * and to an in-memory scrollback that a new viewer gets first. Replay and live output are
- * handed over synchronously, so a viewer sees every byte exactly once.
+ * The first serial port of a running guest. QEMU's socket chardev (or libvirt's console
+ * stream) serves one client, so the server is that client and fans the bytes out: to every
+ * viewer, to the rotating log and to an in-memory scrollback that a new viewer gets first.
+ * Replay and live output are handed over synchronously, so a viewer sees every byte exactly once.
  */
 export class SerialConsole {
-  private socket: net.Socket | undefined;
+  private socket: Duplex | undefined;
   private readonly viewers = new Set<ConsoleViewer>();
   private chunks: Buffer[] = [];
   private buffered = 0;
   private closed = false;
 
   constructor(
-    private readonly socketPath: string,
     private readonly log: SerialLog,
     initialScrollback: Buffer = Buffer.alloc(0),
   ) {
@@ -40,22 +40,26 @@ export class SerialConsole {
   }
 
   /** Connects to QEMU's console socket; QEMU creates it at start-up, so a few quick retries suffice. */
-  async connect(timeoutMs = 2000): Promise<void> {
+  async connect(socketPath: string, timeoutMs = 2000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
-        this.socket = await openSocket(this.socketPath);
-        break;
+        this.adopt(await openSocket(socketPath));
+        return;
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (Date.now() > deadline || (code !== 'ENOENT' && code !== 'ECONNREFUSED')) throw error;
         await delay(10);
       }
     }
-    const socket = this.socket;
-    socket.on('data', (chunk: Buffer) => this.onOutput(chunk));
-    socket.on('error', () => undefined);
-    socket.on('close', () => this.close());
+  }
+
+  /** Takes any byte stream to the serial port as the console's (a pty running `virsh console`, say); its end ends the console. */
+  adopt(stream: Duplex): void {
+    this.socket = stream;
+    stream.on('data', (chunk: Buffer) => this.onOutput(chunk));
+    stream.on('error', () => undefined);
+    stream.on('close', () => this.close());
   }
 
   scrollback(): Buffer {

@@ -1,20 +1,25 @@
 import type { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { HostCapabilities } from '@virtdeck/qemu';
-import type { CommandLine, DefinitionVersion, GuestAction, GuestStats, GuestSummary, LifecycleEvent, ValidateResult } from '../api.js';
+import type { CommandLine, DefinitionVersion, DomainSummary, DriverKind, GuestAction, GuestStats, HostState, LifecycleEvent, ValidateResult } from '../api.js';
 import type { ConsoleViewer } from '../console/SerialConsole.js';
 import type { KeyStroke } from '../vnc/usKeymap.js';
 
-/** The hypervisor drivers, as libvirt has them: virtdeck's own runtime, and any libvirt URI. */
-export const DRIVER_KINDS = ['embedded', 'libvirt'] as const;
-export type DriverKind = (typeof DRIVER_KINDS)[number];
-
 export interface DriverEvents {
   /** A guest's full new summary, after any change. */
-  guest: [GuestSummary];
+  guest: [DomainSummary];
   /** A guest is no longer defined (by its name). */
   removed: [string];
   lifecycle: [LifecycleEvent];
+  /** The connection to the hypervisor changed state. */
+  connection: [HostConnection];
+}
+
+/** Where a driver's connection to its hypervisor stands; the embedded driver is always connected. */
+export interface HostConnection {
+  state: HostState;
+  /** Why it is lost or was refused. */
+  error?: string;
 }
 
 /** A running guest's serial console: a viewer gets the scrollback, then live output. */
@@ -66,22 +71,23 @@ export interface ActionOptions {
  */
 export interface Driver extends Pick<EventEmitter<DriverEvents>, 'on' | 'off'> {
   readonly kind: DriverKind;
-  list(): GuestSummary[];
-  get(name: string): GuestSummary;
+  connection(): HostConnection;
+  list(): DomainSummary[];
+  get(name: string): DomainSummary;
   /** The saved definition, or with `running` the one the running guest was started from. */
   definition(name: string, options?: { running?: boolean }): Promise<string>;
   /** The guest's recent lifecycle events, oldest first. */
   events(name: string): LifecycleEvent[];
   /** Everything QEMU printed on stdout and stderr over the guest's launches (empty before the first). */
   qemuLog(name: string): Promise<string>;
-  define(xml: string, options: DefineOptions): Promise<GuestSummary>;
+  define(xml: string, options: DefineOptions): Promise<DomainSummary>;
   /** The definitions the guest had before its saves, newest first (a bounded number). */
   history(name: string): Promise<DefinitionVersion[]>;
   /** One of them, by the id `history` gives. */
   version(name: string, id: string): Promise<string>;
   undefine(name: string): Promise<void>;
-  setAutostart(name: string, autostart: boolean): Promise<GuestSummary>;
-  act(name: string, action: GuestAction, options?: ActionOptions): Promise<GuestSummary>;
+  setAutostart(name: string, autostart: boolean): Promise<DomainSummary>;
+  act(name: string, action: GuestAction, options?: ActionOptions): Promise<DomainSummary>;
   /** The QEMU command line a saved definition becomes on this host, with the host's diagnostics. */
   commandLine(name: string): Promise<CommandLine>;
   /** The best QEMU command line a valid definition becomes here, with the host's diagnostics; 422 only when the document is invalid. */

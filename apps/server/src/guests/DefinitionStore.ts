@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import nodeFs from 'node:fs/promises';
 import path from 'node:path';
 import { describeError, VirtdeckError } from '../errors.js';
+import { syncDirectory, TEMP_PREFIX, writeFileAtomically } from '../storage/atomicFile.js';
 import { assertGuestName } from './guestName.js';
 
 const SUFFIX = '.xml';
-const TEMP_PREFIX = '.tmp-';
 
 /** The file operations the store uses; a test can hand in a wrapper that fails on purpose. */
 export type StoreFs = Pick<typeof nodeFs, 'mkdir' | 'readdir' | 'readFile' | 'open' | 'rename' | 'rm' | 'symlink' | 'lstat'>;
@@ -13,9 +12,8 @@ export type StoreFs = Pick<typeof nodeFs, 'mkdir' | 'readdir' | 'readFile' | 'op
 /**
  * Persistent definitions: one `domains/NAME.xml` per guest, and `autostart/NAME.xml`, a
  * symlink to it, for each guest that starts with the server (the layout libvirt uses in
- * /etc/libvirt/qemu). Every write goes to a temporary file in the same directory, is fsynced,
- * then renamed over the old file, so a crash or a full disk mid-write leaves the previous
- * definition intact.
+ * /etc/libvirt/qemu). Every write is atomic (writeFileAtomically), so a crash or a full disk
+ * mid-write leaves the previous definition intact.
  */
 export class DefinitionStore {
   readonly dir: string;
@@ -61,20 +59,9 @@ export class DefinitionStore {
   }
 
   async write(name: string, xml: string): Promise<void> {
-    const target = this.pathOf(name);
-    const temp = path.join(this.dir, `${TEMP_PREFIX}${name}-${process.pid}-${randomBytes(4).toString('hex')}`);
-    let handle: nodeFs.FileHandle | undefined;
     try {
-      handle = await this.fs.open(temp, 'wx', 0o644);
-      await handle.writeFile(xml, 'utf8');
-      await handle.sync();
-      await handle.close();
-      handle = undefined;
-      await this.fs.rename(temp, target);
-      await this.syncDirectory(this.dir);
+      await writeFileAtomically(this.pathOf(name), xml, this.fs);
     } catch (error) {
-      await handle?.close().catch(() => undefined);
-      await this.fs.rm(temp, { force: true }).catch(() => undefined);
       throw new VirtdeckError('storage-failed', `Could not save the definition of '${name}' (${describeError(error)}); the previous definition is unchanged`, {
         cause: error,
       });
@@ -94,7 +81,7 @@ export class DefinitionStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new VirtdeckError('not-found', `No guest named '${name}'`);
       throw new VirtdeckError('storage-failed', `Could not delete the definition of '${name}' (${describeError(error)})`, { cause: error });
     }
-    await this.syncDirectory(this.dir);
+    await syncDirectory(this.dir, this.fs);
   }
 
   async autostart(name: string): Promise<boolean> {
@@ -111,7 +98,7 @@ export class DefinitionStore {
     try {
       await this.fs.rm(link, { force: true });
       if (enabled) await this.fs.symlink(path.relative(this.autostartDir, this.pathOf(name)), link);
-      await this.syncDirectory(this.autostartDir);
+      await syncDirectory(this.autostartDir, this.fs);
     } catch (error) {
       throw new VirtdeckError('storage-failed', `Could not ${enabled ? 'set' : 'clear'} autostart for '${name}' (${describeError(error)})`, { cause: error });
     }
@@ -120,15 +107,5 @@ export class DefinitionStore {
   private autostartLink(name: string): string {
     assertGuestName(name);
     return path.join(this.autostartDir, name + SUFFIX);
-  }
-
-  /** Makes a rename durable: the directory entry itself must reach the disk. */
-  private async syncDirectory(dir: string): Promise<void> {
-    const handle = await this.fs.open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
   }
 }

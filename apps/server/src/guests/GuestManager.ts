@@ -2,10 +2,10 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
 import type { HostCapabilities } from '@virtdeck/qemu';
 import type { Logger } from 'pino';
-import type { CommandLine, DefinitionVersion, GuestAction, GuestStats, GuestSummary, LifecycleEvent, ValidateResult } from '../api.js';
+import type { CommandLine, DefinitionVersion, DomainSummary, GuestAction, GuestStats, LifecycleEvent, ValidateResult } from '../api.js';
 import { readLogTail } from '../console/SerialLog.js';
 import { SCROLLBACK_BYTES } from '../console/SerialConsole.js';
-import type { ActionOptions, DefineOptions, Driver, DriverEvents, GraphicsEndpoint, SerialEndpoint } from '../drivers/Driver.js';
+import type { ActionOptions, DefineOptions, Driver, DriverEvents, GraphicsEndpoint, HostConnection, SerialEndpoint } from '../drivers/Driver.js';
 import { describeError, VirtdeckError } from '../errors.js';
 import { StatsCollector, type StatsSource } from '../stats/StatsCollector.js';
 import { embeddedGraphics } from '../vnc/embeddedGraphics.js';
@@ -108,11 +108,16 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
     });
   }
 
-  list(): GuestSummary[] {
+  /** QEMU is this server's own child: there is no connection to lose. */
+  connection(): HostConnection {
+    return { state: 'connected' };
+  }
+
+  list(): DomainSummary[] {
     return [...this.guests.values()].map(toSummary).sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  get(name: string): GuestSummary {
+  get(name: string): DomainSummary {
     return toSummary(this.require(name));
   }
 
@@ -141,7 +146,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
    * with its old definition; the new one applies at its next start. A missing UUID and
    * missing MAC addresses are filled in, as libvirt does.
    */
-  async define(xml: string, { create, name: expectedName }: DefineOptions): Promise<GuestSummary> {
+  async define(xml: string, { create, name: expectedName }: DefineOptions): Promise<DomainSummary> {
     const checked = checkDefinition(xml, expectedName);
     const { name } = checked;
     // The guest's own lock, then the one all definitions share: UUIDs and MACs must be unique
@@ -189,7 +194,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
     });
   }
 
-  setAutostart(name: string, autostart: boolean): Promise<GuestSummary> {
+  setAutostart(name: string, autostart: boolean): Promise<DomainSummary> {
     return this.locks.run(name, async () => {
       const guest = this.require(name);
       await this.store.setAutostart(name, autostart);
@@ -198,7 +203,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
     });
   }
 
-  act(name: string, action: GuestAction, options: ActionOptions = {}): Promise<GuestSummary> {
+  act(name: string, action: GuestAction, options: ActionOptions = {}): Promise<DomainSummary> {
     switch (action) {
       case 'start':
         return this.start(name);
@@ -221,7 +226,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
     }
   }
 
-  start(name: string): Promise<GuestSummary> {
+  start(name: string): Promise<DomainSummary> {
     return this.locked(name, async (guest) => {
       if (guest.runtime) throw new VirtdeckError('conflict', `'${guest.name}' is already ${guest.state}`);
       await this.processes.start(guest);
@@ -229,7 +234,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
   }
 
   /** The ACPI power button; see GuestActions.shutdown. */
-  shutdown(name: string, { escalateAfterMs }: ActionOptions = {}): Promise<GuestSummary> {
+  shutdown(name: string, { escalateAfterMs }: ActionOptions = {}): Promise<DomainSummary> {
     return this.locked(name, (guest) =>
       this.actions.shutdown(guest, escalateAfterMs, () => {
         this.destroy(name).catch((error: unknown) => this.logger.warn({ name, err: error }, 'escalating a shutdown failed'));
@@ -242,7 +247,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
    * guest ignores is cut short at once (the process is signalled before the lock is taken,
    * as libvirt's destroy does), then the final state is reported under the lock.
    */
-  destroy(name: string): Promise<GuestSummary> {
+  destroy(name: string): Promise<DomainSummary> {
     const before = this.require(name).runtime;
     if (before) {
       before.stopping ??= 'destroyed';
@@ -325,7 +330,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
   }
 
   /** Runs `task` in the guest's turn and answers with the guest's summary afterwards. */
-  private locked(name: string, task: (guest: Guest) => Promise<void>): Promise<GuestSummary> {
+  private locked(name: string, task: (guest: Guest) => Promise<void>): Promise<DomainSummary> {
     return this.locks.run(name, async () => {
       const guest = this.require(name);
       await task(guest);

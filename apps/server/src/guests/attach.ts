@@ -16,9 +16,9 @@ export interface SerialOptions {
  * The server's client of a guest's console socket, not yet connected: the rotating log,
  * and the scrollback it left so far, so a viewer sees what was printed before, too.
  */
-export async function serialConsoleFor(run: RunDir, socket: string, { maxBytes, onLogError }: SerialOptions): Promise<SerialConsole> {
+export async function serialConsoleFor(run: RunDir, { maxBytes, onLogError }: SerialOptions): Promise<SerialConsole> {
   const log = new SerialLog(run.serialLog, { maxBytes, onError: onLogError });
-  return new SerialConsole(socket, log, await readLogTail(run.serialLog, SCROLLBACK_BYTES));
+  return new SerialConsole(log, await readLogTail(run.serialLog, SCROLLBACK_BYTES));
 }
 
 /** The socket the console reads: the server's own for a pty, or the UNIX socket QEMU serves; none when it cannot be read. */

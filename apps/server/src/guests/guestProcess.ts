@@ -148,8 +148,8 @@ export class GuestProcesses {
     }
     const consoleSocket = consoleSocketOf(run, runtime.facts.console);
     if (consoleSocket) {
-      const serial = await serialConsoleFor(run, consoleSocket, { maxBytes: this.options.serialLogMaxBytes, onLogError: (m) => this.options.logger.warn({ name: guest.name }, m) });
-      await serial.connect(500).then(
+      const serial = await serialConsoleFor(run, { maxBytes: this.options.serialLogMaxBytes, onLogError: (m) => this.options.logger.warn({ name: guest.name }, m) });
+      await serial.connect(consoleSocket, 500).then(
         () => (runtime.console = serial),
         () => serial.close(),
       );

@@ -1,5 +1,5 @@
 import { validateDomain, type Domain } from '@virtdeck/schema';
-import type { GuestState, GuestSummary, StateReason } from '../api.js';
+import type { DomainSummary, GuestState, StateReason } from '../api.js';
 import { domainFacts, type DomainFacts } from './domainFacts.js';
 import { EventLog } from './EventLog.js';
 import type { GuestRuntime } from './GuestRuntime.js';
@@ -58,9 +58,9 @@ export function parseDefinition(xml: string): ParsedDefinition {
   return { domain: valid ? domain : undefined, facts };
 }
 
-export function toSummary(guest: Guest): GuestSummary {
+export function toSummary(guest: Guest): DomainSummary {
   const running = guest.runtime?.facts ?? guest.facts;
-  const summary: GuestSummary = {
+  const summary: DomainSummary = {
     name: guest.name,
     state: guest.state,
     reason: guest.reason,

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GuestSummary, LifecycleEvent } from '../api.js';
+import type { DomainSummary, LifecycleEvent } from '../api.js';
 import { newGuest, parseDefinition, type Guest } from './guestRecord.js';
 import { GuestStates } from './guestState.js';
 
@@ -11,7 +11,7 @@ const XML = "<domain type='qemu'><name>one</name><memory unit='MiB'>64</memory><
 describe('GuestStates: the one way a guest changes state', () => {
   let stateDir: string;
   let guest: Guest;
-  const announced: GuestSummary[] = [];
+  const announced: DomainSummary[] = [];
   const recorded: LifecycleEvent[] = [];
   const states = new GuestStates({ guest: (s) => announced.push(s), lifecycle: (e) => recorded.push(e) });
 

@@ -1,4 +1,4 @@
-import type { GuestState, GuestSummary, LifecycleEvent, LifecycleEventName, StateReason } from '../api.js';
+import type { DomainSummary, GuestState, LifecycleEvent, LifecycleEventName, StateReason } from '../api.js';
 import { toSummary, type Guest } from './guestRecord.js';
 import { currentBootId, type GuestStatus } from './statusFile.js';
 
@@ -12,7 +12,7 @@ export interface StateChange {
 }
 
 export interface StateListeners {
-  guest(summary: GuestSummary): void;
+  guest(summary: DomainSummary): void;
   lifecycle(event: LifecycleEvent): void;
 }
 
@@ -26,7 +26,7 @@ type Fields = { -readonly [K in 'state' | 'reason' | 'since' | 'error']: Guest[K
 export class GuestStates {
   constructor(private readonly listeners: StateListeners) {}
 
-  transition(guest: Guest, { state, reason, error, at = new Date() }: StateChange): GuestSummary {
+  transition(guest: Guest, { state, reason, error, at = new Date() }: StateChange): DomainSummary {
     const fields = guest as Fields;
     fields.state = state;
     fields.reason = reason;
@@ -37,7 +37,7 @@ export class GuestStates {
   }
 
   /** A problem that leaves the state as it is (a monitor that does not answer, say). */
-  fault(guest: Guest, error: string): GuestSummary {
+  fault(guest: Guest, error: string): DomainSummary {
     (guest as Fields).error = error;
     this.persist(guest);
     return this.announce(guest);
@@ -71,7 +71,7 @@ export class GuestStates {
     this.listeners.lifecycle(entry);
   }
 
-  announce(guest: Guest): GuestSummary {
+  announce(guest: Guest): DomainSummary {
     const summary = toSummary(guest);
     this.listeners.guest(summary);
     return summary;

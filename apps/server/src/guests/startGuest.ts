@@ -123,9 +123,9 @@ async function startOnce(options: StartOptions): Promise<GuestRuntime> {
     phase = 'console';
     const consoleSocket = consoleSocketOf(run, facts.console);
     if (consoleSocket) {
-      const serial = await serialConsoleFor(run, consoleSocket, { maxBytes: options.serialLogMaxBytes, onLogError: options.onLogError });
+      const serial = await serialConsoleFor(run, { maxBytes: options.serialLogMaxBytes, onLogError: options.onLogError });
       runtime.console = serial;
-      await serial.connect();
+      await serial.connect(consoleSocket);
     }
 
     phase = 'refresh';

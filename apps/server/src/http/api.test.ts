@@ -281,7 +281,7 @@ describe('the HTTP API (no QEMU needed)', () => {
         expect((await sse.next<GuestSummary>('guest')).data).toMatchObject({ name: 'beta', state: 'shutoff' });
         expect((await sse.next<LifecycleEvent>('lifecycle')).data).toMatchObject({ name: 'beta', event: 'defined' });
         await server.api.delete('/api/domains/alpha');
-        expect((await sse.next('removed')).data).toEqual({ name: 'alpha' });
+        expect((await sse.next('removed')).data).toEqual({ host: 'local', name: 'alpha' });
       } finally {
         sse.close();
       }

@@ -2,10 +2,11 @@ import type { HostCapabilities } from '@virtdeck/qemu';
 import compression from 'compression';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from 'pino';
-import type { StatsEvent } from '../api.js';
+import { LOCAL_HOST_ID, type StatsEvent } from '../api.js';
 import type { AccessToken } from '../auth/accessToken.js';
 import { toVirtdeckError, VirtdeckError } from '../errors.js';
-import type { Driver } from '../drivers/Driver.js';
+import type { Hosts } from '../hosts/Hosts.js';
+import { hostsRoutes } from '../hosts/hostsRoutes.js';
 import { displayRoutes } from '../vnc/displayRoutes.js';
 import type { DisplayTickets } from '../vnc/DisplayTickets.js';
 import type { GuestDisplays } from '../vnc/GuestDisplays.js';
@@ -21,7 +22,8 @@ import { MAX_JSON_BYTES, MAX_XML_BYTES, parseInput, templateBody, jsonBody, XML_
 import { webApp } from './webApp.js';
 
 export interface AppDeps {
-  guests: Driver;
+  /** The hosts and their drivers: every guest route goes to its host's. */
+  guestHosts: Hosts;
   logger: Logger;
   token: AccessToken;
   /** Where the token is kept, for the 401 message. */
@@ -49,20 +51,25 @@ export interface App {
  * cookie, the Origin), then bodies (JSON or XML only, capped), the API, the web app, and one
  * error handler.
  */
-export function createApp({ guests, logger, token, tokenFile, hosts, capabilities, templates, webRoot, displays, displayTickets }: AppDeps): App {
+export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabilities, templates, webRoot, displays, displayTickets }: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
+  const local = guestHosts.driver(LOCAL_HOST_ID);
   let latestStats: StatsEvent | undefined;
   const events = new EventHub(() => {
-    const frames: ServerEventFrame[] = [{ event: 'snapshot', data: guests.list() }];
+    const frames: ServerEventFrame[] = [
+      { event: 'snapshot', data: guestHosts.guests() },
+      { event: 'hosts', data: guestHosts.list() },
+    ];
     if (latestStats) frames.push({ event: 'stats', data: latestStats });
     return frames;
   });
-  guests.on('guest', (summary) => events.broadcast('guest', summary));
-  guests.on('removed', (name) => events.broadcast('removed', { name }));
-  guests.on('lifecycle', (event) => events.broadcast('lifecycle', event));
+  guestHosts.on('guest', (summary) => events.broadcast('guest', summary));
+  guestHosts.on('removed', (guest) => events.broadcast('removed', guest));
+  guestHosts.on('lifecycle', (event) => events.broadcast('lifecycle', event));
+  guestHosts.on('hosts', (list) => events.broadcast('hosts', list));
 
   app.use(appSecurityHeaders);
   app.use(requireOwnHost(hosts));
@@ -78,18 +85,23 @@ export function createApp({ guests, logger, token, tokenFile, hosts, capabilitie
 
   app.get('/api/events', events.handle);
   app.use('/api/domains', displayRoutes(displays, displayTickets));
-  app.use('/api/domains', domainRoutes(guests));
+  // The guests of every host; each host's own list is under /api/hosts/ID/domains.
+  app.get('/api/domains', (_req, res) => {
+    res.json(guestHosts.guests());
+  });
+  app.use('/api/domains', domainRoutes(() => ({ host: LOCAL_HOST_ID, driver: local })));
+  app.use('/api/hosts', hostsRoutes(guestHosts));
   app.get('/api/host', async (_req, res) => {
     res.json(hostInfo(await capabilities()));
   });
   app.post('/api/validate', async (req, res) => {
     const xml = xmlBody(req);
-    res.json(await validateRequest(xml, { capabilities, stateDir: templates.stateDir }, () => guests.validate(xml)));
+    res.json(await validateRequest(xml, { capabilities, stateDir: templates.stateDir }, () => local.validate(xml)));
   });
   app.post('/api/argv', async (req, res) => {
     const xml = xmlBody(req);
     await refuseInvalidDefinition(xml);
-    res.json(await guests.commandLineOf(xml));
+    res.json(await local.commandLineOf(xml));
   });
   app.get('/api/templates', (_req, res) => {
     res.json(listTemplates(templates));

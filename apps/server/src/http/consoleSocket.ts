@@ -2,27 +2,29 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CONSOLE_CLOSE_CODES } from '../api.js';
+import { CONSOLE_CLOSE_CODES, LOCAL_HOST_ID } from '../api.js';
 import type { AccessToken } from '../auth/accessToken.js';
-import type { Driver, SerialEndpoint } from '../drivers/Driver.js';
+import type { SerialEndpoint } from '../drivers/Driver.js';
 import { toVirtdeckError, VirtdeckError } from '../errors.js';
 import { guestNameProblem } from '../guests/guestName.js';
+import type { Hosts } from '../hosts/Hosts.js';
 import { DISPLAY_PATH } from '../vnc/displayPath.js';
 import { unauthorized } from './auth.js';
 import { crossSiteProblem } from './browserGuards.js';
 import type { HostAllowList } from './hostAllowList.js';
 import { closeWebSocket } from './webSocketClose.js';
 
-const CONSOLE_PATH = /^\/api\/domains\/([^/]+)\/console$/;
+/** The local host's `/api/domains/NAME/console`, and any host's `/api/hosts/ID/domains/NAME/console`. */
+const CONSOLE_PATH = /^\/api\/(?:hosts\/([a-z0-9-]+)\/)?domains\/([^/]+)\/console$/;
 /** Keystrokes and pastes; a bigger frame is not a person typing. */
 const MAX_INPUT_FRAME_BYTES = 64 * 1024;
 
 /**
- * `WS /api/domains/:name/console`: the guest's first serial port, bytes both ways. The
+ * `WS /api/domains/:name/console` (and the same under `/api/hosts/:id`): the guest's first serial port, bytes both ways. The
  * upgrade is checked like every API request (token) and for its Origin; a guest that does
  * not exist or does not run is reported with a close code, after the scrollback.
  */
-export function attachConsoleSockets(server: Server, deps: { guests: Driver; token: AccessToken; tokenFile: string; hosts: HostAllowList; logger: Logger }): WebSocketServer {
+export function attachConsoleSockets(server: Server, deps: { guestHosts: Hosts; token: AccessToken; tokenFile: string; hosts: HostAllowList; logger: Logger }): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INPUT_FRAME_BYTES });
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(req.url ?? '/', 'http://virtdeck.invalid');
@@ -31,21 +33,22 @@ export function attachConsoleSockets(server: Server, deps: { guests: Driver; tok
     const match = CONSOLE_PATH.exec(url.pathname);
     const wrongHost = deps.hosts.problem(req.headers.host);
     if (wrongHost) return refuse(socket, new VirtdeckError('misdirected-request', `WebSocket refused: ${wrongHost}`));
-    if (!match?.[1]) return refuse(socket, new VirtdeckError('not-found', `No WebSocket endpoint at ${url.pathname}`));
+    if (!match?.[2]) return refuse(socket, new VirtdeckError('not-found', `No WebSocket endpoint at ${url.pathname}`));
     const credential = deps.token.credential(req.headers);
     if (!credential) return refuse(socket, unauthorized(deps.tokenFile));
     // Browsers do not apply the same-origin policy to WebSockets: the Origin is all there is.
     const problem = crossSiteProblem(req.headers, credential);
     if (problem) return refuse(socket, new VirtdeckError('forbidden', `WebSocket refused: ${problem}`));
+    const host = match[1] ?? LOCAL_HOST_ID;
     let name: string;
     try {
-      name = decodeURIComponent(match[1]);
+      name = decodeURIComponent(match[2]);
     } catch {
       return refuse(socket, new VirtdeckError('invalid-request', 'The guest name in the URL is not valid percent-encoding'));
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      serveConsole(ws, name, deps.guests, deps.logger).catch((error: unknown) => {
-        deps.logger.error({ name, err: error }, 'console WebSocket failed');
+      serveConsole(ws, host, name, deps.guestHosts, deps.logger).catch((error: unknown) => {
+        deps.logger.error({ host, name, err: error }, 'console WebSocket failed');
         closeWebSocket(ws, 1011, `the console failed: ${toVirtdeckError(error).message}`);
       });
     });
@@ -61,14 +64,14 @@ export function attachConsoleSockets(server: Server, deps: { guests: Driver; tok
   return wss;
 }
 
-async function serveConsole(ws: WebSocket, name: string, guests: Driver, logger: Logger): Promise<void> {
+async function serveConsole(ws: WebSocket, host: string, name: string, guestHosts: Hosts, logger: Logger): Promise<void> {
   const invalid = guestNameProblem(name);
   let target: SerialEndpoint;
   try {
     if (invalid) throw new Error(invalid);
-    target = guests.serialConsole(name);
-  } catch {
-    closeWebSocket(ws, CONSOLE_CLOSE_CODES.unknownGuest, `no guest named '${name}'`);
+    target = guestHosts.driver(host).serialConsole(name);
+  } catch (error) {
+    closeWebSocket(ws, CONSOLE_CLOSE_CODES.unknownGuest, invalid ? `no guest named '${name}'` : toVirtdeckError(error).message);
     return;
   }
   const { live } = target;

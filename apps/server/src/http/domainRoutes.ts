@@ -1,30 +1,45 @@
 import { Router, type Request, type Response } from 'express';
+import { LOCAL_HOST_ID } from '../api.js';
 import type { Driver } from '../drivers/Driver.js';
+import { withHost } from '../hosts/Hosts.js';
 import { refuseInvalidDefinition } from '../validation/requestValidation.js';
 import { isNavigation } from './browserGuards.js';
 import { actionBody, actionParam, autostartBody, guestName, jsonBody, parseInput, xmlBody, xmlQuery } from './input.js';
 
-/** `/api/domains`: the guests, their definitions and their lifecycle. */
-export function domainRoutes(guests: Driver): Router {
-  const router = Router();
+/** The host a request is for and its driver (`/api/domains` is the local host's, `/api/hosts/ID/domains` ID's). */
+export type HostOfRequest = (req: Request) => { host: string; driver: Driver };
+
+/** Where a guest's routes are: the local host's keep their short form. */
+export function guestPath(host: string, name: string): string {
+  const guest = `domains/${encodeURIComponent(name)}`;
+  return host === LOCAL_HOST_ID ? `/api/${guest}` : `/api/hosts/${encodeURIComponent(host)}/${guest}`;
+}
+
+/** `/api/domains` and `/api/hosts/ID/domains`: one host's guests, their definitions and their lifecycle. */
+export function domainRoutes(hostOf: HostOfRequest): Router {
+  const router = Router({ mergeParams: true });
   const nameOf = (params: { name?: string }) => parseInput(guestName, params.name, 'guest name');
 
-  router.get('/', (_req, res) => {
-    res.json(guests.list());
+  router.get('/', (req, res) => {
+    const { host, driver } = hostOf(req);
+    res.json(driver.list().map((guest) => withHost(host, guest)));
   });
 
   router.post('/', async (req, res) => {
+    const { host, driver: guests } = hostOf(req);
     const xml = xmlBody(req);
     await refuseInvalidDefinition(xml);
     const summary = await guests.define(xml, { create: true });
-    res.status(201).location(`/api/domains/${encodeURIComponent(summary.name)}`).json(summary);
+    res.status(201).location(guestPath(host, summary.name)).json(withHost(host, summary));
   });
 
   router.get('/:name', (req, res) => {
-    res.json(guests.get(nameOf(req.params)));
+    const { host, driver: guests } = hostOf(req);
+    res.json(withHost(host, guests.get(nameOf(req.params))));
   });
 
   router.delete('/:name', async (req, res) => {
+    const guests = hostOf(req).driver;
     await guests.undefine(nameOf(req.params));
     res.status(204).end();
   });
@@ -36,52 +51,56 @@ export function domainRoutes(guests: Driver): Router {
   };
 
   router.get('/:name/xml', async (req, res) => {
+    const guests = hostOf(req).driver;
     const { running } = parseInput(xmlQuery, req.query, 'query');
     const name = nameOf(req.params);
     sendDefinition(req, res, `${name}.xml`, await guests.definition(name, { running: running === '1' || running === 'true' }));
   });
 
   router.get('/:name/history', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json(await guests.history(nameOf(req.params)));
+    res.set('Cache-Control', 'no-store').json(await hostOf(req).driver.history(nameOf(req.params)));
   });
 
   router.get('/:name/history/:id', async (req, res) => {
     const name = nameOf(req.params);
     const id = req.params.id ?? '';
-    sendDefinition(req, res, `${name}-${id}.xml`, await guests.version(name, id));
+    sendDefinition(req, res, `${name}-${id}.xml`, await hostOf(req).driver.version(name, id));
   });
 
   router.put('/:name/xml', async (req, res) => {
+    const { host, driver: guests } = hostOf(req);
     const name = nameOf(req.params);
     const xml = xmlBody(req);
     await refuseInvalidDefinition(xml);
-    res.json(await guests.define(xml, { create: false, name }));
+    res.json(withHost(host, await guests.define(xml, { create: false, name })));
   });
 
   router.put('/:name/autostart', async (req, res) => {
+    const { host, driver: guests } = hostOf(req);
     const { autostart } = parseInput(autostartBody, jsonBody(req), 'body');
-    res.json(await guests.setAutostart(nameOf(req.params), autostart));
+    res.json(withHost(host, await guests.setAutostart(nameOf(req.params), autostart)));
   });
 
   router.get('/:name/argv', async (req, res) => {
-    res.json(await guests.commandLine(nameOf(req.params)));
+    res.json(await hostOf(req).driver.commandLine(nameOf(req.params)));
   });
 
   // QEMU's own words, which may hold anything a definition put there: plain text, never sniffed.
   router.get('/:name/qemu-log', async (req, res) => {
-    const log = await guests.qemuLog(nameOf(req.params));
+    const log = await hostOf(req).driver.qemuLog(nameOf(req.params));
     res.set({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' }).type('text/plain; charset=utf-8').send(log);
   });
 
   router.get('/:name/events', (req, res) => {
-    res.json(guests.events(nameOf(req.params)));
+    res.json(hostOf(req).driver.events(nameOf(req.params)));
   });
 
   router.post('/:name/:action', async (req, res) => {
+    const { host, driver: guests } = hostOf(req);
     const name = nameOf(req.params);
     const action = parseInput(actionParam, req.params.action, 'action');
     const options = parseInput(actionBody, jsonBody(req), 'body');
-    res.json(await guests.act(name, action, options));
+    res.json(withHost(host, await guests.act(name, action, options)));
   });
 
   return router;

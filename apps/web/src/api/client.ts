@@ -10,6 +10,7 @@ import type {
   TemplateInfo,
   ValidateResult,
 } from './types';
+import { LOCAL_HOST } from './types';
 
 /** An API failure, carrying the server's `{ code, message, diagnostics?, detail? }`. */
 export class ApiError extends Error {
@@ -71,7 +72,11 @@ async function request<T>(method: string, url: string, init: RequestInit = {}): 
 
 const xml = (text: string): RequestInit => ({ body: text, contentType: 'application/xml' });
 const json = (value: unknown): RequestInit => ({ body: JSON.stringify(value), contentType: 'application/json' });
-const guestUrl = (name: string, rest = '') => `/api/domains/${encodeURIComponent(name)}${rest}`;
+/** A guest's routes: the local host's at /api/domains, another host's under /api/hosts/ID. */
+const guestUrl = (name: string, rest = '', host: string = LOCAL_HOST) => {
+  const base = host === LOCAL_HOST ? '/api' : `/api/hosts/${encodeURIComponent(host)}`;
+  return `${base}/domains/${encodeURIComponent(name)}${rest}`;
+};
 
 export const api = {
   host: () => request<HostInfo>('GET', '/api/host'),
@@ -82,8 +87,8 @@ export const api = {
     request<string>('GET', guestUrl(name, options.running ? '/xml?running=1' : '/xml'), { signal: options.signal }),
   define: (text: string) => request<GuestSummary>('POST', '/api/domains', xml(text)),
   redefine: (name: string, text: string) => request<GuestSummary>('PUT', guestUrl(name, '/xml'), xml(text)),
-  undefine: (name: string) => request<void>('DELETE', guestUrl(name)),
-  act: (name: string, action: GuestAction) => request<GuestSummary>('POST', guestUrl(name, `/${action}`)),
+  undefine: (name: string, host?: string) => request<void>('DELETE', guestUrl(name, '', host)),
+  act: (name: string, action: GuestAction, host?: string) => request<GuestSummary>('POST', guestUrl(name, `/${action}`, host)),
   setAutostart: (name: string, autostart: boolean) => request<GuestSummary>('PUT', guestUrl(name, '/autostart'), json({ autostart })),
   commandLine: (name: string, signal?: AbortSignal) => request<CommandLine>('GET', guestUrl(name, '/argv'), { signal }),
   commandLineFor: (text: string) => request<CommandLine>('POST', '/api/argv', xml(text)),

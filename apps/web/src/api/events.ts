@@ -1,8 +1,9 @@
 import { useEventLogStore } from '../store/eventLogStore';
-import { useGuestStore } from '../store/guestStore';
+import { guestKey, useGuestStore } from '../store/guestStore';
+import { useHostsStore } from '../store/hostsStore';
 import { useSessionStore } from '../store/sessionStore';
 import { useStatsStore } from '../store/statsStore';
-import type { ServerEvents } from './types';
+import { LOCAL_HOST, type ServerEvents } from './types';
 
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 10_000;
@@ -33,11 +34,15 @@ export function connectEvents(): () => void {
       session.setStream('live');
     });
     on('guest', (guest) => useGuestStore.getState().upsert(guest));
-    on('removed', ({ name }) => {
-      useGuestStore.getState().remove(name);
-      useStatsStore.getState().forget(name);
+    on('removed', ({ host, name }) => {
+      useGuestStore.getState().remove(guestKey(host, name));
+      if (host === LOCAL_HOST) useStatsStore.getState().forget(name);
     });
-    on('lifecycle', (event) => useEventLogStore.getState().add(event));
+    on('hosts', (hosts) => useHostsStore.getState().replaceAll(hosts));
+    // The event log is shown on guest pages, which are the local host's guests' for now.
+    on('lifecycle', (event) => {
+      if (event.host === LOCAL_HOST) useEventLogStore.getState().add(event);
+    });
     on('stats', (event) => useStatsStore.getState().record(event));
     current.onerror = () => {
       if (stopped) return;

@@ -15,6 +15,9 @@ export type {
   GuestSummary,
   HostAccelerator,
   HostInfo,
+  HostLifecycleEvent,
+  HostState,
+  HostSummary,
   LifecycleEvent,
   ServerEvents,
   StateReason,
@@ -22,3 +25,7 @@ export type {
   TemplateInfo,
   ValidateResult,
 } from '@virtdeck/server/api';
+import type { LOCAL_HOST_ID } from '@virtdeck/server/api';
+
+/** The server's LOCAL_HOST_ID (the browser takes only types from the server; the compiler holds the two equal). */
+export const LOCAL_HOST: typeof LOCAL_HOST_ID = 'local';

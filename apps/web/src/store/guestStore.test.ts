@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { GuestSummary } from '../api/types';
-import { isActive, selectGuestList, useGuestStore } from './guestStore';
+import { guestKey, isActive, selectGuestList, useGuestStore } from './guestStore';
 import { guestSummary } from '../testing/guestSummary';
 
 const guest = guestSummary;
@@ -19,7 +19,7 @@ describe('guestStore', () => {
     const store = useGuestStore.getState();
     store.replaceAll([guest('web', { error: 'QEMU failed' })]);
     store.upsert(guest('web', { state: 'running', reason: 'booted' }));
-    const web = useGuestStore.getState().guests.web!;
+    const web = useGuestStore.getState().guests['local/web']!;
     expect(web.state).toBe('running');
     expect(web.error).toBeUndefined();
   });
@@ -27,19 +27,28 @@ describe('guestStore', () => {
   it('remembers guests removed while the page is open, also those missing from a later snapshot', () => {
     const store = useGuestStore.getState();
     store.replaceAll([guest('a'), guest('b'), guest('c')]);
-    store.remove('a');
+    store.remove('local/a');
     store.replaceAll([guest('c')]);
     const { removed, guests } = useGuestStore.getState();
-    expect(Object.keys(guests)).toEqual(['c']);
-    expect(Object.keys(removed).sort()).toEqual(['a', 'b']);
+    expect(Object.keys(guests)).toEqual(['local/c']);
+    expect(Object.keys(removed).sort()).toEqual(['local/a', 'local/b']);
   });
 
   it('forgets a removal when a guest of that name is defined again', () => {
     const store = useGuestStore.getState();
     store.replaceAll([guest('a')]);
-    store.remove('a');
+    store.remove('local/a');
     store.upsert(guest('a'));
     expect(useGuestStore.getState().removed).toEqual({});
+  });
+
+  it('keeps guests of the same name on different hosts apart', () => {
+    const store = useGuestStore.getState();
+    store.replaceAll([guest('web'), guest('web', { host: 'rack1', state: 'running' })]);
+    store.remove(guestKey('rack1', 'web'));
+    const { guests, removed } = useGuestStore.getState();
+    expect(Object.values(guests).map((g) => `${g.host}:${g.state}`)).toEqual(['local:shutoff']);
+    expect(Object.keys(removed)).toEqual(['rack1/web']);
   });
 
   it('does not take guests missing from the first snapshot for removed ones', () => {

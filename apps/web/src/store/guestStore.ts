@@ -1,6 +1,11 @@
 import { create } from 'zustand';
 import type { GuestSummary } from '../api/types';
 
+/** A guest is identified by its host and its name (neither can contain '/'). */
+export const guestKey = (host: string, name: string): string => `${host}/${name}`;
+const keyOf = (guest: Pick<GuestSummary, 'host' | 'name'>) => guestKey(guest.host, guest.name);
+
+/** Every map of the store is keyed by guestKey. */
 export interface GuestStore {
   guests: Record<string, GuestSummary>;
   /** Guests that went away while this page was open, with when: a guest page explains it. */
@@ -13,8 +18,8 @@ export interface GuestStore {
   replaceAll: (guests: GuestSummary[]) => void;
   /** One guest's new truth: replaces that guest. */
   upsert: (guest: GuestSummary) => void;
-  remove: (name: string) => void;
-  expectRemoval: (name: string, expected: boolean) => void;
+  remove: (key: string) => void;
+  expectRemoval: (key: string, expected: boolean) => void;
 }
 
 export const useGuestStore = create<GuestStore>()((set) => ({
@@ -24,33 +29,34 @@ export const useGuestStore = create<GuestStore>()((set) => ({
   loaded: false,
   replaceAll: (list) =>
     set((s) => {
-      const guests = Object.fromEntries(list.map((g) => [g.name, g]));
+      const guests = Object.fromEntries(list.map((g) => [keyOf(g), g]));
       const removed = { ...s.removed };
       const now = Date.now();
       // A guest deleted while the stream was down shows up only as missing from the snapshot.
-      if (s.loaded) for (const name of Object.keys(s.guests)) if (!guests[name]) removed[name] = now;
-      for (const name of Object.keys(guests)) delete removed[name];
+      if (s.loaded) for (const key of Object.keys(s.guests)) if (!guests[key]) removed[key] = now;
+      for (const key of Object.keys(guests)) delete removed[key];
       return { guests, removed, loaded: true };
     }),
   upsert: (guest) =>
     set((s) => {
-      const { [guest.name]: _gone, ...removed } = s.removed;
-      return { guests: { ...s.guests, [guest.name]: guest }, removed };
+      const key = keyOf(guest);
+      const { [key]: _gone, ...removed } = s.removed;
+      return { guests: { ...s.guests, [key]: guest }, removed };
     }),
-  remove: (name) =>
+  remove: (key) =>
     set((s) => {
-      const { [name]: _removed, ...guests } = s.guests;
-      return { guests, removed: { ...s.removed, [name]: Date.now() } };
+      const { [key]: _removed, ...guests } = s.guests;
+      return { guests, removed: { ...s.removed, [key]: Date.now() } };
     }),
-  expectRemoval: (name, expected) =>
+  expectRemoval: (key, expected) =>
     set((s) => {
-      const { [name]: _was, ...removing } = s.removing;
-      return { removing: expected ? { ...removing, [name]: true } : removing };
+      const { [key]: _was, ...removing } = s.removing;
+      return { removing: expected ? { ...removing, [key]: true } : removing };
     }),
 }));
 
 export const selectGuestList = (s: GuestStore): GuestSummary[] =>
-  Object.values(s.guests).sort((a, b) => a.name.localeCompare(b.name));
+  Object.values(s.guests).sort((a, b) => a.name.localeCompare(b.name) || a.host.localeCompare(b.host));
 
 /** A guest with a QEMU process: it can be forced off, and its definition changes wait for the next start. */
 export function isActive(guest: Pick<GuestSummary, 'state'>): boolean {

@@ -2,6 +2,7 @@ import type { GuestSummary } from '../api/types';
 
 /** A guest as the server lists it, defined and never started; tests override what they need. */
 export const guestSummary = (name: string, over: Partial<GuestSummary> = {}): GuestSummary => ({
+  host: 'local',
   name,
   state: 'shutoff',
   reason: 'defined',

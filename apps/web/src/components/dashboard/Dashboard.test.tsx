@@ -46,7 +46,7 @@ describe('Dashboard', () => {
     expect(screen.getByTestId('vm-web-state').textContent).toBe('shutoff');
     act(() => useGuestStore.getState().upsert(guest('web', { state: 'paused', reason: 'user' })));
     expect(screen.getByTestId('vm-web-state').textContent).toBe('paused');
-    act(() => useGuestStore.getState().remove('web'));
+    act(() => useGuestStore.getState().remove('local/web'));
     expect(screen.queryByTestId('vm-web')).toBeNull();
   });
 });

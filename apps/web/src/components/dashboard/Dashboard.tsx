@@ -1,8 +1,9 @@
 import { useShallow } from 'zustand/react/shallow';
-import type { GuestSummary } from '../../api/types';
+import { LOCAL_HOST, type GuestSummary } from '../../api/types';
 import { formatMemoryKiB, formatPercent } from '../../format';
 import { hrefFor } from '../../router';
-import { selectGuestList, useGuestStore } from '../../store/guestStore';
+import { guestKey, selectGuestList, useGuestStore } from '../../store/guestStore';
+import { useHostsStore } from '../../store/hostsStore';
 import { useStatsStore } from '../../store/statsStore';
 import { ErrorLine } from '../common/ErrorLine';
 import { Sparkline } from '../common/Sparkline';
@@ -32,6 +33,7 @@ export function Dashboard() {
           <thead>
             <tr>
               <th scope="col">Name</th>
+              <th scope="col">Host</th>
               <th scope="col">State</th>
               <th scope="col">Accelerator</th>
               <th scope="col">vCPUs</th>
@@ -44,7 +46,7 @@ export function Dashboard() {
           </thead>
           <tbody>
             {guests.map((guest) => (
-              <GuestRow key={guest.name} guest={guest} />
+              <GuestRow key={guestKey(guest.host, guest.name)} guest={guest} />
             ))}
           </tbody>
         </table>
@@ -53,34 +55,53 @@ export function Dashboard() {
   );
 }
 
-const COLUMNS = 7;
+const COLUMNS = 8;
 
-/** A guest's row; its last error goes on a row of its own below, so the columns keep their widths. */
+/**
+ * A guest's row; its last error goes on a row of its own below, so the columns keep their
+ * widths. A guest of a host that cannot be reached is greyed: its state is the last known.
+ * Test ids name a local guest by its name, another host's as HOST/NAME.
+ */
 function GuestRow({ guest }: { guest: GuestSummary }) {
-  const { name } = guest;
+  const { name, host } = guest;
+  const local = host === LOCAL_HOST;
+  const id = local ? name : guestKey(host, name);
+  const hostState = useHostsStore((s) => s.hosts[host]?.state);
+  const unreachable = hostState !== undefined && hostState !== 'connected';
+  const classes = [guest.error ? 'has-error' : '', unreachable ? 'host-unreachable' : ''].filter(Boolean).join(' ');
   return (
     <>
-      <tr data-testid={`vm-${name}`} className={guest.error ? 'has-error' : undefined}>
+      <tr data-testid={`vm-${id}`} className={classes || undefined}>
         <td>
-          <a className="guest-link" href={hrefFor({ page: 'guest', name, tab: 'console' })} data-testid={`vm-${name}-link`}>
-            {name}
-          </a>
+          {local ? (
+            <a className="guest-link" href={hrefFor({ page: 'guest', name, tab: 'console' })} data-testid={`vm-${id}-link`}>
+              {name}
+            </a>
+          ) : (
+            <span className="guest-link">{name}</span>
+          )}
           {guest.title ? <div className="guest-title">{guest.title}</div> : null}
         </td>
+        <td data-testid={`vm-${id}-host`}>
+          {host}
+          {unreachable ? (
+            <span className="tag" title="virtdeck cannot reach this host; the state shown is the last known" data-testid={`vm-${id}-host-state`}>
+              {hostState}
+            </span>
+          ) : null}
+        </td>
         <td>
-          <StateBadge name={name} state={guest.state} />
+          <StateBadge name={id} state={guest.state} />
           {guest.pendingChanges ? (
-            <span className="tag" title="The saved definition differs from the one this guest was started with" data-testid={`vm-${name}-pending`}>
+            <span className="tag" title="The saved definition differs from the one this guest was started with" data-testid={`vm-${id}-pending`}>
               changes at next start
             </span>
           ) : null}
         </td>
-        <td data-testid={`vm-${name}-accelerator`}>{guest.accelerator}</td>
-        <td className="num" data-testid={`vm-${name}-vcpus`}>{guest.vcpus}</td>
-        <td className="num" data-testid={`vm-${name}-memory`}>{formatMemoryKiB(guest.memoryKiB)}</td>
-        <td>
-          <CpuSparkline name={name} active={guest.state === 'running'} />
-        </td>
+        <td data-testid={`vm-${id}-accelerator`}>{guest.accelerator}</td>
+        <td className="num" data-testid={`vm-${id}-vcpus`}>{guest.vcpus}</td>
+        <td className="num" data-testid={`vm-${id}-memory`}>{formatMemoryKiB(guest.memoryKiB)}</td>
+        <td>{local ? <CpuSparkline name={name} active={guest.state === 'running'} /> : null}</td>
         <td>
           <GuestActions guest={guest} compact />
         </td>
@@ -88,7 +109,7 @@ function GuestRow({ guest }: { guest: GuestSummary }) {
       {guest.error ? (
         <tr className="error-row">
           <td colSpan={COLUMNS}>
-            <ErrorLine message={guest.error} testId={`vm-${name}-last-error`} />
+            <ErrorLine message={guest.error} testId={`vm-${id}-last-error`} />
           </td>
         </tr>
       ) : null}

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, errorMessage } from '../../api/client';
-import type { GuestSummary } from '../../api/types';
+import { LOCAL_HOST, type GuestSummary } from '../../api/types';
 import { useEditorSession } from '../../editor/useEditorSession';
 import { useDraftStore } from '../../store/draftStore';
 import { useEventLogStore } from '../../store/eventLogStore';
-import { isActive, useGuestStore } from '../../store/guestStore';
+import { guestKey, isActive, useGuestStore } from '../../store/guestStore';
 import { useHostStore } from '../../store/hostStore';
 import { EditorWorkbench } from './EditorWorkbench';
 import { SaveDiffDialog } from './SaveDiffDialog';
@@ -78,7 +78,7 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
     if (!session) return;
     return () => {
       const text = session.unsavedTextAtClose;
-      if (text !== undefined && !useGuestStore.getState().guests[name]) useDraftStore.getState().keep({ text, origin: `unsaved edits of ${name}` });
+      if (text !== undefined && !useGuestStore.getState().guests[guestKey(LOCAL_HOST, name)]) useDraftStore.getState().keep({ text, origin: `unsaved edits of ${name}` });
     };
   }, [session, name]);
 

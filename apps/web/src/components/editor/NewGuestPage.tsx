@@ -1,9 +1,9 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { api, errorMessage } from '../../api/client';
-import type { TemplateInfo } from '../../api/types';
+import { LOCAL_HOST, type TemplateInfo } from '../../api/types';
 import { hrefFor } from '../../router';
 import { useDraftStore } from '../../store/draftStore';
-import { useGuestStore } from '../../store/guestStore';
+import { guestKey, useGuestStore } from '../../store/guestStore';
 import { loadEditorPages, prefetchEditor } from './loadEditorPages';
 
 // Monaco loads only once there is a text to edit.
@@ -37,7 +37,7 @@ function NewGuestChooser({ onText }: { onText: (text: string, origin: string) =>
   const [error, setError] = useState<string>();
   const [pasted, setPasted] = useState('');
   const draft = useDraftStore((s) => s.draft);
-  const taken = useGuestStore((s) => (name.trim() ? s.guests[name.trim()] !== undefined : false));
+  const taken = useGuestStore((s) => (name.trim() ? s.guests[guestKey(LOCAL_HOST, name.trim())] !== undefined : false));
 
   // The editor comes next: let Monaco download while the person chooses.
   useEffect(prefetchEditor, []);

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, ApiError, errorMessage } from '../../api/client';
-import type { GuestAction, GuestSummary } from '../../api/types';
-import { isActive, useGuestStore } from '../../store/guestStore';
+import { LOCAL_HOST, type GuestAction, type GuestSummary } from '../../api/types';
+import { guestKey, isActive, useGuestStore } from '../../store/guestStore';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { ErrorLine } from '../common/ErrorLine';
 
@@ -64,6 +64,9 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
   const [confirming, setConfirming] = useState(false);
   const expectRemoval = useGuestStore((s) => s.expectRemoval);
   const { name } = guest;
+  const key = guestKey(guest.host, name);
+  // Test ids name a local guest by its name, another host's as HOST/NAME (as the dashboard does).
+  const id = guest.host === LOCAL_HOST ? name : key;
 
   const run = async (what: Busy, work: () => Promise<unknown>) => {
     setBusy(what);
@@ -80,9 +83,9 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
   };
 
   const remove = async () => {
-    expectRemoval(name, true);
-    const ok = await run('delete', () => api.undefine(name));
-    if (!ok) expectRemoval(name, false);
+    expectRemoval(key, true);
+    const ok = await run('delete', () => api.undefine(name, guest.host));
+    if (!ok) expectRemoval(key, false);
     setConfirming(false);
   };
 
@@ -93,22 +96,22 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
           <button
             type="button"
             key={action}
-            data-testid={`vm-${name}-${action}`}
+            data-testid={`vm-${id}-${action}`}
             title={ACTION_TITLES[action]}
             className={action === 'destroy' ? 'danger-outline' : undefined}
             disabled={busy !== undefined}
-            onClick={() => void run(action, () => api.act(name, action))}
+            onClick={() => void run(action, () => api.act(name, action, guest.host))}
           >
             {busy === action ? ACTION_LABELS[action][1] : ACTION_LABELS[action][0]}
           </button>
         ))}
         {!isActive(guest) ? (
-          <button type="button" data-testid={`vm-${name}-delete`} className="danger-outline" disabled={busy !== undefined} onClick={() => setConfirming(true)}>
+          <button type="button" data-testid={`vm-${id}-delete`} className="danger-outline" disabled={busy !== undefined} onClick={() => setConfirming(true)}>
             {busy === 'delete' ? 'Deleting…' : 'Delete'}
           </button>
         ) : null}
       </div>
-      {error && error.message !== guest.error ? <ErrorLine message={error.message} detail={error.detail} testId={`vm-${name}-error`} /> : null}
+      {error && error.message !== guest.error ? <ErrorLine message={error.message} detail={error.detail} testId={`vm-${id}-error`} /> : null}
       {confirming ? (
         <ConfirmDialog
           title={`Delete ${name}?`}

@@ -4,7 +4,8 @@ import type { GuestSummary } from '../../api/types';
 import { formatMemoryKiB, formatTime } from '../../format';
 import { GUEST_TABS, hrefFor, navigate, type GuestTab } from '../../router';
 import { useDraftStore } from '../../store/draftStore';
-import { useGuestStore } from '../../store/guestStore';
+import { LOCAL_HOST } from '../../api/types';
+import { guestKey, useGuestStore } from '../../store/guestStore';
 import { useSessionStore } from '../../store/sessionStore';
 import { ErrorLine } from '../common/ErrorLine';
 import { StateBadge } from '../common/StateBadge';
@@ -22,9 +23,11 @@ const GuestDefinition = lazy(() => loadEditorPages().then((m) => ({ default: m.G
 const DefinitionHistory = lazy(() => loadEditorPages().then((m) => ({ default: m.DefinitionHistory })));
 
 export function GuestPage({ name, tab }: { name: string; tab: GuestTab }) {
-  const guest = useGuestStore((s) => s.guests[name]);
-  const removedAt = useGuestStore((s) => s.removed[name]);
-  const removingHere = useGuestStore((s) => s.removing[name] === true);
+  // Guest pages are the local host's guests' for now.
+  const key = guestKey(LOCAL_HOST, name);
+  const guest = useGuestStore((s) => s.guests[key]);
+  const removedAt = useGuestStore((s) => s.removed[key]);
+  const removingHere = useGuestStore((s) => s.removing[key] === true);
   const loaded = useGuestStore((s) => s.loaded);
 
   // A guest deleted while its page is open (here or elsewhere): leave, and say why.
@@ -35,10 +38,10 @@ export function GuestPage({ name, tab }: { name: string; tab: GuestTab }) {
     const kept = useDraftStore.getState().draft?.origin === `unsaved edits of ${name}` ? ' Your unsaved edits of its definition are kept under New guest.' : '';
     if (removingHere) notify('info', `Deleted ${name}.`);
     else notify('warning', `The guest '${name}' was deleted elsewhere (another browser or the API), so its page was closed.${kept}`);
-    useGuestStore.getState().expectRemoval(name, false);
+    useGuestStore.getState().expectRemoval(key, false);
     // Unsaved edits of its definition are kept as a draft by the editor as it closes.
     navigate({ page: 'dashboard' }, { replace: true, force: true });
-  }, [guest, removedAt, removingHere, name]);
+  }, [guest, removedAt, removingHere, name, key]);
 
   if (!guest) {
     if (!loaded) return <p className="hint">Loading…</p>;

@@ -1,0 +1,462 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
+import { formatCommandLine, type HostCapabilities, type QemuDiagnostic } from '@virtdeck/qemu';
+import { capDiagnostics, isValidDocument, validateDomain } from '@virtdeck/schema';
+import type { Logger } from 'pino';
+import type { CommandLine, DefinitionVersion, DomainSummary, GuestAction, GuestStats, LifecycleEvent, ValidateResult } from '../../api.js';
+import { readLogTail, SerialLog } from '../../console/SerialLog.js';
+import { SCROLLBACK_BYTES, SerialConsole } from '../../console/SerialConsole.js';
+import { describeError, VirtdeckError } from '../../errors.js';
+import { DefinitionHistory } from '../../guests/DefinitionHistory.js';
+import { checkDefinition } from '../../guests/definitions.js';
+import { assertGuestName } from '../../guests/guestName.js';
+import { parseDefinition } from '../../guests/guestRecord.js';
+import { KeyedMutex } from '../../guests/KeyedMutex.js';
+import { hostDiagnostics } from '../../guests/qemuCommand.js';
+import type { HostEntry } from '../../hosts/hostConfig.js';
+import type { ActionOptions, DefineOptions, Driver, DriverEvents, GraphicsEndpoint, HostConnection, SerialEndpoint } from '../Driver.js';
+import { spawnConsole } from './consoleProcess.js';
+import { splitCommandLine } from './nativeArgv.js';
+import { lifecycleEventOf, parseCapabilities, parseDomInfo, parseDomState, parseDomStats, parseEventLine, parseNames, toGuestStats, type VirshEvent } from './parseVirsh.js';
+import { KEEPALIVE_ARGS, virsh, virshEnvironment, VirshError, virshWithFile } from './virsh.js';
+
+/** How many lifecycle events of a guest are kept for its page. */
+const MAX_EVENTS = 200;
+/** Waits between attempts to reach a lost host, growing up to the last. */
+const RETRY_DELAYS_MS = [500, 1000, 2000, 5000];
+/** Reads of different guests at once, so a host with many guests is read quickly without flooding it. */
+const READ_CONCURRENCY = 8;
+
+export interface LibvirtDriverOptions {
+  logger: Logger;
+  /** Where the serial logs of this host's guests are kept (under the state directory). */
+  dataDir: string;
+}
+
+interface LibvirtGuest {
+  summary: DomainSummary;
+  /** The saved definition as last read, and since when virtdeck has seen it. */
+  xml: string;
+  xmlSeenAt: Date;
+  /** Whether it has `<nvram>` (UEFI variables), which undefine must remove as well. */
+  nvram: boolean;
+  events: LifecycleEvent[];
+  console?: SerialConsole;
+  /** A console being opened, so two reads do not open two. */
+  opening?: boolean;
+  serialLog: string;
+}
+
+/**
+ * The libvirt driver: one libvirt URI (`qemu:///system`, `qemu+ssh://user@host/system`)
+ * through libvirt's own tools. Commands are `virsh --connect URI …` (virsh.ts); changes come
+ * from one long-running `virsh event --all --loop --timestamp`, and after every start of it
+ * every guest is read again, so nothing that happened while it was down is missed. When the
+ * connection fails the host shows as lost (its guests keep their last known state) and the
+ * driver keeps trying to reach it. A lifecycle event means "read this guest again": the
+ * summary is always libvirt's truth, never patched.
+ */
+export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver {
+  readonly kind = 'libvirt';
+  readonly uri: string;
+  private readonly guests = new Map<string, LibvirtGuest>();
+  private readonly locks = new KeyedMutex();
+  private state: HostConnection = { state: 'connecting' };
+  private eventProcess: ChildProcess | undefined;
+  private closed = false;
+  private readonly loop: Promise<void>;
+  private lastStats: { at: bigint; cpu: Map<string, number> } | undefined;
+  /** Every definition a guest had before a change virtdeck saw (its own saves and `virsh define` from outside). */
+  private readonly versions: DefinitionHistory;
+
+  constructor(
+    entry: HostEntry,
+    private readonly options: LibvirtDriverOptions,
+  ) {
+    super();
+    this.uri = entry.uri;
+    this.versions = new DefinitionHistory(options.dataDir);
+    this.loop = this.follow();
+  }
+
+  connection(): HostConnection {
+    return this.state;
+  }
+
+  list(): DomainSummary[] {
+    return [...this.guests.values()].map((g) => g.summary).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  get(name: string): DomainSummary {
+    return this.require(name).summary;
+  }
+
+  async definition(name: string, { running = false } = {}): Promise<string> {
+    this.require(name);
+    return this.run(['dumpxml', name, ...(running ? [] : ['--inactive'])]);
+  }
+
+  events(name: string): LifecycleEvent[] {
+    return [...this.require(name).events];
+  }
+
+  /** libvirt keeps QEMU's output on the host itself; only a local libvirt's can be read here. */
+  async qemuLog(name: string): Promise<string> {
+    this.require(name);
+    if (!this.isLocal()) throw new VirtdeckError('unavailable', `QEMU's log of '${name}' is on the host itself, in /var/log/libvirt/qemu/${name}.log`);
+    return readFile(path.join('/var/log/libvirt/qemu', `${name}.log`), 'utf8').catch(() => '');
+  }
+
+  /** `virsh define --validate`: libvirt checks the definition against its own schema, too. */
+  async define(xml: string, { create, name: expectedName }: DefineOptions): Promise<DomainSummary> {
+    const { name } = checkDefinition(xml, expectedName);
+    return this.locks.run(name, async () => {
+      const existing = this.guests.get(name);
+      if (create && existing) throw new VirtdeckError('conflict', `A guest named '${name}' already exists on this host`);
+      if (!create && !existing) throw new VirtdeckError('not-found', `No guest named '${name}' on this host`);
+      await this.guard(virshWithFile(this.uri, xml, (file) => ['define', '--validate', file]));
+      return this.readGuest(name);
+    });
+  }
+
+  async history(name: string): Promise<DefinitionVersion[]> {
+    this.require(name);
+    return this.versions.list(name);
+  }
+
+  async version(name: string, id: string): Promise<string> {
+    this.require(name);
+    return this.versions.read(name, id);
+  }
+
+  async undefine(name: string): Promise<void> {
+    await this.locks.run(name, async () => {
+      const guest = this.require(name);
+      if (guest.summary.state !== 'shutoff' && guest.summary.state !== 'crashed') {
+        throw new VirtdeckError('conflict', `'${name}' is ${guest.summary.state}; force it off before deleting it`);
+      }
+      await this.run(['undefine', name, ...(guest.nvram ? ['--nvram'] : [])]);
+      await this.versions.remove(name);
+      this.forget(name);
+    });
+  }
+
+  setAutostart(name: string, autostart: boolean): Promise<DomainSummary> {
+    return this.locks.run(name, async () => {
+      this.require(name);
+      await this.run(['autostart', name, ...(autostart ? [] : ['--disable'])]);
+      return this.readGuest(name);
+    });
+  }
+
+  act(name: string, action: GuestAction, options: ActionOptions = {}): Promise<DomainSummary> {
+    return this.locks.run(name, async () => {
+      this.require(name);
+      // virsh's commands are named as the actions are.
+      await this.run([action, name]);
+      if (action === 'shutdown' && options.escalateAfterMs !== undefined) this.escalate(name, options.escalateAfterMs);
+      return this.readGuest(name);
+    });
+  }
+
+  /** The live console of a running guest (`virsh console` in a pty), and what any guest printed last. */
+  serialConsole(name: string): SerialEndpoint {
+    const guest = this.require(name);
+    const endpoint: SerialEndpoint = { scrollback: () => readLogTail(guest.serialLog, SCROLLBACK_BYTES) };
+    if (guest.console) endpoint.live = guest.console;
+    return endpoint;
+  }
+
+  graphicsConsole(name: string): Promise<GraphicsEndpoint> {
+    this.require(name);
+    return Promise.reject(new VirtdeckError('unavailable', `The graphical console of guests on libvirt hosts is not served yet; use virt-viewer --connect ${this.uri} ${name}`));
+  }
+
+  /** One `virsh domstats` of the running guests; CPU use from the previous sample. */
+  async stats(): Promise<Record<string, GuestStats>> {
+    if (this.state.state !== 'connected') return {};
+    const output = await this.run(['domstats', '--list-running', '--cpu-total', '--balloon', '--block', '--interface']);
+    const at = process.hrtime.bigint();
+    const previous = this.lastStats;
+    const elapsedNs = previous ? Number(at - previous.at) : 0;
+    const result: Record<string, GuestStats> = {};
+    const cpu = new Map<string, number>();
+    for (const [name, values] of parseDomStats(output)) {
+      const sample = toGuestStats(values, elapsedNs, previous?.cpu.get(name));
+      result[name] = sample;
+      cpu.set(name, sample.cpuTimeNs);
+    }
+    this.lastStats = { at, cpu };
+    return result;
+  }
+
+  async capabilities(): Promise<HostCapabilities> {
+    const [caps, domCaps, version] = await Promise.all([this.run(['capabilities']), this.run(['domcapabilities']), this.run(['version'])]);
+    return parseCapabilities(caps, domCaps, version);
+  }
+
+  /** `virsh domxml-to-native`: libvirt's own command line for a saved definition. */
+  async commandLine(name: string): Promise<CommandLine> {
+    this.require(name);
+    return this.nativeCommandLine(await this.definition(name), ['domxml-to-native', 'qemu-argv', '--domain', name]);
+  }
+
+  async commandLineOf(xml: string): Promise<CommandLine> {
+    const { valid, diagnostics } = validateDomain(xml);
+    if (!valid) throw new VirtdeckError('invalid-xml', 'The definition has errors', { diagnostics });
+    return this.nativeCommandLine(xml);
+  }
+
+  /** Document diagnostics, and the checks against this host's capabilities (its files are on the host and not looked at). */
+  async validate(xml: string): Promise<ValidateResult> {
+    const { domain, diagnostics, valid } = validateDomain(xml);
+    if (!domain || !valid) return { valid, startable: false, diagnostics };
+    const all: QemuDiagnostic[] = [...diagnostics, ...hostDiagnostics(domain, await this.capabilities())];
+    const verdict = { valid: isValidDocument(all), startable: !all.some((d) => d.severity === 'error') };
+    capDiagnostics(all);
+    return { ...verdict, diagnostics: all };
+  }
+
+  /** Stops following the host; its guests are untouched. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.eventProcess?.kill('SIGTERM');
+    for (const guest of this.guests.values()) guest.console?.close(1001, 'the server is stopping');
+    await this.loop;
+  }
+
+  private async nativeCommandLine(xml: string, args?: string[]): Promise<CommandLine> {
+    const output = args ? await this.run(args) : await this.guard(virshWithFile(this.uri, xml, (file) => ['domxml-to-native', 'qemu-argv', file]));
+    const { domain } = validateDomain(xml);
+    const diagnostics = domain ? hostDiagnostics(domain, await this.capabilities()) : [];
+    const argv = splitCommandLine(output);
+    return { argv, line: formatCommandLine(argv), startable: !diagnostics.some((d) => d.severity === 'error'), diagnostics };
+  }
+
+  /**
+   * The driver's life: start following events, read every guest, and when the event stream
+   * ends (the connection broke, libvirtd restarted) do it all again; while the host cannot
+   * be reached it is `lost` (or `auth-failed`) and tried again, ever less often.
+   */
+  private async follow(): Promise<void> {
+    let failures = 0;
+    while (!this.closed) {
+      const events = this.followEvents();
+      try {
+        await this.readAll();
+        failures = 0;
+        this.setConnection({ state: 'connected' });
+        await events.ended;
+        if (!this.closed) this.options.logger.info({ uri: this.uri }, 'the libvirt event stream ended; reading every guest again');
+      } catch (error) {
+        events.stop();
+        await events.ended;
+        if (this.closed) break;
+        // A failed command has set the state already when the connection was its cause.
+        if (error instanceof VirshError) this.setConnection({ state: error.connection ?? 'lost', error: error.message });
+        else if (this.state.state === 'connected' || this.state.state === 'connecting') this.setConnection({ state: 'lost', error: describeError(error) });
+        await delay(RETRY_DELAYS_MS[Math.min(failures++, RETRY_DELAYS_MS.length - 1)] ?? 5000);
+      }
+    }
+  }
+
+  /** One `virsh event --all --loop --timestamp`: each event re-reads its guest (in the guest's turn). */
+  private followEvents(): { ended: Promise<void>; stop: () => void } {
+    const child = spawn('virsh', [...KEEPALIVE_ARGS, '--connect', this.uri, 'event', '--all', '--loop', '--timestamp'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: virshEnvironment(),
+    });
+    this.eventProcess = child;
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => {
+      stderr = (stderr + text).slice(-4096);
+    });
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const event = parseEventLine(line);
+      if (event) this.onEvent(event);
+    });
+    const ended = new Promise<void>((resolve) => {
+      child.on('close', () => {
+        if (stderr.trim()) this.options.logger.debug({ uri: this.uri, stderr: stderr.trim() }, 'virsh event ended');
+        resolve();
+      });
+      child.on('error', () => resolve());
+    });
+    return { ended, stop: () => child.kill('SIGTERM') };
+  }
+
+  private onEvent(event: VirshEvent): void {
+    const name = event.name;
+    const happened = lifecycleEventOf(event);
+    this.locks
+      .run(name, async () => {
+        if (happened === 'undefined') {
+          if (this.guests.has(name)) this.forget(name);
+          return;
+        }
+        await this.readGuest(name, happened, event);
+      })
+      .catch((error: unknown) => {
+        if ((error as VirtdeckError).code === 'not-found') {
+          if (this.guests.has(name)) this.forget(name);
+          return;
+        }
+        this.options.logger.warn({ uri: this.uri, name, err: describeError(error) }, 'reading a guest after an event failed');
+      });
+  }
+
+  /** Reads every guest: new ones appear, vanished ones go, the others get libvirt's current state. */
+  private async readAll(): Promise<void> {
+    const names = parseNames(await virsh(this.uri, ['list', '--all', '--name']));
+    for (const name of [...this.guests.keys()]) if (!names.includes(name)) this.forget(name);
+    const queue = [...names];
+    const worker = async () => {
+      for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+        const current = name;
+        await this.locks.run(current, () => this.readGuest(current)).catch((error: unknown) => {
+          if (error instanceof VirtdeckError && error.code === 'not-found') return;
+          throw error;
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
+  }
+
+  /**
+   * Reads one guest's definition, state and autostart from libvirt, announces its new
+   * summary when anything changed and records `happened` (an event's, so each is recorded
+   * once, however many reads there are). Runs in the guest's turn.
+   */
+  private async readGuest(name: string, happened?: LifecycleEvent['event'], event?: VirshEvent): Promise<DomainSummary> {
+    const [xml, stateText, infoText] = await Promise.all([
+      this.run(['dumpxml', name, '--inactive']),
+      this.run(['domstate', name, '--reason']),
+      this.run(['dominfo', name]),
+    ]);
+    const { facts } = parseDefinition(xml);
+    const { state, reason } = parseDomState(stateText);
+    const info = parseDomInfo(infoText);
+    const existing = this.guests.get(name);
+    const previous = existing?.summary;
+    const summary: DomainSummary = {
+      name,
+      state,
+      reason,
+      accelerator: facts.accelerator,
+      vcpus: facts.vcpus,
+      memoryKiB: facts.memoryKiB,
+      since: previous && previous.state === state && previous.reason === reason ? previous.since : (event?.timestamp ?? new Date().toISOString()),
+      autostart: info.Autostart === 'enable',
+      pendingChanges: false,
+    };
+    if (facts.title) summary.title = facts.title;
+    if (facts.display) summary.display = facts.display;
+    const guest: LibvirtGuest = existing ?? { summary, xml, xmlSeenAt: new Date(), nvram: false, events: [], serialLog: path.join(this.options.dataDir, `${name}.serial.log`) };
+    if (guest.xml !== xml) {
+      await this.versions.keep(name, guest.xml, guest.xmlSeenAt);
+      guest.xml = xml;
+      guest.xmlSeenAt = new Date();
+    }
+    guest.summary = summary;
+    guest.nvram = /<nvram[\s>/]/.test(xml);
+    this.guests.set(name, guest);
+    if (JSON.stringify(previous) !== JSON.stringify(summary)) this.emit('guest', summary);
+    if (happened) this.record(guest, happened, event?.detail, event?.timestamp);
+    this.followConsole(guest);
+    return summary;
+  }
+
+  /** A running guest's console is read from the moment it is seen running, so the log and the scrollback miss nothing. */
+  private followConsole(guest: LibvirtGuest): void {
+    const running = guest.summary.state === 'running' || guest.summary.state === 'paused';
+    if (!running || guest.console || guest.opening || this.closed) return;
+    guest.opening = true;
+    const name = guest.summary.name;
+    void this.openConsole(guest)
+      .catch((error: unknown) => this.options.logger.warn({ uri: this.uri, name, err: describeError(error) }, 'opening the serial console failed'))
+      .finally(() => {
+        guest.opening = false;
+      });
+  }
+
+  private async openConsole(guest: LibvirtGuest): Promise<void> {
+    await mkdir(this.options.dataDir, { recursive: true, mode: 0o700 });
+    const name = guest.summary.name;
+    const log = new SerialLog(guest.serialLog, { onError: (message) => this.options.logger.warn({ uri: this.uri, name }, message) });
+    const console = new SerialConsole(log, await readLogTail(guest.serialLog, SCROLLBACK_BYTES));
+    const { stream } = spawnConsole(this.uri, name);
+    console.adopt(stream);
+    guest.console = console;
+    stream.on('close', () => {
+      if (guest.console === console) guest.console = undefined;
+      // virsh console also ends when the connection drops while the guest runs on: take it up again.
+      if (!this.closed && this.guests.get(name) === guest) {
+        setTimeout(() => this.followConsole(guest), 1000).unref();
+      }
+    });
+  }
+
+  private escalate(name: string, afterMs: number): void {
+    setTimeout(() => {
+      const guest = this.guests.get(name);
+      if (!guest || guest.summary.state === 'shutoff' || this.closed) return;
+      this.act(name, 'destroy').catch((error: unknown) => this.options.logger.warn({ uri: this.uri, name, err: describeError(error) }, 'escalating a shutdown failed'));
+    }, afterMs).unref();
+  }
+
+  private forget(name: string): void {
+    const guest = this.guests.get(name);
+    if (!guest) return;
+    this.guests.delete(name);
+    guest.console?.close();
+    this.emit('removed', name);
+    this.emit('lifecycle', { name, event: 'undefined', state: 'shutoff', reason: guest.summary.reason, timestamp: new Date().toISOString() });
+  }
+
+  private record(guest: LibvirtGuest, event: LifecycleEvent['event'], detail?: string, timestamp = new Date().toISOString()): void {
+    const entry: LifecycleEvent = { name: guest.summary.name, event, state: guest.summary.state, reason: guest.summary.reason, timestamp };
+    if (detail) entry.detail = detail;
+    guest.events.push(entry);
+    if (guest.events.length > MAX_EVENTS) guest.events.splice(0, guest.events.length - MAX_EVENTS);
+    this.emit('lifecycle', entry);
+  }
+
+  private setConnection(next: HostConnection): void {
+    if (this.state.state === next.state && this.state.error === next.error) return;
+    if (next.state !== 'connected') this.options.logger.warn({ uri: this.uri, state: next.state, error: next.error }, 'libvirt host not reachable');
+    this.state = next;
+    this.emit('connection', next);
+  }
+
+  /** A virsh command; a failure becomes the project's error, and a broken connection shows at once. */
+  private run(args: string[]): Promise<string> {
+    return this.guard(virsh(this.uri, args));
+  }
+
+  private async guard(command: Promise<string>): Promise<string> {
+    try {
+      return await command;
+    } catch (error) {
+      if (!(error instanceof VirshError)) throw error;
+      if (error.connection) this.setConnection({ state: error.connection, error: error.message });
+      throw error.toVirtdeckError();
+    }
+  }
+
+  /** `qemu:///system` and the like run on this machine (their logs can be read here). */
+  private isLocal(): boolean {
+    return /^qemu(\+unix)?:\/\/\//.test(this.uri);
+  }
+
+  private require(name: string): LibvirtGuest {
+    assertGuestName(name);
+    const guest = this.guests.get(name);
+    if (!guest) throw new VirtdeckError('not-found', `No guest named '${name}' on ${this.uri}`);
+    return guest;
+  }
+}
