@@ -125,12 +125,6 @@ describe('buildArgv: reports what it cannot express', () => {
     expect(diagnostics).toEqual([expect.objectContaining({ severity: 'warning', code: 'not-supported-yet' })]);
   });
 
-  it('refuses libvirt virtual networks with what to use instead', () => {
-    const { diagnostics, argv } = buildArgv(guest({ devices: "<interface type='network'><source network='default'/><mac address='52:54:00:00:00:01'/></interface>" }), caps);
-    expect(diagnostics.find((d) => d.code === 'host-resource-needed')?.message).toMatch(/type='user' or type='bridge'/);
-    expect(optionValues(argv, '-netdev')).toEqual([]);
-  });
-
   it('flags Hyper-V enlightenments under TCG', () => {
     const { diagnostics } = buildArgv(guest({ extra: "<features><hyperv><relaxed state='on'/></hyperv></features>" }), caps);
     expect(diagnostics.find((d) => d.code === 'invalid-combination')?.message).toMatch(/need KVM/);

@@ -11,7 +11,7 @@
  *   ACCELERATORS                                  -> every accelerator a domain can name, with its story
  */
 export { buildArgv, chipsetOf, type BuildArgvResult } from './buildArgv.js';
-export type { BuildOptions, Chipset, LaunchPlan, LaunchRuntime } from './build/context.js';
+export type { BuildOptions, Chipset, LaunchPlan, LaunchRuntime, NetworkHost } from './build/context.js';
 export { formatCommandLine, shellQuote } from './formatCommandLine.js';
 export { libvirtRuntimeFile, serialConsoleAccess, type SerialConsoleAccess } from './devices/serialConsole.js';
 export { resolveAccelerator, type AcceleratorRequest, type AcceleratorResolution } from './resolveAccelerator.js';

@@ -1,4 +1,4 @@
-import type { Domain, XmlElement } from '@virtdeck/schema';
+import type { Domain, Network, XmlElement } from '@virtdeck/schema';
 import type { PciAddress } from '../address/pci.js';
 import type { EmulatorCapabilities, HostCapabilities, MachineType } from '../capabilities.js';
 import type { DiagnosticSink } from '../diagnostics.js';
@@ -44,6 +44,21 @@ export interface LaunchPlan {
 export interface BuildOptions {
   /** Epoch milliseconds "now", for `<clock offset='variable'>` and `absolute` (no clock is read). */
   now?: number;
+  /**
+   * The virtual networks and host bridges interfaces attach to. Without it (a preview that does
+   * not know the host) a type='network' interface is shown as user-mode networking.
+   */
+  networks?: NetworkHost;
+}
+
+/** What the server knows about networking on this host when it builds a command line. */
+export interface NetworkHost {
+  /** The defined virtual networks (networks/NAME.xml), by name. */
+  networks: ReadonlyMap<string, Network>;
+  /** The bridge devices that exist on the host (/sys/class/net/NAME/bridge). */
+  bridges: ReadonlySet<string>;
+  /** The server runs as root, so QEMU's bridge helper can make a tap and add it to a bridge. */
+  privileged: boolean;
 }
 
 /** The machine family, which decides built-in devices and PCI placement. */

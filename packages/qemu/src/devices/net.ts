@@ -3,6 +3,7 @@ import { childElements, attributeValue, firstChild, type Interface, type XmlElem
 import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
 import { nicModel } from '../build/layout/deviceDefaults.js';
 import { jsonOption, type JsonObject, type JsonValue, type QemuOption } from '../options.js';
+import { bridgeNetdev, networkNetdev } from './netBackends.js';
 import { usbBusProps } from './usb.js';
 
 const NIC_DRIVERS: Record<string, string> = {
@@ -81,8 +82,8 @@ function netdevProps(ctx: BuildContext, iface: Interface, id: string): JsonObjec
         const kind = iface.virtualport.type;
         diagnostics.unsupported(iface.virtualport.node, kind ? `A virtual port of type '${kind}'` : 'A virtual port', false);
       }
-      // qemu-bridge-helper creates the tap and adds it to the bridge.
-      return { type: 'bridge', br: src?.bridge, ...vhostProps(iface), id };
+      const backend = bridgeNetdev(ctx, src?.bridge, src?.node ?? iface.node);
+      return backend && { ...backend, ...vhostProps(iface), id };
     }
     case 'client':
     case 'server':
@@ -101,13 +102,12 @@ function netdevProps(ctx: BuildContext, iface: Interface, id: string): JsonObjec
     }
     case 'null':
       return undefined;
-    case 'network':
-      diagnostics.error(
-        'host-resource-needed',
-        src?.node ?? iface.node,
-        `Interface type 'network' needs libvirt's virtual network '${src?.network ?? ''}', which virtdeck does not manage: use type='user' or type='bridge'.`,
-      );
-      return undefined;
+    case 'network': {
+      const backend = networkNetdev(ctx, iface);
+      if (backend?.type !== 'user') return backend && { ...backend, ...vhostProps(iface), id };
+      const forwards = hostForwards(ctx, iface);
+      return { ...backend, ...(forwards.length > 0 ? { hostfwd: forwards } : {}), id };
+    }
     default:
       diagnostics.unsupported(iface.node, `An interface of type '${iface.type}'`, true);
       return undefined;
