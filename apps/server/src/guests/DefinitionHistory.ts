@@ -77,6 +77,13 @@ export class DefinitionHistory {
     }
   }
 
+  /** The versions follow a renamed guest. */
+  async move(from: string, to: string): Promise<void> {
+    await fs.rename(this.guestDir(from), this.guestDir(to)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+
   /** Forgets every version (the guest is deleted). */
   async remove(name: string): Promise<void> {
     await fs.rm(this.guestDir(name), { recursive: true, force: true });

@@ -12,7 +12,7 @@ import { embeddedGraphics } from '../vnc/embeddedGraphics.js';
 import { GuestActions } from './actions.js';
 import { previewCommandLine, validateForHost } from './commandPreview.js';
 import { DefinitionHistory } from './DefinitionHistory.js';
-import { checkDefinition, withIdentity } from './definitions.js';
+import { checkDefinition, withIdentity, type CheckedDefinition } from './definitions.js';
 import { DefinitionStore, type StoreFs } from './DefinitionStore.js';
 import { guestNameProblem } from './guestName.js';
 import { GuestProcesses, type ProcessOptions } from './guestProcess.js';
@@ -141,14 +141,15 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
   }
 
   /**
-   * Saves a definition. `create` refuses an existing name (POST); otherwise the name in
-   * the XML must match the guest being redefined (PUT). A running guest keeps running
-   * with its old definition; the new one applies at its next start. A missing UUID and
-   * missing MAC addresses are filled in, as libvirt does.
+   * Saves a definition. `create` refuses an existing name (POST); otherwise (PUT) the guest
+   * `expectedName` is redefined, and renamed when the XML names it otherwise. A running
+   * guest keeps running with its old definition; the new one applies at its next start. A
+   * missing UUID and missing MAC addresses are filled in, as libvirt does.
    */
   async define(xml: string, { create, name: expectedName }: DefineOptions): Promise<DomainSummary> {
-    const checked = checkDefinition(xml, expectedName);
+    const checked = checkDefinition(xml);
     const { name } = checked;
+    if (!create && expectedName !== undefined && expectedName !== name) return this.renameTo(expectedName, checked);
     // The guest's own lock, then the one all definitions share: UUIDs and MACs must be unique
     // across guests, so checking them and registering the guest cannot interleave with another define.
     return this.locks.run(name, () => this.identities.run('', async () => {
@@ -167,6 +168,41 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
       this.states.record(guest, 'defined', existing ? (guest.runtime ? 'redefined; applies at the next start' : 'redefined') : undefined);
       return summary;
     }));
+  }
+
+  /**
+   * A redefinition under a new name: `virsh domrename` and a save in one step, for a guest
+   * that is shut off. The definition, its autostart link, its run folder (logs, events) and
+   * its history move to the new name; the new definition is written first, so a crash midway
+   * loses nothing. Disk images are files the definition names and stay where they are.
+   */
+  private renameTo(from: string, checked: CheckedDefinition): Promise<DomainSummary> {
+    const { name } = checked;
+    const [first, second] = [from, name].sort();
+    return this.locks.run(first as string, () => this.locks.run(second as string, () => this.identities.run('', async () => {
+      const guest = this.require(from);
+      if (guest.runtime) throw new VirtdeckError('conflict', `'${from}' is ${guest.state}; a guest is renamed when it is shut off (as virsh domrename does)`);
+      if (this.guests.has(name)) throw new VirtdeckError('conflict', `A guest named '${name}' already exists`);
+      const { text, parsed } = withIdentity(checked, guest, this.guests.values());
+      const savedAt = await this.store.savedAt(from);
+      await this.store.write(name, text);
+      if (guest.autostart) await this.store.setAutostart(name, true);
+      await guest.events.close();
+      await guest.status.flush();
+      const renamed = newGuest(this.stateDir, name, text, parsed, guest.autostart);
+      await guest.run.moveTo(renamed.run);
+      await renamed.events.load();
+      await this.versions.move(from, name);
+      if (guest.xml !== text) await this.versions.keep(name, guest.xml, savedAt);
+      await this.store.remove(from);
+      this.guests.delete(from);
+      this.guests.set(name, renamed);
+      this.emit('removed', from);
+      this.emit('lifecycle', { name: from, event: 'undefined', state: 'shutoff', reason: guest.reason, timestamp: new Date().toISOString(), detail: `renamed to '${name}'` });
+      const summary = this.states.announce(renamed);
+      this.states.record(renamed, 'defined', `renamed from '${from}'`);
+      return summary;
+    })));
   }
 
   async history(name: string): Promise<DefinitionVersion[]> {

@@ -88,6 +88,15 @@ export class RunDir {
     await fs.symlink(this.dir, this.socketDir);
   }
 
+  /** Moves the folder to another guest's (a rename); the short socket alias, if any, goes. */
+  async moveTo(other: RunDir): Promise<void> {
+    await fs.mkdir(path.dirname(other.dir), { recursive: true });
+    await fs.rename(this.dir, other.dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    if (this.socketDir !== this.dir) await fs.rm(this.socketDir, { force: true });
+  }
+
   async remove(): Promise<void> {
     await fs.rm(this.dir, { recursive: true, force: true });
     if (this.socketDir !== this.dir) await fs.rm(this.socketDir, { force: true });

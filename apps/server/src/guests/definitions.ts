@@ -14,19 +14,13 @@ export interface CheckedDefinition {
   name: string;
 }
 
-/**
- * Validates a definition for define: errors are 422 with diagnostics, a name that cannot be a
- * guest's is pointed at, and a redefinition (`expectedName`) cannot rename.
- */
-export function checkDefinition(xml: string, expectedName: string | undefined): CheckedDefinition {
+/** Validates a definition for define: errors are 422 with diagnostics, a name that cannot be a guest's is pointed at. */
+export function checkDefinition(xml: string): CheckedDefinition {
   const { document, domain, diagnostics, valid } = validateDomain(xml);
   if (!valid || !domain) throw new VirtdeckError('invalid-xml', 'The definition has errors', { diagnostics });
   const name = domain.name;
   const problem = guestNameProblem(name);
   if (problem) throw new VirtdeckError('invalid-xml', `Invalid guest name: ${problem}`, { diagnostics: [nameDiagnostic(domain, problem)] });
-  if (expectedName !== undefined && expectedName !== name) {
-    throw new VirtdeckError('conflict', `The definition names '${name}', not '${expectedName}'; renaming is not supported`);
-  }
   return { xml, document, domain, name };
 }
 

@@ -122,8 +122,9 @@ describe('the HTTP API (no QEMU needed)', () => {
 
       await server.api.post('/api/domains', { xml: xml('alpha') });
       expect((await server.api.post<ErrorBody>('/api/domains', { xml: xml('alpha') })).body.code).toBe('conflict');
-      const renamed = await server.api.put<ErrorBody>('/api/domains/alpha/xml', { xml: xml('beta') });
-      expect(renamed.status).toBe(409);
+      await server.api.post('/api/domains', { xml: xml('beta') });
+      const renamedOntoAnother = await server.api.put<ErrorBody>('/api/domains/alpha/xml', { xml: xml('beta') });
+      expect(renamedOntoAnother).toMatchObject({ status: 409, body: { message: "A guest named 'beta' already exists" } });
       const otherUuid = await server.api.put<ErrorBody>('/api/domains/alpha/xml', { xml: xml('alpha').replace('<memory', '<uuid>11111111-2222-3333-4444-555555555555</uuid>\n  <memory') });
       expect(otherUuid.status).toBe(409);
       expect(otherUuid.body.message).toMatch(/UUID/);

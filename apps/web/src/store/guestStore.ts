@@ -10,8 +10,8 @@ export interface GuestStore {
   guests: Record<string, GuestSummary>;
   /** Guests that went away while this page was open, with when: a guest page explains it. */
   removed: Record<string, number>;
-  /** Deletions asked for from this page, so they are not reported as "deleted elsewhere". */
-  removing: Record<string, true>;
+  /** Deletions and renames asked for from this page, so they are not reported as "deleted elsewhere". */
+  removing: Record<string, RemovalReason>;
   /** True once the first snapshot has arrived: before that, an absent guest is merely unknown. */
   loaded: boolean;
   /** The server's full truth, as sent on every (re)connect: replaces everything. */
@@ -19,8 +19,10 @@ export interface GuestStore {
   /** One guest's new truth: replaces that guest. */
   upsert: (guest: GuestSummary) => void;
   remove: (key: string) => void;
-  expectRemoval: (key: string, expected: boolean) => void;
+  expectRemoval: (key: string, why: RemovalReason | false) => void;
 }
+
+export type RemovalReason = 'delete' | 'rename';
 
 export const useGuestStore = create<GuestStore>()((set) => ({
   guests: {},
@@ -48,10 +50,10 @@ export const useGuestStore = create<GuestStore>()((set) => ({
       const { [key]: _removed, ...guests } = s.guests;
       return { guests, removed: { ...s.removed, [key]: Date.now() } };
     }),
-  expectRemoval: (key, expected) =>
+  expectRemoval: (key, why) =>
     set((s) => {
       const { [key]: _was, ...removing } = s.removing;
-      return { removing: expected ? { ...removing, [key]: true } : removing };
+      return { removing: why ? { ...removing, [key]: why } : removing };
     }),
 }));
 

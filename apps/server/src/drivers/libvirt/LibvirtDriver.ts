@@ -113,7 +113,8 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
 
   /** `virsh define --validate`: libvirt checks the definition against its own schema, too. */
   async define(xml: string, { create, name: expectedName }: DefineOptions): Promise<DomainSummary> {
-    const { name } = checkDefinition(xml, expectedName);
+    const { name } = checkDefinition(xml);
+    if (!create && expectedName !== undefined && expectedName !== name) return this.renameTo(expectedName, name, xml);
     return this.locks.run(name, async () => {
       const existing = this.guests.get(name);
       if (create && existing) throw new VirtdeckError('conflict', `A guest named '${name}' already exists on this host`);
@@ -121,6 +122,21 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
       await this.guard(virshWithFile(this.uri, xml, (file) => ['define', '--validate', file]));
       return this.readGuest(name);
     });
+  }
+
+  /** Saved under a new name: `virsh domrename` (libvirt renames shut-off guests only), then the save. */
+  private renameTo(from: string, name: string, xml: string): Promise<DomainSummary> {
+    const [first, second] = [from, name].sort();
+    return this.locks.run(first as string, () => this.locks.run(second as string, async () => {
+      const guest = this.require(from);
+      if (guest.summary.state !== 'shutoff') throw new VirtdeckError('conflict', `'${from}' is ${guest.summary.state}; a guest is renamed when it is shut off (as virsh domrename does)`);
+      if (this.guests.has(name)) throw new VirtdeckError('conflict', `A guest named '${name}' already exists on this host`);
+      await this.run(['domrename', from, name]);
+      await this.versions.move(from, name);
+      this.forget(from);
+      await this.guard(virshWithFile(this.uri, xml, (file) => ['define', '--validate', file]));
+      return this.readGuest(name);
+    }));
   }
 
   async history(name: string): Promise<DefinitionVersion[]> {

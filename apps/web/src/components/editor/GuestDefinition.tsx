@@ -6,6 +6,8 @@ import { useDraftStore } from '../../store/draftStore';
 import { useEventLogStore } from '../../store/eventLogStore';
 import { guestKey, isActive, useGuestStore } from '../../store/guestStore';
 import { useHostStore } from '../../store/hostStore';
+import { useSessionStore } from '../../store/sessionStore';
+import { navigate } from '../../router';
 import { EditorWorkbench } from './EditorWorkbench';
 import { SaveDiffDialog } from './SaveDiffDialog';
 import { useUnsavedGuard } from './useUnsavedGuard';
@@ -13,6 +15,8 @@ import { useUnsavedGuard } from './useUnsavedGuard';
 interface Review {
   stored: string;
   proposed: string;
+  /** The name the proposed text gives, when it is not the guest's: the save renames it. */
+  renameTo?: string;
   saving: boolean;
   /** Someone else saved since this editor loaded the definition. */
   changedElsewhere: boolean;
@@ -78,7 +82,9 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
     if (!session) return;
     return () => {
       const text = session.unsavedTextAtClose;
-      if (text !== undefined && !useGuestStore.getState().guests[guestKey(LOCAL_HOST, name)]) useDraftStore.getState().keep({ text, origin: `unsaved edits of ${name}` });
+      const { guests, removing } = useGuestStore.getState();
+      const key = guestKey(LOCAL_HOST, name);
+      if (text !== undefined && !guests[key] && removing[key] !== 'rename') useDraftStore.getState().keep({ text, origin: `unsaved edits of ${name}` });
     };
   }, [session, name]);
 
@@ -101,7 +107,14 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
     }
     try {
       const stored = await api.guestXml(name);
-      setReview({ stored, proposed: session.text, saving: false, changedElsewhere: baseline.current !== undefined && stored !== baseline.current });
+      const newName = snapshot.form?.name;
+      setReview({
+        stored,
+        proposed: session.text,
+        saving: false,
+        changedElsewhere: baseline.current !== undefined && stored !== baseline.current,
+        ...(newName && newName !== name ? { renameTo: newName } : {}),
+      });
     } catch (e) {
       setMessage({ kind: 'error', text: `The stored definition could not be read: ${errorMessage(e)}` });
     }
@@ -110,6 +123,7 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
   const confirm = async () => {
     if (!review) return;
     setReview({ ...review, saving: true, error: undefined });
+    if (review.renameTo) return rename(review);
     try {
       await api.redefine(name, review.proposed);
       baseline.current = review.proposed;
@@ -122,6 +136,23 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
         setReview(undefined);
         setMessage({ kind: 'error', text: `The server refused the definition: ${e.message}. Its diagnostics are marked in the text.` });
       } else setReview({ ...review, saving: false, error: errorMessage(e) });
+    }
+  };
+
+  /** Saving under another name renames the guest (the server moves everything); its page moves too. */
+  const rename = async (current: Review) => {
+    const { expectRemoval } = useGuestStore.getState();
+    const key = guestKey(LOCAL_HOST, name);
+    expectRemoval(key, 'rename');
+    try {
+      const renamed = await api.redefine(name, current.proposed);
+      useGuestStore.getState().upsert(renamed);
+      useSessionStore.getState().notify('info', `Renamed ${name} to ${renamed.name}.`);
+      navigate({ page: 'guest', name: renamed.name, tab: 'xml' }, { replace: true, force: true });
+    } catch (e) {
+      setReview({ ...current, saving: false, error: `${name} was not renamed to ${current.renameTo}: ${errorMessage(e)}` });
+    } finally {
+      expectRemoval(key, false);
     }
   };
 
@@ -153,6 +184,7 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
           error={review.error}
           note={
             [
+              review.renameTo ? `Saving renames ${name} to ${review.renameTo}: its definition, logs, events and history move to the new name (disk images stay where they are).` : '',
               review.changedElsewhere ? 'The stored definition changed since you opened it: the left side is that version, which this save replaces.' : '',
               isActive(guest) ? `${name} is ${guest.state}: the saved definition applies at its next start.` : '',
             ]

@@ -83,7 +83,7 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
   };
 
   const remove = async () => {
-    expectRemoval(key, true);
+    expectRemoval(key, 'delete');
     const ok = await run('delete', () => api.undefine(name, guest.host));
     if (!ok) expectRemoval(key, false);
     setConfirming(false);

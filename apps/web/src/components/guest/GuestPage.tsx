@@ -27,12 +27,13 @@ export function GuestPage({ name, tab }: { name: string; tab: GuestTab }) {
   const key = guestKey(LOCAL_HOST, name);
   const guest = useGuestStore((s) => s.guests[key]);
   const removedAt = useGuestStore((s) => s.removed[key]);
-  const removingHere = useGuestStore((s) => s.removing[key] === true);
+  const removingHere = useGuestStore((s) => s.removing[key]);
   const loaded = useGuestStore((s) => s.loaded);
 
   // A guest deleted while its page is open (here or elsewhere): leave, and say why.
   useEffect(() => {
-    if (guest || removedAt === undefined) return;
+    // A rename from this page goes to the new name's page itself (GuestDefinition).
+    if (guest || removedAt === undefined || removingHere === 'rename') return;
     const { notify } = useSessionStore.getState();
     // The Definition tab, closing with unsaved edits, has kept them as a draft by now.
     const kept = useDraftStore.getState().draft?.origin === `unsaved edits of ${name}` ? ' Your unsaved edits of its definition are kept under New guest.' : '';
@@ -45,6 +46,7 @@ export function GuestPage({ name, tab }: { name: string; tab: GuestTab }) {
 
   if (!guest) {
     if (!loaded) return <p className="hint">Loading…</p>;
+    if (removingHere === 'rename') return <p className="hint">Renaming {name}…</p>;
     return (
       <section className="guest-page" data-testid="guest-missing">
         <p className="notice warning" role="alert">

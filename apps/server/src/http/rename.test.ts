@@ -1,0 +1,69 @@
+import { lstat, readdir, readlink } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DefinitionVersion, GuestSummary, LifecycleEvent } from '../api.js';
+import { SseClient } from '../testing/sseClient.js';
+import { notProbed, startTestServer, type TestServer } from '../testing/testServer.js';
+
+const xml = (name: string, memoryMiB = 64) => `<domain type='qemu'>
+  <name>${name}</name>
+  <!-- the user's own words -->
+  <memory unit='MiB'>${memoryMiB}</memory>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+  </os>
+</domain>
+`;
+
+describe('renaming a guest by saving its definition under a new name (virsh domrename)', () => {
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startTestServer({ capabilities: notProbed });
+  });
+  afterEach(async () => {
+    await server.dispose();
+  });
+
+  it('moves the definition, its UUID, autostart, events and history to the new name, and says so on the stream', async () => {
+    await server.api.post('/api/domains', { xml: xml('before') });
+    await server.api.put('/api/domains/before/autostart', { json: { autostart: true } });
+    await server.api.put('/api/domains/before/xml', { xml: xml('before', 96) });
+    const uuid = /<uuid>([^<]+)<\/uuid>/.exec((await server.api.get<string>('/api/domains/before/xml')).body)?.[1];
+    const stream = await SseClient.connect(server.url, server.token.value);
+    await stream.next('snapshot');
+
+    const renamed = await server.api.put<GuestSummary>('/api/domains/before/xml', { xml: xml('after', 128) });
+    expect(renamed).toMatchObject({ status: 200, body: { name: 'after', state: 'shutoff', autostart: true, memoryKiB: 128 * 1024 } });
+    expect((await stream.next<{ name: string }>('removed')).data).toEqual({ host: 'local', name: 'before' });
+    expect((await stream.next<GuestSummary>('guest', (g) => g.name === 'after')).data).toMatchObject({ autostart: true });
+    stream.close();
+
+    expect((await server.api.get('/api/domains/before')).status).toBe(404);
+    const saved = (await server.api.get<string>('/api/domains/after/xml')).body;
+    expect(saved).toContain(`<uuid>${uuid}</uuid>`);
+    expect(saved).toContain("<!-- the user's own words -->");
+    expect((await server.api.get<GuestSummary[]>('/api/domains')).body.map((g) => g.name)).toEqual(['after']);
+
+    const stateDir = server.stateDir;
+    expect(await readdir(path.join(stateDir, 'domains'))).toEqual(['after.xml']);
+    expect(await readlink(path.join(stateDir, 'autostart', 'after.xml'))).toBe(path.join('..', 'domains', 'after.xml'));
+    await expect(lstat(path.join(stateDir, 'autostart', 'before.xml'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(lstat(path.join(stateDir, 'run', 'before'))).rejects.toMatchObject({ code: 'ENOENT' });
+
+    // Both earlier definitions followed it: the first save's and the one the rename replaced.
+    const versions = (await server.api.get<DefinitionVersion[]>('/api/domains/after/history')).body;
+    expect(await Promise.all(versions.map(async (v) => (await server.api.get<string>(`/api/domains/after/history/${v.id}`)).body))).toEqual([xml('before', 96).replace('</name>', `</name>\n  <uuid>${uuid}</uuid>`), expect.stringContaining('<name>before</name>')]);
+    const events = (await server.api.get<LifecycleEvent[]>('/api/domains/after/events')).body;
+    expect(events.at(-1)).toMatchObject({ event: 'defined', detail: "renamed from 'before'" });
+    expect(events.length).toBeGreaterThan(2);
+  });
+
+  it('refuses a name another guest has, a name that cannot be a guest, and an unknown guest', async () => {
+    await server.api.post('/api/domains', { xml: xml('one') });
+    await server.api.post('/api/domains', { xml: xml('two') });
+    expect((await server.api.put('/api/domains/one/xml', { xml: xml('two') })).status).toBe(409);
+    expect((await server.api.put('/api/domains/one/xml', { xml: xml('../up') })).status).toBe(422);
+    expect((await server.api.put('/api/domains/nobody/xml', { xml: xml('three') })).status).toBe(404);
+    expect((await server.api.get<GuestSummary[]>('/api/domains')).body.map((g) => g.name)).toEqual(['one', 'two']);
+  });
+});

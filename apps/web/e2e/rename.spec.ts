@@ -1,0 +1,31 @@
+import { defineFromTemplate, expect, openApp, test, uniqueName } from './fixtures.js';
+import { viewLine } from './monaco.js';
+
+test('a new name in the form renames the shut-off guest on save, as virsh domrename does, and its page follows', async ({ page, server, api }) => {
+  const name = uniqueName('e2e-rename');
+  const newName = `${name}-renamed`;
+  await defineFromTemplate(api, 'blank', name);
+  await openApp(page, server, `#/guest/${name}/xml`);
+
+  const field = page.getByTestId('form-name');
+  await field.fill(newName);
+  await field.press('Enter');
+  await expect(viewLine(page, `<name>${newName}</name>`)).toBeVisible();
+  await page.getByTestId('save').click();
+  await expect(page.getByTestId('save-diff')).toContainText(`Saving renames ${name} to ${newName}`);
+  await page.getByTestId('confirm-save').click();
+
+  await expect(page.getByTestId('notice')).toContainText(`Renamed ${name} to ${newName}`);
+  await expect(page).toHaveURL(new RegExp(`#/guest/${newName}/xml$`));
+  await expect(page.getByTestId(`guest-page-${newName}`)).toBeVisible();
+  await expect(page.getByTestId('dirty')).toHaveCount(0);
+  expect((await api.get(`/api/domains/${name}`)).status()).toBe(404);
+  expect(await (await api.get(`/api/domains/${newName}/xml`)).text()).toContain(`<name>${newName}</name>`);
+
+  await page.getByTestId('tab-history').click();
+  await expect(page.getByTestId('history').getByRole('button', { name: /^Saved / })).toHaveCount(1);
+  await page.goto(`${server.url}#/`);
+  await expect(page.getByTestId(`vm-${newName}`)).toBeVisible();
+  await expect(page.getByTestId(`vm-${name}`)).toHaveCount(0);
+  expect((await api.delete(`/api/domains/${newName}`)).status()).toBe(204);
+});
