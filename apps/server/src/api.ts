@@ -3,7 +3,7 @@
  * `@virtdeck/server/api`), so server and browser cannot drift apart. README.md lists the routes.
  */
 import type { AcceleratorInfo, HostCapabilities } from '@virtdeck/qemu';
-import type { Diagnostic } from '@virtdeck/schema';
+import type { Diagnostic, NetworkForwardMode } from '@virtdeck/schema';
 
 export const GUEST_STATES = ['shutoff', 'running', 'paused', 'shutdown', 'crashed'] as const;
 export type GuestState = (typeof GUEST_STATES)[number];
@@ -214,6 +214,29 @@ export interface ValidateResult {
   startable: boolean;
   /** Document diagnostics and host checks, each with its `scope`; codes are the schema's or @virtdeck/qemu's. */
   diagnostics: ApiDiagnostic[];
+}
+
+/** `GET /api/networks`: a virtual network and how guests on it are connected on this host. */
+export interface NetworkSummary {
+  name: string;
+  uuid?: string;
+  title?: string;
+  /** libvirt's forward mode; `isolated` when the network has no <forward> */
+  forward: NetworkForwardMode | 'isolated';
+  /** user-mode networking (NAT, isolated), a tap on a host bridge, or not something virtdeck runs */
+  runsAs: 'user' | 'bridge' | 'unsupported';
+  /** the bridge the definition names (libvirt's virbr0 for NAT, a host bridge for forward mode='bridge') */
+  bridge?: string;
+  /** the subnets of its <ip> elements, as `192.168.122.0/24` */
+  addresses: string[];
+  /** running guests attached to it */
+  usedBy: string[];
+}
+
+/** `POST /api/networks/validate`: the network document's diagnostics, all of scope 'document'. */
+export interface NetworkValidateResult {
+  valid: boolean;
+  diagnostics: Diagnostic[];
 }
 
 export interface TemplateInfo {

@@ -18,6 +18,7 @@ import { Hosts } from './hosts/Hosts.js';
 import { HostStore } from './hosts/HostStore.js';
 import type { EventHub } from './http/EventHub.js';
 import { closeWebSocket } from './http/webSocketClose.js';
+import { Networks } from './networks/Networks.js';
 import { lockStateDir } from './stateLock.js';
 import { DisplayTickets } from './vnc/DisplayTickets.js';
 import { attachDisplaySockets } from './vnc/displaySocket.js';
@@ -78,6 +79,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger.info('defined the demo guest');
   }
 
+  const networks = new Networks(config.stateDir, guests);
+  await networks.init();
+
   const guestHosts = new Hosts(
     guests,
     new HostStore(config.stateDir),
@@ -100,6 +104,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     webRoot: config.webRoot,
     displays,
     displayTickets,
+    networks,
   });
   const server = http.createServer(app);
   const sockets = attachConsoleSockets(server, { guestHosts, token, tokenFile, hosts, logger });

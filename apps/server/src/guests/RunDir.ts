@@ -29,7 +29,10 @@ export class RunDir {
   readonly eventsLog: string;
   private readonly socketDir: string;
 
-  constructor(stateDir: string, readonly name: string) {
+  constructor(
+    readonly stateDir: string,
+    readonly name: string,
+  ) {
     this.dir = path.join(stateDir, 'run', name);
     this.pidFile = path.join(this.dir, 'qemu.pid');
     this.qemuLog = path.join(this.dir, 'qemu.log');

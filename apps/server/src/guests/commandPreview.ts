@@ -8,6 +8,7 @@ import { capDiagnostics, isValidDocument, validateDomain } from '@virtdeck/schem
 import type { CommandLine, ValidateResult } from '../api.js';
 import { VirtdeckError } from '../errors.js';
 import { sharedImageProbe } from '../preflight/imageProbe.js';
+import { networkHost } from '../networks/networkHost.js';
 import { preflight } from '../preflight/preflight.js';
 import { guestNameProblem } from './guestName.js';
 import { commandLineFor, hostDiagnostics } from './qemuCommand.js';
@@ -22,7 +23,7 @@ export async function previewCommandLine(xml: string, capabilities: () => Promis
   const { domain, diagnostics, valid } = validateDomain(xml);
   if (!valid || !domain) throw new VirtdeckError('invalid-xml', 'The definition has errors', { diagnostics });
   const runName = guestNameProblem(domain.name) ? 'NAME' : domain.name;
-  const result = commandLineFor(domain, await capabilities(), new RunDir(stateDir, runName));
+  const result = commandLineFor(domain, await capabilities(), new RunDir(stateDir, runName), await networkHost(stateDir));
   return { argv: result.best, line: formatCommandLine(result.best), startable: result.argv !== undefined, diagnostics: result.diagnostics };
 }
 
@@ -36,8 +37,8 @@ export async function validateForHost(xml: string, capabilities: () => Promise<H
   const { domain, diagnostics, valid } = validateDomain(xml);
   if (!domain || !valid) return { valid, startable: false, diagnostics };
   const baseDir = new RunDir(stateDir, guestNameProblem(domain.name) ? 'NAME' : domain.name).dir;
-  const [caps, files] = await Promise.all([capabilities(), preflight(domain, { probe: sharedImageProbe, baseDir })]);
-  const host = [...hostDiagnostics(domain, caps), ...files.diagnostics];
+  const [caps, files, networks] = await Promise.all([capabilities(), preflight(domain, { probe: sharedImageProbe, baseDir }), networkHost(stateDir)]);
+  const host = [...hostDiagnostics(domain, caps, networks), ...files.diagnostics];
   const saidByHost = new Set(host.map((d) => `${d.code}@${d.range.start.offset}`));
   const all: QemuDiagnostic[] = [...diagnostics.filter((d) => !saidByHost.has(`${d.code}@${d.range.start.offset}`)), ...host];
   const verdict = { valid: isValidDocument(all), startable: !all.some((d) => d.severity === 'error') };

@@ -2,7 +2,7 @@
  * The server's one meeting point with @virtdeck/qemu: a definition and the host's
  * capabilities in, the argv (or why there is none) out, for a guest's run folder.
  */
-import { buildArgv, type HostCapabilities, type LaunchPlan, type LaunchRuntime, type QemuDiagnostic } from '@virtdeck/qemu';
+import { buildArgv, type HostCapabilities, type LaunchPlan, type LaunchRuntime, type NetworkHost, type QemuDiagnostic } from '@virtdeck/qemu';
 import type { Domain } from '@virtdeck/schema';
 import type { ErrorCode } from '../errors.js';
 import type { RunDir } from './RunDir.js';
@@ -21,25 +21,30 @@ export interface CommandLineResult {
 
 /**
  * The command line a domain becomes when started from `run`: QMP, console and display sockets
- * and the pid file in the run folder. No serial log file: the server writes that one from the console
- * stream (see SerialLog).
+ * and the pid file in the run folder, interfaces on the host's networks and bridges. No serial log
+ * file: the server writes that one from the console stream (see SerialLog).
  */
 export function commandLineFor(
   domain: Domain,
   caps: HostCapabilities,
   run: RunDir,
+  networks: NetworkHost,
   graphicsPorts: LaunchRuntime['graphicsPorts'] = {},
   now = Date.now(),
 ): CommandLineResult {
-  const built = buildArgv(domain, caps, { qmpSocket: run.qmpSocket, serialSocket: run.consoleSocket, displaySocket: run.displaySocket, pidFile: run.pidFile, graphicsPorts }, { now });
+  const runtime = { qmpSocket: run.qmpSocket, serialSocket: run.consoleSocket, displaySocket: run.displaySocket, pidFile: run.pidFile, graphicsPorts };
+  const built = buildArgv(domain, caps, runtime, { now, networks });
   const blocked = built.diagnostics.some((d) => d.severity === 'error');
   const result = { best: built.argv, env: built.env, diagnostics: built.diagnostics, launch: built.launch };
   return blocked ? result : { argv: built.argv, ...result };
 }
 
-/** What this host says about a definition (emulator, machine, accelerator, CPU model, unsupported parts). */
-export function hostDiagnostics(domain: Domain, caps: HostCapabilities): QemuDiagnostic[] {
-  return buildArgv(domain, caps, undefined, { now: Date.now() }).diagnostics;
+/**
+ * What this host says about a definition (emulator, machine, accelerator, CPU model, networks,
+ * unsupported parts). Without `networks` (a libvirt host, which has its own) networks are not checked.
+ */
+export function hostDiagnostics(domain: Domain, caps: HostCapabilities, networks?: NetworkHost): QemuDiagnostic[] {
+  return buildArgv(domain, caps, undefined, networks === undefined ? { now: Date.now() } : { now: Date.now(), networks }).diagnostics;
 }
 
 /** The API error code for a command line that cannot be built, from its blocking diagnostics. */

@@ -10,6 +10,8 @@ import { hostsRoutes } from '../hosts/hostsRoutes.js';
 import { displayRoutes } from '../vnc/displayRoutes.js';
 import type { DisplayTickets } from '../vnc/DisplayTickets.js';
 import type { GuestDisplays } from '../vnc/GuestDisplays.js';
+import { networkRoutes } from '../networks/networkRoutes.js';
+import type { Networks } from '../networks/Networks.js';
 import { instantiateTemplate, listTemplates, type TemplateContext } from '../templates/templates.js';
 import { refuseInvalidDefinition, validateRequest } from '../validation/requestValidation.js';
 import { requireToken, tokenLogin } from './auth.js';
@@ -37,6 +39,8 @@ export interface AppDeps {
   /** The graphical consoles and the tickets their WebSockets need. */
   displays: GuestDisplays;
   displayTickets: DisplayTickets;
+  /** The local host's virtual networks. */
+  networks: Networks;
 }
 
 export interface App {
@@ -51,7 +55,7 @@ export interface App {
  * cookie, the Origin), then bodies (JSON or XML only, capped), the API, the web app, and one
  * error handler.
  */
-export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabilities, templates, webRoot, displays, displayTickets }: AppDeps): App {
+export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabilities, templates, webRoot, displays, displayTickets, networks }: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -91,6 +95,7 @@ export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabil
   });
   app.use('/api/domains', domainRoutes(() => ({ host: LOCAL_HOST_ID, driver: local })));
   app.use('/api/hosts', hostsRoutes(guestHosts));
+  app.use('/api/networks', networkRoutes(networks));
   app.get('/api/host', async (_req, res) => {
     res.json(hostInfo(await capabilities()));
   });
