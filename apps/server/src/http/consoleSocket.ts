@@ -13,6 +13,7 @@ import { unauthorized } from './auth.js';
 import { crossSiteProblem } from './browserGuards.js';
 import type { HostAllowList } from './hostAllowList.js';
 import { closeWebSocket } from './webSocketClose.js';
+import { WebSocketViewer } from './WebSocketViewer.js';
 
 /** The local host's `/api/domains/NAME/console`, and any host's `/api/hosts/ID/domains/NAME/console`. */
 const CONSOLE_PATH = /^\/api\/(?:hosts\/([a-z0-9-]+)\/)?domains\/([^/]+)\/console$/;
@@ -85,13 +86,10 @@ async function serveConsole(ws: WebSocket, host: string, name: string, guestHost
     closeWebSocket(ws, CONSOLE_CLOSE_CODES.notRunning, `'${name}' is not running`);
     return;
   }
-  const detach = live.attach({
-    send: (data) => ws.send(data),
-    close: (code, reason) => closeWebSocket(ws, code, reason),
-    get bufferedAmount() {
-      return ws.bufferedAmount;
-    },
+  const viewer = new WebSocketViewer(ws, (code, reason) => {
+    if (code === CONSOLE_CLOSE_CODES.tooSlow) logger.warn({ name, reason }, 'console viewer dropped: it did not read its output');
   });
+  const detach = live.attach(viewer);
   ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
     try {
       live.write(toBuffer(data));

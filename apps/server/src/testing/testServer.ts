@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { HostCapabilities } from '@virtdeck/qemu';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { DemoGuestFiles } from '../demoGuest.js';
 import { startServer, type RunningServer, type ServerOptions } from '../server.js';
 import { apiClient, type ApiClient } from './apiClient.js';
@@ -22,12 +22,14 @@ export async function startTestServer(
     capabilities?: () => Promise<HostCapabilities>;
     guestOptions?: ServerOptions['guestOptions'];
     webRoot?: string;
+    /** Where the server logs (a test that reads what it logged); silent unless TEST_LOG_LEVEL says otherwise. */
+    logger?: Logger;
   } = {},
 ): Promise<TestServer> {
   const stateDir = options.stateDir ?? (await mkdtemp(path.join(os.tmpdir(), 'virtdeck-server-')));
   const server = await startServer({
     config: { host: '127.0.0.1', port: 0, stateDir, webRoot: options.webRoot },
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     demoGuest: options.demoGuest,
     capabilities: options.capabilities,
     guestOptions: options.guestOptions,
