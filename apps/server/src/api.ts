@@ -150,6 +150,8 @@ export interface ServerEvents {
   stats: StatsEvent;
   /** Every host, on connect and after any change of one (state, capabilities, guest count). */
   hosts: HostSummary[];
+  /** The last event of a stream the server ends: why (the client did not keep up). It may reconnect. */
+  dropped: { reason: string };
 }
 
 /** The hypervisor drivers, as libvirt has them: virtdeck's own runtime, and any libvirt URI. */

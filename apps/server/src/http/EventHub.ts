@@ -7,6 +7,9 @@ export interface ServerEventFrame<K extends ServerEventName = ServerEventName> {
   data: ServerEvents[K];
 }
 
+/** How long a dropped client's last bytes may wait to be read before its connection is cut. */
+const DROP_GRACE_MS = 30_000;
+
 export interface EventHubOptions {
   heartbeatMs?: number;
   /** A client whose unsent output grows beyond this is dropped (it reconnects and gets a snapshot). */
@@ -17,7 +20,9 @@ export interface EventHubOptions {
  * Server-sent events to every open browser. Each client first gets the current truth
  * (`snapshot`, then anything else `greeting` returns, such as the latest stats), then every
  * change as it happens. A frame is serialized once and written to every client; a slow client
- * never holds up the others: a client that stops reading is dropped.
+ * never holds up the others: one whose unsent output (the response's `writableLength`) passes
+ * `maxBufferedBytes` is dropped, with a last `dropped` event that says why, so that the memory a
+ * client holds stays bounded.
  */
 export class EventHub {
   private readonly clients = new Set<Response>();
@@ -69,12 +74,20 @@ export class EventHub {
   private writeAll(text: string): void {
     for (const client of this.clients) {
       if (client.writableLength > this.maxBufferedBytes) {
-        client.destroy();
-        this.clients.delete(client);
+        this.drop(client, `the events were not read fast enough (over ${this.maxBufferedBytes} bytes waiting)`);
         continue;
       }
       client.write(text);
     }
+  }
+
+  private drop(client: Response, reason: string): void {
+    this.clients.delete(client);
+    client.end(this.frame('dropped', { reason }));
+    // A client that never reads again would hold its unsent output for ever.
+    setTimeout(() => {
+      if (!client.writableFinished) client.destroy();
+    }, DROP_GRACE_MS).unref();
   }
 
   private frame(event: string, data: unknown): string {
