@@ -13,9 +13,10 @@ export interface ConsoleClient {
   close(): void;
 }
 
-/** Opens `WS /api/domains/NAME/console` as a browser would (cookie + matching Origin). */
-export function openConsole(baseUrl: string, token: string, name: string): Promise<ConsoleClient> {
-  const url = `${baseUrl.replace(/^http/, 'ws')}api/domains/${encodeURIComponent(name)}/console`;
+/** Opens `WS /api/domains/NAME/console` (or a host's `/api/hosts/HOST/domains/NAME/console`) as a browser would (cookie + matching Origin). */
+export function openConsole(baseUrl: string, token: string, name: string, host?: string): Promise<ConsoleClient> {
+  const base = host ? `api/hosts/${encodeURIComponent(host)}/` : 'api/';
+  const url = `${baseUrl.replace(/^http/, 'ws')}${base}domains/${encodeURIComponent(name)}/console`;
   const ws = new WebSocket(url, { headers: { Cookie: `virtdeck_token=${token}`, Origin: new URL(baseUrl).origin } });
   const chunks: Buffer[] = [];
   ws.on('message', (data: Buffer) => chunks.push(data));

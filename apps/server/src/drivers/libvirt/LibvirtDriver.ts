@@ -5,14 +5,14 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { formatCommandLine, type HostCapabilities, type QemuDiagnostic } from '@virtdeck/qemu';
-import { capDiagnostics, isValidDocument, validateDomain } from '@virtdeck/schema';
+import { applyEdits, capDiagnostics, firstChild, insertChildEdit, isValidDocument, validateDomain } from '@virtdeck/schema';
 import type { Logger } from 'pino';
 import type { CommandLine, DefinitionVersion, DomainSummary, GuestAction, GuestStats, LifecycleEvent, ValidateResult } from '../../api.js';
 import { readLogTail, SerialLog } from '../../console/SerialLog.js';
 import { SCROLLBACK_BYTES, SerialConsole } from '../../console/SerialConsole.js';
 import { describeError, VirtdeckError } from '../../errors.js';
 import { DefinitionHistory } from '../../guests/DefinitionHistory.js';
-import { checkDefinition } from '../../guests/definitions.js';
+import { checkDefinition, type CheckedDefinition } from '../../guests/definitions.js';
 import { assertGuestName } from '../../guests/guestName.js';
 import { parseDefinition } from '../../guests/guestRecord.js';
 import { KeyedMutex } from '../../guests/KeyedMutex.js';
@@ -46,8 +46,6 @@ interface LibvirtGuest {
   nvram: boolean;
   events: LifecycleEvent[];
   console?: SerialConsole;
-  /** A console being opened, so two reads do not open two. */
-  opening?: boolean;
   serialLog: string;
 }
 
@@ -80,7 +78,9 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     super();
     this.uri = entry.uri;
     this.versions = new DefinitionHistory(options.dataDir);
-    this.loop = this.follow();
+    this.loop = this.follow().catch((error: unknown) => {
+      this.setConnection({ state: 'lost', error: `virtdeck stopped following this host: ${describeError(error)}` });
+    });
   }
 
   connection(): HostConnection {
@@ -113,19 +113,21 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
 
   /** `virsh define --validate`: libvirt checks the definition against its own schema, too. */
   async define(xml: string, { create, name: expectedName }: DefineOptions): Promise<DomainSummary> {
-    const { name } = checkDefinition(xml);
-    if (!create && expectedName !== undefined && expectedName !== name) return this.renameTo(expectedName, name, xml);
+    const checked = checkDefinition(xml);
+    const { name } = checked;
+    if (!create && expectedName !== undefined && expectedName !== name) return this.renameTo(expectedName, checked);
     return this.locks.run(name, async () => {
       const existing = this.guests.get(name);
       if (create && existing) throw new VirtdeckError('conflict', `A guest named '${name}' already exists on this host`);
       if (!create && !existing) throw new VirtdeckError('not-found', `No guest named '${name}' on this host`);
-      await this.guard(virshWithFile(this.uri, xml, (file) => ['define', '--validate', file]));
+      await this.guard(virshWithFile(this.uri, keepingUuid(checked, existing), (file) => ['define', '--validate', file]));
       return this.readGuest(name);
     });
   }
 
   /** Saved under a new name: `virsh domrename` (libvirt renames shut-off guests only), then the save. */
-  private renameTo(from: string, name: string, xml: string): Promise<DomainSummary> {
+  private renameTo(from: string, checked: CheckedDefinition): Promise<DomainSummary> {
+    const { name } = checked;
     const [first, second] = [from, name].sort();
     return this.locks.run(first as string, () => this.locks.run(second as string, async () => {
       const guest = this.require(from);
@@ -134,7 +136,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
       await this.run(['domrename', from, name]);
       await this.versions.move(from, name);
       this.forget(from);
-      await this.guard(virshWithFile(this.uri, xml, (file) => ['define', '--validate', file]));
+      await this.guard(virshWithFile(this.uri, keepingUuid(checked, guest), (file) => ['define', '--validate', file]));
       return this.readGuest(name);
     }));
   }
@@ -259,6 +261,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
    * be reached it is `lost` (or `auth-failed`) and tried again, ever less often.
    */
   private async follow(): Promise<void> {
+    await mkdir(this.options.dataDir, { recursive: true, mode: 0o700 });
     let failures = 0;
     while (!this.closed) {
       const events = this.followEvents();
@@ -387,24 +390,17 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     return summary;
   }
 
-  /** A running guest's console is read from the moment it is seen running, so the log and the scrollback miss nothing. */
+  /**
+   * A running guest's console is read from the moment it is seen running, so the log and
+   * the scrollback miss nothing; it is there at once (synchronously), so a viewer who
+   * connects right after a start gets the live console.
+   */
   private followConsole(guest: LibvirtGuest): void {
     const running = guest.summary.state === 'running' || guest.summary.state === 'paused';
-    if (!running || guest.console || guest.opening || this.closed) return;
-    guest.opening = true;
-    const name = guest.summary.name;
-    void this.openConsole(guest)
-      .catch((error: unknown) => this.options.logger.warn({ uri: this.uri, name, err: describeError(error) }, 'opening the serial console failed'))
-      .finally(() => {
-        guest.opening = false;
-      });
-  }
-
-  private async openConsole(guest: LibvirtGuest): Promise<void> {
-    await mkdir(this.options.dataDir, { recursive: true, mode: 0o700 });
+    if (!running || guest.console || this.closed) return;
     const name = guest.summary.name;
     const log = new SerialLog(guest.serialLog, { onError: (message) => this.options.logger.warn({ uri: this.uri, name }, message) });
-    const console = new SerialConsole(log, await readLogTail(guest.serialLog, SCROLLBACK_BYTES));
+    const console = new SerialConsole(log);
     const { stream } = spawnConsole(this.uri, name);
     console.adopt(stream);
     guest.console = console;
@@ -475,4 +471,12 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     if (!guest) throw new VirtdeckError('not-found', `No guest named '${name}' on ${this.uri}`);
     return guest;
   }
+}
+
+/** The definition to save: one without `<uuid>` gets the guest's own, or libvirt would take it for another guest of that name. */
+function keepingUuid({ xml, document, domain }: CheckedDefinition, existing: { xml: string } | undefined): string {
+  const uuid = existing && parseDefinition(existing.xml).facts.uuid;
+  if (domain.uuid !== undefined || !uuid) return xml;
+  const name = firstChild(domain.node, 'name');
+  return applyEdits(xml, [insertChildEdit(document, domain.node, `<uuid>${uuid}</uuid>`, name ? { after: name } : { first: true })]);
 }

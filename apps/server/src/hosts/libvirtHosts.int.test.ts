@@ -1,0 +1,134 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GuestSummary, HostLifecycleEvent, HostSummary } from '../api.js';
+import { demoGuestXml } from '../demoGuest.js';
+import { openConsole } from '../testing/consoleClient.js';
+import { demoGuest } from '../testing/demoGuest.js';
+import { startLibvirtHost, startTestSshd, type LibvirtHost, type TestSshd } from '../testing/libvirtHost.js';
+import { SseClient } from '../testing/sseClient.js';
+import { notProbed, startTestServer, type TestServer } from '../testing/testServer.js';
+
+/**
+ * A libvirt host added through the API, once as `qemu:///system` and once over SSH to
+ * 127.0.0.1 (libssh, with the test's own key and known_hosts: plain `qemu+ssh` takes the
+ * host key only from the user's OpenSSH files, which a test must not touch). Guests are
+ * defined and changed from outside with virsh, as a person working beside virtdeck would.
+ */
+describe('libvirt hosts', () => {
+  let libvirt: LibvirtHost;
+  let sshd: TestSshd;
+  beforeAll(async () => {
+    libvirt = await startLibvirtHost();
+    sshd = await startTestSshd();
+  }, 60_000);
+  afterAll(async () => {
+    await sshd?.close();
+    await libvirt?.close();
+  });
+
+  const variants = [
+    { label: 'qemu:///system', uri: () => 'qemu:///system' },
+    { label: 'SSH to 127.0.0.1', uri: () => `qemu+libssh://root@127.0.0.1:${sshd.port}/system?keyfile=${sshd.keyfile}&known_hosts=${sshd.knownHosts}` },
+  ];
+
+  describe.each(variants)('through $label', ({ label, uri }) => {
+    let server: TestServer;
+    let sse: SseClient;
+    const name = `vdt-${process.pid}-${label.startsWith('SSH') ? 'ssh' : 'system'}`;
+    const hostReady = (state: HostSummary['state']) => (list: HostSummary[]) => list.some((h) => h.id === 'lv' && h.state === state);
+
+    beforeAll(async () => {
+      server = await startTestServer({ capabilities: notProbed });
+      sse = await SseClient.connect(server.url, server.token.value);
+    });
+    afterAll(async () => {
+      sse?.close();
+      await libvirt.virsh('destroy', name).catch(() => undefined);
+      await libvirt.virsh('undefine', name).catch(() => undefined);
+      await server?.dispose();
+    });
+
+    it('follows a guest defined, started, changed and forced off from outside and inside, and a libvirtd that goes and comes back', async () => {
+      const added = await server.api.post<HostSummary>('/api/hosts', { json: { id: 'lv', uri: uri() } });
+      expect(added.status).toBe(201);
+      const connected = await sse.next<HostSummary[]>('hosts', hostReady('connected'));
+      expect(connected.data.find((h) => h.id === 'lv')).toMatchObject({ driver: 'libvirt', state: 'connected' });
+
+      // Defined with virsh: the guest appears on the event stream without a reload.
+      const xml = demoGuestXml(name, demoGuest());
+      await defineOutside(libvirt, xml);
+      const appeared = await sse.next<GuestSummary>('guest', (g) => g.host === 'lv' && g.name === name);
+      expect(appeared.data).toMatchObject({ host: 'lv', name, state: 'shutoff', accelerator: 'qemu', memoryKiB: 262144 });
+      expect((await server.api.get<GuestSummary[]>('/api/domains')).body.some((g) => g.host === 'lv' && g.name === name)).toBe(true);
+
+      // Started through virtdeck; its serial output reaches the console WebSocket.
+      const console = await (async () => {
+        const started = await server.api.post<GuestSummary>(`/api/hosts/lv/domains/${name}/start`);
+        expect(started.status).toBe(200);
+        expect(started.body).toMatchObject({ host: 'lv', state: 'running' });
+        return openConsole(server.url, server.token.value, name, 'lv');
+      })();
+      try {
+        await console.waitFor(demoGuest().readyMarker, { timeoutMs: 60_000 });
+      } finally {
+        console.close();
+      }
+
+      // Changed in virtdeck: virsh dumpxml agrees.
+      const changed = xml.replace('<title>virtdeck demo guest</title>', '<title>changed in virtdeck</title>');
+      const saved = await server.api.put<GuestSummary>(`/api/hosts/lv/domains/${name}/xml`, { xml: changed });
+      expect(saved.status).toBe(200);
+      expect(saved.body.title).toBe('changed in virtdeck');
+      expect(await libvirt.virsh('dumpxml', name, '--inactive')).toContain('<title>changed in virtdeck</title>');
+
+      // Forced off from outside: the state change comes as an event.
+      await libvirt.virsh('destroy', name);
+      await sse.next<GuestSummary>('guest', (g) => g.host === 'lv' && g.name === name && g.state === 'shutoff' && g.reason === 'destroyed');
+      await sse.next<HostLifecycleEvent>('lifecycle', (e) => e.host === 'lv' && e.name === name && e.event === 'stopped');
+
+      // libvirtd stops: the host is lost, its guests stay with their last known state; it comes back by itself.
+      await libvirt.stopDaemon();
+      let lost;
+      try {
+        lost = await sse.next<HostSummary[]>('hosts', hostReady('lost'), 30_000);
+        expect(lost.data.find((h) => h.id === 'lv')?.error).toBeTruthy();
+        expect((await server.api.get<GuestSummary>(`/api/hosts/lv/domains/${name}`)).body).toMatchObject({ state: 'shutoff', reason: 'destroyed' });
+      } finally {
+        await libvirt.startDaemon();
+      }
+      await sse.next<HostSummary[]>('hosts', hostReady('connected'), 30_000, lost);
+      expect((await server.api.get<HostSummary>('/api/hosts/lv')).body).toMatchObject({ state: 'connected', capabilities: { arch: 'x86_64' } });
+    }, 240_000);
+  });
+
+  it('refuses an SSH host whose key is unknown, saying so', async () => {
+    const server = await startTestServer({ capabilities: notProbed });
+    try {
+      // Plain qemu+ssh checks the key against the user's own known_hosts, which does not hold this test sshd's key.
+      const uri = `qemu+ssh://root@127.0.0.1:${sshd.port}/system?keyfile=${sshd.keyfile}&no_tty=1`;
+      expect((await server.api.post('/api/hosts', { json: { id: 'unknown', uri } })).status).toBe(201);
+      const sse = await SseClient.connect(server.url, server.token.value);
+      try {
+        const refused = await sse.next<HostSummary[]>('hosts', (list) => list.some((h) => h.id === 'unknown' && h.state === 'auth-failed'), 30_000);
+        expect(refused.data.find((h) => h.id === 'unknown')?.error).toMatch(/SSH host key of this host is unknown/);
+      } finally {
+        sse.close();
+      }
+    } finally {
+      await server.dispose();
+    }
+  }, 60_000);
+});
+
+/** `virsh define` of a text, as a person would from a file. */
+async function defineOutside(libvirt: LibvirtHost, xml: string): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'virtdeck-define-'));
+  try {
+    await writeFile(path.join(dir, 'guest.xml'), xml);
+    await libvirt.virsh('define', path.join(dir, 'guest.xml'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
