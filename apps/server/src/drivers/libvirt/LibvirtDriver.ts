@@ -28,6 +28,8 @@ import { KEEPALIVE_ARGS, virsh, virshEnvironment, VirshError, virshWithFile } fr
 const MAX_EVENTS = 200;
 /** Waits between attempts to reach a lost host, growing up to the last. */
 const RETRY_DELAYS_MS = [500, 1000, 2000, 5000];
+/** How long after starting `virsh event` the guests are read a second time. */
+const SETTLE_MS = 3000;
 /** Reads of different guests at once, so a host with many guests is read quickly without flooding it. */
 const READ_CONCURRENCY = 8;
 
@@ -269,6 +271,10 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
         await this.readAll();
         failures = 0;
         this.setConnection({ state: 'connected' });
+        // virsh event gives no sign of when its callbacks are in place: read everything once
+        // more after it has been up a moment, so a change made meanwhile is not missed.
+        const settled = await Promise.race([events.ended.then(() => false), delay(SETTLE_MS).then(() => true)]);
+        if (settled && !this.closed) await this.readAll();
         await events.ended;
         if (!this.closed) this.options.logger.info({ uri: this.uri }, 'the libvirt event stream ended; reading every guest again');
       } catch (error) {
