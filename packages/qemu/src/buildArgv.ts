@@ -39,6 +39,7 @@ import { checkCpuModel, checkEmulator, checkMachine } from './hostChecks.js';
 import { jsonOption, keyValue, optionsToArgv, type QemuOption } from './options.js';
 import { resolveAccelerator } from './resolveAccelerator.js';
 import { buildBootArgs, buildFirmwareArgs, buildKernelArgs, planBootOrder } from './system/boot.js';
+import type { FirmwareChoice } from './system/firmware.js';
 import { buildClockArgs, buildPmArgs } from './system/clock.js';
 import { buildCpuArgs, buildIothreadArgs, buildSmpArgs } from './system/cpu.js';
 import { buildAccelArgs, buildMachineArgs } from './system/machine.js';
@@ -167,7 +168,14 @@ export function buildArgv(domain: Domain, caps: HostCapabilities | undefined, ru
   if (runtime) add([{ flag: '-S' }]);
   const firmware = buildFirmwareArgs(ctx);
   add(firmware.blockdevs);
-  add(buildMachineArgs(ctx, { ...(firmware.pflash0 ? { pflash0: firmware.pflash0 } : {}), ...(firmware.pflash1 ? { pflash1: firmware.pflash1 } : {}), ...pcspk(ctx) }));
+  add(
+    buildMachineArgs(ctx, {
+      ...(firmware.pflash0 ? { pflash0: firmware.pflash0 } : {}),
+      ...(firmware.pflash1 ? { pflash1: firmware.pflash1 } : {}),
+      ...(firmware.choice.smm !== undefined ? { smm: firmware.choice.smm } : {}),
+      ...pcspk(ctx),
+    }),
+  );
   if (accel !== undefined) add(buildAccelArgs(ctx));
   add(buildCpuArgs(ctx));
   add(firmware.bios);
@@ -196,7 +204,7 @@ export function buildArgv(domain: Domain, caps: HostCapabilities | undefined, ru
     add([{ flag: '-global', value: `mch.extended-tseg-mbytes=${Math.ceil(domain.features.smm.tsegKiB / 1024)}` }]);
   }
   add(buildPciHoleArgs(ctx));
-  if (domain.os.loader?.secure) add(secureBootArgs(ctx));
+  if (firmware.choice.loader?.secure) add(secureBootArgs(ctx, firmware.choice));
   const boot = planBootOrder(ctx);
   add(buildControllerArgs(ctx));
   add(buildMemoryDeviceArgs(ctx));
@@ -259,9 +267,9 @@ function kernelArgs(ctx: BuildContext): QemuOption[] {
 }
 
 /** Secure boot: the flash is writable only from System Management Mode, which q35 provides. */
-function secureBootArgs(ctx: BuildContext): QemuOption[] {
-  if (ctx.machine.chipset !== 'q35' || ctx.domain.features?.smm?.enabled !== true) {
-    ctx.diagnostics.error('invalid-combination', ctx.domain.os.loader?.node, "A secure-boot loader (secure='yes') needs the q35 machine and <features><smm state='on'/>.");
+function secureBootArgs(ctx: BuildContext, firmware: FirmwareChoice): QemuOption[] {
+  if (ctx.machine.chipset !== 'q35' || (firmware.smm ?? ctx.domain.features?.smm?.enabled) !== true) {
+    ctx.diagnostics.error('invalid-combination', firmware.loader?.node, "A secure-boot loader (secure='yes') needs the q35 machine and <features><smm state='on'/>.");
   }
   return [{ flag: '-global', value: 'driver=cfi.pflash01,property=secure,value=on' }];
 }

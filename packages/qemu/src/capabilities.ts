@@ -84,12 +84,44 @@ export interface EmulatorProbeFailure {
   error: string;
 }
 
+/**
+ * One of QEMU's firmware descriptors (docs/interop/firmware.json, installed as
+ * /usr/share/qemu/firmware/*.json by the firmware packages), in the order libvirt ranks them.
+ */
+export interface FirmwareDescriptor {
+  /** The descriptor file, which names it in diagnostics. */
+  file: string;
+  description?: string;
+  /** `uefi`, `bios`, … */
+  interfaceTypes: string[];
+  /** `flash` (pflash), `memory` (ROM) or `kernel`. */
+  device: string;
+  /** For flash: `split` (code + variable store, the default), `combined` or `stateless`. */
+  mode?: string;
+  executable?: { filename: string; format: string };
+  nvramTemplate?: { filename: string; format: string };
+  /** Architectures and machine type globs (`pc-q35-*`) it runs on. */
+  targets: Array<{ architecture: string; machines: string[] }>;
+  /** `secure-boot`, `enrolled-keys`, `requires-smm`, `amd-sev`, … */
+  features: string[];
+}
+
+/** swtpm, which emulates the TPM of `<backend type='emulator'>`. */
+export interface TpmEmulator {
+  swtpm: string;
+  swtpmSetup: string;
+}
+
 export interface HostCapabilities {
   host: { os: HostOS; arch: string };
   kvmDevice: KvmDeviceStatus;
   emulators: EmulatorCapabilities[];
   /** Binaries found but not usable (crashed, timed out, not a system emulator). */
   failures: EmulatorProbeFailure[];
+  /** QEMU's firmware descriptors, best first; absent when the host was not asked. */
+  firmware?: FirmwareDescriptor[];
+  /** Absent when swtpm is not installed. */
+  tpmEmulator?: TpmEmulator;
 }
 
 /** The emulator a domain runs on: the one named in <emulator>, else the first for the arch. */

@@ -11,7 +11,9 @@
  *   ACCELERATORS                                  -> every accelerator a domain can name, with its story
  */
 export { buildArgv, chipsetOf, type BuildArgvResult } from './buildArgv.js';
-export type { BuildOptions, Chipset, LaunchPlan, LaunchRuntime, NetworkHost } from './build/context.js';
+export type { BuildOptions, Chipset, LaunchPlan, LaunchRuntime, NetworkHost, SwtpmPlan } from './build/context.js';
+export { chooseFirmware, fillFirmware, mapNvramPath, LIBVIRT_NVRAM_DIR, type FirmwareChoice, type FirmwareRequest } from './system/firmware.js';
+export { SWTPM_FILES } from './devices/tpm.js';
 export { formatCommandLine, shellQuote } from './formatCommandLine.js';
 export { libvirtRuntimeFile, serialConsoleAccess, type SerialConsoleAccess } from './devices/serialConsole.js';
 export { resolveAccelerator, type AcceleratorRequest, type AcceleratorResolution } from './resolveAccelerator.js';
@@ -27,6 +29,7 @@ export {
   type CpuModel,
   type EmulatorCapabilities,
   type EmulatorProbeFailure,
+  type FirmwareDescriptor,
   type HostCapabilities,
   type HostOS,
   type KvmDeviceProblem,
@@ -34,5 +37,6 @@ export {
   type KvmState,
   type MachineType,
   type QemuVersion,
+  type TpmEmulator,
 } from './capabilities.js';
 export { escapeOptionValue, type JsonObject, type JsonValue } from './options.js';

@@ -28,6 +28,27 @@ export interface LaunchRuntime {
   graphicsPorts?: Partial<Record<'vnc' | 'spice', number>>;
   /** UNIX socket of the extra VNC display (id `browser`) the server proxies to the web console. */
   displaySocket?: string;
+  /** Where variable stores in libvirt's NVRAM folder (/var/lib/libvirt/qemu/nvram) live instead. */
+  nvramDir?: string;
+  /** The guest's emulated TPM state (swtpm's --tpmstate), kept across starts. */
+  tpmStateDir?: string;
+}
+
+/** swtpm for an emulated TPM: set up on first start, started before QEMU, ended with it. */
+export interface SwtpmPlan {
+  swtpm: string;
+  swtpmSetup: string;
+  version: '1.2' | '2.0';
+  /** Its state, kept across starts. */
+  stateDir: string;
+  /** The control socket QEMU connects to (in the run folder). */
+  socket: string;
+  pidFile: string;
+  logFile: string;
+  /** Names the guest in the TPM's certificates (libvirt's --vmid NAME:UUID). */
+  vmid: string;
+  /** PCR banks to activate (<active_pcr_banks>); empty: swtpm_setup's default. */
+  pcrBanks: string[];
 }
 
 /**
@@ -39,6 +60,8 @@ export interface LaunchPlan {
   secrets: Array<{ path: string; content: string }>;
   /** QMP commands to run while the CPUs are stopped, before `cont`. */
   qmp: Array<{ execute: string; arguments: JsonObject }>;
+  /** The TPM emulator to start first, for `<tpm><backend type='emulator'>`. */
+  swtpm?: SwtpmPlan;
 }
 
 export interface BuildOptions {

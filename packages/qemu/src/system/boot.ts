@@ -3,6 +3,7 @@ import type { Disk } from '@virtdeck/schema';
 import type { BuildContext } from '../build/context.js';
 import { diskBus } from '../build/layout/deviceDefaults.js';
 import { jsonOption, keyValue, type QemuOption } from '../options.js';
+import { chooseFirmware, type FirmwareChoice } from './firmware.js';
 
 export interface FirmwareArgs {
   /** -blockdev options for flash firmware, placed before -machine. */
@@ -11,51 +12,44 @@ export interface FirmwareArgs {
   bios: QemuOption[];
   pflash0?: string;
   pflash1?: string;
+  /** What was chosen (secure boot and SMM follow from it). */
+  choice: FirmwareChoice;
 }
 
 export function buildFirmwareArgs(ctx: BuildContext): FirmwareArgs {
-  const { os } = ctx.domain;
-  const result: FirmwareArgs = { blockdevs: [], bios: [] };
-  const loader = os.loader;
-  if (os.firmware === 'efi' && !loader?.path) {
-    ctx.diagnostics.unsupported(
-      os.node,
-      "Automatic firmware selection (<os firmware='efi'>)",
-      true,
-    );
-  }
-  if (!loader?.path) return result;
+  const choice = chooseFirmware(
+    {
+      domain: ctx.domain,
+      caps: ctx.caps,
+      arch: ctx.domain.os.arch ?? ctx.caps?.host.arch ?? 'x86_64',
+      machine: ctx.machine.type?.name ?? ctx.machine.name,
+      ...(ctx.runtime?.nvramDir !== undefined ? { nvramDir: ctx.runtime.nvramDir } : {}),
+    },
+    ctx.diagnostics,
+  );
+  const result: FirmwareArgs = { blockdevs: [], bios: [], choice };
+  const loader = choice.loader;
+  if (!loader) return result;
   if (loader.type !== 'pflash') {
     result.bios.push({ flag: '-bios', value: loader.path });
     return result;
   }
-  const format = loader.format ?? 'raw';
   result.blockdevs.push(
     { flag: '-blockdev', value: jsonOption({ driver: 'file', filename: loader.path, 'node-name': 'libvirt-pflash0-storage', 'auto-read-only': true, discard: 'unmap' }) },
-    { flag: '-blockdev', value: jsonOption({ 'node-name': 'libvirt-pflash0-format', 'read-only': loader.readonly ?? false, driver: format, file: 'libvirt-pflash0-storage' }) },
+    { flag: '-blockdev', value: jsonOption({ 'node-name': 'libvirt-pflash0-format', 'read-only': loader.readonly, driver: loader.format, file: 'libvirt-pflash0-storage' }) },
   );
   result.pflash0 = 'libvirt-pflash0-format';
-  const nvram = os.nvram;
-  if (nvram?.path) {
-    const nvramFormat = nvram.format ?? 'raw';
-    if (nvramFormat === 'raw') {
-      result.blockdevs.push({ flag: '-blockdev', value: jsonOption({ driver: 'file', filename: nvram.path, 'node-name': 'libvirt-pflash1-storage', 'read-only': false }) });
-      result.pflash1 = 'libvirt-pflash1-storage';
-    } else {
-      result.blockdevs.push(
-        { flag: '-blockdev', value: jsonOption({ driver: 'file', filename: nvram.path, 'node-name': 'libvirt-pflash1-storage', 'auto-read-only': true, discard: 'unmap' }) },
-        { flag: '-blockdev', value: jsonOption({ 'node-name': 'libvirt-pflash1-format', 'read-only': false, driver: nvramFormat, file: 'libvirt-pflash1-storage' }) },
-      );
-      result.pflash1 = 'libvirt-pflash1-format';
-    }
-  } else if (nvram) {
-    ctx.diagnostics.unsupported(nvram.node, 'An NVRAM store made from a template (<nvram template=…> without a path)', true);
-  } else if (loader.readonly) {
-    ctx.diagnostics.warning(
-      'not-supported-yet',
-      loader.node,
-      'A read-only flash firmware without <nvram>: the guest gets no variable store, so UEFI settings are not kept.',
+  const nvram = choice.nvram;
+  if (!nvram) return result;
+  if (nvram.format === 'raw') {
+    result.blockdevs.push({ flag: '-blockdev', value: jsonOption({ driver: 'file', filename: nvram.path, 'node-name': 'libvirt-pflash1-storage', 'read-only': false }) });
+    result.pflash1 = 'libvirt-pflash1-storage';
+  } else {
+    result.blockdevs.push(
+      { flag: '-blockdev', value: jsonOption({ driver: 'file', filename: nvram.path, 'node-name': 'libvirt-pflash1-storage', 'auto-read-only': true, discard: 'unmap' }) },
+      { flag: '-blockdev', value: jsonOption({ 'node-name': 'libvirt-pflash1-format', 'read-only': false, driver: nvram.format, file: 'libvirt-pflash1-storage' }) },
     );
+    result.pflash1 = 'libvirt-pflash1-format';
   }
   return result;
 }

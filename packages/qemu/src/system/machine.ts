@@ -9,6 +9,8 @@ export interface MachineExtras {
   /** pflash0/pflash1 node names when the firmware is a flash image. */
   pflash0?: string;
   pflash1?: string;
+  /** SMM turned on for a firmware that needs it, when <features> does not say. */
+  smm?: boolean;
   /** The PC speaker's audio backend (<sound model='pcspk'>). */
   pcspkAudiodev?: string;
 }
@@ -20,7 +22,8 @@ export function buildMachineArgs(ctx: BuildContext, extras: MachineExtras): Qemu
   // Machine-type USB stays off: controllers are always added explicitly.
   pairs.push(['usb', false]);
   if (features?.vmport) pairs.push(['vmport', features.vmport.enabled]);
-  if (features?.smm) pairs.push(['smm', features.smm.enabled]);
+  const smm = features?.smm?.enabled ?? extras.smm;
+  if (smm !== undefined) pairs.push(['smm', smm]);
   pairs.push(['dump-guest-core', domain.memory?.dumpCore ?? false]);
   if (domain.memoryBacking?.nosharepages) pairs.push(['mem-merge', false]);
   if (features?.ioapic?.enabled && features.ioapic.driver) {
