@@ -7,6 +7,11 @@ import { existsSync } from 'node:fs';
 export const RUNTIME_PACKAGES = [
   { pkg: 'qemu-system-x86', file: '/usr/bin/qemu-system-x86_64' },
   { pkg: 'qemu-utils', file: '/usr/bin/qemu-img' },
+  // UEFI guests (<os firmware='efi'>): OVMF and its firmware descriptors.
+  { pkg: 'ovmf', file: '/usr/share/qemu/firmware/60-edk2-x86_64.json' },
+  // Emulated TPMs: swtpm serves the TPM, swtpm_setup makes its state.
+  { pkg: 'swtpm', file: '/usr/bin/swtpm' },
+  { pkg: 'swtpm-tools', file: '/usr/bin/swtpm_setup' },
 ];
 
 /** What building the installer-demo ISO the graphical-console tests boot needs (scripts/lib/installer-iso.mjs). */

@@ -27,6 +27,10 @@ export class RunDir {
   readonly runningXml: string;
   /** Lifecycle events of this guest, one JSON object per line. */
   readonly eventsLog: string;
+  /** UEFI variable stores (libvirt's /var/lib/libvirt/qemu/nvram): beside run/, kept across starts. */
+  readonly nvramDir: string;
+  /** The guest's emulated TPM state (libvirt's /var/lib/libvirt/swtpm/UUID): kept across starts. */
+  readonly tpmStateDir: string;
   private readonly socketDir: string;
 
   constructor(
@@ -40,6 +44,8 @@ export class RunDir {
     this.statusFile = path.join(this.dir, 'status.json');
     this.runningXml = path.join(this.dir, 'domain.xml');
     this.eventsLog = path.join(this.dir, 'events.jsonl');
+    this.nvramDir = path.join(stateDir, 'nvram');
+    this.tpmStateDir = path.join(stateDir, 'swtpm', name);
     const longest = path.join(this.dir, 'console.sock');
     this.socketDir = Buffer.byteLength(longest) <= MAX_SOCKET_PATH ? this.dir : shortAlias(this.dir);
   }

@@ -5,6 +5,7 @@ import { QmpClient, type QmpEvent, type StatusInfo } from '@virtdeck/qmp';
 import type { Logger } from 'pino';
 import type { LifecycleEventName, StateReason } from '../api.js';
 import { describeError, toVirtdeckError } from '../errors.js';
+import { stopSwtpm } from '../host/swtpm.js';
 import { monitorOf } from './actions.js';
 import { attachMonitor, consoleSocketOf, serialConsoleFor } from './attach.js';
 import { parseDefinition, type Guest } from './guestRecord.js';
@@ -292,6 +293,7 @@ export class GuestProcesses {
     runtime?.release();
     this.states.transition(guest, { state: 'shutoff', reason, error });
     this.states.record(guest, event, detail);
+    await stopSwtpm(guest.run.dir).catch(() => undefined);
     await guest.run.clearProcessFiles().catch(() => undefined);
     runtime?.markFinished();
   }

@@ -21,8 +21,9 @@ export interface CommandLineResult {
 
 /**
  * The command line a domain becomes when started from `run`: QMP, console and display sockets
- * and the pid file in the run folder, interfaces on the host's networks and bridges. No serial log
- * file: the server writes that one from the console stream (see SerialLog).
+ * and the pid file in the run folder, NVRAM and TPM state in the state directory, interfaces on
+ * the host's networks and bridges. No serial log file: the server writes that one from the
+ * console stream (see SerialLog).
  */
 export function commandLineFor(
   domain: Domain,
@@ -32,7 +33,15 @@ export function commandLineFor(
   graphicsPorts: LaunchRuntime['graphicsPorts'] = {},
   now = Date.now(),
 ): CommandLineResult {
-  const runtime = { qmpSocket: run.qmpSocket, serialSocket: run.consoleSocket, displaySocket: run.displaySocket, pidFile: run.pidFile, graphicsPorts };
+  const runtime = {
+    qmpSocket: run.qmpSocket,
+    serialSocket: run.consoleSocket,
+    displaySocket: run.displaySocket,
+    pidFile: run.pidFile,
+    graphicsPorts,
+    nvramDir: run.nvramDir,
+    tpmStateDir: run.tpmStateDir,
+  };
   const built = buildArgv(domain, caps, runtime, { now, networks });
   const blocked = built.diagnostics.some((d) => d.severity === 'error');
   const result = { best: built.argv, env: built.env, diagnostics: built.diagnostics, launch: built.launch };

@@ -9,6 +9,8 @@ import { sharedImageProbe, type ImageProbe } from '../preflight/imageProbe.js';
 import { endProbedChains, preflight, preflightFailure } from '../preflight/preflight.js';
 import { attachMonitor, consoleSocketOf, serialConsoleFor } from './attach.js';
 import { chooseDisplayPorts, type DisplayPorts } from '../host/displayPorts.js';
+import { prepareFirmware } from '../host/guestFirmware.js';
+import { startSwtpm, stopSwtpm } from '../host/swtpm.js';
 import { networkHost } from '../networks/networkHost.js';
 import { removeLaunchSecrets, runPrelaunchCommands, writeLaunchSecrets } from '../host/launchPlan.js';
 import { domainFacts } from './domainFacts.js';
@@ -44,8 +46,8 @@ export interface StartOptions {
 }
 
 /**
- * Prepare (definition, host checks, pre-flight of every host file, argv, run folder, the
- * files QEMU gets open) → launch QEMU with CPUs stopped (-S) →
+ * Prepare (definition, host checks, firmware, pre-flight of every host file, argv, run folder, the
+ * files QEMU gets open, swtpm for an emulated TPM) → launch QEMU with CPUs stopped (-S) →
  * connect the monitor → connect the console (before the CPUs run, so the log misses no
  * boot output) → refresh (QEMU must be in `prelaunch`) → continue
  * (`cont`). Resolves with the running guest's runtime; on any failure the one rollback path
@@ -85,6 +87,7 @@ async function startOnce(options: StartOptions): Promise<GuestRuntime> {
     }
     // The launch works on a model of its own: pre-flight points it at the files handed over.
     const launchDomain = validDomain(name, options.xml);
+    await prepareFirmware(launchDomain, caps, run);
     const host = await preflight(launchDomain, { probe: options.imageProbe ?? sharedImageProbe, baseDir: run.dir });
     const refused = preflightFailure(name, host.diagnostics);
     if (refused) throw refused;
@@ -100,6 +103,7 @@ async function startOnce(options: StartOptions): Promise<GuestRuntime> {
     if (!command.argv) throw cannotBuild(name, command.diagnostics);
     launch = command.launch;
     await writeLaunchSecrets(launch);
+    if (launch.swtpm) await startSwtpm(launch.swtpm);
     const [emulator = '', ...args] = command.argv;
 
     phase = 'launch';
@@ -142,6 +146,7 @@ async function startOnce(options: StartOptions): Promise<GuestRuntime> {
     return runtime;
   } catch (error) {
     if (launch) await removeLaunchSecrets(launch);
+    if (launch?.swtpm) await stopSwtpm(run.dir);
     const failure = await rollback(name, phase, runtime, run, error);
     await files?.abort();
     throw failure;

@@ -15,6 +15,7 @@ import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EmulatorCapabilities, EmulatorProbeFailure, HostCapabilities, KvmDeviceStatus } from '@virtdeck/qemu';
+import { probeFirmware, probeTpmEmulator } from './probeFirmware.js';
 import { parseAccelHelp, parseCpuModels, parseDeviceHelp, parseKvm, parseMachines, parseTarget, parseVersion } from './parseProbe.js';
 import { QmpStdioSession } from './qmpStdio.js';
 
@@ -27,6 +28,8 @@ export interface ProbeOptions {
   kvmDevice?: string;
   /** Folder for the on-disk cache; without it the cache lives in memory only. */
   cacheDir?: string;
+  /** Folders of QEMU firmware descriptors, highest priority first (FIRMWARE_DIRS). */
+  firmwareDirs?: string[];
   /** How long one binary may take to answer, in milliseconds. */
   timeoutMs?: number;
 }
@@ -50,7 +53,7 @@ const NODE_ARCH: Record<string, string> = {
 };
 
 export async function probeCapabilities(options: ProbeOptions = {}): Promise<HostCapabilities> {
-  const kvmDevice = await checkKvmDevice(options.kvmDevice ?? '/dev/kvm');
+  const [kvmDevice, firmware, tpmEmulator] = await Promise.all([checkKvmDevice(options.kvmDevice ?? '/dev/kvm'), probeFirmware(options.firmwareDirs), probeTpmEmulator()]);
   const binaries = options.binaries ?? (await findEmulatorBinaries(options.searchPath ?? defaultSearchPath()));
   const results = await Promise.allSettled(binaries.map((binary) => probeEmulatorCached(binary, kvmDevice.usable, options)));
   const emulators: EmulatorCapabilities[] = [];
@@ -65,6 +68,8 @@ export async function probeCapabilities(options: ProbeOptions = {}): Promise<Hos
     kvmDevice,
     emulators,
     failures,
+    firmware,
+    ...(tpmEmulator ? { tpmEmulator } : {}),
   };
 }
 
