@@ -3,6 +3,7 @@ import type { Domain } from '../model/domain.js';
 import { parseDomain } from '../parseDomain.js';
 import type { XmlDocument } from '../xml/tree.js';
 import { validateAccelerator } from './accelerator.js';
+import { validateRunningGuest } from './runningGuest.js';
 import { validateSemantics } from './semantic/index.js';
 import { validateStructure } from './structure.js';
 
@@ -16,7 +17,8 @@ export interface ValidateDomainResult {
 
 /**
  * Parses and validates a domain definition: well-formedness, structure (the schema table),
- * the accelerator spelling, then the semantic rules libvirt's parser applies.
+ * the accelerator spelling, then the semantic rules libvirt's parser applies, and a note on what
+ * only a running guest's dump holds.
  * Host checks (what this machine can run) are not here: they live in @virtdeck/qemu.
  * At most MAX_DIAGNOSTICS are listed, the first in document order, and one that counts the rest.
  */
@@ -26,6 +28,7 @@ export function validateDomain(text: string): ValidateDomainResult {
     validateStructure(document, diagnostics);
     validateAccelerator(document, domain, diagnostics);
     validateSemantics(document, domain, diagnostics);
+    validateRunningGuest(document, domain.node, diagnostics);
   }
   sortDiagnostics(diagnostics);
   capDiagnostics(diagnostics);

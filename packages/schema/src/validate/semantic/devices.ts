@@ -92,7 +92,9 @@ export function validateDevices(document: XmlDocument, domain: Domain, report: R
     if (device.kind !== 'element') continue;
     const alias = device.children.find((c): c is XmlElement => c.kind === 'element' && c.name === 'alias');
     const name = alias === undefined ? undefined : getAttribute(alias, 'name')?.value;
-    if (alias === undefined || name === undefined) continue;
+    // libvirt reads only user aliases (ua-) of a definition; its own (serial0 for a serial and
+    // its console, usb for ICH9 companions) come from a running guest's dump and may repeat
+    if (alias === undefined || name === undefined || !name.startsWith('ua-')) continue;
     if (aliases.has(name)) report.error('duplicate-name', `The alias '${name}' is used by two devices.`, attributeRange(alias, 'name'));
     aliases.set(name, alias);
   }
