@@ -13,3 +13,7 @@ export const useHostsStore = create<HostsStore>()((set) => ({
   hosts: {},
   replaceAll: (list) => set({ hosts: Object.fromEntries(list.map((h) => [h.id, h])) }),
 }));
+
+/** The local host first, then the others by id. */
+export const selectHostList = (s: HostsStore): HostSummary[] =>
+  Object.values(s.hosts).sort((a, b) => Number(b.driver === 'embedded') - Number(a.driver === 'embedded') || a.id.localeCompare(b.id));

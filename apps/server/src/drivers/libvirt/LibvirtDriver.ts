@@ -68,6 +68,8 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
   private state: HostConnection = { state: 'connecting' };
   private eventProcess: ChildProcess | undefined;
   private closed = false;
+  /** Cuts the waits of the follow loop short when the driver is closed. */
+  private readonly closing = new AbortController();
   private readonly loop: Promise<void>;
   private lastStats: { at: bigint; cpu: Map<string, number> } | undefined;
   /** Every definition a guest had before a change virtdeck saw (its own saves and `virsh define` from outside). */
@@ -244,6 +246,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
   /** Stops following the host; its guests are untouched. */
   async close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     this.eventProcess?.kill('SIGTERM');
     for (const guest of this.guests.values()) guest.console?.close(1001, 'the server is stopping');
     await this.loop;
@@ -273,7 +276,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
         this.setConnection({ state: 'connected' });
         // virsh event gives no sign of when its callbacks are in place: read everything once
         // more after it has been up a moment, so a change made meanwhile is not missed.
-        const settled = await Promise.race([events.ended.then(() => false), delay(SETTLE_MS).then(() => true)]);
+        const settled = await Promise.race([events.ended.then(() => false), this.pause(SETTLE_MS).then(() => true)]);
         if (settled && !this.closed) await this.readAll();
         await events.ended;
         if (!this.closed) this.options.logger.info({ uri: this.uri }, 'the libvirt event stream ended; reading every guest again');
@@ -284,9 +287,14 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
         // A failed command has set the state already when the connection was its cause.
         if (error instanceof VirshError) this.setConnection({ state: error.connection ?? 'lost', error: error.message });
         else if (this.state.state === 'connected' || this.state.state === 'connecting') this.setConnection({ state: 'lost', error: describeError(error) });
-        await delay(RETRY_DELAYS_MS[Math.min(failures++, RETRY_DELAYS_MS.length - 1)] ?? 5000);
+        await this.pause(RETRY_DELAYS_MS[Math.min(failures++, RETRY_DELAYS_MS.length - 1)] ?? 5000);
       }
     }
+  }
+
+  /** Waits, or less when the driver is closed meanwhile. */
+  private pause(ms: number): Promise<void> {
+    return delay(ms, undefined, { signal: this.closing.signal }).catch(() => undefined);
   }
 
   /** One `virsh event --all --loop --timestamp`: each event re-reads its guest (in the guest's turn). */

@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useGuestStore } from '../../store/guestStore';
+import { useHostsStore } from '../../store/hostsStore';
 import { useStatsStore } from '../../store/statsStore';
 import { Dashboard } from './Dashboard';
 import { guestSummary } from '../../testing/guestSummary';
@@ -11,6 +12,7 @@ const guest = guestSummary;
 beforeEach(() => {
   useGuestStore.setState({ guests: {}, removed: {}, removing: {}, loaded: false });
   useStatsStore.setState({ series: {} });
+  useHostsStore.setState({ hosts: {} });
 });
 afterEach(cleanup);
 
@@ -48,5 +50,25 @@ describe('Dashboard', () => {
     expect(screen.getByTestId('vm-web-state').textContent).toBe('paused');
     act(() => useGuestStore.getState().remove('local/web'));
     expect(screen.queryByTestId('vm-web')).toBeNull();
+  });
+
+  it('shows the host of each guest, greys the guests of a lost host, lists the hosts and filters by host', () => {
+    useHostsStore.getState().replaceAll([
+      { id: 'local', uri: 'virtdeck:///embedded', driver: 'embedded', state: 'connected', guests: 1 },
+      { id: 'rack1', uri: 'qemu+ssh://root@rack1/system', driver: 'libvirt', state: 'lost', error: 'The host cannot be reached: Connection refused', guests: 1 },
+    ]);
+    useGuestStore.getState().replaceAll([guest('web'), guest('web', { host: 'rack1', state: 'running', reason: 'booted' })]);
+    render(<Dashboard />);
+    expect(screen.getByTestId('vm-web-host').textContent).toBe('local');
+    const remote = screen.getByTestId('vm-rack1/web');
+    expect(remote.className).toContain('host-unreachable');
+    expect(within(remote).getByTestId('vm-rack1/web-state').textContent).toBe('running');
+    expect(within(remote).getByTestId('vm-rack1/web-host-state').textContent).toBe('lost');
+    expect(screen.getByTestId('host-rack1-state').textContent).toBe('lost');
+    expect(screen.getByTestId('host-rack1-error').textContent).toContain('Connection refused');
+
+    fireEvent.change(screen.getByTestId('host-filter'), { target: { value: 'rack1' } });
+    expect(screen.queryByTestId('vm-web')).toBeNull();
+    expect(screen.getByTestId('vm-rack1/web')).toBeTruthy();
   });
 });

@@ -1,23 +1,44 @@
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { LOCAL_HOST, type GuestSummary } from '../../api/types';
 import { formatMemoryKiB, formatPercent } from '../../format';
 import { hrefFor } from '../../router';
 import { guestKey, selectGuestList, useGuestStore } from '../../store/guestStore';
-import { useHostsStore } from '../../store/hostsStore';
+import { selectHostList, useHostsStore } from '../../store/hostsStore';
 import { useStatsStore } from '../../store/statsStore';
 import { ErrorLine } from '../common/ErrorLine';
 import { Sparkline } from '../common/Sparkline';
 import { StateBadge } from '../common/StateBadge';
 import { prefetchEditor } from '../editor/loadEditorPages';
 import { GuestActions } from '../guest/GuestActions';
+import { HostList } from './HostList';
+
+/** The host filter's value for every host. */
+const ALL_HOSTS = '';
 
 export function Dashboard() {
-  const guests = useGuestStore(useShallow(selectGuestList));
+  const all = useGuestStore(useShallow(selectGuestList));
   const loaded = useGuestStore((s) => s.loaded);
+  const hostIds = useHostsStore(useShallow((s) => selectHostList(s).map((h) => h.id)));
+  const [hostFilter, setHostFilter] = useState(ALL_HOSTS);
+  const guests = hostFilter === ALL_HOSTS ? all : all.filter((g) => g.host === hostFilter);
   return (
     <section className="dashboard" data-testid="dashboard">
       <header className="page-header">
         <h2>Guests</h2>
+        {hostIds.length > 1 ? (
+          <label className="host-filter">
+            Host{' '}
+            <select value={hostFilter} onChange={(e) => setHostFilter(e.target.value)} data-testid="host-filter">
+              <option value={ALL_HOSTS}>all hosts</option>
+              {hostIds.map((id) => (
+                <option key={id} value={id}>
+                  {id}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         <a className="button primary" href={hrefFor({ page: 'new' })} data-testid="new-guest" onPointerEnter={prefetchEditor} onFocus={prefetchEditor}>
           New guest
         </a>
@@ -51,6 +72,7 @@ export function Dashboard() {
           </tbody>
         </table>
       )}
+      <HostList />
     </section>
   );
 }
