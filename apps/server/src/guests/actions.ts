@@ -1,9 +1,16 @@
-import type { QmpClient } from '@virtdeck/qmp';
+import { setTimeout as delay } from 'node:timers/promises';
+import { isQmpError, type QmpClient } from '@virtdeck/qmp';
 import type { GuestState } from '../api.js';
 import { describeError, VirtdeckError } from '../errors.js';
 import type { GuestRuntime } from './GuestRuntime.js';
 import type { Guest } from './guestRecord.js';
 import type { GuestStates } from './guestState.js';
+
+/**
+ * How long an action whose QEMU is going away waits for that exit to be handled, so that it
+ * can say the state it ends in (a forced off takes at most a second, then SIGKILL).
+ */
+const EXIT_WAIT_MS = 3000;
 
 /** What a guest's state must be for each action. */
 const ACTION_RULES = {
@@ -29,7 +36,7 @@ export class GuestActions {
    */
   async shutdown(guest: Guest, escalateAfterMs: number | undefined, forceOff: () => void): Promise<void> {
     const { runtime, qmp } = controllable(guest, 'shutdown', ACTION_RULES.shutdown);
-    await command(guest, qmp, 'system_powerdown');
+    await command(guest, runtime, qmp, 'system_powerdown');
     runtime.shutdownRequested = true;
     if (guest.state === 'running') this.states.transition(guest, { state: 'shutdown', reason: 'user' });
     else this.states.persist(guest);
@@ -47,7 +54,7 @@ export class GuestActions {
   async reboot(guest: Guest): Promise<void> {
     const { runtime, qmp } = controllable(guest, 'reboot', ACTION_RULES.reboot);
     runtime.rebootRequested = true;
-    await command(guest, qmp, 'system_powerdown').catch((error: unknown) => {
+    await command(guest, runtime, qmp, 'system_powerdown').catch((error: unknown) => {
       runtime.rebootRequested = false;
       throw error;
     });
@@ -59,9 +66,9 @@ export class GuestActions {
     const { runtime, qmp } = controllable(guest, 'reset', ACTION_RULES.reset);
     const wasOff = guest.state === 'crashed' || (guest.state === 'shutdown' && guest.reason === 'shutdown');
     runtime.hostResetAt = performance.now();
-    await command(guest, qmp, 'system_reset');
+    await command(guest, runtime, qmp, 'system_reset');
     if (wasOff) {
-      await command(guest, qmp, 'cont');
+      await command(guest, runtime, qmp, 'cont');
       runtime.poweringOff = false;
       runtime.shutdownRequested = false;
       this.states.transition(guest, { state: 'running', reason: 'reset' });
@@ -70,13 +77,13 @@ export class GuestActions {
   }
 
   async suspend(guest: Guest): Promise<void> {
-    const { qmp } = controllable(guest, 'suspend', ACTION_RULES.suspend);
-    await command(guest, qmp, 'stop');
+    const { runtime, qmp } = controllable(guest, 'suspend', ACTION_RULES.suspend);
+    await command(guest, runtime, qmp, 'stop');
   }
 
   async resume(guest: Guest): Promise<void> {
-    const { qmp } = controllable(guest, 'resume', ACTION_RULES.resume);
-    await command(guest, qmp, 'cont');
+    const { runtime, qmp } = controllable(guest, 'resume', ACTION_RULES.resume);
+    await command(guest, runtime, qmp, 'cont');
   }
 }
 
@@ -97,11 +104,30 @@ function controllable(guest: Guest, action: string, allowed: readonly GuestState
   return { runtime, qmp: monitorOf(guest, runtime) };
 }
 
-async function command(guest: Guest, qmp: QmpClient, name: string): Promise<void> {
+/**
+ * One QMP command of an action. When QEMU goes away meanwhile (a destroy racing the action,
+ * or the guest powering off), the monitor connection drops and the command gets no reply:
+ * that is not QEMU failing but the guest no longer being there, so the answer is a conflict
+ * that says the state the guest ended in.
+ */
+async function command(guest: Guest, runtime: GuestRuntime, qmp: QmpClient, name: string): Promise<void> {
   try {
     await qmp.execute(name);
   } catch (error) {
+    if (await wentAway(runtime, error)) {
+      throw new VirtdeckError('conflict', `'${guest.name}' went away before QEMU carried out ${name}: it is now ${guest.state} (${guest.reason})`, { cause: error });
+    }
     const timedOut = (error as { code?: unknown }).code === 'timeout';
     throw new VirtdeckError(timedOut ? 'timeout' : 'qemu-failed', `QEMU did not carry out ${name} for '${guest.name}': ${describeError(error)}`, { cause: error });
   }
+}
+
+/** Whether a failed command's QEMU is ending (or ended); if so, waits until the guest's state says how. */
+async function wentAway(runtime: GuestRuntime, error: unknown): Promise<boolean> {
+  const ending = runtime.stopping !== undefined || runtime.process.gone || isQmpError(error, 'disconnected') || isQmpError(error, 'state');
+  if (!ending) return false;
+  const waited = new AbortController();
+  const finished = await Promise.race([runtime.finished.then(() => true), delay(EXIT_WAIT_MS, false, { signal: waited.signal }).catch(() => false)]);
+  waited.abort();
+  return finished;
 }
