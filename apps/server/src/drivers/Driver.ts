@@ -56,6 +56,8 @@ export interface DefineOptions {
   /** POST: the name must be new. Otherwise (PUT) the guest must exist and keep its name. */
   create: boolean;
   name?: string;
+  /** A read-modify-write: the saved definition must still be this text, else 409 'changed meanwhile'. */
+  unchanged?: string;
 }
 
 export interface ActionOptions {

@@ -12,7 +12,7 @@ import { embeddedGraphics } from '../vnc/embeddedGraphics.js';
 import { GuestActions } from './actions.js';
 import { previewCommandLine, validateForHost } from './commandPreview.js';
 import { DefinitionHistory } from './DefinitionHistory.js';
-import { checkDefinition, withIdentity, type CheckedDefinition } from './definitions.js';
+import { changedMeanwhile, checkDefinition, withIdentity, type CheckedDefinition } from './definitions.js';
 import { DefinitionStore, type StoreFs } from './DefinitionStore.js';
 import { guestNameProblem } from './guestName.js';
 import { GuestProcesses, type ProcessOptions } from './guestProcess.js';
@@ -146,7 +146,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
    * guest keeps running with its old definition; the new one applies at its next start. A
    * missing UUID and missing MAC addresses are filled in, as libvirt does.
    */
-  async define(xml: string, { create, name: expectedName }: DefineOptions): Promise<DomainSummary> {
+  async define(xml: string, { create, name: expectedName, unchanged }: DefineOptions): Promise<DomainSummary> {
     const checked = checkDefinition(xml);
     const { name } = checked;
     if (!create && expectedName !== undefined && expectedName !== name) return this.renameTo(expectedName, checked);
@@ -156,6 +156,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
       const existing = this.guests.get(name);
       if (create && existing) throw new VirtdeckError('conflict', `A guest named '${name}' already exists`);
       if (!create && !existing) throw new VirtdeckError('not-found', `No guest named '${name}'`);
+      if (unchanged !== undefined && existing?.xml !== unchanged) throw changedMeanwhile(name);
       const { text, parsed } = withIdentity(checked, existing, this.guests.values());
       if (existing && existing.xml !== text) await this.versions.keep(name, existing.xml, await this.store.savedAt(name));
       await this.store.write(name, text);

@@ -24,6 +24,11 @@ export function checkDefinition(xml: string): CheckedDefinition {
   return { xml, document, domain, name };
 }
 
+/** A read-modify-write (DefineOptions.unchanged) found another save in between: nothing is written. */
+export function changedMeanwhile(name: string): VirtdeckError {
+  return new VirtdeckError('conflict', `The definition of '${name}' changed meanwhile; nothing was saved. Reload it and try again`);
+}
+
 /**
  * The definition as it is saved: a UUID and MAC addresses filled in where missing, as
  * libvirt does, unique among `others`; a redefinition keeps the UUID of `existing`.

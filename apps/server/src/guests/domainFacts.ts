@@ -1,5 +1,6 @@
 import { serialConsoleAccess, type SerialConsoleAccess } from '@virtdeck/qemu';
 import type { Domain } from '@virtdeck/schema';
+import { readTags } from './guestTags.js';
 import { DEFAULT_LIFECYCLE_ACTIONS, LIFECYCLE_ACTIONS, type LifecycleAction, type LifecycleActions } from './lifecycle.js';
 
 /** What the guest manager needs to know about a definition, read once from the model. */
@@ -8,6 +9,7 @@ export interface DomainFacts {
   vcpus: number;
   memoryKiB: number;
   title?: string;
+  tags: string[];
   uuid?: string;
   actions: LifecycleActions;
   /** A balloon device exists (libvirt adds a virtio one unless model='none'). */
@@ -43,6 +45,7 @@ export function domainFacts(domain: Domain): DomainFacts {
       return entry;
     }),
     macs: domain.devices.interfaces.flatMap((nic) => (nic.mac ? [nic.mac.toLowerCase()] : [])),
+    tags: readTags(domain),
   };
   const console = serialConsoleAccess(domain);
   if (console) facts.console = console;

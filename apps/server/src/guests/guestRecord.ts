@@ -54,7 +54,7 @@ export function parseDefinition(xml: string): ParsedDefinition {
   const { domain, valid } = validateDomain(xml);
   const facts = domain
     ? domainFacts(domain)
-    : { accelerator: 'unknown', vcpus: 0, memoryKiB: 0, actions: DEFAULT_LIFECYCLE_ACTIONS, balloon: false, interfaces: [], macs: [] };
+    : { accelerator: 'unknown', vcpus: 0, memoryKiB: 0, actions: DEFAULT_LIFECYCLE_ACTIONS, balloon: false, interfaces: [], macs: [], tags: [] };
   return { domain: valid ? domain : undefined, facts };
 }
 
@@ -70,6 +70,7 @@ export function toSummary(guest: Guest): DomainSummary {
     since: guest.since,
     autostart: guest.autostart,
     pendingChanges: guest.runtime !== undefined && guest.runtime.xml !== guest.xml,
+    tags: guest.facts.tags,
   };
   if (guest.runtime) summary.pid = guest.runtime.pid;
   if (guest.error) summary.error = guest.error;

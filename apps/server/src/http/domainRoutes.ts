@@ -4,7 +4,8 @@ import type { Driver } from '../drivers/Driver.js';
 import { withHost } from '../hosts/Hosts.js';
 import { refuseInvalidDefinition } from '../validation/requestValidation.js';
 import { isNavigation } from './browserGuards.js';
-import { actionBody, actionParam, autostartBody, guestName, jsonBody, parseInput, xmlBody, xmlQuery } from './input.js';
+import { setTags } from '../guests/guestTags.js';
+import { actionBody, actionParam, autostartBody, tagsBody, guestName, jsonBody, parseInput, xmlBody, xmlQuery } from './input.js';
 
 /** The host a request is for and its driver (`/api/domains` is the local host's, `/api/hosts/ID/domains` ID's). */
 export type HostOfRequest = (req: Request) => { host: string; driver: Driver };
@@ -79,6 +80,12 @@ export function domainRoutes(hostOf: HostOfRequest): Router {
     const { host, driver: guests } = hostOf(req);
     const { autostart } = parseInput(autostartBody, jsonBody(req), 'body');
     res.json(withHost(host, await guests.setAutostart(nameOf(req.params), autostart)));
+  });
+
+  router.put('/:name/tags', async (req, res) => {
+    const { host, driver: guests } = hostOf(req);
+    const { tags } = parseInput(tagsBody, jsonBody(req), 'body');
+    res.json(withHost(host, await setTags(guests, nameOf(req.params), tags)));
   });
 
   router.get('/:name/argv', async (req, res) => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { GUEST_ACTIONS } from '../api.js';
 import { VirtdeckError } from '../errors.js';
 import { guestNameProblem } from '../guests/guestName.js';
+import { MAX_TAGS, tagProblem } from '../guests/guestTags.js';
 
 /** Definitions are small; anything bigger than this is a mistake or an attack. */
 export const MAX_XML_BYTES = 1024 * 1024;
@@ -26,6 +27,11 @@ export const actionBody = z
   })
   .strict();
 export const autostartBody = z.object({ autostart: z.boolean() }).strict();
+const tag = z.string().superRefine((value, ctx) => {
+  const problem = tagProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+export const tagsBody = z.object({ tags: z.array(tag).max(MAX_TAGS, `at most ${MAX_TAGS} tags`) }).strict();
 export const templateBody = z.object({ name: guestName }).strict();
 export const xmlQuery = z.object({ running: z.enum(['0', '1', 'true', 'false']).optional() });
 

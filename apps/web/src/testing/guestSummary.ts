@@ -12,5 +12,6 @@ export const guestSummary = (name: string, over: Partial<GuestSummary> = {}): Gu
   since: '2026-11-27T10:00:00.000Z',
   autostart: false,
   pendingChanges: false,
+  tags: [],
   ...over,
 });

@@ -12,7 +12,7 @@ import { readLogTail, SerialLog } from '../../console/SerialLog.js';
 import { SCROLLBACK_BYTES, SerialConsole } from '../../console/SerialConsole.js';
 import { describeError, VirtdeckError } from '../../errors.js';
 import { DefinitionHistory } from '../../guests/DefinitionHistory.js';
-import { checkDefinition, type CheckedDefinition } from '../../guests/definitions.js';
+import { changedMeanwhile, checkDefinition, type CheckedDefinition } from '../../guests/definitions.js';
 import { assertGuestName } from '../../guests/guestName.js';
 import { parseDefinition } from '../../guests/guestRecord.js';
 import { KeyedMutex } from '../../guests/KeyedMutex.js';
@@ -116,7 +116,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
   }
 
   /** `virsh define --validate`: libvirt checks the definition against its own schema, too. */
-  async define(xml: string, { create, name: expectedName }: DefineOptions): Promise<DomainSummary> {
+  async define(xml: string, { create, name: expectedName, unchanged }: DefineOptions): Promise<DomainSummary> {
     const checked = checkDefinition(xml);
     const { name } = checked;
     if (!create && expectedName !== undefined && expectedName !== name) return this.renameTo(expectedName, checked);
@@ -124,6 +124,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
       const existing = this.guests.get(name);
       if (create && existing) throw new VirtdeckError('conflict', `A guest named '${name}' already exists on this host`);
       if (!create && !existing) throw new VirtdeckError('not-found', `No guest named '${name}' on this host`);
+      if (unchanged !== undefined && existing?.xml !== unchanged) throw changedMeanwhile(name);
       await this.guard(virshWithFile(this.uri, keepingUuid(checked, existing), (file) => ['define', '--validate', file]));
       return this.readGuest(name);
     });
@@ -386,6 +387,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
       since: previous && previous.state === state && previous.reason === reason ? previous.since : (event?.timestamp ?? new Date().toISOString()),
       autostart: info.Autostart === 'enable',
       pendingChanges: false,
+      tags: facts.tags,
     };
     if (facts.title) summary.title = facts.title;
     if (facts.display) summary.display = facts.display;
