@@ -265,6 +265,14 @@ export const CONSOLE_CLOSE_CODES = {
   tooSlow: 4429,
 } as const;
 
+/** `POST /api/domains/:name/display-ticket`: opens `WS /api/domains/:name/display?ticket=…` once (the close codes above apply). */
+export interface DisplayTicket {
+  ticket: string;
+  expiresInMs: number;
+  /** The display asks for the definition's VNC password. */
+  password: boolean;
+}
+
 import type { ApiDiagnostic } from './errors.js';
 
 export type { ApiDiagnostic, ErrorBody, ErrorCode } from './errors.js';

@@ -3,6 +3,7 @@ import { useSyncExternalStore } from 'react';
 /** The guest page's tabs, in the order they are shown. */
 export const GUEST_TABS = {
   console: 'Console',
+  screen: 'Screen',
   graphs: 'Graphs',
   xml: 'Definition',
   history: 'History',

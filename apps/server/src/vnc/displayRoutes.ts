@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import type { DisplayTicket } from '../api.js';
 import { guestName, jsonBody, parseInput } from '../http/input.js';
 import type { DisplayTickets } from './DisplayTickets.js';
 import { sessionOf } from './DisplayTickets.js';
@@ -21,7 +22,7 @@ export function displayRoutes(displays: GuestDisplays, tickets: DisplayTickets):
   router.post('/:name/display-ticket', async (req, res) => {
     const name = nameOf(req.params);
     const password = await displays.needsPassword(name);
-    res.set('Cache-Control', 'no-store').json({ ...tickets.issue(name, sessionOf(req)), password });
+    res.set('Cache-Control', 'no-store').json({ ...tickets.issue(name, sessionOf(req)), password } satisfies DisplayTicket);
   });
 
   router.get('/:name/screenshot', async (req, res) => {

@@ -2,6 +2,7 @@ import type {
   ApiDiagnostic,
   CommandLine,
   DefinitionVersion,
+  DisplayTicket,
   ErrorBody,
   GuestAction,
   GuestSummary,
@@ -47,6 +48,8 @@ interface RequestInit {
   body?: string;
   contentType?: string;
   signal?: AbortSignal;
+  /** The answer is binary (a screenshot): a Blob when it succeeds. */
+  blob?: boolean;
 }
 
 async function request<T>(method: string, url: string, init: RequestInit = {}): Promise<T> {
@@ -58,6 +61,7 @@ async function request<T>(method: string, url: string, init: RequestInit = {}): 
     signal: init.signal,
   });
   if (response.status === 204) return undefined as T;
+  if (init.blob && response.ok) return (await response.blob()) as T;
   const isJson = response.headers.get('content-type')?.includes('application/json') ?? false;
   const payload: unknown = isJson ? await response.json() : await response.text();
   if (!response.ok) {
@@ -98,6 +102,12 @@ export const api = {
   version: (name: string, id: string, signal?: AbortSignal) => request<string>('GET', guestUrl(name, `/history/${encodeURIComponent(id)}`), { signal }),
   qemuLog: (name: string, signal?: AbortSignal) => request<string>('GET', guestUrl(name, '/qemu-log'), { signal }),
   guestEvents: (name: string, signal?: AbortSignal) => request<LifecycleEvent[]>('GET', guestUrl(name, '/events'), { signal }),
+  /** A one-time ticket for the guest's display WebSocket: asked for right before each connection. */
+  displayTicket: (name: string) => request<DisplayTicket>('POST', guestUrl(name, '/display-ticket')),
+  /** Types the text on the guest's keyboard (US layout), as if typed on its screen. */
+  typeText: (name: string, text: string) => request<void>('POST', guestUrl(name, '/type-text'), json({ text })),
+  /** What the guest's screen shows now, as a PNG at most `width` pixels wide. */
+  screenshot: (name: string, width: number, signal?: AbortSignal) => request<Blob>('GET', guestUrl(name, `/screenshot?width=${width}`), { signal, blob: true }),
   templates: () => request<TemplateInfo[]>('GET', '/api/templates'),
   instantiateTemplate: (id: string, name: string) => request<{ xml: string }>('POST', `/api/templates/${encodeURIComponent(id)}`, json({ name })),
 };

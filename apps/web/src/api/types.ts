@@ -7,6 +7,7 @@ export type {
   CommandLine,
   DefinitionVersion,
   Diagnostic,
+  DisplayTicket,
   ErrorBody,
   ErrorCode,
   GuestAction,

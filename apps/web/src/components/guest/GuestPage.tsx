@@ -17,8 +17,9 @@ import { GraphsPane } from './GraphsPane';
 import { GuestActions } from './GuestActions';
 import { QemuLogPane } from './QemuLogPane';
 
-// xterm.js and Monaco are large: each loads only when its tab is opened.
+// xterm.js, noVNC and Monaco are large: each loads only when its tab is opened.
 const ConsolePane = lazy(() => import('./ConsolePane'));
+const ScreenPane = lazy(() => import('./screen/ScreenPane'));
 const GuestDefinition = lazy(() => loadEditorPages().then((m) => ({ default: m.GuestDefinition })));
 const DefinitionHistory = lazy(() => loadEditorPages().then((m) => ({ default: m.DefinitionHistory })));
 
@@ -90,6 +91,8 @@ function TabContent({ guest, tab }: { guest: GuestSummary; tab: GuestTab }) {
   switch (tab) {
     case 'console':
       return <ConsolePane guest={guest} />;
+    case 'screen':
+      return <ScreenPane guest={guest} />;
     case 'graphs':
       return <GraphsPane guest={guest} />;
     case 'xml':
