@@ -199,7 +199,13 @@ export interface HostAccelerator extends Partial<AcceleratorInfo> {
   reason?: string;
 }
 
-export type HostInfo = HostCapabilities & { accelerators: HostAccelerator[] };
+export type HostInfo = HostCapabilities & {
+  accelerators: HostAccelerator[];
+  /** The host's bridges an interface or a bridge network can attach a tap to (the embedded host only). */
+  bridges?: string[];
+  /** Whether the server can make taps (it runs as root); absent where the host is not the server's own. */
+  privileged?: boolean;
+};
 
 /** `POST /api/argv`, `GET /api/domains/NAME/argv`: the best command line of a valid definition. */
 export interface CommandLine {

@@ -12,7 +12,7 @@
  */
 export { buildArgv, chipsetOf, type BuildArgvResult } from './buildArgv.js';
 export type { BuildOptions, Chipset, LaunchPlan, LaunchRuntime, NetworkHost, SwtpmPlan } from './build/context.js';
-export { chooseFirmware, fillFirmware, mapNvramPath, LIBVIRT_NVRAM_DIR, type FirmwareChoice, type FirmwareRequest } from './system/firmware.js';
+export { chooseFirmware, fillFirmware, mapNvramPath, uefiOffers, LIBVIRT_NVRAM_DIR, UEFI_OFFERS, type FirmwareChoice, type FirmwareRequest, type UefiOffer } from './system/firmware.js';
 export { SWTPM_FILES } from './devices/tpm.js';
 export { formatCommandLine, shellQuote } from './formatCommandLine.js';
 export { libvirtRuntimeFile, serialConsoleAccess, type SerialConsoleAccess } from './devices/serialConsole.js';

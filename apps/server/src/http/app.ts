@@ -2,7 +2,7 @@ import type { HostCapabilities } from '@virtdeck/qemu';
 import compression from 'compression';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from 'pino';
-import { LOCAL_HOST_ID, type StatsEvent } from '../api.js';
+import { LOCAL_HOST_ID, type HostInfo, type StatsEvent } from '../api.js';
 import type { AccessToken } from '../auth/accessToken.js';
 import { toVirtdeckError, VirtdeckError } from '../errors.js';
 import type { Hosts } from '../hosts/Hosts.js';
@@ -10,6 +10,7 @@ import { hostsRoutes } from '../hosts/hostsRoutes.js';
 import { displayRoutes } from '../vnc/displayRoutes.js';
 import type { DisplayTickets } from '../vnc/DisplayTickets.js';
 import type { GuestDisplays } from '../vnc/GuestDisplays.js';
+import { hostBridges } from '../networks/networkHost.js';
 import { networkRoutes } from '../networks/networkRoutes.js';
 import type { Networks } from '../networks/Networks.js';
 import { instantiateTemplate, listTemplates, type TemplateContext } from '../templates/templates.js';
@@ -97,7 +98,8 @@ export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabil
   app.use('/api/hosts', hostsRoutes(guestHosts));
   app.use('/api/networks', networkRoutes(networks));
   app.get('/api/host', async (_req, res) => {
-    res.json(hostInfo(await capabilities()));
+    const [caps, bridges] = await Promise.all([capabilities(), hostBridges()]);
+    res.json({ ...hostInfo(caps), bridges: [...bridges].sort(), privileged: process.getuid?.() === 0 } satisfies HostInfo);
   });
   app.post('/api/validate', async (req, res) => {
     const xml = xmlBody(req);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandLine, ErrorBody, HostInfo, ValidateResult } from '../api.js';
 import { demoGuestXml } from '../demoGuest.js';
@@ -28,6 +29,10 @@ describe('host capabilities, validation and command lines from the real QEMU', (
     expect(accel.qvm86?.usable).toBe(false);
     expect(accel.hvf).toMatchObject({ usable: false, reason: expect.stringMatching(/darwin/) as unknown });
     expect(accel.kvm?.usable).toBe(body.kvmDevice.usable);
+    // The bridges the form offers are those iproute2 lists; root can attach taps to them.
+    const listed = execFileSync('ip', ['-o', 'link', 'show', 'type', 'bridge'], { encoding: 'utf8' });
+    expect(body.bridges).toEqual([...listed.matchAll(/^\d+: ([^:@]+)/gm)].map((m) => m[1]).sort());
+    expect(body.privileged).toBe(process.getuid?.() === 0);
   });
 
   it('validates with the host checks included', async () => {

@@ -8,6 +8,7 @@ import type {
   GuestSummary,
   HostInfo,
   LifecycleEvent,
+  NetworkSummary,
   TemplateInfo,
   ValidateResult,
 } from './types';
@@ -109,5 +110,6 @@ export const api = {
   /** What the guest's screen shows now, as a PNG at most `width` pixels wide. */
   screenshot: (name: string, width: number, signal?: AbortSignal) => request<Blob>('GET', guestUrl(name, `/screenshot?width=${width}`), { signal, blob: true }),
   templates: () => request<TemplateInfo[]>('GET', '/api/templates'),
+  networks: (signal?: AbortSignal) => request<NetworkSummary[]>('GET', '/api/networks', { signal }),
   instantiateTemplate: (id: string, name: string) => request<{ xml: string }>('POST', `/api/templates/${encodeURIComponent(id)}`, json({ name })),
 };

@@ -20,6 +20,7 @@ export type {
   HostState,
   HostSummary,
   LifecycleEvent,
+  NetworkSummary,
   ServerEvents,
   StateReason,
   StatsEvent,

@@ -2,6 +2,7 @@
  * The form beside the editor: what it shows (read from the parsed definition) and what it
  * can change. The worker turns a change into a minimal text edit (formEdits.ts).
  */
+import type { FirmwareForm, HardwareChange, TpmForm } from './hardwareForm';
 
 export interface DiskForm {
   /** `file`, `block`, … (<disk type>). */
@@ -43,6 +44,9 @@ export interface DomainForm {
   perDeviceBoot: boolean;
   disks: DiskForm[];
   interfaces: InterfaceForm[];
+  firmware: FirmwareForm;
+  /** The first <tpm>, when there is one. */
+  tpm?: TpmForm;
 }
 
 export const DISK_FIELDS = ['source', 'targetDev', 'targetBus', 'format', 'device'] as const;
@@ -73,4 +77,5 @@ export type FormChange =
   | { kind: 'remove-disk'; index: number }
   | { kind: 'interface'; index: number; field: InterfaceField; value: string }
   | { kind: 'add-interface' }
-  | { kind: 'remove-interface'; index: number };
+  | { kind: 'remove-interface'; index: number }
+  | HardwareChange;

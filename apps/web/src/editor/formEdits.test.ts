@@ -60,6 +60,7 @@ describe('reading the form', () => {
       perDeviceBoot: false,
       disks: [{ type: 'file', device: 'disk', source: '/images/demo.qcow2', targetDev: 'vda', targetBus: 'virtio', format: 'qcow2', readonly: false }],
       interfaces: [{ type: 'user', model: 'virtio' }],
+      firmware: { choice: 'bios' },
     });
   });
 

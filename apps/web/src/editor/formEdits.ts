@@ -16,14 +16,11 @@ import {
   type XmlElement,
 } from '@virtdeck/schema';
 import type { DiskField, FormChange, InterfaceField } from './domainForm';
+import { FormEditError } from './formEditError';
+import { hardwareEdits } from './hardwareEdits';
+import { DOMAIN_ORDER, escapeAttr, escapeText, insertSnippet, OS_ORDER, placeIn, type Snippet } from './textPlacement';
 
-/** A form change that cannot be made on this text, said in words for the person. */
-export class FormEditError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FormEditError';
-  }
-}
+export { FormEditError };
 
 /**
  * The smallest text edits that make the definition say what the form now says. Only the
@@ -59,6 +56,9 @@ export function formEdits(document: XmlDocument, domain: Domain | undefined, cha
       return [addDevice(document, root, 'interface', ['<interface type=\'user\'>', ['<model type=\'virtio\'/>'], '</interface>'])];
     case 'remove-interface':
       return [removeElementEdit(document, nth(domain.devices.interfaces, change.index, 'interface').node)];
+    case 'firmware':
+    case 'tpm':
+      return hardwareEdits(document, domain, change);
     default: {
       const unreachable: never = change;
       return unreachable;
@@ -70,23 +70,6 @@ function nth<T>(list: readonly T[], index: number, what: string): T {
   const item = list[index];
   if (item === undefined) throw new FormEditError(`There is no ${what} number ${index + 1} in the text any more.`);
   return item;
-}
-
-const escapeAttr = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/'/g, '&apos;');
-const escapeText = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** libvirt's order of the top-level elements, to put a missing one where libvirt would write it. */
-const DOMAIN_ORDER = ['name', 'uuid', 'genid', 'title', 'description', 'metadata', 'maxMemory', 'memory', 'currentMemory', 'blkiotune', 'memtune', 'memoryBacking', 'vcpu', 'vcpus', 'iothreads', 'iothreadids', 'cputune', 'numatune', 'resource', 'sysinfo', 'bootloader', 'os', 'idmap', 'features', 'cpu', 'clock', 'on_poweroff', 'on_reboot', 'on_crash', 'pm', 'devices'];
-
-/** Where a new top-level element goes: after the last existing element that libvirt writes before it. */
-function placeIn(parent: XmlElement, name: string, order: readonly string[]): InsertChildOptions {
-  const rank = order.indexOf(name);
-  let after: XmlElement | undefined;
-  for (const child of childElements(parent)) {
-    const r = order.indexOf(child.name);
-    if (r !== -1 && r < rank) after = child;
-  }
-  return after ? { after } : { first: true };
 }
 
 function setChildText(document: XmlDocument, parent: XmlElement, name: string, text: string, place?: InsertChildOptions): TextEdit[] {
@@ -164,9 +147,6 @@ function cpuEdits(document: XmlDocument, root: XmlElement, mode: string, model: 
   } else if (modelElement && mode !== 'host-model') edits.push(removeElementEdit(document, modelElement));
   return edits;
 }
-
-/** libvirt's order inside <os>, for where <boot> elements go. */
-const OS_ORDER = ['type', 'firmware', 'loader', 'nvram', 'kernel', 'initrd', 'cmdline', 'dtb', 'shim', 'boot', 'bootmenu', 'smbios', 'bios'];
 
 function bootEdits(document: XmlDocument, root: XmlElement, devices: readonly string[]): TextEdit[] {
   const os = osElement(root);
@@ -275,9 +255,6 @@ function interfaceFieldEdits(document: XmlDocument, nic: XmlElement, field: Inte
   }
 }
 
-/** A snippet as lines; a nested array is one level deeper. */
-type Snippet = readonly (string | Snippet)[];
-
 function diskSnippet(domain: Domain, device: 'disk' | 'cdrom'): Snippet {
   const used = new Set(domain.devices.disks.flatMap((d) => (d.target ? [d.target.dev] : [])));
   const prefix = device === 'disk' ? 'vd' : 'sd';
@@ -295,39 +272,4 @@ function addDevice(document: XmlDocument, root: XmlElement, kind: string, snippe
   if (!devices) return insertSnippet(document, root, ['<devices>', snippet, '</devices>'], placeIn(root, 'devices', DOMAIN_ORDER));
   const same = childElements(devices, kind);
   return insertSnippet(document, devices, snippet, same.length > 0 ? { after: same[same.length - 1]! } : {});
-}
-
-const PLACEHOLDER = '\u0000';
-
-/**
- * insertChildEdit puts every line of a snippet at the siblings' indentation; nested lines
- * need one more step each. We let it place a one-line placeholder (so position and
- * indentation stay its decision) and put the snippet, indented level by level, in its place.
- */
-function insertSnippet(document: XmlDocument, parent: XmlElement, snippet: Snippet, place: InsertChildOptions): TextEdit {
-  const edit = insertChildEdit(document, parent, PLACEHOLDER, place);
-  const at = edit.newText.indexOf(PLACEHOLDER);
-  const before = edit.newText.slice(0, at);
-  const after = edit.newText.slice(at + 1);
-  const indent = before.includes('\n') ? before.slice(before.lastIndexOf('\n') + 1) : (/\n([ \t]*)/.exec(after)?.[1] ?? '');
-  const unit = indentUnit(document);
-  const lines: string[] = [];
-  const walk = (items: Snippet, depth: number) => {
-    for (const item of items) {
-      if (typeof item === 'string') lines.push(`${lines.length === 0 ? '' : indent + unit.repeat(depth)}${item}`);
-      else walk(item, depth + 1);
-    }
-  };
-  walk(snippet, 0);
-  return { range: edit.range, newText: before + lines.join('\n') + after };
-}
-
-/** The document's indentation step: how much deeper the root's first child sits than the root. */
-function indentUnit(document: XmlDocument): string {
-  const root = document.root;
-  const first = root ? childElements(root)[0] : undefined;
-  if (!root || !first) return '  ';
-  const indentAt = (offset: number) => /^[ \t]*/.exec(document.text.slice(document.text.lastIndexOf('\n', offset - 1) + 1))?.[0] ?? '';
-  const unit = indentAt(first.range.start.offset).slice(indentAt(root.range.start.offset).length);
-  return unit === '' ? '  ' : unit;
 }

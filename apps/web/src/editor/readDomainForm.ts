@@ -1,5 +1,6 @@
 import type { Domain } from '@virtdeck/schema';
 import type { DiskForm, DomainForm, InterfaceForm } from './domainForm';
+import { readFirmware, readTpm } from './hardwareForm';
 
 /** What the form shows, read from the typed model (values the model could not read stay empty). */
 export function readDomainForm(domain: Domain): DomainForm {
@@ -13,7 +14,10 @@ export function readDomainForm(domain: Domain): DomainForm {
     perDeviceBoot: devices.disks.some((d) => d.boot !== undefined) || devices.interfaces.some((i) => i.boot !== undefined),
     disks: devices.disks.map(readDisk),
     interfaces: devices.interfaces.map(readInterface),
+    firmware: readFirmware(os),
   };
+  const tpm = readTpm(domain);
+  if (tpm) form.tpm = tpm;
   if (domain.memory) form.memoryMiB = Math.round(domain.memory.kib / 1024);
   if (domain.vcpu) form.vcpus = domain.vcpu.count;
   if (os.arch !== undefined) form.arch = os.arch;

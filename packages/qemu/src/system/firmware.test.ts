@@ -2,7 +2,7 @@ import { parseDomain } from '@virtdeck/schema';
 import { describe, expect, it } from 'vitest';
 import { DiagnosticSink } from '../diagnostics.js';
 import { hostCapabilitiesFixture } from '../testing/conformance.js';
-import { chooseFirmware, fillFirmware } from './firmware.js';
+import { chooseFirmware, fillFirmware, uefiOffers } from './firmware.js';
 
 const caps = hostCapabilitiesFixture();
 
@@ -57,5 +57,21 @@ describe("firmware chosen from QEMU's descriptors", () => {
     fillFirmware(domain, caps, '/state/nvram');
     expect(domain.os.loader).toMatchObject({ path: '/usr/share/OVMF/OVMF_CODE_4M.ms.fd', type: 'pflash', readonly: true });
     expect(domain.os.nvram).toMatchObject({ path: '/state/nvram/vm_VARS.fd', template: '/usr/share/OVMF/OVMF_VARS_4M.ms.fd' });
+  });
+});
+
+describe('UEFI offers for the form', () => {
+  it('offers UEFI and secure boot on q35, each with the descriptor it would boot', () => {
+    const offers = uefiOffers(caps.firmware, 'x86_64', 'pc-q35-7.2');
+    expect(offers.uefi).toMatchObject({ descriptor: { file: '/usr/share/qemu/firmware/60-edk2-x86_64.json' } });
+    expect(offers['uefi-secure']).toMatchObject({ descriptor: { file: '/usr/share/qemu/firmware/40-edk2-x86_64-secure-enrolled.json' } });
+  });
+
+  it('says why secure boot is not offered on i440fx, and why nothing is without ovmf', () => {
+    const i440fx = uefiOffers(caps.firmware, 'x86_64', 'pc-i440fx-7.2');
+    expect(i440fx.uefi).toHaveProperty('descriptor');
+    expect(i440fx['uefi-secure']).toEqual({ reason: 'no UEFI firmware here runs x86_64 pc-i440fx-7.2 with secure boot (it needs SMM: use a q35 machine)' });
+    expect(uefiOffers([], 'x86_64', 'pc-q35-7.2').uefi).toEqual({ reason: 'this host has no UEFI firmware (install the Debian package ovmf)' });
+    expect(uefiOffers(caps.firmware, 'aarch64', 'virt-7.2').uefi).toEqual({ reason: 'no UEFI firmware here runs aarch64 virt-7.2 without secure boot' });
   });
 });

@@ -110,14 +110,44 @@ export function mapNvramPath(path: string, nvramDir: string | undefined): string
   return `${nvramDir.replace(/\/$/, '')}/${path.slice(LIBVIRT_NVRAM_DIR.length)}`;
 }
 
+/** The firmware kinds a form offers for `<os firmware='efi'>`: secure boot off, or on. */
+export const UEFI_OFFERS = { uefi: 'UEFI', 'uefi-secure': 'UEFI with secure boot' } as const;
+export type UefiOffer = keyof typeof UEFI_OFFERS;
+
+/**
+ * Whether this host has a UEFI firmware for each offer, for a guest of this architecture and
+ * (canonical) machine type: the descriptor it would boot, or why there is none.
+ */
+export function uefiOffers(
+  descriptors: readonly FirmwareDescriptor[] | undefined,
+  arch: string,
+  machine: string,
+): Record<UefiOffer, { descriptor: FirmwareDescriptor } | { reason: string }> {
+  const offer = (secure: boolean) => {
+    const descriptor = descriptors?.find((d) => d.interfaceTypes.includes('uefi') && runsOn(d, arch, machine) && d.features.includes('secure-boot') === secure);
+    if (descriptor) return { descriptor };
+    if (descriptors === undefined) return { reason: 'the host capabilities list no firmware' };
+    if (!descriptors.some((d) => d.interfaceTypes.includes('uefi'))) return { reason: 'this host has no UEFI firmware (install the Debian package ovmf)' };
+    // Secure boot needs SMM, which QEMU's x86 firmware gets only on q35.
+    return { reason: `no UEFI firmware here runs ${arch} ${machine}${secure ? ' with secure boot (it needs SMM: use a q35 machine)' : ' without secure boot'}` };
+  };
+  return { uefi: offer(false), 'uefi-secure': offer(true) };
+}
+
+/** The descriptor targets this guest, in a form virtdeck can load: a flash pair (split) or a ROM. */
+function runsOn(d: FirmwareDescriptor, arch: string, machine: string): boolean {
+  if (!d.targets.some((t) => t.architecture === arch && t.machines.some((glob) => globMatch(glob, machine)))) return false;
+  return isSplitFlash(d) || d.device === 'memory';
+}
+
+const isSplitFlash = (d: FirmwareDescriptor) => d.device === 'flash' && (d.mode ?? 'split') === 'split' && d.executable !== undefined;
+
 function fits(d: FirmwareDescriptor, request: FirmwareRequest): boolean {
   const { os, features } = request.domain;
   const want = INTERFACE[os.firmware ?? 'efi'];
   if (!d.interfaceTypes.includes(want)) return false;
-  if (!d.targets.some((t) => t.architecture === request.arch && t.machines.some((glob) => globMatch(glob, request.machine)))) return false;
-  // Only what virtdeck can give: a flash pair (split) or a ROM.
-  const flash = d.device === 'flash' && (d.mode ?? 'split') === 'split' && d.executable !== undefined;
-  if (!flash && d.device !== 'memory') return false;
+  if (!runsOn(d, request.arch, request.machine)) return false;
+  const flash = isSplitFlash(d);
   const loader = os.loader;
   if (loader?.type !== undefined && loader.type !== (flash ? 'pflash' : 'rom')) return false;
   if (loader?.path !== undefined && loader.path !== d.executable?.filename) return false;

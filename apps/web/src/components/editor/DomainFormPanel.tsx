@@ -1,17 +1,18 @@
 import { useState } from 'react';
 import type { HostInfo } from '../../api/types';
 import type { EmulatorChoices } from '../../editor/protocol';
-import { CPU_FORM_MODES, type CpuFormMode, type DiskForm, type DomainForm, type FormChange, type InterfaceForm } from '../../editor/domainForm';
+import { CPU_FORM_MODES, type CpuFormMode, type DiskForm, type DomainForm, type FormChange } from '../../editor/domainForm';
 import { AcceleratorPicker } from './AcceleratorPicker';
+import { Choice } from './Choice';
 import { CommitInput } from './CommitInput';
+import { FirmwareAndTpm } from './FirmwareAndTpm';
+import { Interfaces } from './Interfaces';
 import { usePendingValue } from '../common/usePendingValue';
 
 const BOOT_CHOICES = { hd: 'hard disk', cdrom: 'CD-ROM', network: 'network (PXE)', fd: 'floppy' } as const;
 const DISK_DEVICE_CHOICES = ['disk', 'cdrom'] as const;
 const DISK_BUS_CHOICES = ['virtio', 'sata', 'scsi', 'ide', 'usb'] as const;
 const DISK_FORMAT_CHOICES = ['qcow2', 'raw', 'iso'] as const;
-const NIC_TYPE_CHOICES = ['user', 'network', 'bridge', 'direct'] as const;
-const NIC_MODEL_CHOICES = ['virtio', 'e1000e', 'e1000', 'rtl8139'] as const;
 
 /**
  * The definition's main settings as a form, two-way with the XML: it shows what the
@@ -67,8 +68,9 @@ export function DomainFormPanel({
         <CpuPicker form={form} emulator={emulator} onChange={onChange} />
         <BootOrder form={form} onChange={onChange} />
       </fieldset>
+      <FirmwareAndTpm form={form} host={host} emulator={emulator} onChange={onChange} />
       <Disks disks={form.disks} onChange={onChange} />
-      <Interfaces interfaces={form.interfaces} onChange={onChange} />
+      <Interfaces interfaces={form.interfaces} host={host} onChange={onChange} />
     </div>
   );
 }
@@ -242,60 +244,5 @@ function Disks({ disks, onChange }: { disks: DiskForm[]; onChange: (change: Form
         </button>
       </div>
     </fieldset>
-  );
-}
-
-function Interfaces({ interfaces, onChange }: { interfaces: InterfaceForm[]; onChange: (change: FormChange) => Promise<void> }) {
-  return (
-    <fieldset data-testid="form-interfaces">
-      <legend>Network interfaces</legend>
-      {interfaces.length === 0 ? <p className="hint small">No network interfaces.</p> : null}
-      {interfaces.map((nic, index) => (
-        <div className="device-row" key={index} data-testid={`form-interface-${index}`}>
-          <div className="device-title">
-            <Choice value={nic.type} choices={NIC_TYPE_CHOICES} onChange={(value) => onChange({ kind: 'interface', index, field: 'type', value })} label="Interface type" />
-            <span className="spacer" />
-            <button type="button" className="icon" aria-label={`Remove interface ${index + 1}`} onClick={() => onChange({ kind: 'remove-interface', index })}>
-              ✕
-            </button>
-          </div>
-          <div className="field-row">
-            {nic.type !== 'user' ? (
-              <label className="field">
-                <span>{nic.type === 'bridge' ? 'Bridge' : nic.type === 'network' ? 'Network' : 'Source'}</span>
-                <CommitInput value={nic.source ?? ''} spellCheck={false} onCommit={(value) => onChange({ kind: 'interface', index, field: 'source', value })} />
-              </label>
-            ) : null}
-            <label className="field">
-              <span>Model</span>
-              <Choice value={nic.model} choices={NIC_MODEL_CHOICES} onChange={(value) => onChange({ kind: 'interface', index, field: 'model', value })} />
-            </label>
-            <label className="field">
-              <span>MAC</span>
-              <CommitInput value={nic.mac ?? ''} placeholder="automatic" spellCheck={false} onCommit={(value) => onChange({ kind: 'interface', index, field: 'mac', value })} />
-            </label>
-          </div>
-        </div>
-      ))}
-      <button type="button" onClick={() => onChange({ kind: 'add-interface' })} data-testid="form-add-interface">
-        Add interface
-      </button>
-    </fieldset>
-  );
-}
-
-/** A select over a few common values that still shows (and keeps) an uncommon one from the XML. */
-function Choice({ value, choices, onChange, label }: { value: string | undefined; choices: readonly string[]; onChange: (value: string) => Promise<void>; label?: string }) {
-  const [current, choose] = usePendingValue(value ?? '');
-  return (
-    <select value={current} onChange={(e) => choose(e.target.value, onChange(e.target.value))} aria-label={label}>
-      {current === '' ? <option value="">default</option> : null}
-      {current !== '' && !choices.includes(current) ? <option value={current}>{current}</option> : null}
-      {choices.map((c) => (
-        <option key={c} value={c}>
-          {c}
-        </option>
-      ))}
-    </select>
   );
 }
