@@ -5,7 +5,8 @@
 import type { AcceleratorInfo, HostCapabilities } from '@virtdeck/qemu';
 import type { Diagnostic, NetworkForwardMode } from '@virtdeck/schema';
 
-export const GUEST_STATES = ['shutoff', 'running', 'paused', 'shutdown', 'crashed'] as const;
+/** `broken`: its definition file cannot be used (the summary's error says why); only Delete works. */
+export const GUEST_STATES = ['shutoff', 'running', 'paused', 'shutdown', 'crashed', 'broken'] as const;
 export type GuestState = (typeof GUEST_STATES)[number];
 
 /** Why a guest is in its state, as libvirt reports a reason with each lifecycle change. */
@@ -21,6 +22,7 @@ export const STATE_REASONS = [
   'reconnected', // found again after a server restart
   'migrated-state', // reserved for state restored from disk
   'io-error', // paused by QEMU because a disk failed (werror/rerror=stop)
+  'bad-file', // broken: its file in domains/ is not a usable definition
 ] as const;
 export type StateReason = (typeof STATE_REASONS)[number];
 

@@ -46,16 +46,16 @@ describe('DefinitionStore', () => {
     await rm(stateDir, { recursive: true, force: true });
   });
 
-  it('saves, lists, reads and removes definitions', async () => {
+  it('saves, lists, loads and removes definitions', async () => {
     const store = new DefinitionStore(stateDir);
     await store.init();
-    await store.write('b', '<domain>b</domain>');
-    await store.write('a', '<domain>a</domain>');
+    await store.write('b', '<domain><name>b</name></domain>');
+    await store.write('a', '<domain><name>a</name></domain>');
     expect(await store.list()).toEqual(['a', 'b']);
-    expect(await store.read('a')).toBe('<domain>a</domain>');
+    expect(await store.load('a')).toEqual({ xml: '<domain><name>a</name></domain>' });
     await store.remove('a');
     expect(await store.list()).toEqual(['b']);
-    await expect(store.read('a')).rejects.toMatchObject({ code: 'not-found' });
+    await expect(store.load('a')).rejects.toMatchObject({ code: 'not-found' });
     await expect(store.remove('a')).rejects.toMatchObject({ code: 'not-found' });
   });
 

@@ -1,9 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LifecycleEvent } from '../api.js';
+import { readStateText } from '../storage/stateFile.js';
 
 /** Events kept per guest (in memory and, after compaction, on disk). */
 export const EVENT_LOG_LENGTH = 200;
+/** Far more than the twice EVENT_LOG_LENGTH lines the file holds before compaction. */
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 /**
  * The recent lifecycle events of one guest, for its page's event log: kept in memory and
@@ -20,7 +23,8 @@ export class EventLog {
 
   /** Reads what an earlier server recorded. */
   async load(): Promise<void> {
-    const text = await fs.readFile(this.file, 'utf8').catch(() => '');
+    // A bad file (a symlink, a FIFO, binary data) only loses the history, never stalls the start.
+    const text = await readStateText(this.file, MAX_FILE_BYTES).catch(() => '');
     const events: LifecycleEvent[] = [];
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue;

@@ -16,7 +16,7 @@ import { changedMeanwhile, checkDefinition, withIdentity, type CheckedDefinition
 import { DefinitionStore, type StoreFs } from './DefinitionStore.js';
 import { guestNameProblem } from './guestName.js';
 import { GuestProcesses, type ProcessOptions } from './guestProcess.js';
-import { newGuest, parseDefinition, toSummary, type Guest } from './guestRecord.js';
+import { newGuest, parseDefinition, toSummary, UNKNOWN_FACTS, type Guest } from './guestRecord.js';
 import { GuestStates } from './guestState.js';
 import { KeyedMutex } from './KeyedMutex.js';
 import { terminate } from './qemuProcess.js';
@@ -77,8 +77,13 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
         this.logger.warn({ name }, 'ignoring a definition file whose name is not a usable guest name');
         continue;
       }
-      const xml = await this.store.read(name);
-      const guest = newGuest(this.stateDir, name, xml, parseDefinition(xml), await this.store.autostart(name));
+      const { xml, problem } = await this.store.load(name);
+      const parsed = problem ? { domain: undefined, facts: UNKNOWN_FACTS } : parseDefinition(xml);
+      const guest = newGuest(this.stateDir, name, xml, parsed, await this.store.autostart(name));
+      if (problem) {
+        guest.problem = problem;
+        this.logger.warn({ name, problem }, 'a definition file cannot be used; the guest is listed as broken');
+      }
       await guest.events.load();
       this.guests.set(name, guest);
     }
@@ -97,7 +102,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
 
   /** Starts every guest marked autostart that is not running (at server start, like libvirtd). */
   async autostart(): Promise<void> {
-    const candidates = [...this.guests.values()].filter((g) => g.autostart && !g.runtime);
+    const candidates = [...this.guests.values()].filter((g) => g.autostart && !g.runtime && !g.problem);
     const results = await Promise.allSettled(candidates.map((g) => this.start(g.name)));
     results.forEach((result, i) => {
       const guest = candidates[i];
@@ -123,7 +128,10 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
 
   async definition(name: string, { running = false } = {}): Promise<string> {
     const guest = this.require(name);
-    if (!running) return guest.xml;
+    if (!running) {
+      if (guest.problem && guest.xml === '') throw brokenError(guest);
+      return guest.xml;
+    }
     if (!guest.runtime) throw new VirtdeckError('conflict', `'${name}' is not running, so it has no running definition`);
     return guest.runtime.xml;
   }
@@ -158,12 +166,14 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
       if (!create && !existing) throw new VirtdeckError('not-found', `No guest named '${name}'`);
       if (unchanged !== undefined && existing?.xml !== unchanged) throw changedMeanwhile(name);
       const { text, parsed } = withIdentity(checked, existing, this.guests.values());
-      if (existing && existing.xml !== text) await this.versions.keep(name, existing.xml, await this.store.savedAt(name));
+      if (existing && existing.xml !== text && existing.xml !== '') await this.versions.keep(name, existing.xml, await this.store.savedAt(name));
       await this.store.write(name, text);
       const guest = existing ?? newGuest(this.stateDir, name, text, parsed, false);
       guest.xml = text;
       guest.domain = parsed.domain;
       guest.facts = parsed.facts;
+      // The save replaced the bad file (a symlink is replaced, not written through).
+      guest.problem = undefined;
       this.guests.set(name, guest);
       const summary = this.states.announce(guest);
       this.states.record(guest, 'defined', existing ? (guest.runtime ? 'redefined; applies at the next start' : 'redefined') : undefined);
@@ -182,6 +192,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
     const [first, second] = [from, name].sort();
     return this.locks.run(first as string, () => this.locks.run(second as string, () => this.identities.run('', async () => {
       const guest = this.require(from);
+      if (guest.problem) throw new VirtdeckError('conflict', `${guest.problem}: save it under its own name '${from}', or delete it, before renaming`);
       if (guest.runtime) throw new VirtdeckError('conflict', `'${from}' is ${guest.state}; a guest is renamed when it is shut off (as virsh domrename does)`);
       if (this.guests.has(name)) throw new VirtdeckError('conflict', `A guest named '${name}' already exists`);
       const { text, parsed } = withIdentity(checked, guest, this.guests.values());
@@ -266,6 +277,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
   start(name: string): Promise<DomainSummary> {
     return this.locked(name, async (guest) => {
       if (guest.runtime) throw new VirtdeckError('conflict', `'${guest.name}' is already ${guest.state}`);
+      if (guest.problem) throw brokenError(guest);
       await this.processes.start(guest);
     });
   }
@@ -330,7 +342,9 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
 
   /** The command line of a saved definition, as it would start now. */
   commandLine(name: string): Promise<CommandLine> {
-    return this.commandLineOf(this.require(name).xml);
+    const guest = this.require(name);
+    if (guest.problem) return Promise.reject(brokenError(guest));
+    return this.commandLineOf(guest.xml);
   }
 
   commandLineOf(xml: string): Promise<CommandLine> {
@@ -382,4 +396,8 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
     if (!guest) throw new VirtdeckError('not-found', `No guest named '${name}'`);
     return guest;
   }
+}
+
+function brokenError(guest: Guest): VirtdeckError {
+  return new VirtdeckError('conflict', `'${guest.name}' is broken: ${guest.problem ?? ''}. Save a definition in its place, or delete it`);
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ensureSocketBase, socketBaseDir } from '../confine/socketBase.js';
+import { readStateText } from '../storage/stateFile.js';
 
 /** UNIX socket paths are limited to 107 bytes (sun_path), counted in UTF-8; keep a margin. */
 const MAX_SOCKET_PATH = 100;
@@ -113,7 +114,7 @@ export class RunDir {
 
   /** The pid QEMU wrote into its pid file, if it did. */
   async readPid(): Promise<number | undefined> {
-    const text = await fs.readFile(this.pidFile, 'utf8').catch(() => '');
+    const text = await readStateText(this.pidFile, 64).catch(() => '');
     const pid = Number(text.trim());
     return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
   }

@@ -16,6 +16,12 @@ export interface Guest {
   domain: Domain | undefined;
   facts: DomainFacts;
   autostart: boolean;
+  /**
+   * Why its file in domains/ is not a usable definition (a symlink, binary, cut short, naming
+   * another guest…): the guest lists as `broken` with this as its error, and only Delete, or a
+   * save that replaces the file, works on it.
+   */
+  problem?: string;
   /** State, reason, since and error change only through GuestStates.transition. */
   readonly state: GuestState;
   readonly reason: StateReason;
@@ -52,18 +58,20 @@ export function newGuest(stateDir: string, name: string, xml: string, parsed: Pa
 /** A stored definition's model and facts; one that no longer validates still lists, with what can be read. */
 export function parseDefinition(xml: string): ParsedDefinition {
   const { domain, valid } = validateDomain(xml);
-  const facts = domain
-    ? domainFacts(domain)
-    : { accelerator: 'unknown', vcpus: 0, memoryKiB: 0, actions: DEFAULT_LIFECYCLE_ACTIONS, balloon: false, interfaces: [], macs: [], tags: [] };
-  return { domain: valid ? domain : undefined, facts };
+  return { domain: valid ? domain : undefined, facts: domain ? domainFacts(domain) : UNKNOWN_FACTS };
 }
+
+/** What is known of a guest whose definition file cannot be read as one: nothing. */
+export const UNKNOWN_FACTS: DomainFacts = { accelerator: 'unknown', vcpus: 0, memoryKiB: 0, actions: DEFAULT_LIFECYCLE_ACTIONS, balloon: false, interfaces: [], macs: [], tags: [] };
 
 export function toSummary(guest: Guest): DomainSummary {
   const running = guest.runtime?.facts ?? guest.facts;
+  // A QEMU still running from before its file went bad keeps its state until it ends.
+  const broken = guest.problem !== undefined && !guest.runtime;
   const summary: DomainSummary = {
     name: guest.name,
-    state: guest.state,
-    reason: guest.reason,
+    state: broken ? 'broken' : guest.state,
+    reason: broken ? 'bad-file' : guest.reason,
     accelerator: running.accelerator,
     vcpus: running.vcpus,
     memoryKiB: running.memoryKiB,
@@ -73,7 +81,8 @@ export function toSummary(guest: Guest): DomainSummary {
     tags: guest.facts.tags,
   };
   if (guest.runtime) summary.pid = guest.runtime.pid;
-  if (guest.error) summary.error = guest.error;
+  const error = broken ? guest.problem : (guest.error ?? guest.problem);
+  if (error) summary.error = error;
   if (guest.facts.title) summary.title = guest.facts.title;
   if (running.display) summary.display = running.display;
   return summary;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { z } from 'zod';
 import { GUEST_STATES, STATE_REASONS } from '../api.js';
+import { readStateText } from '../storage/stateFile.js';
 
 /**
  * What the server knows about a guest's QEMU, kept in `run/NAME/status.json` so that the
@@ -29,7 +30,8 @@ export type GuestStatus = z.infer<typeof statusSchema>;
 
 export async function readStatus(file: string): Promise<GuestStatus | undefined> {
   try {
-    const parsed = statusSchema.safeParse(JSON.parse(await fs.readFile(file, 'utf8')));
+    // Never through a symlink or from a FIFO: a bad status is no status.
+    const parsed = statusSchema.safeParse(JSON.parse(await readStateText(file, 64 * 1024)));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

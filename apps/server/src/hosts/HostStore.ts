@@ -3,7 +3,11 @@ import path from 'node:path';
 import { z } from 'zod';
 import { describeError, VirtdeckError } from '../errors.js';
 import { writeFileAtomically } from '../storage/atomicFile.js';
+import { BadStateFile, MissingStateFile, readStateText } from '../storage/stateFile.js';
 import { hostEntry, type HostEntry } from './hostConfig.js';
+
+/** A few thousand hosts; anything larger is not a file this server wrote. */
+const MAX_BYTES = 1024 * 1024;
 
 const hostsFile = z.object({ hosts: z.array(hostEntry) }).strict();
 
@@ -19,14 +23,15 @@ export class HostStore {
   }
 
   async load(): Promise<HostEntry[]> {
-    let text: string;
+    let json: unknown;
     try {
-      text = await fs.readFile(this.file, 'utf8');
+      json = JSON.parse(await readStateText(this.file, MAX_BYTES));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
+      if (error instanceof MissingStateFile) return [];
+      if (error instanceof BadStateFile) throw new VirtdeckError('internal', error.message);
+      throw new VirtdeckError('internal', `${this.file} is not JSON (${describeError(error)})`);
     }
-    const parsed = hostsFile.safeParse(JSON.parse(text));
+    const parsed = hostsFile.safeParse(json);
     if (!parsed.success) throw new VirtdeckError('internal', `${this.file} is not a list of hosts: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     return parsed.data.hosts;
   }

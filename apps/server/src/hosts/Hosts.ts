@@ -48,6 +48,8 @@ export class Hosts extends EventEmitter<HostsEvents> {
   private readonly hosts = new Map<string, Host>();
   /** Serializes changes of the host list, so hosts.json is written in the order they happen. */
   private readonly changes = new KeyedMutex();
+  /** Why hosts.json could not be read at start: changes would overwrite the hosts it names. */
+  private unreadable: string | undefined;
 
   constructor(
     local: Driver,
@@ -61,7 +63,16 @@ export class Hosts extends EventEmitter<HostsEvents> {
 
   /** Connects to every saved libvirt host; a host that cannot be reached shows as lost and keeps trying. */
   async init(): Promise<void> {
-    for (const entry of await this.store.load()) this.attach(entry.id, entry.uri, this.connect(entry));
+    let entries: HostEntry[];
+    try {
+      entries = await this.store.load();
+    } catch (error) {
+      // The server starts with its own host; the list is not saved over until the file is fixed.
+      this.unreadable = describeError(error);
+      this.logger.error({ file: this.store.file, problem: this.unreadable }, 'the saved libvirt hosts cannot be read; only the local host is served');
+      return;
+    }
+    for (const entry of entries) this.attach(entry.id, entry.uri, this.connect(entry));
   }
 
   list(): HostSummary[] {
@@ -77,6 +88,10 @@ export class Hosts extends EventEmitter<HostsEvents> {
     return [...this.hosts.values()].flatMap((host) => host.driver.list().map((guest) => withHost(host.id, guest)));
   }
 
+  private assertWritable(): void {
+    if (this.unreadable) throw new VirtdeckError('conflict', `${this.unreadable}; the host list is not changed until that file is fixed or removed`);
+  }
+
   /** The driver of a host; 404 for an unknown host. */
   driver(id: string): Driver {
     return this.require(id).driver;
@@ -84,6 +99,7 @@ export class Hosts extends EventEmitter<HostsEvents> {
 
   add(entry: HostEntry): Promise<HostSummary> {
     return this.changes.run('', async () => {
+      this.assertWritable();
       if (this.hosts.has(entry.id)) throw new VirtdeckError('conflict', `A host named '${entry.id}' already exists`);
       await this.store.save([...this.entries(), entry]);
       const host = this.attach(entry.id, entry.uri, this.connect(entry));
@@ -95,6 +111,7 @@ export class Hosts extends EventEmitter<HostsEvents> {
   /** Forgets a libvirt host: its connection is closed, its guests leave the list, the host itself is untouched. */
   remove(id: string): Promise<void> {
     return this.changes.run('', async () => {
+      this.assertWritable();
       if (id === LOCAL_HOST_ID) throw new VirtdeckError('conflict', `'${LOCAL_HOST_ID}' is virtdeck's own host and cannot be removed`);
       const host = this.require(id);
       await this.store.save(this.entries().filter((e) => e.id !== id));

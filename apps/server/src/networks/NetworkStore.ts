@@ -3,9 +3,12 @@ import nodeFs from 'node:fs/promises';
 import path from 'node:path';
 import { describeError, VirtdeckError } from '../errors.js';
 import { guestNameProblem } from '../guests/guestName.js';
+import { BadStateFile, MissingStateFile, readStateText } from '../storage/stateFile.js';
 
 const SUFFIX = '.xml';
 const TEMP_PREFIX = '.tmp-';
+/** A network definition is a few KiB; the schema's own limit is 4 MiB. */
+const MAX_NETWORK_BYTES = 4 * 1024 * 1024;
 
 /** A network name becomes a file name as a guest's does, so the same names are safe. */
 export function assertNetworkName(name: string): void {
@@ -56,9 +59,11 @@ export class NetworkStore {
 
   async read(name: string): Promise<string> {
     try {
-      return await nodeFs.readFile(this.pathOf(name), 'utf8');
+      // Never through a symlink, never a FIFO or a directory: see readStateText.
+      return await readStateText(this.pathOf(name), MAX_NETWORK_BYTES);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new VirtdeckError('not-found', `No network named '${name}'`);
+      if (error instanceof MissingStateFile) throw new VirtdeckError('not-found', `No network named '${name}'`);
+      if (error instanceof BadStateFile) throw new VirtdeckError('conflict', `The network '${name}' cannot be read: networks/${name}${SUFFIX} ${error.why}`);
       throw error;
     }
   }

@@ -41,7 +41,8 @@ export class Networks {
     const users = await this.users();
     const summaries: NetworkSummary[] = [];
     for (const name of await this.store.list()) {
-      const network = parseNetwork(await this.store.read(name)).network;
+      // A file that cannot be read lists as one that does not parse: not at all.
+      const network = parseNetwork(await this.store.read(name).catch(() => '')).network;
       if (network !== undefined) summaries.push(summarize(name, network, users.get(name) ?? []));
     }
     return summaries;

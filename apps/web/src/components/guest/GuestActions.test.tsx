@@ -18,11 +18,14 @@ describe('guest actions', () => {
     expect(actionsFor(guest('paused'))).toEqual(['resume', 'destroy']);
     expect(actionsFor({ ...guest('shutdown'), reason: 'user' })).toEqual(['destroy']);
     expect(actionsFor({ ...guest('shutdown'), reason: 'shutdown' })).toEqual(['reset', 'destroy']);
+    expect(actionsFor(guest('broken'))).toEqual([]);
   });
 
   it('offers Delete only for a guest without a QEMU process, and asks first', () => {
     const { rerender } = render(<GuestActions guest={guest('running')} />);
     expect(screen.queryByTestId('vm-web-delete')).toBeNull();
+    rerender(<GuestActions guest={guest('broken')} />);
+    expect(screen.getByTestId('vm-web-delete')).toBeTruthy();
     rerender(<GuestActions guest={guest('shutoff')} />);
     fireEvent.click(screen.getByTestId('vm-web-delete'));
     expect(screen.getByTestId('confirm-delete').textContent).toContain('Delete web?');

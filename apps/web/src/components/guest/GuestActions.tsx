@@ -40,6 +40,9 @@ export function actionsFor(guest: Pick<GuestSummary, 'state' | 'reason' | 'pid'>
     case 'shutdown':
       // Powered off and kept (on_poweroff=preserve), or an ACPI shutdown under way that may be ignored.
       return guest.reason === 'shutdown' ? ['reset', 'destroy'] : ['destroy'];
+    case 'broken':
+      // Its definition file cannot be used: only Delete (or a save in its place) helps.
+      return [];
     default: {
       const unreachable: never = guest.state;
       return unreachable;
