@@ -1,7 +1,8 @@
 /**
  * Displays never open by accident: two SPICE guests with autoport get different free ports,
- * and a VNC password reaches QEMU (an RFB client is offered VNC authentication only) without
- * ever being on the command line or left on disk.
+ * and a VNC password reaches QEMU (an RFB client is offered VNC authentication only, the right
+ * password passes and a wrong one does not) without ever being on the command line or left on
+ * disk; a password past its passwdValidTo lets no one in, on a UNIX socket as on TCP.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -11,6 +12,7 @@ import { demoGuestXml } from '../demoGuest.js';
 import { probeCapabilities } from './probeCapabilities.js';
 import { demoGuest } from '../testing/demoGuest.js';
 import { killProcessesMentioning } from '../testing/processes.js';
+import { vncResponse } from '../testing/rfbClient.js';
 import { startTestServer, type TestServer } from '../testing/testServer.js';
 
 const guest = demoGuest();
@@ -23,24 +25,41 @@ function qemuArgv(server: TestServer, name: string): string[] {
 
 const valueOf = (argv: string[], flag: string): string => argv[argv.indexOf(flag) + 1] ?? '';
 
-/** The RFB version exchange, then the security types the server offers (RFC 6143 §7.1.2). */
-function rfbSecurityTypes(port: number): Promise<number[]> {
+/**
+ * The RFB version exchange and the security types the server offers (RFC 6143 §7.1.2); with
+ * a password, VNC authentication too and its SecurityResult (0: accepted).
+ */
+function rfbSecurity(target: { port: number } | { path: string }, password?: string): Promise<{ types: number[]; result?: number }> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
+    const socket = 'path' in target ? net.connect(target.path) : net.connect(target.port, '127.0.0.1');
     let buffer = Buffer.alloc(0);
-    let greeted = false;
+    let step: 'version' | 'types' | 'challenge' | 'result' = 'version';
+    let types: number[] = [];
+    const done = (result?: number) => {
+      resolve(result === undefined ? { types } : { types, result });
+      socket.destroy();
+    };
     socket.on('data', (chunk) => {
       buffer = Buffer.concat([buffer, chunk]);
-      if (!greeted && buffer.length >= 12) {
-        greeted = true;
+      if (step === 'version' && buffer.length >= 12) {
         buffer = buffer.subarray(12);
         socket.write('RFB 003.008\n');
+        step = 'types';
       }
       const count = buffer[0];
-      if (greeted && count !== undefined && buffer.length >= 1 + count) {
-        resolve([...buffer.subarray(1, 1 + count)]);
-        socket.destroy();
+      if (step === 'types' && count !== undefined && buffer.length >= 1 + count) {
+        types = [...buffer.subarray(1, 1 + count)];
+        buffer = buffer.subarray(1 + count);
+        if (password === undefined || !types.includes(2)) return done();
+        socket.write(Buffer.from([2]));
+        step = 'challenge';
       }
+      if (step === 'challenge' && buffer.length >= 16) {
+        socket.write(vncResponse(buffer.subarray(0, 16), password ?? ''));
+        buffer = buffer.subarray(16);
+        step = 'result';
+      }
+      if (step === 'result' && buffer.length >= 4) done(buffer.readUInt32BE(0));
     });
     socket.on('error', reject);
   });
@@ -83,7 +102,22 @@ describe('displays', () => {
     const display = /^127\.0\.0\.1:(\d+),/.exec(valueOf(argv, '-vnc'));
     expect(display).not.toBeNull();
     expect(existsSync(path.join(server.stateDir, 'run', 'vnc-pw', 'vnc-password.secret'))).toBe(false);
-    expect(await rfbSecurityTypes(5900 + Number(display?.[1]))).toEqual([2]);
+    expect((await rfbSecurity({ port: 5900 + Number(display?.[1]) })).types).toEqual([2]);
+    expect(await rfbSecurity({ port: 5900 + Number(display?.[1]) }, 'pa55word')).toEqual({ types: [2], result: 0 });
+    expect((await rfbSecurity({ port: 5900 + Number(display?.[1]) }, 'wrong')).result).not.toBe(0);
     await server.api.post('/api/domains/vnc-pw/destroy');
+  });
+
+  it('honours passwdValidTo on a VNC UNIX socket: the right password of an expired one is refused', async () => {
+    const xml = withGraphics('vnc-old', "<graphics type='vnc' passwd='pa55word' passwdValidTo='2010-04-09T15:51:00'><listen type='socket'/></graphics>");
+    expect((await server.api.post('/api/domains', { xml })).status).toBe(201);
+    expect((await server.api.post('/api/domains/vnc-old/start')).status).toBe(200);
+    const listen = valueOf(qemuArgv(server, 'vnc-old'), '-vnc');
+    const socketPath = /^(?:vnc=)?unix:([^,]+)/.exec(listen)?.[1];
+    expect(socketPath, listen).toBeDefined();
+    const outcome = await rfbSecurity({ path: path.resolve(path.join(server.stateDir, 'run', 'vnc-old'), socketPath ?? '') }, 'pa55word');
+    expect(outcome.types).toEqual([2]);
+    expect(outcome.result).not.toBe(0);
+    await server.api.post('/api/domains/vnc-old/destroy');
   });
 });

@@ -81,7 +81,7 @@ export function rfbHandshake(url: string, headers: Record<string, string>, passw
  * VNC authentication: the challenge DES-encrypted with the password (8 bytes, zero-padded,
  * each byte's bits reversed). Single DES is EDE with both keys equal, which OpenSSL 3 still offers.
  */
-function vncResponse(challenge: Buffer, password: string): Buffer {
+export function vncResponse(challenge: Buffer, password: string): Buffer {
   const key = Buffer.alloc(8);
   Buffer.from(password, 'latin1').copy(key, 0, 0, 8);
   for (let i = 0; i < 8; i++) key[i] = reverseBits(key[i] as number);
