@@ -72,6 +72,10 @@ export function chooseFirmware(request: FirmwareRequest, diagnostics: Diagnostic
   const template = nvram?.template ?? descriptor?.nvramTemplate?.filename;
   // libvirt gives a read-only flash firmware a variable store even when the definition has none.
   if (nvram === undefined && !chosen.readonly) return choice;
+  if (nvram?.storage !== undefined && nvram.storage !== 'file' && nvram.storage !== 'block') {
+    diagnostics.unsupported(nvram.node, `An NVRAM store of type '${nvram.storage}'`, true);
+    return choice;
+  }
   const nvramPath = nvram?.path ?? `${LIBVIRT_NVRAM_DIR}${domain.name}_VARS.fd`;
   choice.nvram = {
     path: mapNvramPath(nvramPath, request.nvramDir),

@@ -1,5 +1,6 @@
 import { childElements, firstChild, type XmlElement } from '../xml/tree.js';
 import { childText, elementText, read } from './values.js';
+import { DISK_TYPES, type DiskType } from './devices/disk.js';
 
 export const OS_TYPES = {
   hvm: 'full virtualization: an unmodified guest OS on emulated hardware (what QEMU runs)',
@@ -42,6 +43,14 @@ export const LOADER_TYPES = {
 } as const;
 export type LoaderType = keyof typeof LOADER_TYPES;
 
+/** <os><acpi><table type>: libvirt's virDomainOsACPITable. */
+export const ACPI_TABLE_TYPES = {
+  raw: 'a table passed to QEMU as it is',
+  rawset: 'a set of tables in one file (Xen)',
+  slic: 'software licensing table',
+  msdm: 'Microsoft data management table',
+} as const;
+
 export const FIRMWARE_FORMATS = {
   raw: 'a raw image',
   qcow2: 'a qcow2 image',
@@ -72,7 +81,8 @@ export interface Os {
   firmware?: Firmware;
   firmwareFeatures: { name: string; enabled?: boolean; node: XmlElement }[];
   loader?: { path?: string; readonly?: boolean; secure?: boolean; type?: LoaderType; stateless?: boolean; format?: string; node: XmlElement };
-  nvram?: { path?: string; template?: string; format?: string; node: XmlElement };
+  /** `storage`: the type of a `<source>` store (file when absent) */
+  nvram?: { path?: string; storage?: DiskType; template?: string; format?: string; node: XmlElement };
   kernel?: string;
   initrd?: string;
   cmdline?: string;
@@ -124,8 +134,10 @@ export function parseOs(node: XmlElement | undefined): Os {
   }
   const nvram = firstChild(node, 'nvram');
   if (nvram !== undefined) {
-    const path = elementText(nvram);
-    os.nvram = { path: path === '' ? undefined : path, template: read.string(nvram, 'template'), format: read.string(nvram, 'format'), node: nvram };
+    // libvirt's newer form names the store as a disk does: <nvram type='file'><source file='…'/>
+    const source = firstChild(nvram, 'source');
+    const path = elementText(nvram) || (source === undefined ? '' : (read.string(source, 'file') ?? read.string(source, 'dev') ?? ''));
+    os.nvram = { path: path === '' ? undefined : path, storage: read.enum(nvram, 'type', DISK_TYPES), template: read.string(nvram, 'template'), format: read.string(nvram, 'format'), node: nvram };
   }
   for (const key of ['kernel', 'initrd', 'cmdline', 'dtb', 'shim'] as const) {
     const value = childText(node, key);

@@ -40,6 +40,7 @@ export const cpuSpec = element('the guest CPU: model, topology, features, NUMA',
     match: attr('how strictly the model must match', oneOf(CPU_MATCHES)),
     check: attr('how the CPU is checked at start', oneOf(CPU_CHECKS)),
     migratable: onOff('host-passthrough: hide features that block migration'),
+    deprecated_features: onOff("off: disable the CPU model's deprecated features"),
   },
   children: {
     model: one(

@@ -1,5 +1,6 @@
 import { parseCpuset } from '../model/cpuset.js';
 import { unitMultiplier } from '../model/units.js';
+import type { ValueSpec } from './types.js';
 
 /**
  * Value types of attributes and text, after libvirt's basictypes.rng: each with a one-line
@@ -122,4 +123,10 @@ export type Datatype = keyof typeof DATATYPES;
 /** Whether `value` is of the type (numbers are compared after trimming). */
 export function testDatatype(type: Datatype, value: string): boolean {
   return DATATYPES[type].test(value);
+}
+
+/** Whether a value spec takes this value: an enum's values (or its accepted historical ones), or a datatype's test. */
+export function acceptsValue(spec: ValueSpec, value: string): boolean {
+  if (spec.kind !== 'enum') return testDatatype(spec.type, value);
+  return Object.prototype.hasOwnProperty.call(spec.values, value) || (spec.accepted !== undefined && Object.prototype.hasOwnProperty.call(spec.accepted, value));
 }

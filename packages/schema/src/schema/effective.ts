@@ -95,12 +95,13 @@ function buildEffective(spec: ElementSpec, element: AttributeSource | undefined)
 
 /**
  * The key an element is looked up by in its parent's children: its name, or `qemu:NAME` for
- * elements of libvirt's QEMU namespace whatever the prefix. Undefined for elements of other
+ * elements of libvirt's QEMU namespace whatever the prefix (or none, under `xmlns='…'`). Undefined for elements of other
  * namespaces (allowed only inside <metadata>).
  */
 export function childKey(element: XmlElement, namespaceOf: (e: XmlElement) => string | undefined): string | undefined {
-  if (element.prefix === undefined) return element.name;
   const uri = namespaceOf(element);
+  // a default namespace (`<commandline xmlns='…qemu/1.0'>`) counts as much as a prefix
+  if (element.prefix === undefined && (uri === undefined || uri === '')) return element.name;
   return uri === QEMU_NAMESPACE ? `qemu:${element.localName}` : undefined;
 }
 

@@ -1,5 +1,5 @@
 /** <features>: hypervisor features, Hyper-V and KVM enlightenments. */
-import { GIC_VERSIONS, HYPERV_MODES, IOAPIC_DRIVERS } from '../model/features.js';
+import { CAPABILITY_POLICIES, GIC_VERSIONS, HYPERV_MODES, IOAPIC_DRIVERS, LINUX_CAPABILITIES } from '../model/features.js';
 import { ON_OFF, onOff, yesNo } from './common.js';
 import { sized, state, stateRequired } from './shorthands.js';
 import { attr, data, element, type ElementSpec, one, oneOf, required } from './types.js';
@@ -30,8 +30,14 @@ export const hypervSpec = element('Hyper-V enlightenments for Windows guests', {
     xmm_input: one(hypervState('XMM hypercall input')),
   },
 });
+const capabilitiesSpec = element('Linux capabilities of a container (LXC; ignored for QEMU guests)', {
+  attributes: { policy: required('the starting set', oneOf(CAPABILITY_POLICIES)) },
+  children: Object.fromEntries(Object.entries(LINUX_CAPABILITIES).map(([name, doc]) => [name, one(stateRequired(doc))])),
+});
+
 export const featuresSpec = element('hypervisor features the guest sees', {
   children: {
+    capabilities: one(capabilitiesSpec),
     pae: one(element('Physical Address Extension')),
     apic: one(element('the local APIC', { attributes: { eoi: onOff('paravirtual end-of-interrupt') } })),
     acpi: one(element('ACPI (needed for graceful shutdown)')),

@@ -61,6 +61,17 @@ export const generalSchema = {
               thread_pool_min: attr('minimum worker threads', data('uint')),
               thread_pool_max: attr('maximum worker threads', data('uint')),
             },
+            children: {
+              poll: one(
+                element('adaptive polling of the event loop', {
+                  attributes: {
+                    max: attr('the longest poll, in nanoseconds', data('ulong')),
+                    grow: attr('factor the poll time grows by', data('ulong')),
+                    shrink: attr('divisor the poll time shrinks by', data('ulong')),
+                  },
+                }),
+              ),
+            },
           }),
         ),
       },

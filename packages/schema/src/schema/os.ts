@@ -1,7 +1,9 @@
 /** <os>: guest type, firmware, direct kernel boot, boot order, BIOS options. */
 import { ACCELERATORS } from '../model/domain.js';
-import { ARCHITECTURES, BOOT_DEVICES, FIRMWARE_FORMATS, FIRMWARE_KINDS, LOADER_TYPES, OS_TYPES, SMBIOS_MODES, X86_MACHINES } from '../model/os.js';
+import { DISK_TYPES } from '../model/devices/disk.js';
+import { ACPI_TABLE_TYPES, ARCHITECTURES, BOOT_DEVICES, FIRMWARE_FORMATS, FIRMWARE_KINDS, LOADER_TYPES, OS_TYPES, SMBIOS_MODES, X86_MACHINES } from '../model/os.js';
 import { YES_NO, yesNo } from './common.js';
+import { sourceParts } from './devices/disk.js';
 import { textOf } from './shorthands.js';
 import { attr, data, element, many, must, one, oneOf, required, suggest } from './types.js';
 
@@ -54,14 +56,16 @@ export const osSpec = element('how the guest boots: its type, firmware, kernel, 
       }),
     ),
     nvram: one(
-      element('the UEFI variable store of this guest', {
+      element('the UEFI variable store of this guest: a path, or a <source> like a disk\'s', {
         text: data('absPath'),
         textOptional: true,
         attributes: {
           template: attr('the file the store is created from', data('absPath')),
+          templateFormat: attr('the image format of the template', oneOf(FIRMWARE_FORMATS)),
           format: attr('image format', oneOf(FIRMWARE_FORMATS)),
-          type: attr('the storage type of the store', oneOf({ file: 'a file', block: 'a block device', network: 'a network source' })),
+          type: attr('the storage type of the <source>', oneOf(DISK_TYPES)),
         },
+        variants: { attribute: 'type', default: 'file', cases: Object.fromEntries(Object.keys(DISK_TYPES).map((t) => [t, sourceParts(t)])) },
       }),
     ),
     kernel: one(textOf('a kernel image to boot directly', data('absPath'))),
@@ -91,7 +95,7 @@ export const osSpec = element('how the guest boots: its type, firmware, kernel, 
           table: many(
             element('an ACPI table file', {
               text: data('absPath'),
-              attributes: { type: required('the table type', oneOf({ slic: 'software licensing table', msdm: 'Microsoft data management table' })) },
+              attributes: { type: required('the table type', oneOf(ACPI_TABLE_TYPES)) },
             }),
           ),
         },
@@ -99,6 +103,9 @@ export const osSpec = element('how the guest boots: its type, firmware, kernel, 
     ),
     init: one(textOf('the init program (containers)', data('absPath'))),
     initarg: many(textOf('an argument of the init program', data('string'))),
+    initenv: many(element('an environment variable of init', { text: data('string'), textOptional: true, attributes: { name: required('the variable', data('envName')) } })),
     initdir: one(textOf('the working directory of init', data('absPath'))),
+    inituser: one(textOf('the user init runs as', data('genericName'))),
+    initgroup: one(textOf('the group init runs as', data('genericName'))),
   },
 });

@@ -2,7 +2,7 @@ import { MAX_DIAGNOSTICS, type Diagnostic, type DiagnosticCode, type QuickFix, t
 import { didYouMean } from '../edit/didYouMean.js';
 import { insertChildEdit, removeAttributeEdit, setAttributeEdit } from '../edit/edits.js';
 import { namespaceOf } from '../model/qemuNamespace.js';
-import { DATATYPES, testDatatype } from '../schema/datatypes.js';
+import { acceptsValue, DATATYPES } from '../schema/datatypes.js';
 import { DOMAIN_ROOT } from '../schema/domainSchema.js';
 import { allowedParents, childKey, effectiveSpec } from '../schema/effective.js';
 import { resolveChild, type AttributeSpec, type ChildSpec, type Constraint, type EffectiveSpec, type ElementSpec, type Presence, type SchemaRoot, type ValueSpec } from '../schema/types.js';
@@ -41,7 +41,7 @@ function checkAttributes(document: XmlDocument, element: XmlElement, spec: Effec
     const name = attribute.name;
     if (name === 'xmlns' || name.startsWith('xmlns:') || name.startsWith('xml:')) continue;
     const attributeSpec = Object.prototype.hasOwnProperty.call(spec.attributes, name) ? spec.attributes[name] : undefined;
-    const valid = attributeSpec !== undefined && isValidValue(attributeSpec.value, attribute.value);
+    const valid = attributeSpec !== undefined && acceptsValue(attributeSpec.value, attribute.value);
     if (!valid && ++reported > MAX_DIAGNOSTICS) {
       // MAX_DIAGNOSTICS earlier ones on this tag come first in document order, so capDiagnostics
       // never lists this one: it is counted, not described (a hostile tag has 300,000)
@@ -89,11 +89,6 @@ function list(names: readonly string[], max = 12): string {
   return names.length > max ? `${names.slice(0, max).join(', ')}, …` : names.join(', ');
 }
 
-function isValidValue(spec: ValueSpec, value: string): boolean {
-  if (spec.kind !== 'enum') return testDatatype(spec.type, value);
-  return Object.prototype.hasOwnProperty.call(spec.values, value) || (spec.accepted !== undefined && Object.prototype.hasOwnProperty.call(spec.accepted, value));
-}
-
 /** Reports a value `isValidValue` refused (ranges and messages are only built for errors). */
 function reportValue(spec: ValueSpec, value: string, range: Range, what: string, out: Diagnostic[]): void {
   if (spec.kind !== 'enum') {
@@ -119,7 +114,7 @@ function checkText(document: XmlDocument, element: XmlElement, spec: EffectiveSp
   if (spec.text !== undefined) {
     const text = textContent(element).trim();
     if (text === '' && spec.textOptional) return;
-    if (!isValidValue(spec.text, text)) reportValue(spec.text, text, text === '' ? element.nameRange : textRange(element), `content of <${element.name}>`, out);
+    if (!acceptsValue(spec.text, text)) reportValue(spec.text, text, text === '' ? element.nameRange : textRange(element), `content of <${element.name}>`, out);
     return;
   }
   const parsedUpTo = document.parsedUpTo ?? Number.POSITIVE_INFINITY;

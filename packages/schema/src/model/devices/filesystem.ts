@@ -24,6 +24,7 @@ export const FILESYSTEM_DRIVERS = {
   nbd: 'qemu-nbd (containers)',
   ploop: 'Parallels ploop',
   virtiofs: 'virtiofs through virtiofsd (needs shared memory)',
+  mtp: 'a host directory as a USB MTP device (usb-mtp)',
 } as const;
 
 export interface Filesystem extends DeviceCommon {

@@ -8,6 +8,10 @@ export const chardevAttributes = {
   type: required('the host-side backend', oneOf(CHARDEV_TYPES)),
   tty: attr('the pty path (output)', data('absPath')),
 };
+const targetModelSpec = element('the QEMU device', { attributes: { name: required('the device', oneOf(SERIAL_TARGET_MODELS)) } });
+/** libvirt's grammar shares one target description between serial, console and parallel; its parser reads the model of a serial only. */
+const ignoredTargetModel = element('the QEMU device (read for a <serial> only: ignored here)', { attributes: { name: required('the device', oneOf(SERIAL_TARGET_MODELS)) } });
+
 export const serialSpec = element('a serial port', {
   attributes: chardevAttributes,
   children: {
@@ -15,7 +19,7 @@ export const serialSpec = element('a serial port', {
     target: one(
       element('the port the guest sees', {
         attributes: { type: attr('the kind of serial port', oneOf(SERIAL_TARGET_TYPES)), port: attr('the port number (0 = ttyS0)', data('uint')) },
-        children: { model: one(element('the QEMU device', { attributes: { name: required('the device', oneOf(SERIAL_TARGET_MODELS)) } })) },
+        children: { model: one(targetModelSpec) },
       }),
     ),
   },
@@ -27,13 +31,26 @@ export const consoleSpec = element('a console: usually the first serial port', {
     target: one(
       element('what the console is in the guest', {
         attributes: { type: attr('serial (ttyS0) or virtio (hvc0)', oneOf(CONSOLE_TARGET_TYPES)), port: attr('the port number', data('uint')) },
+        children: { model: one(ignoredTargetModel) },
       }),
     ),
   },
 });
 export const parallelSpec = element('a parallel port', {
   attributes: chardevAttributes,
-  children: { ...chardevCommonChildren, target: one(element('the port the guest sees', { attributes: { port: attr('the port number', data('uint')) } })) },
+  children: {
+    ...chardevCommonChildren,
+    target: one(
+      element('the port the guest sees', {
+        attributes: {
+          port: attr('the port number', data('uint')),
+          // libvirt's parser does not read a parallel port's target type or model
+          type: attr('ignored for a parallel port', oneOf({ ...SERIAL_TARGET_TYPES, ...CONSOLE_TARGET_TYPES })),
+        },
+        children: { model: one(ignoredTargetModel) },
+      }),
+    ),
+  },
 });
 export const channelSpec = element('a channel between host and guest (guest agent, SPICE agent)', {
   attributes: chardevAttributes,

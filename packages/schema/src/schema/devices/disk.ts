@@ -49,6 +49,9 @@ const encryptionSpec = element('the image is encrypted; the key comes from a lib
   },
 });
 
+/** libvirt's own bookkeeping in the status XML of a running guest: read only from there, ignored in a definition. */
+const privateDataSpec = element("libvirt's private state of a running guest (ignored in a definition)", { anyContent: true });
+
 const slicesSpec = element('a slice of the source (offset and size)', {
   children: {
     slice: one(
@@ -85,6 +88,7 @@ const sourceCommonChildren = {
   encryption: one(encryptionSpec),
   slices: one(slicesSpec),
   dataStore: one(element('an external data file of a qcow2 image', { anyContent: true })),
+  privateData: one(privateDataSpec),
 };
 
 const networkSourceSpec = element('the network server and image', {
@@ -108,7 +112,17 @@ const networkSourceSpec = element('the network server and image', {
     cookies: one(element('HTTP cookies', { children: { cookie: many(element('a cookie', { text: data('string'), attributes: { name: required('the name', data('string')) } }), 1) } })),
     readahead: one(element('read-ahead size', { attributes: { size: required('bytes', data('positive')) } })),
     timeout: one(element('connection timeout', { attributes: { seconds: required('seconds', data('positive')) } })),
-    identity: one(element('the NFS user and group', { attributes: { user: attr('user', data('genericName')), group: attr('group', data('genericName')) } })),
+    identity: one(
+      element('who connects: the NFS user and group, or the SSH user and key', {
+        attributes: {
+          user: attr('NFS: the user', data('genericName')),
+          group: attr('NFS: the group', data('genericName')),
+          username: attr('SSH: the user name', data('genericName')),
+          keyfile: attr('SSH: the private key file', data('absPath')),
+          agentsock: attr("SSH: the agent's socket", data('absPath')),
+        },
+      }),
+    ),
     knownHosts: one(element('the SSH known hosts file', { attributes: { path: required('path', data('absPath')) } })),
   },
   subVariants: {
@@ -130,7 +144,8 @@ const networkSourceSpec = element('the network server and image', {
   },
 });
 
-function sourceParts(type: string): SpecParts {
+/** What a source of this storage type has (disks, backing images, NVRAM): libvirt's diskSource. */
+export function sourceParts(type: string): SpecParts {
   const optionalSource = (spec: ElementSpec): Record<string, ChildSpec> => ({ source: one(spec) });
   switch (type) {
     case 'file':
@@ -210,6 +225,7 @@ export const pciHostAddressSpec = element('the host PCI address', {
     slot: attr('PCI slot', data('pciSlot')),
     function: attr('PCI function', data('pciFunction')),
     type: attr('pci', oneOf({ pci: 'a PCI address' })),
+    multifunction: onOff('whether the slot holds several functions'),
   },
 });
 
@@ -260,6 +276,7 @@ export const diskSpec = element('a disk, CD-ROM, floppy or SCSI LUN', {
           copy_on_read: onOff('copy backing data into the image when read'),
           discard: attr('discard requests', oneOf(DISK_DISCARD_MODES)),
           detect_zeroes: attr('detect zero writes', oneOf(DISK_DETECT_ZEROES)),
+          discard_no_unref: onOff('qcow2: keep discarded clusters allocated (less fragmentation)'),
           iothread: attr('the I/O thread serving the disk', data('uint')),
           queues: attr('virtio-blk queues', data('positive')),
           queue_size: attr('virtqueue size', data('positive')),
@@ -284,6 +301,7 @@ export const diskSpec = element('a disk, CD-ROM, floppy or SCSI LUN', {
     ),
     backingStore: one(backingStoreSpec),
     mirror: one(element('a block job copying the disk (output)', { anyContent: true })),
+    privateData: one(privateDataSpec),
     auth: one(diskAuthSpec),
     boot: one(bootSpec),
     backenddomain: one(element('the Xen backend domain', { attributes: { name: required('the domain', data('nonEmpty')) } })),

@@ -82,6 +82,8 @@ export const graphicsSpec = element('a graphical console', {
           replaceUser: yesNo('replace the connected user'),
           multiUser: yesNo('several users at once'),
           listen: attr('the listen address', data('ipOrName')),
+          username: attr('the user name clients log in with', data('string')),
+          passwd: attr('the password', data('string')),
         },
         children: { listen: many(listenSpec) },
       },

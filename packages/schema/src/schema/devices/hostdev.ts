@@ -8,6 +8,14 @@ import { attr, type ChildSpec, data, element, many, must, one, oneOf, required }
 import { placement } from './common.js';
 import { ipSpec, routeSpec } from './interface.js';
 
+/** libvirt's hostdevDriver: how a PCI device is assigned (an <interface type='hostdev'> too). */
+export const hostdevDriverSpec = element('the assignment driver', {
+  attributes: {
+    name: attr('vfio (the default)', oneOf({ vfio: 'VFIO', kvm: 'legacy KVM', xen: 'Xen' })),
+    model: attr('the VFIO variant driver on the host (vfio-pci, mlx5_vfio_pci…)', data('genericName')),
+  },
+});
+
 export const hostdevCommon: Record<string, ChildSpec> = {
   ...placement,
   boot: one(bootSpec),
@@ -27,7 +35,7 @@ export const hostdevSpec = element('a host device assigned to the guest', {
     cases: {
       pci: {
         children: {
-          driver: one(element('the assignment driver', { attributes: { name: required('vfio', oneOf({ vfio: 'VFIO', kvm: 'legacy KVM', xen: 'Xen' })) } })),
+          driver: one(hostdevDriverSpec),
           teaming: one(element('failover teaming', { anyContent: true })),
           source: must(
             element('the host PCI device', {
@@ -65,7 +73,7 @@ export const hostdevSpec = element('a host device assigned to the guest', {
             element('the host SCSI device', {
               attributes: { protocol: attr('adapter or iscsi', oneOf({ adapter: 'a host SCSI adapter', iscsi: 'an iSCSI target' })), name: attr('the iSCSI target', data('string')) },
               children: {
-                adapter: one(element('the host adapter', { attributes: { name: required('the adapter (scsi_host0)', data('string')) } })),
+                adapter: one(element('the host adapter', { attributes: { name: required('the adapter (scsi_host0)', data('string')), type: attr('scsi_host', oneOf({ scsi_host: 'a SCSI host adapter' })) } })),
                 address: one(
                   element('the LUN on the adapter', {
                     attributes: { bus: required('bus', data('twoDigits')), target: required('target', data('scsiTarget')), unit: required('unit', data('scsiUnit')) },

@@ -53,12 +53,14 @@ export const interfaceCases: Record<string, SpecParts> = {
   },
   vhostuser: {
     children: {
-      source: must(
+      // optional with the passt backend, which makes the socket itself (semantic/devices.ts)
+      source: one(
         element('the vhost-user socket', {
           attributes: {
-            type: required('unix', oneOf({ unix: 'a UNIX socket' })),
-            path: required('the socket', data('absPath')),
-            mode: required('who listens', oneOf({ server: 'QEMU listens', client: 'QEMU connects' })),
+            type: attr('unix', oneOf({ unix: 'a UNIX socket' })),
+            path: attr('the socket', data('absPath')),
+            mode: attr('who listens', oneOf({ server: 'QEMU listens', client: 'QEMU connects' })),
+            dev: attr('passt: the host interface', data('deviceName')),
           },
           children: { reconnect: one(reconnectSpec) },
         }),
@@ -124,6 +126,7 @@ export const interfaceSpec = element('a network interface', {
           address: required('a unicast MAC such as 52:54:00:12:34:56', data('unicastMac')),
           type: attr('generated or static', oneOf({ generated: 'generated', static: 'static' })),
           check: yesNo('check the MAC address'),
+          currentAddress: attr('the MAC address the host device has now (output)', data('unicastMac')),
         },
       }),
     ),
@@ -161,6 +164,7 @@ export const interfaceSpec = element('a network interface', {
           event_idx: onOff('virtio event index'),
           rss: onOff('receive side scaling'),
           rss_hash_report: onOff('RSS hash report'),
+          model: attr("type='hostdev': the VFIO variant driver on the host", data('genericName')),
           ...virtioOptions,
         },
         children: {

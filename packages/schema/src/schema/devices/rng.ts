@@ -19,7 +19,10 @@ export const rngSpec = element('a random number generator (virtio-rng)', {
           attribute: 'model',
           cases: {
             random: { text: data('absPath'), textOptional: true },
-            egd: { attributes: { type: required('the character device backend', oneOf(CHARDEV_TYPES)) }, children: { source: many(chardevCommonChildren.source.spec as ElementSpec), protocol: chardevCommonChildren.protocol } },
+            egd: {
+              attributes: { type: required('the character device backend', oneOf(CHARDEV_TYPES)) },
+              children: { source: many(chardevCommonChildren.source.spec as ElementSpec), protocol: chardevCommonChildren.protocol, log: chardevCommonChildren.log },
+            },
             builtin: {},
           },
         },

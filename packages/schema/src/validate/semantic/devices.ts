@@ -70,6 +70,19 @@ export function validateDevices(document: XmlDocument, domain: Domain, report: R
     }
   }
 
+  for (const iface of devices.interfaces) {
+    // with passt libvirt makes the socket itself; any other vhost-user backend names it
+    if (iface.type !== 'vhostuser' || iface.backend?.type === 'passt') continue;
+    const source = iface.source;
+    const missing = (['type', 'path', 'mode'] as const).filter((name) => source?.[name] === undefined);
+    if (missing.length === 0) continue;
+    report.error(
+      source === undefined ? 'missing-element' : 'missing-attribute',
+      `A vhost-user interface needs <source type='unix' path='…' mode='server|client'>${source === undefined ? '' : `: ${missing.join(', ')} missing`} (only the passt backend makes its own socket).`,
+      source?.node.nameRange ?? iface.node.nameRange,
+    );
+  }
+
   const family = machineFamily(domain);
   for (const watchdog of devices.watchdogs) {
     if (watchdog.model === 'itco' && family !== 'q35') {
