@@ -66,7 +66,7 @@ export const DIAGNOSTIC_CODES = {
   'unexpected-text': 'text inside an element that only holds elements',
   'invalid-value': 'a value outside the allowed set or of the wrong type',
   'conflicting-attributes': 'attributes or elements that cannot be used together',
-  'wrong-root': 'the top-level element is not the one the document kind has (<domain>, <network>)',
+  'wrong-root': 'the top-level element is not the one the document kind has (<domain>, <network>, <pool>, <volume>)',
   'legacy-accelerator-spelling': 'the accelerator is written in a historical spelling',
   'unsupported-accelerator': 'an accelerator QEMU no longer provides',
   'memory-missing': 'no memory size is given',

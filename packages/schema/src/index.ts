@@ -68,6 +68,11 @@
  *   `network.forward` is absent for an isolated network; its mode defaults to nat as in libvirt.
  *   parseIp / inSubnet / formatIp / ipPrefix: the address arithmetic the rules and QEMU's
  *   user-mode networking share (IPv4 and IPv6 as bigint).
+ *
+ * ## Storage (libvirt's pool and volume XML, storagepool.rng and storagevol.rng)
+ *   parsePool / validatePool, parseVolume / validateVolume: as for networks, with a <pool> or
+ *   <volume> root. Pools are directories only (POOL_TYPES); sizes are bigint bytes
+ *   (`capacity.bytes`), libvirt's scaled integers with bytes as the default unit.
  */
 export type { Diagnostic, DiagnosticCode, DiagnosticScope, Position, QuickFix, Range, Severity, TextEdit } from './diagnostics.js';
 export { DIAGNOSTIC_CODES, DIAGNOSTIC_SCOPES, MAX_DIAGNOSTICS, SEVERITIES, capDiagnostics, hasErrors, isValidDocument, sortDiagnostics } from './diagnostics.js';
@@ -94,6 +99,10 @@ export { validateNetwork, type ValidateNetworkResult } from './network/validateN
 export { NETWORK_SCHEMA } from './network/schema.js';
 export { NETWORK_FORWARD_MODES, DHCP_LEASE_UNITS, IP_FAMILIES, type Network, type NetworkForwardMode, type NetworkIp, type DhcpRange, type DhcpHost } from './network/model.js';
 export { ipPrefix } from './network/networkRules.js';
+export { parsePool, parseVolume, type ParsePoolResult, type ParseVolumeResult } from './storage/parseStorage.js';
+export { validatePool, validateVolume, type ValidatePoolResult, type ValidateVolumeResult } from './storage/validateStorage.js';
+export { POOL_SCHEMA, VOLUME_SCHEMA } from './storage/schema.js';
+export { POOL_TYPES, VOLUME_TYPES, VOLUME_FORMATS, type PoolType, type VolumeFormat, type StoragePool, type StorageVolume, type ScaledSize } from './storage/model.js';
 export { bitsOf, formatIp, inSubnet, netmaskPrefix, networkOf, offsetIp, parseIp, type IpFamily, type ParsedIp } from './network/ipAddress.js';
 
 export { setAccelerator } from './edit/setAccelerator.js';
