@@ -285,3 +285,28 @@ import type { ApiDiagnostic } from './errors.js';
 
 export type { ApiDiagnostic, ErrorBody, ErrorCode } from './errors.js';
 export type { Diagnostic };
+
+/** A storage pool: a directory of volumes (`GET /api/pools`). Sizes in bytes, of the file system it is on. */
+export interface PoolSummary {
+  name: string;
+  uuid?: string;
+  path: string;
+  capacity: number;
+  available: number;
+  volumes: number;
+}
+
+/** A volume of a pool (`GET /api/pools/NAME/volumes`), from `qemu-img info --backing-chain`. */
+export interface VolumeSummary {
+  name: string;
+  path: string;
+  format: string;
+  /** the size the guest sees, bytes */
+  capacity: number;
+  /** the space it takes on the host, bytes */
+  allocation: number;
+  /** the images below it, top first */
+  backingChain: { path: string; format: string }[];
+  /** guests whose definition uses it */
+  usedBy: string[];
+}

@@ -20,6 +20,8 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   'payload-too-large': 413,
+  /** A download's Range lies past the end of the file. */
+  'range-not-satisfiable': 416,
   /** A request body that is neither JSON nor XML (an HTML form, say). */
   'unsupported-media-type': 415,
   /** The Host header names a host this server is not (DNS rebinding). */

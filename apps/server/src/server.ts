@@ -19,6 +19,8 @@ import { HostStore } from './hosts/HostStore.js';
 import type { EventHub } from './http/EventHub.js';
 import { closeWebSocket } from './http/webSocketClose.js';
 import { Networks } from './networks/Networks.js';
+import { Pools } from './storage/Pools.js';
+import { PoolVolumes } from './storage/PoolVolumes.js';
 import { lockStateDir } from './stateLock.js';
 import { DisplayTickets } from './vnc/DisplayTickets.js';
 import { attachDisplaySockets } from './vnc/displaySocket.js';
@@ -81,6 +83,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const networks = new Networks(config.stateDir, guests);
   await networks.init();
+  const pools = new Pools(config.stateDir);
+  await pools.init();
+  const volumes = new PoolVolumes(pools, guests);
+  await volumes.init();
 
   const guestHosts = new Hosts(
     guests,
@@ -105,6 +111,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     displays,
     displayTickets,
     networks,
+    pools,
+    volumes,
   });
   const server = http.createServer(app);
   const sockets = attachConsoleSockets(server, { guestHosts, token, tokenFile, hosts, logger });

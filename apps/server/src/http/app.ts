@@ -13,6 +13,9 @@ import type { GuestDisplays } from '../vnc/GuestDisplays.js';
 import { hostBridges } from '../networks/networkHost.js';
 import { networkRoutes } from '../networks/networkRoutes.js';
 import type { Networks } from '../networks/Networks.js';
+import type { Pools } from '../storage/Pools.js';
+import type { PoolVolumes } from '../storage/PoolVolumes.js';
+import { poolRoutes, volumeUploadRoute } from '../storage/storageRoutes.js';
 import { instantiateTemplate, listTemplates, type TemplateContext } from '../templates/templates.js';
 import { refuseInvalidDefinition, validateRequest } from '../validation/requestValidation.js';
 import { requireToken, tokenLogin } from './auth.js';
@@ -42,6 +45,9 @@ export interface AppDeps {
   displayTickets: DisplayTickets;
   /** The local host's virtual networks. */
   networks: Networks;
+  /** The local host's storage pools and their volumes. */
+  pools: Pools;
+  volumes: PoolVolumes;
 }
 
 export interface App {
@@ -56,7 +62,7 @@ export interface App {
  * cookie, the Origin), then bodies (JSON or XML only, capped), the API, the web app, and one
  * error handler.
  */
-export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabilities, templates, webRoot, displays, displayTickets, networks }: AppDeps): App {
+export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabilities, templates, webRoot, displays, displayTickets, networks, pools, volumes }: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -84,6 +90,8 @@ export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabil
   app.use('/api', apiResponseHeaders);
   app.use('/api', requireToken(token, tokenFile));
   app.use('/api', requireOwnOrigin(token));
+  // The one body that is neither JSON nor XML: an upload, streamed to its pool, past the body limits.
+  app.use(volumeUploadRoute(volumes));
   app.use('/api', requireJsonOrXmlBody);
   app.use('/api', express.text({ type: XML_TYPES, limit: MAX_XML_BYTES }));
   app.use('/api', express.json({ limit: MAX_JSON_BYTES }));
@@ -97,6 +105,7 @@ export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabil
   app.use('/api/domains', domainRoutes(() => ({ host: LOCAL_HOST_ID, driver: local })));
   app.use('/api/hosts', hostsRoutes(guestHosts));
   app.use('/api/networks', networkRoutes(networks));
+  app.use('/api/pools', poolRoutes(pools, volumes));
   app.get('/api/host', async (_req, res) => {
     const [caps, bridges] = await Promise.all([capabilities(), hostBridges()]);
     res.json({ ...hostInfo(caps), bridges: [...bridges].sort(), privileged: process.getuid?.() === 0 } satisfies HostInfo);

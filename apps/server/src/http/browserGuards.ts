@@ -51,7 +51,8 @@ export function requireOwnOrigin(token: AccessToken): RequestHandler {
 /**
  * Request bodies are JSON or XML with their content types. Neither can be sent by an HTML
  * form, and a page's script can only send them cross-origin after a CORS preflight, which
- * this server never answers.
+ * this server never answers. A volume upload (application/octet-stream, which needs that
+ * preflight too) is answered by its own route before this check.
  */
 export const requireJsonOrXmlBody: RequestHandler = (req, _res, next) => {
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;

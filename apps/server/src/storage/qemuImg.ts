@@ -1,0 +1,46 @@
+/**
+ * qemu-img, the one program that reads and writes image files: always through execFile with an
+ * argument array (never a shell), with `--` before a path where it takes one, in the C locale.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { VirtdeckError } from '../errors.js';
+
+const run = promisify(execFile);
+const TIMEOUT_MS = 60_000;
+
+/** One image of `qemu-img info --output=json --backing-chain`, as far as the API reports it. */
+export interface ImageInfo {
+  filename: string;
+  format: string;
+  'virtual-size': number;
+  'actual-size'?: number;
+  'backing-filename'?: string;
+}
+
+async function qemuImg(args: string[], what: string): Promise<string> {
+  try {
+    const { stdout } = await run('qemu-img', args, { timeout: TIMEOUT_MS, env: { ...process.env, LC_ALL: 'C' }, maxBuffer: 16 * 1024 * 1024 });
+    return stdout;
+  } catch (error) {
+    const failure = error as { stderr?: string; killed?: boolean; code?: string };
+    if (failure.code === 'ENOENT') throw new VirtdeckError('qemu-missing', 'qemu-img is not installed (Debian package qemu-utils)');
+    const reason = failure.killed ? `no answer within ${TIMEOUT_MS} ms` : (failure.stderr ?? '').trim().replace(/^qemu-img: /, '') || String(error);
+    throw new VirtdeckError('host-file', `${what}: ${reason}`, { cause: error });
+  }
+}
+
+/** The image and every backing image below it, top first; `-U` so a running guest's lock does not stop it. */
+export async function imageChain(file: string): Promise<ImageInfo[]> {
+  return JSON.parse(await qemuImg(['info', '--output=json', '--backing-chain', '-U', '--', file], `qemu-img info of ${file}`)) as ImageInfo[];
+}
+
+export async function createImage(file: string, format: 'qcow2' | 'raw', bytes: bigint, backing?: { file: string; format: string }): Promise<void> {
+  const args = ['create', '-q', '-f', format];
+  if (backing !== undefined) args.push('-b', backing.file, '-F', backing.format);
+  await qemuImg([...args, '--', file, String(bytes)], `Creating ${file}`);
+}
+
+export async function resizeImage(file: string, format: string, bytes: bigint): Promise<void> {
+  await qemuImg(['resize', '-q', '-f', format, '--', file, String(bytes)], `Resizing ${file}`);
+}
