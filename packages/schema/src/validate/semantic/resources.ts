@@ -63,14 +63,15 @@ function validateVcpus(domain: Domain, report: Reporter): void {
 function validateNuma(domain: Domain, report: Reporter): void {
   const cells = domain.cpu?.numa?.cells ?? [];
   const seen = new Map<number, string>();
+  // libvirt takes the cells in any order: each id once, below the number of cells
+  const ids = new Set<number>();
   cells.forEach((cell, index) => {
-    if (cell.id !== undefined && cell.id !== index) {
-      report.error(
-        'numa-cells-invalid',
-        `NUMA cell ids must be 0, 1, 2 … in order: this cell should have id='${index}', not '${cell.id}'.`,
-        attributeRange(cell.node, 'id'),
-      );
+    if (cell.id !== undefined && cell.id >= cells.length) {
+      report.error('numa-cells-invalid', `With ${cells.length} NUMA cells the ids are 0 to ${cells.length - 1}: id='${cell.id}' is beyond them.`, attributeRange(cell.node, 'id'));
+    } else if (cell.id !== undefined && ids.has(cell.id)) {
+      report.error('numa-cells-invalid', `Two NUMA cells have id='${cell.id}'.`, attributeRange(cell.node, 'id'));
     }
+    if (cell.id !== undefined) ids.add(cell.id);
     const cpus = cell.cpus === undefined ? undefined : parseCpuset(cell.cpus);
     for (const cpu of cpus ?? []) {
       const other = seen.get(cpu);
