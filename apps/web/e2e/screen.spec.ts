@@ -72,6 +72,14 @@ test('the Screen tab shows the booted ISO, types into its shell, sends Ctrl+Alt+
   await expect.poll(async () => (await serialLog(server, name)).split(BANNER_GUEST_READY).length, { timeout: 90_000 }).toBeGreaterThan(marks);
   await expect(page.getByTestId('screen-status')).toHaveText('connected');
   await expect.poll(async () => (await screenPixels(page, name)).canvas?.levels ?? 0).toBeGreaterThan(1);
+
+  // The dashboard shows a small live screenshot of it, refreshed while it is in view.
+  await page.goto(`${server.origin}/#/`);
+  const thumbnail = page.getByTestId(`vm-${name}-thumbnail`).locator('img');
+  await expect(thumbnail).toBeVisible();
+  await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(160);
+  const first = await thumbnail.getAttribute('src');
+  await expect.poll(() => thumbnail.getAttribute('src')).not.toBe(first);
 });
 
 test('a display with a password asks for it on each connection and connects with the right one', async ({ page, server, api }) => {

@@ -11,6 +11,7 @@ import { Sparkline } from '../common/Sparkline';
 import { StateBadge } from '../common/StateBadge';
 import { prefetchEditor } from '../editor/loadEditorPages';
 import { GuestActions } from '../guest/GuestActions';
+import { GuestThumbnail } from './GuestThumbnail';
 import { HostList } from './HostList';
 
 /** The host filter's value for every host. */
@@ -103,6 +104,7 @@ function GuestRow({ guest }: { guest: GuestSummary }) {
             <span className="guest-link">{name}</span>
           )}
           {guest.title ? <div className="guest-title">{guest.title}</div> : null}
+          {local ? <GuestThumbnail guest={guest} /> : null}
         </td>
         <td data-testid={`vm-${id}-host`}>
           {host}
