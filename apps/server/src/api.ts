@@ -53,6 +53,19 @@ export interface DomainSummary {
   tags: string[];
   /** It has a screen the web console shows (`<graphics type='vnc'>` or `'spice'`). */
   display?: 'vnc' | 'spice';
+  /** Something the person looking at a running guest should know (see GuestHint). */
+  hint?: GuestHint;
+}
+
+/**
+ * `no-sign-of-life`: the guest has run for a while without serial output, a change of its
+ * screen or busy vCPUs (see apps/server/src/guests/signOfLife.ts).
+ */
+export interface GuestHint {
+  code: 'no-sign-of-life';
+  message: string;
+  /** When it was noticed (ISO 8601). */
+  since: string;
 }
 
 /** A definition a guest had before a save (GET /api/domains/NAME/history). */
@@ -91,6 +104,7 @@ export const LIFECYCLE_EVENTS = [
   'reconnected', // found again after a server restart
   'autostart-failed',
   'monitor-lost', // the QMP connection could not be made or was lost
+  'no-sign-of-life', // running for a while with no output, no screen change and idle vCPUs
 ] as const;
 export type LifecycleEventName = (typeof LIFECYCLE_EVENTS)[number];
 
@@ -199,6 +213,8 @@ export interface HostAccelerator extends Partial<AcceleratorInfo> {
   usable: boolean;
   /** Why it cannot be used here, when it cannot. */
   reason?: string;
+  /** Usable, but something seen on this host says it may not work (guests that did not boot under it). */
+  caution?: string;
 }
 
 export type HostInfo = HostCapabilities & {

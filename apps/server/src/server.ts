@@ -113,6 +113,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     networks,
     pools,
     volumes,
+    acceleratorCaution: (accelerator) => guests.acceleratorCaution(accelerator),
   });
   const server = http.createServer(app);
   const sockets = attachConsoleSockets(server, { guestHosts, token, tokenFile, hosts, logger });

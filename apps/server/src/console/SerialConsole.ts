@@ -30,6 +30,7 @@ export class SerialConsole {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private closed = false;
+  private received = 0;
 
   constructor(
     private readonly log: SerialLog,
@@ -60,6 +61,11 @@ export class SerialConsole {
     stream.on('data', (chunk: Buffer) => this.onOutput(chunk));
     stream.on('error', () => undefined);
     stream.on('close', () => this.close());
+  }
+
+  /** Bytes the guest wrote since this console connected. */
+  get outputBytes(): number {
+    return this.received;
   }
 
   scrollback(): Buffer {
@@ -97,6 +103,7 @@ export class SerialConsole {
   }
 
   private onOutput(chunk: Buffer): void {
+    this.received += chunk.length;
     this.remember(chunk);
     this.log.append(chunk);
     if (this.log.pendingBytes > MAX_PENDING_LOG_BYTES) this.socket?.pause();

@@ -7,6 +7,7 @@ import { readLogTail } from '../console/SerialLog.js';
 import { SCROLLBACK_BYTES } from '../console/SerialConsole.js';
 import type { ActionOptions, DefineOptions, Driver, DriverEvents, GraphicsEndpoint, HostConnection, SerialEndpoint } from '../drivers/Driver.js';
 import { describeError, VirtdeckError } from '../errors.js';
+import { AcceleratorObservations } from '../host/acceleratorObservations.js';
 import { StatsCollector, type StatsSource } from '../stats/StatsCollector.js';
 import { embeddedGraphics } from '../vnc/embeddedGraphics.js';
 import { GuestActions } from './actions.js';
@@ -19,12 +20,15 @@ import { GuestProcesses, type ProcessOptions } from './guestProcess.js';
 import { newGuest, parseDefinition, toSummary, UNKNOWN_FACTS, type Guest } from './guestRecord.js';
 import { GuestStates } from './guestState.js';
 import { KeyedMutex } from './KeyedMutex.js';
+import { LifeWatcher, type LifeWatcherOptions } from './lifeWatcher.js';
 import { terminate } from './qemuProcess.js';
 import { listRunDirs } from './RunDir.js';
 
 export interface GuestManagerOptions extends ProcessOptions {
   /** The file operations of the definition store (tests hand in one that fails). */
   storeFs?: StoreFs;
+  /** How long a started guest may show no sign of life before its page says so (lifeWatcher.ts). */
+  lifeWatch?: LifeWatcherOptions;
 }
 
 /**
@@ -50,6 +54,8 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
   private readonly processes: GuestProcesses;
   private readonly actions: GuestActions;
   private readonly collector = new StatsCollector();
+  private readonly observations: AcceleratorObservations;
+  private readonly lifeWatcher: LifeWatcher;
 
   constructor(private readonly options: GuestManagerOptions) {
     super();
@@ -62,6 +68,8 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
     });
     this.processes = new GuestProcesses(options, this.states, this.locks);
     this.actions = new GuestActions(this.states);
+    this.observations = AcceleratorObservations.inStateDir(options.stateDir);
+    this.lifeWatcher = new LifeWatcher(() => this.guests.values(), this.states, this.observations, this.logger, options.lifeWatch);
   }
 
   get stateDir(): string {
@@ -71,6 +79,8 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
   /** Loads the definitions and finds every guest still running from before (see GuestProcesses.reconnect). */
   async init(): Promise<void> {
     await this.store.init();
+    const unreadable = await this.observations.load();
+    if (unreadable) this.logger.warn(unreadable);
     const names = await this.store.list();
     for (const name of names) {
       if (guestNameProblem(name)) {
@@ -279,6 +289,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
       if (guest.runtime) throw new VirtdeckError('conflict', `'${guest.name}' is already ${guest.state}`);
       if (guest.problem) throw brokenError(guest);
       await this.processes.start(guest);
+      this.lifeWatcher.watch(guest);
     });
   }
 
@@ -336,6 +347,11 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
     return (await this.collector.collect(this.statsSources())).guests;
   }
 
+  /** Why an accelerator that opens may still not run guests here, from what its guests showed. */
+  acceleratorCaution(accelerator: string): string | undefined {
+    return this.observations.caution(accelerator);
+  }
+
   capabilities(): Promise<HostCapabilities> {
     return this.options.capabilities();
   }
@@ -357,6 +373,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
 
   /** Lets go of monitors and consoles; the guests themselves keep running. */
   async close(): Promise<void> {
+    this.lifeWatcher.close();
     this.processes.close();
     for (const guest of this.guests.values()) guest.runtime?.release(1001, 'the server is stopping');
     await Promise.all([...this.guests.values()].flatMap((g) => [g.status.flush(), g.events.flush()]));

@@ -1,7 +1,8 @@
 import type { QmpClient } from '@virtdeck/qmp';
-import type { StateReason } from '../api.js';
+import type { GuestHint, StateReason } from '../api.js';
 import type { SerialConsole } from '../console/SerialConsole.js';
 import type { DomainFacts } from './domainFacts.js';
+import type { LifeWatch } from './signOfLife.js';
 import type { QemuProcess } from './qemuProcess.js';
 
 export const RUNTIME_PHASES = ['starting', 'active'] as const;
@@ -34,6 +35,11 @@ export class GuestRuntime {
   /** QEMU's pid and start time, for recognising the process after a server restart. */
   startTime: number | undefined;
   readonly startedAt: string;
+  /** When this server let the CPUs run (performance.now()); unknown for a guest found again after a restart. */
+  cpusStartedAt: number | undefined;
+  /** Watches for signs of life after the start (see signOfLife.ts). */
+  life: LifeWatch | undefined;
+  hint: GuestHint | undefined;
   /** Settles once the exit has been handled and the guest's state says so. */
   readonly finished: Promise<void>;
   private resolveFinished!: () => void;

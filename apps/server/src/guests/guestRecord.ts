@@ -85,5 +85,6 @@ export function toSummary(guest: Guest): DomainSummary {
   if (error) summary.error = error;
   if (guest.facts.title) summary.title = guest.facts.title;
   if (running.display) summary.display = running.display;
+  if (guest.runtime?.hint) summary.hint = guest.runtime.hint;
   return summary;
 }

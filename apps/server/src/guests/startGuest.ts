@@ -142,6 +142,7 @@ async function startOnce(options: StartOptions): Promise<GuestRuntime> {
     phase = 'continue';
     await files.commit();
     await qmp.execute('cont');
+    runtime.cpusStartedAt = performance.now();
     runtime.phase = 'active';
     return runtime;
   } catch (error) {

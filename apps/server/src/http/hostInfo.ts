@@ -3,10 +3,18 @@ import type { HostAccelerator, HostInfo } from '../api.js';
 
 /**
  * `GET /api/host`: the probed capabilities, plus every accelerator a definition can name
- * with whether this host can use it and, when not, a reason a person can act on.
+ * with whether this host can use it and, when not, a reason a person can act on; `caution`
+ * says what guests showed of one that opens (see host/acceleratorObservations.ts).
  */
-export function hostInfo(caps: HostCapabilities): HostInfo {
-  return { ...caps, accelerators: Object.values(ACCELERATORS).map((info) => ({ ...info, ...usability(info, caps) })) };
+export function hostInfo(caps: HostCapabilities, caution: (accelerator: string) => string | undefined = () => undefined): HostInfo {
+  return {
+    ...caps,
+    accelerators: Object.values(ACCELERATORS).map((info) => {
+      const usable = usability(info, caps);
+      const seen = usable.usable ? caution(info.name) : undefined;
+      return seen ? { ...info, ...usable, caution: seen } : { ...info, ...usable };
+    }),
+  };
 }
 
 function usability(info: (typeof ACCELERATORS)[keyof typeof ACCELERATORS], caps: HostCapabilities): Pick<HostAccelerator, 'usable' | 'reason'> {

@@ -23,7 +23,7 @@ export function AcceleratorPicker({ form, host, onChange }: { form: DomainForm; 
   const folded = choices.filter(elsewhere);
   const option = (a: HostAccelerator) => {
     const selected = shown === a.name;
-    const why = a.usable ? a.summary : (a.reason ?? 'not usable on this host');
+    const why = a.usable ? (a.caution ?? a.summary) : (a.reason ?? 'not usable on this host');
     return (
       <label key={a.name} className={`accel ${a.usable ? 'usable' : 'unusable'}${selected ? ' selected' : ''}`} title={why} data-testid={`accel-${a.name}`}>
         <input type="radio" name="accelerator" value={a.name} checked={selected} disabled={!a.usable} onChange={() => choose(a.name, onChange({ kind: 'accelerator', value: a.name }))} />
@@ -31,6 +31,11 @@ export function AcceleratorPicker({ form, host, onChange }: { form: DomainForm; 
           {a.title ?? a.name} <code>{a.name}</code>
         </span>
         {!a.usable ? <span className="accel-reason">{a.reason ?? 'not usable on this host'}</span> : null}
+        {a.usable && a.caution ? (
+          <span className="accel-reason" data-testid={`accel-${a.name}-caution`}>
+            {a.caution}
+          </span>
+        ) : null}
       </label>
     );
   };

@@ -133,6 +133,11 @@ function GuestHeader({ guest }: { guest: GuestSummary }) {
       </div>
       {guest.title ? <p className="guest-title">{guest.title}</p> : null}
       {guest.error ? <ErrorLine message={guest.error} testId={`vm-${guest.name}-last-error`} /> : null}
+      {guest.hint ? (
+        <p className="notice warning guest-hint" role="status" data-testid={`vm-${guest.name}-hint`}>
+          {guest.hint.message} <a href={hrefFor({ page: 'guest', name: guest.name, tab: 'qemu-log' })}>Open QEMU&apos;s log</a>
+        </p>
+      ) : null}
       <div className="guest-controls">
         <GuestActions guest={guest} />
         <AutostartToggle guest={guest} />
