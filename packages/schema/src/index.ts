@@ -73,6 +73,12 @@
  *   parsePool / validatePool, parseVolume / validateVolume: as for networks, with a <pool> or
  *   <volume> root. Pools are directories only (POOL_TYPES); sizes are bigint bytes
  *   (`capacity.bytes`), libvirt's scaled integers with bytes as the default unit.
+ *
+ * ## Snapshots (libvirt's domain snapshot XML, domainsnapshot.rng)
+ *   parseSnapshot / validateSnapshot: as for pools, with a <domainsnapshot> root; the embedded
+ *   <domain> (the definition a revert restores) is checked by the domain table.
+ *   snapshotXml(input): the XML to store for a snapshot taken now (name, state, parent, memory,
+ *   disks and the definition at that time).
  */
 export type { Diagnostic, DiagnosticCode, DiagnosticScope, Position, QuickFix, Range, Severity, TextEdit } from './diagnostics.js';
 export { DIAGNOSTIC_CODES, DIAGNOSTIC_SCOPES, MAX_DIAGNOSTICS, SEVERITIES, capDiagnostics, hasErrors, isValidDocument, sortDiagnostics } from './diagnostics.js';
@@ -103,6 +109,10 @@ export { parsePool, parseVolume, type ParsePoolResult, type ParseVolumeResult } 
 export { validatePool, validateVolume, type ValidatePoolResult, type ValidateVolumeResult } from './storage/validateStorage.js';
 export { POOL_SCHEMA, VOLUME_SCHEMA } from './storage/schema.js';
 export { POOL_TYPES, VOLUME_TYPES, VOLUME_FORMATS, type PoolType, type VolumeFormat, type StoragePool, type StorageVolume, type ScaledSize } from './storage/model.js';
+export { parseSnapshot, validateSnapshot, type ParseSnapshotResult, type ValidateSnapshotResult } from './snapshot/parseSnapshot.js';
+export { snapshotXml, type SnapshotXmlInput } from './snapshot/snapshotXml.js';
+export { SNAPSHOT_SCHEMA } from './snapshot/schema.js';
+export { SNAPSHOT_STATES, SNAPSHOT_MEMORY_MODES, DISK_SNAPSHOT_MODES, type SnapshotState, type SnapshotMemoryMode, type DiskSnapshotMode, type DomainSnapshot, type SnapshotDisk } from './snapshot/model.js';
 export { bitsOf, formatIp, inSubnet, netmaskPrefix, networkOf, offsetIp, parseIp, type IpFamily, type ParsedIp } from './network/ipAddress.js';
 
 export { setAccelerator } from './edit/setAccelerator.js';
