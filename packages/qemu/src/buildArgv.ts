@@ -45,6 +45,7 @@ import { buildCpuArgs, buildIothreadArgs, buildSmpArgs } from './system/cpu.js';
 import { buildAccelArgs, buildMachineArgs } from './system/machine.js';
 import { buildMemoryArgs, buildNumaArgs } from './system/memory.js';
 import { buildSmbiosArgs } from './system/smbios.js';
+import { checkSecLabels } from './system/seclabel.js';
 
 export interface BuildArgvResult {
   /** The command line, emulator first. */
@@ -82,9 +83,7 @@ function notModelled(ctx: BuildContext): void {
   if (domain.numatune?.memnodes.length && !domain.cpu?.numa) {
     diagnostics.unsupported(domain.numatune.node, 'Per-cell NUMA memory policy without guest NUMA cells', false);
   }
-  for (const label of domain.seclabels) {
-    if (label.type !== 'none') diagnostics.info('not-applicable', label.node, 'Security labels are not applied: virtdeck runs QEMU without SELinux or AppArmor labelling.');
-  }
+  checkSecLabels(domain.seclabels, domain.devices.node, diagnostics);
   if (domain.resource) diagnostics.info('not-applicable', domain.resource.node, 'Resource partitions (cgroups) are not used by virtdeck.');
   if (domain.idmap) diagnostics.info('not-applicable', domain.idmap.node, 'User namespace id maps apply to containers, not QEMU guests.');
   for (const [name, feature] of Object.entries(domain.features?.all ?? {})) {

@@ -3,7 +3,7 @@
  * each disk and its backing images, then the -device. Node names and ids follow libvirt:
  * libvirt-N-storage / libvirt-N-format, numbered from the last disk backwards.
  */
-import { firstChild, textContent, type BackingStore, type Disk, type DiskSource } from '@virtdeck/schema';
+import { firstChild, textContent, walkElements, type BackingStore, type Disk, type DiskSource } from '@virtdeck/schema';
 import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
 import { diskBus } from '../build/layout/deviceDefaults.js';
 import { jsonOption, keyValue, type JsonObject, type QemuOption } from '../options.js';
@@ -349,8 +349,10 @@ export function buildDiskArgs(ctx: BuildContext, bootindex: ReadonlyMap<object, 
   const options: QemuOption[] = [];
   for (const disk of layout.disks) {
     if (disk.iotune) diagnostics.unsupported(disk.iotune.node, 'Disk I/O limits (<iotune>)', false);
-    if (disk.encryption) {
-      diagnostics.error('host-resource-needed', disk.encryption.node, 'An encrypted disk needs its secret, and virtdeck has no secret store yet.');
+    // <encryption> may sit on the disk, its <source> or any <backingStore>'s source: each needs its secret.
+    for (const node of walkElements(disk.node)) {
+      if (node.name !== 'encryption') continue;
+      diagnostics.error('host-resource-needed', node, 'An encrypted disk needs its secret, and virtdeck has no secret store yet: the guest does not start rather than see the disk unreadable.');
     }
     if (disk.driver?.copyOnRead) diagnostics.unsupported(disk.driver.node, 'copy_on_read', false);
     if (diskBus(disk) === 'sd') {
