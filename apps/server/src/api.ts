@@ -49,6 +49,8 @@ export interface DomainSummary {
   /** The saved definition differs from the one the running QEMU was started from (applies at next start). */
   pendingChanges: boolean;
   title?: string;
+  /** The definition's `<description>`, which the dashboard's search looks in. */
+  description?: string;
   /** The definition's tags (its `<metadata>` in virtdeck's namespace), in their order. */
   tags: string[];
   /** It has a screen the web console shows (`<graphics type='vnc'>` or `'spice'`). */

@@ -9,6 +9,7 @@ export interface DomainFacts {
   vcpus: number;
   memoryKiB: number;
   title?: string;
+  description?: string;
   tags: string[];
   uuid?: string;
   actions: LifecycleActions;
@@ -50,6 +51,7 @@ export function domainFacts(domain: Domain): DomainFacts {
   const console = serialConsoleAccess(domain);
   if (console) facts.console = console;
   if (domain.title) facts.title = domain.title;
+  if (domain.description) facts.description = domain.description;
   if (domain.uuid) facts.uuid = domain.uuid;
   const screen = screenOf(domain);
   if (screen) facts.display = screen.type as 'vnc' | 'spice';

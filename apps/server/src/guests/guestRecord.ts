@@ -84,6 +84,7 @@ export function toSummary(guest: Guest): DomainSummary {
   const error = broken ? guest.problem : (guest.error ?? guest.problem);
   if (error) summary.error = error;
   if (guest.facts.title) summary.title = guest.facts.title;
+  if (guest.facts.description) summary.description = guest.facts.description;
   if (running.display) summary.display = running.display;
   if (guest.runtime?.hint) summary.hint = guest.runtime.hint;
   return summary;

@@ -94,6 +94,7 @@ export const api = {
   redefine: (name: string, text: string) => request<GuestSummary>('PUT', guestUrl(name, '/xml'), xml(text)),
   undefine: (name: string, host?: string) => request<void>('DELETE', guestUrl(name, '', host)),
   act: (name: string, action: GuestAction, host?: string) => request<GuestSummary>('POST', guestUrl(name, `/${action}`, host)),
+  setTags: (name: string, tags: string[], host?: string) => request<GuestSummary>('PUT', guestUrl(name, '/tags', host), json({ tags })),
   setAutostart: (name: string, autostart: boolean) => request<GuestSummary>('PUT', guestUrl(name, '/autostart'), json({ autostart })),
   commandLine: (name: string, signal?: AbortSignal) => request<CommandLine>('GET', guestUrl(name, '/argv'), { signal }),
   commandLineFor: (text: string) => request<CommandLine>('POST', '/api/argv', xml(text)),

@@ -390,6 +390,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
       tags: facts.tags,
     };
     if (facts.title) summary.title = facts.title;
+    if (facts.description) summary.description = facts.description;
     if (facts.display) summary.display = facts.display;
     const guest: LibvirtGuest = existing ?? { summary, xml, xmlSeenAt: new Date(), nvram: false, events: [], serialLog: path.join(this.options.dataDir, `${name}.serial.log`) };
     if (guest.xml !== xml) {

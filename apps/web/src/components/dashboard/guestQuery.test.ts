@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { guestSummary } from '../../testing/guestSummary';
+import { allTags, DEFAULT_QUERY, queryGuests, toggleSort, type GuestQuery } from './guestQuery';
+
+const guests = [
+  guestSummary('web10', { state: 'running', tags: ['web', 'eu'], memoryKiB: 131072, title: 'Front end' }),
+  guestSummary('web9', { state: 'shutoff', tags: ['web'], memoryKiB: 65536, vcpus: 2 }),
+  guestSummary('db', { state: 'running', tags: ['db'], memoryKiB: 262144, description: 'Postgres primary for the shop', host: 'rack2' }),
+  guestSummary('cache', { state: 'crashed', vcpus: 4 }),
+];
+const names = (query: Partial<GuestQuery>) => queryGuests(guests, { ...DEFAULT_QUERY, ...query }).map((g) => g.name);
+
+describe('queryGuests', () => {
+  it('sorts names as people read them (web9 before web10) and keeps every guest without filters', () => {
+    expect(names({})).toEqual(['cache', 'db', 'web9', 'web10']);
+  });
+
+  it('searches name, title and description, every word, ignoring case', () => {
+    expect(names({ search: 'FRONT' })).toEqual(['web10']);
+    expect(names({ search: 'postgres shop' })).toEqual(['db']);
+    expect(names({ search: 'postgres web' })).toEqual([]);
+    expect(names({ search: '  web ' })).toEqual(['web9', 'web10']);
+  });
+
+  it('filters by state, tag and host, together', () => {
+    expect(names({ state: 'running' })).toEqual(['db', 'web10']);
+    expect(names({ tag: 'web' })).toEqual(['web9', 'web10']);
+    expect(names({ tag: 'web', state: 'running' })).toEqual(['web10']);
+    expect(names({ host: 'rack2' })).toEqual(['db']);
+    expect(names({ tag: 'nothing' })).toEqual([]);
+  });
+
+  it('sorts by any column both ways, ties by name', () => {
+    expect(names({ sort: { column: 'memory', direction: 'descending' } })).toEqual(['cache', 'db', 'web10', 'web9']);
+    expect(names({ sort: { column: 'vcpus', direction: 'ascending' } })).toEqual(['db', 'web10', 'web9', 'cache']);
+    expect(names({ sort: { column: 'state', direction: 'ascending' } })).toEqual(['cache', 'db', 'web10', 'web9']);
+    expect(names({ sort: { column: 'host', direction: 'descending' } })).toEqual(['db', 'cache', 'web9', 'web10']);
+  });
+
+  it('lists the tags once, and a header click sorts by its column or turns the direction', () => {
+    expect(allTags(guests)).toEqual(['db', 'eu', 'web']);
+    expect(toggleSort({ column: 'name', direction: 'ascending' }, 'name')).toEqual({ column: 'name', direction: 'descending' });
+    expect(toggleSort({ column: 'name', direction: 'descending' }, 'memory')).toEqual({ column: 'memory', direction: 'ascending' });
+  });
+});
