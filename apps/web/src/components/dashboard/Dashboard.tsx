@@ -1,37 +1,75 @@
-import { useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { LOCAL_HOST, type GuestSummary } from '../../api/types';
-import { formatMemoryKiB, formatPercent } from '../../format';
+import { GUEST_STATES } from '../../api/types';
 import { hrefFor } from '../../router';
 import { guestKey, selectGuestList, useGuestStore } from '../../store/guestStore';
 import { selectHostList, useHostsStore } from '../../store/hostsStore';
-import { useStatsStore } from '../../store/statsStore';
-import { ErrorLine } from '../common/ErrorLine';
-import { Sparkline } from '../common/Sparkline';
-import { StateBadge } from '../common/StateBadge';
 import { prefetchEditor } from '../editor/loadEditorPages';
-import { GuestActions } from '../guest/GuestActions';
-import { GuestThumbnail } from './GuestThumbnail';
+import { BulkActions } from './BulkActions';
+import { useDashboardStore } from './dashboardStore';
+import { GUEST_COLUMNS, GuestRow } from './GuestRow';
+import { allTags, queryGuests, toggleSort, type SortColumn } from './guestQuery';
 import { HostList } from './HostList';
 
-/** The host filter's value for every host. */
-const ALL_HOSTS = '';
+const HEADERS: { column: SortColumn; label: string }[] = [
+  { column: 'name', label: 'Name' },
+  { column: 'host', label: 'Host' },
+  { column: 'state', label: 'State' },
+  { column: 'accelerator', label: 'Accelerator' },
+  { column: 'vcpus', label: 'vCPUs' },
+  { column: 'memory', label: 'Memory' },
+];
 
 export function Dashboard() {
   const all = useGuestStore(useShallow(selectGuestList));
   const loaded = useGuestStore((s) => s.loaded);
   const hostIds = useHostsStore(useShallow((s) => selectHostList(s).map((h) => h.id)));
-  const [hostFilter, setHostFilter] = useState(ALL_HOSTS);
-  const guests = hostFilter === ALL_HOSTS ? all : all.filter((g) => g.host === hostFilter);
+  const { query, selected, setQuery, toggleAll, retain } = useDashboardStore();
+  const guests = useMemo(() => queryGuests(all, query), [all, query]);
+  const tags = useMemo(() => allTags(all), [all]);
+  const visibleKeys = useMemo(() => guests.map((g) => guestKey(g.host, g.name)), [guests]);
+  const chosen = guests.filter((g) => selected[guestKey(g.host, g.name)]);
+  const allChosen = visibleKeys.length > 0 && chosen.length === visibleKeys.length;
+  // What a filter hides is no longer acted on: the selection is what is in view.
+  useEffect(() => retain(visibleKeys), [visibleKeys, retain]);
+
   return (
     <section className="dashboard" data-testid="dashboard">
       <header className="page-header">
         <h2>Guests</h2>
+        <a className="button primary" href={hrefFor({ page: 'new' })} data-testid="new-guest" onPointerEnter={prefetchEditor} onFocus={prefetchEditor}>
+          New guest
+        </a>
+      </header>
+      <div className="dashboard-filters" role="search">
+        <input type="search" placeholder="Search name or description" aria-label="Search guests by name or description" value={query.search} onChange={(e) => setQuery({ search: e.target.value })} data-testid="guest-search" />
+        <label>
+          State{' '}
+          <select value={query.state} onChange={(e) => setQuery({ state: e.target.value as typeof query.state })} data-testid="state-filter">
+            <option value="">any</option>
+            {GUEST_STATES.map((state) => (
+              <option key={state} value={state}>
+                {state}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Tag{' '}
+          <select value={query.tag} onChange={(e) => setQuery({ tag: e.target.value })} data-testid="tag-filter">
+            <option value="">any</option>
+            {tags.map((tag) => (
+              <option key={tag} value={tag}>
+                {tag}
+              </option>
+            ))}
+          </select>
+        </label>
         {hostIds.length > 1 ? (
           <label className="host-filter">
             Host{' '}
-            <select value={hostFilter} onChange={(e) => setHostFilter(e.target.value)} data-testid="host-filter">
-              <option value={ALL_HOSTS}>all hosts</option>
+            <select value={query.host} onChange={(e) => setQuery({ host: e.target.value })} data-testid="host-filter">
+              <option value="">all hosts</option>
               {hostIds.map((id) => (
                 <option key={id} value={id}>
                   {id}
@@ -40,26 +78,34 @@ export function Dashboard() {
             </select>
           </label>
         ) : null}
-        <a className="button primary" href={hrefFor({ page: 'new' })} data-testid="new-guest" onPointerEnter={prefetchEditor} onFocus={prefetchEditor}>
-          New guest
-        </a>
-      </header>
+        <BulkActions guests={chosen} />
+      </div>
       {!loaded ? (
         <p className="hint">Loading guests…</p>
-      ) : guests.length === 0 ? (
+      ) : all.length === 0 ? (
         <p className="hint" data-testid="no-guests">
           No guests defined yet. Create one from a template or import a libvirt XML with <a href={hrefFor({ page: 'new' })}>New guest</a>.
         </p>
       ) : (
-        <table className="guest-table">
+        <table className="guest-table fixed" data-testid="guest-table">
+          <colgroup>
+            {GUEST_COLUMNS.map((c) => (
+              <col key={c.id} style={{ width: c.width }} />
+            ))}
+          </colgroup>
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Host</th>
-              <th scope="col">State</th>
-              <th scope="col">Accelerator</th>
-              <th scope="col">vCPUs</th>
-              <th scope="col">Memory</th>
+              <th scope="col">
+                <input type="checkbox" checked={allChosen} onChange={() => toggleAll(visibleKeys)} aria-label="Select all guests shown" data-testid="select-all" />
+              </th>
+              {HEADERS.map(({ column, label }) => (
+                <th scope="col" key={column} aria-sort={query.sort.column === column ? query.sort.direction : 'none'} data-testid={`sort-${column}`}>
+                  <button type="button" className="sort-button" onClick={() => setQuery({ sort: toggleSort(query.sort, column) })}>
+                    {label}
+                    <span aria-hidden="true">{query.sort.column === column ? (query.sort.direction === 'ascending' ? ' ▲' : ' ▼') : ''}</span>
+                  </button>
+                </th>
+              ))}
               <th scope="col">CPU</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
@@ -67,87 +113,19 @@ export function Dashboard() {
             </tr>
           </thead>
           <tbody>
-            {guests.map((guest) => (
-              <GuestRow key={guestKey(guest.host, guest.name)} guest={guest} />
-            ))}
+            {guests.map((guest) => {
+              const key = guestKey(guest.host, guest.name);
+              return <GuestRow key={key} guest={guest} selected={selected[key] === true} />;
+            })}
           </tbody>
         </table>
       )}
+      {loaded && all.length > 0 && guests.length === 0 ? (
+        <p className="hint" data-testid="no-match">
+          No guest matches these filters.
+        </p>
+      ) : null}
       <HostList />
     </section>
-  );
-}
-
-const COLUMNS = 8;
-
-/**
- * A guest's row; its last error goes on a row of its own below, so the columns keep their
- * widths. A guest of a host that cannot be reached is greyed: its state is the last known.
- * Test ids name a local guest by its name, another host's as HOST/NAME.
- */
-function GuestRow({ guest }: { guest: GuestSummary }) {
-  const { name, host } = guest;
-  const local = host === LOCAL_HOST;
-  const id = local ? name : guestKey(host, name);
-  const hostState = useHostsStore((s) => s.hosts[host]?.state);
-  const unreachable = hostState !== undefined && hostState !== 'connected';
-  const classes = [guest.error ? 'has-error' : '', unreachable ? 'host-unreachable' : ''].filter(Boolean).join(' ');
-  return (
-    <>
-      <tr data-testid={`vm-${id}`} className={classes || undefined}>
-        <td>
-          {local ? (
-            <a className="guest-link" href={hrefFor({ page: 'guest', name, tab: 'console' })} data-testid={`vm-${id}-link`}>
-              {name}
-            </a>
-          ) : (
-            <span className="guest-link">{name}</span>
-          )}
-          {guest.title ? <div className="guest-title">{guest.title}</div> : null}
-          {local ? <GuestThumbnail guest={guest} /> : null}
-        </td>
-        <td data-testid={`vm-${id}-host`}>
-          {host}
-          {unreachable ? (
-            <span className="tag" title="virtdeck cannot reach this host; the state shown is the last known" data-testid={`vm-${id}-host-state`}>
-              {hostState}
-            </span>
-          ) : null}
-        </td>
-        <td>
-          <StateBadge name={id} state={guest.state} />
-          {guest.pendingChanges ? (
-            <span className="tag" title="The saved definition differs from the one this guest was started with" data-testid={`vm-${id}-pending`}>
-              changes at next start
-            </span>
-          ) : null}
-        </td>
-        <td data-testid={`vm-${id}-accelerator`}>{guest.accelerator}</td>
-        <td className="num" data-testid={`vm-${id}-vcpus`}>{guest.vcpus}</td>
-        <td className="num" data-testid={`vm-${id}-memory`}>{formatMemoryKiB(guest.memoryKiB)}</td>
-        <td>{local ? <CpuSparkline name={name} active={guest.state === 'running'} /> : null}</td>
-        <td>
-          <GuestActions guest={guest} compact />
-        </td>
-      </tr>
-      {guest.error ? (
-        <tr className="error-row">
-          <td colSpan={COLUMNS}>
-            <ErrorLine message={guest.error} testId={`vm-${id}-last-error`} />
-          </td>
-        </tr>
-      ) : null}
-    </>
-  );
-}
-
-function CpuSparkline({ name, active }: { name: string; active: boolean }) {
-  const values = useStatsStore(useShallow((s) => (s.series[name]?.samples ?? []).slice(-60).map((p) => p.cpuPercent)));
-  const latest = values[values.length - 1];
-  return (
-    <span className="cpu-cell" data-testid={`vm-${name}-cpu`}>
-      <Sparkline values={values} max={100} label={`CPU use of ${name} over the last minute`} />
-      <span className="cpu-value">{active && latest !== undefined ? formatPercent(latest) : '–'}</span>
-    </span>
   );
 }

@@ -1,0 +1,103 @@
+import type { APIRequestContext, Page } from '@playwright/test';
+import { defineFromTemplate, expect, openApp, test, uniqueName } from './fixtures.js';
+
+const xmlHeaders = { 'Content-Type': 'application/xml' };
+
+async function redefine(api: APIRequestContext, name: string, xml: string): Promise<void> {
+  const put = await api.put(`/api/domains/${name}/xml`, { data: xml, headers: xmlHeaders });
+  expect(put.ok(), await put.text()).toBe(true);
+}
+
+/** The names of the rows shown, top to bottom (error rows have no test id). */
+const shownNames = (page: Page, prefix: string) =>
+  page.locator(`tbody tr[data-testid^="vm-${prefix}"]`).evaluateAll((rows) => rows.map((row) => row.getAttribute('data-testid')?.slice(3)));
+
+test('search by name and description, filter by tag and state, sort by a column, and tag a guest into its definition', async ({ page, server, api }) => {
+  const prefix = uniqueName('e2e-dash');
+  const [alpha, beta, gamma] = ['a', 'b', 'c'].map((suffix) => `${prefix}-${suffix}`) as [string, string, string];
+  for (const name of [alpha, beta, gamma]) await defineFromTemplate(api, 'minimal-tcg', name);
+  const gammaXml = await (await api.get(`/api/domains/${gamma}/xml`)).text();
+  await redefine(api, gamma, gammaXml.replace('</name>', '</name>\n  <description>Postgres primary of the shop</description>'));
+  const tagged = await api.put(`/api/domains/${beta}/tags`, { data: { tags: ['db'] } });
+  expect(tagged.ok(), await tagged.text()).toBe(true);
+
+  await openApp(page, server);
+  await page.getByTestId('guest-search').fill(prefix);
+  await expect.poll(() => shownNames(page, prefix)).toEqual([alpha, beta, gamma]);
+  await page.getByTestId('guest-search').fill('postgres SHOP');
+  await expect.poll(() => shownNames(page, prefix)).toEqual([gamma]);
+
+  // Tag alpha from its row: the definition carries it in virtdeck's namespace.
+  await page.getByTestId('guest-search').fill(prefix);
+  await page.getByTestId(`vm-${alpha}-add-tag`).click();
+  await page.getByTestId(`vm-${alpha}-tag-input`).fill('web');
+  await page.getByTestId(`vm-${alpha}-tag-input`).press('Enter');
+  await expect(page.getByTestId(`vm-${alpha}-tag-web`)).toBeVisible();
+  const definition = await (await api.get(`/api/domains/${alpha}/xml`)).text();
+  expect(definition).toMatch(/<metadata>\s*<virtdeck:tags xmlns:virtdeck="https:\/\/virtdeck\.dev\/xmlns\/tags\/1">\s*<virtdeck:tag>web<\/virtdeck:tag>\s*<\/virtdeck:tags>\s*<\/metadata>/);
+
+  await page.getByTestId('tag-filter').selectOption('web');
+  await expect.poll(() => shownNames(page, prefix)).toEqual([alpha]);
+  await page.getByTestId('tag-filter').selectOption('db');
+  await expect.poll(() => shownNames(page, prefix)).toEqual([beta]);
+  await page.getByTestId('tag-filter').selectOption('');
+  await page.getByTestId('state-filter').selectOption('running');
+  await expect(page.getByTestId('no-match')).toBeVisible();
+  await page.getByTestId('state-filter').selectOption('shutoff');
+  await expect.poll(() => shownNames(page, prefix)).toEqual([alpha, beta, gamma]);
+
+  const nameHeader = page.getByTestId('sort-name');
+  await expect(nameHeader).toHaveAttribute('aria-sort', 'ascending');
+  await nameHeader.getByRole('button').click();
+  await expect(nameHeader).toHaveAttribute('aria-sort', 'descending');
+  await expect.poll(() => shownNames(page, prefix)).toEqual([gamma, beta, alpha]);
+
+  // Removing the tag from the chip takes it out of the definition again; the query outlives a visit to a guest page.
+  await page.getByRole('button', { name: `Remove tag web from ${alpha}` }).click();
+  await expect(page.getByTestId(`vm-${alpha}-tag-web`)).toHaveCount(0);
+  expect(await (await api.get(`/api/domains/${alpha}/xml`)).text()).not.toContain('virtdeck:tag');
+  await page.getByTestId(`vm-${alpha}-link`).click();
+  await page.goBack();
+  await expect(page.getByTestId('guest-search')).toHaveValue(prefix);
+  await expect(nameHeader).toHaveAttribute('aria-sort', 'descending');
+});
+
+test('a bulk start of three guests, one of which fails, gives one summary naming it, and the columns keep their widths', async ({ page, server, api }) => {
+  const prefix = uniqueName('e2e-bulk');
+  const [first, second, broken] = ['a', 'b', 'c'].map((suffix) => `${prefix}-${suffix}`) as [string, string, string];
+  for (const name of [first, second]) await defineFromTemplate(api, 'minimal-tcg', name);
+  const xml = await defineFromTemplate(api, 'minimal-tcg', broken);
+  // A file that is no kernel: QEMU refuses it after it has started.
+  await redefine(api, broken, xml.replace(/<kernel>[^<]*<\/kernel>/, '<kernel>/etc/hostname</kernel>'));
+
+  await openApp(page, server);
+  await page.getByTestId('guest-search').fill(prefix);
+  await expect.poll(() => shownNames(page, prefix)).toEqual([first, second, broken]);
+  const headerWidths = () => page.locator('thead th').evaluateAll((cells) => cells.map((cell) => Math.round(cell.getBoundingClientRect().width)));
+  const before = await headerWidths();
+  const stateCell = async () => (await page.getByTestId(`vm-${first}-state`).locator('xpath=..').boundingBox())?.width;
+  const stateBefore = await stateCell();
+
+  await page.getByTestId('select-all').check();
+  await expect(page.getByTestId('bulk-count')).toHaveText('3 selected');
+  await page.getByTestId('bulk-start').click();
+  const summary = page.getByTestId('bulk-summary');
+  await expect(summary).toContainText('Start: 2 started, 1 failed');
+  await expect(summary.getByRole('listitem')).toHaveCount(1);
+  await expect(summary.getByTestId(`bulk-failed-${broken}`)).toContainText(`QEMU failed to start '${broken}'`);
+  await expect(page.getByTestId('bulk-summary')).toHaveCount(1);
+  await expect(page.getByTestId(`vm-${first}-state`)).toHaveText('running');
+  await expect(page.getByTestId(`vm-${second}-state`)).toHaveText('running');
+  await expect(page.getByTestId(`vm-${broken}-state`)).toHaveText('shutoff');
+
+  // Running guests, an error row: not one column moved.
+  expect(await headerWidths()).toEqual(before);
+  expect(await stateCell()).toBe(stateBefore);
+
+  await page.getByTestId('state-filter').selectOption('running');
+  await expect.poll(() => shownNames(page, prefix)).toEqual([first, second]);
+  await expect(page.getByTestId('bulk-count')).toHaveText('2 selected');
+  await page.getByTestId('bulk-destroy').click();
+  await expect(page.getByTestId('bulk-summary')).toContainText('Force off: 2 forced off');
+  await expect(page.getByTestId('no-match')).toBeVisible();
+});

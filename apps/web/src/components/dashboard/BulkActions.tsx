@@ -1,0 +1,76 @@
+import { useState } from 'react';
+import { errorMessage, api } from '../../api/client';
+import type { GuestAction, GuestSummary } from '../../api/types';
+
+const BULK_ACTIONS = [
+  { action: 'start', label: 'Start', done: 'started' },
+  { action: 'shutdown', label: 'Shut down', done: 'asked to shut down' },
+  { action: 'destroy', label: 'Force off', done: 'forced off' },
+] as const satisfies readonly { action: GuestAction; label: string; done: string }[];
+
+interface Outcome {
+  label: string;
+  done: string;
+  succeeded: number;
+  failed: { name: string; host: string; message: string }[];
+}
+
+/**
+ * Starts, shuts down or forces off the selected guests together: every request goes out at
+ * once, and when all have settled ONE summary says how many did it and, for each that did
+ * not, its name and why.
+ */
+export function BulkActions({ guests }: { guests: readonly GuestSummary[] }) {
+  const [busy, setBusy] = useState<GuestAction | undefined>();
+  const [outcome, setOutcome] = useState<Outcome | undefined>();
+
+  const run = async ({ action, label, done }: (typeof BULK_ACTIONS)[number]) => {
+    setBusy(action);
+    setOutcome(undefined);
+    const targets = [...guests];
+    const results = await Promise.allSettled(targets.map((g) => api.act(g.name, action, g.host)));
+    const failed = results.flatMap((result, i) => (result.status === 'rejected' ? [{ name: targets[i]!.name, host: targets[i]!.host, message: errorMessage(result.reason) }] : []));
+    setOutcome({ label, done, succeeded: results.length - failed.length, failed });
+    setBusy(undefined);
+  };
+
+  return (
+    <div className="bulk-actions" role="group" aria-label="Actions on the selected guests">
+      <span className="hint" data-testid="bulk-count">
+        {guests.length} selected
+      </span>
+      {BULK_ACTIONS.map((entry) => (
+        <button
+          type="button"
+          key={entry.action}
+          data-testid={`bulk-${entry.action}`}
+          className={entry.action === 'destroy' ? 'danger-outline' : undefined}
+          disabled={guests.length === 0 || busy !== undefined}
+          onClick={() => void run(entry)}
+        >
+          {busy === entry.action ? `${entry.label}…` : entry.label}
+        </button>
+      ))}
+      {outcome ? (
+        <div className={outcome.failed.length > 0 ? 'bulk-summary notice error' : 'bulk-summary notice'} role="status" data-testid="bulk-summary">
+          <span>
+            {outcome.label}: {outcome.succeeded} {outcome.done}
+            {outcome.failed.length > 0 ? `, ${outcome.failed.length} failed` : ''}
+          </span>
+          {outcome.failed.length > 0 ? (
+            <ul>
+              {outcome.failed.map((f) => (
+                <li key={`${f.host}/${f.name}`} data-testid={`bulk-failed-${f.name}`}>
+                  <strong>{f.name}</strong>: {f.message}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <button type="button" className="link" onClick={() => setOutcome(undefined)}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}
