@@ -33,5 +33,5 @@ import type { GuestState, LOCAL_HOST_ID } from '@virtdeck/server/api';
 export const LOCAL_HOST: typeof LOCAL_HOST_ID = 'local';
 
 /** The server's GUEST_STATES in its order (a record, so the compiler checks that every state is here). */
-const STATES_IN_ORDER = { shutoff: 0, running: 1, paused: 2, shutdown: 3, crashed: 4 } as const satisfies Record<GuestState, number>;
+const STATES_IN_ORDER = { shutoff: 0, running: 1, paused: 2, shutdown: 3, crashed: 4, broken: 5 } as const satisfies Record<GuestState, number>;
 export const GUEST_STATES = Object.keys(STATES_IN_ORDER) as GuestState[];
