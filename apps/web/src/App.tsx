@@ -3,6 +3,7 @@ import { SignInPage } from './components/auth/SignInPage';
 import { Dashboard } from './components/dashboard/Dashboard';
 import { GuestPage } from './components/guest/GuestPage';
 import { NewGuestPage } from './components/editor/NewGuestPage';
+import { StoragePage } from './components/storage/StoragePage';
 import { hrefFor, useRoute, type Route } from './router';
 import { useSessionStore, type StreamStatus } from './store/sessionStore';
 
@@ -20,6 +21,8 @@ const titleOf = (route: Route): string => {
       return `${route.name} · virtdeck`;
     case 'new':
       return 'New guest · virtdeck';
+    case 'storage':
+      return 'Storage · virtdeck';
     case 'not-found':
       return 'virtdeck';
     default: {
@@ -44,6 +47,16 @@ export function App() {
         <a className="brand" href={hrefFor({ page: 'dashboard' })}>
           virtdeck
         </a>
+        {auth !== 'unauthorized' ? (
+          <nav className="topnav">
+            <a href={hrefFor({ page: 'dashboard' })} aria-current={route.page === 'dashboard' ? 'page' : undefined} data-testid="nav-guests">
+              Guests
+            </a>
+            <a href={hrefFor({ page: 'storage' })} aria-current={route.page === 'storage' ? 'page' : undefined} data-testid="nav-storage">
+              Storage
+            </a>
+          </nav>
+        ) : null}
         <span className="spacer" />
         {auth !== 'unauthorized' ? (
           <span className={`stream stream-${stream}`} data-testid="stream-status" role="status">
@@ -75,6 +88,8 @@ function Page({ route }: { route: Route }) {
       return <GuestPage key={route.name} name={route.name} tab={route.tab} />;
     case 'new':
       return <NewGuestPage />;
+    case 'storage':
+      return <StoragePage />;
     case 'not-found':
       return (
         <p className="notice warning">

@@ -6,6 +6,7 @@ describe('routes', () => {
     ['', { page: 'dashboard' }],
     ['#/', { page: 'dashboard' }],
     ['#/new', { page: 'new' }],
+    ['#/storage', { page: 'storage' }],
     ['#/guest/demo', { page: 'guest', name: 'demo', tab: 'console' }],
     ['#/guest/demo/xml', { page: 'guest', name: 'demo', tab: 'xml' }],
     ['#/guest/my%20vm/events', { page: 'guest', name: 'my vm', tab: 'events' }],
@@ -16,7 +17,7 @@ describe('routes', () => {
   });
 
   it('writes what it reads', () => {
-    for (const route of [{ page: 'dashboard' }, { page: 'new' }, { page: 'guest', name: 'a/b c', tab: 'graphs' }, { page: 'guest', name: 'x', tab: 'console' }] as Route[]) {
+    for (const route of [{ page: 'dashboard' }, { page: 'new' }, { page: 'storage' }, { page: 'guest', name: 'a/b c', tab: 'graphs' }, { page: 'guest', name: 'x', tab: 'console' }] as Route[]) {
       expect(parseRoute(hrefFor(route))).toEqual(route);
     }
   });

@@ -17,6 +17,7 @@ export type Route =
   | { page: 'dashboard' }
   | { page: 'guest'; name: string; tab: GuestTab }
   | { page: 'new' }
+  | { page: 'storage' }
   | { page: 'not-found'; path: string };
 
 const isGuestTab = (tab: string): tab is GuestTab => Object.hasOwn(GUEST_TABS, tab);
@@ -27,6 +28,7 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { page: 'dashboard' };
   if (parts[0] === 'new' && parts.length === 1) return { page: 'new' };
+  if (parts[0] === 'storage' && parts.length === 1) return { page: 'storage' };
   if (parts[0] === 'guest' && parts[1] && parts.length <= 3) {
     const tab = parts[2] ?? 'console';
     if (isGuestTab(tab)) return { page: 'guest', name: parts[1], tab };
@@ -40,6 +42,8 @@ export function hrefFor(route: Route): string {
       return '#/';
     case 'new':
       return '#/new';
+    case 'storage':
+      return '#/storage';
     case 'guest':
       return `#/guest/${encodeURIComponent(route.name)}${route.tab === 'console' ? '' : `/${route.tab}`}`;
     case 'not-found':

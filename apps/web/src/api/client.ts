@@ -53,7 +53,12 @@ interface RequestInit {
   blob?: boolean;
 }
 
-async function request<T>(method: string, url: string, init: RequestInit = {}): Promise<T> {
+/** Tells the session store the server answered 401 (for requests made without `request`, such as uploads). */
+export function notifyUnauthorized(): void {
+  for (const listener of unauthorizedListeners) listener();
+}
+
+export async function request<T>(method: string, url: string, init: RequestInit = {}): Promise<T> {
   const response = await fetch(url, {
     method,
     body: init.body,
@@ -66,7 +71,7 @@ async function request<T>(method: string, url: string, init: RequestInit = {}): 
   const isJson = response.headers.get('content-type')?.includes('application/json') ?? false;
   const payload: unknown = isJson ? await response.json() : await response.text();
   if (!response.ok) {
-    if (response.status === 401) for (const listener of unauthorizedListeners) listener();
+    if (response.status === 401) notifyUnauthorized();
     const body: ErrorBody = isJson
       ? (payload as ErrorBody)
       : { code: 'internal', message: `${response.status} ${response.statusText}`.trim() };
@@ -75,8 +80,8 @@ async function request<T>(method: string, url: string, init: RequestInit = {}): 
   return payload as T;
 }
 
-const xml = (text: string): RequestInit => ({ body: text, contentType: 'application/xml' });
-const json = (value: unknown): RequestInit => ({ body: JSON.stringify(value), contentType: 'application/json' });
+export const xml = (text: string): RequestInit => ({ body: text, contentType: 'application/xml' });
+export const json = (value: unknown): RequestInit => ({ body: JSON.stringify(value), contentType: 'application/json' });
 /** A guest's routes: the local host's at /api/domains, another host's under /api/hosts/ID. */
 const guestUrl = (name: string, rest = '', host: string = LOCAL_HOST) => {
   const base = host === LOCAL_HOST ? '/api' : `/api/hosts/${encodeURIComponent(host)}`;

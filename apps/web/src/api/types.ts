@@ -21,11 +21,13 @@ export type {
   HostSummary,
   LifecycleEvent,
   NetworkSummary,
+  PoolSummary,
   ServerEvents,
   StateReason,
   StatsEvent,
   TemplateInfo,
   ValidateResult,
+  VolumeSummary,
 } from '@virtdeck/server/api';
 import type { GuestState, LOCAL_HOST_ID } from '@virtdeck/server/api';
 
