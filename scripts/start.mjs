@@ -5,11 +5,12 @@ import path from 'node:path';
 import { ensureDemoGuest } from './lib/demo-guest.mjs';
 import { ensureBuild, ensureDependencies, repoRoot } from './lib/project.mjs';
 import { superviseServer } from './lib/supervise.mjs';
-import { ensurePackages, RUNTIME_PACKAGES } from './lib/system.mjs';
+import { ensurePackages, ensureQemuUser, RUNTIME_PACKAGES } from './lib/system.mjs';
 
 const log = (message) => console.log(`[virtdeck] ${message}`);
 
 ensurePackages(RUNTIME_PACKAGES, log);
+ensureQemuUser(log);
 ensureDependencies(log);
 ensureBuild(log);
 const guest = await ensureDemoGuest({ cacheDir: path.join(repoRoot, '.cache', 'guest'), log });

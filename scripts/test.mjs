@@ -6,12 +6,13 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDemoGuest } from './lib/demo-guest.mjs';
 import { ensureBuild, ensureDependencies, repoRoot } from './lib/project.mjs';
-import { ensurePackages, TEST_PACKAGES } from './lib/system.mjs';
+import { ensurePackages, ensureQemuUser, TEST_PACKAGES } from './lib/system.mjs';
 
 const log = (message) => console.log(`[virtdeck test] ${message}`);
 const started = Date.now();
 
 ensurePackages(TEST_PACKAGES, log);
+ensureQemuUser(log);
 ensureDependencies(log);
 ensureBuild(log);
 await ensureDemoGuest({ cacheDir: path.join(repoRoot, '.cache', 'guest'), log });

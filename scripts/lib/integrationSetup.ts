@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { ensureDemoGuest } from './demo-guest.mjs';
 import { ensureInstallerIso } from './installer-iso.mjs';
 import { repoRoot } from './project.mjs';
-import { ensurePackages, ISO_PACKAGES, LIBVIRT_PACKAGES, RUNTIME_PACKAGES } from './system.mjs';
+import { ensurePackages, ensureQemuUser, ISO_PACKAGES, LIBVIRT_PACKAGES, RUNTIME_PACKAGES } from './system.mjs';
 
 export interface DemoGuest {
   kernel: string;
@@ -30,6 +30,7 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<void> {
   ensurePackages([...RUNTIME_PACKAGES, ...ISO_PACKAGES, ...LIBVIRT_PACKAGES]);
+  ensureQemuUser(() => undefined);
   const guest = await ensureDemoGuest({ cacheDir: path.join(repoRoot, '.cache', 'guest'), log: () => undefined });
   project.provide('demoGuest', { kernel: guest.kernel, initrd: guest.initrd, cmdline: guest.cmdline, readyMarker: guest.readyMarker });
   project.provide('installerIso', await ensureInstallerIso(guest, { cacheDir: path.join(repoRoot, '.cache', 'iso') }));

@@ -68,3 +68,17 @@ export function run(command, args, env = process.env, options = {}) {
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status})`);
 }
+
+/** The unprivileged user QEMU runs as when the server runs as root (apps/server/src/confine/qemuUser.ts). */
+export const QEMU_USER = 'virtdeck-qemu';
+
+/**
+ * Creates QEMU's system user and group when running as root and it is missing, as the
+ * qemu package does for libvirt's `libvirt-qemu`. As a normal user QEMU runs as that user.
+ */
+export function ensureQemuUser(log = console.log) {
+  if (process.getuid?.() !== 0) return;
+  if (spawnSync('getent', ['passwd', QEMU_USER], { stdio: 'ignore' }).status === 0) return;
+  log(`Creating the system user ${QEMU_USER}, whom QEMU runs as…`);
+  run('useradd', ['--system', '--no-create-home', '--user-group', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', QEMU_USER]);
+}

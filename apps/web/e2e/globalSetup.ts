@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 // Plain set-up scripts shared with `npm start` and `npm test`.
 import { ensureDemoGuest } from '../../../scripts/lib/demo-guest.mjs';
 import { ensureBuild, ensureDependencies } from '../../../scripts/lib/project.mjs';
-import { ensurePackages, TEST_PACKAGES } from '../../../scripts/lib/system.mjs';
+import { ensurePackages, ensureQemuUser, TEST_PACKAGES } from '../../../scripts/lib/system.mjs';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -18,6 +18,7 @@ const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   ensurePackages(TEST_PACKAGES);
+  ensureQemuUser();
   ensureDependencies();
   ensureBuild();
   const guest = await ensureDemoGuest({ cacheDir: path.join(repoRoot, '.cache', 'guest'), log: () => undefined });

@@ -5,8 +5,14 @@
  *   truncating and passed in an fd set; they are emptied only once the start has succeeded,
  *   and a file the start created is removed again when it fails, so a failed start leaves
  *   every host file as it was;
+ * - when QEMU runs as its own user (see qemuUser.ts), the files it writes and can reach by path
+ *   are given to that user for the run (ownership.ts, as libvirt's DAC driver), and files it
+ *   cannot reach by path (a directory on the way it may not search, see `reach.ts`) or may not
+ *   read are passed open, read-only and (for a writable image) read-write, as libvirt passes
+ *   fd sets, so QEMU needs no access to their directories;
  * - a missing NVRAM store is made from its template (and removed again if the start fails).
- * The model the files belong to is pointed at the descriptors (`/dev/fdset/N`).
+ * The model the files belong to is pointed at the descriptors (`/dev/fdset/N`, or
+ * `/proc/self/fd/N` where QEMU opens with plain open()).
  */
 import { constants } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
@@ -14,6 +20,9 @@ import path from 'node:path';
 import { escapeOptionValue } from '@virtdeck/qemu';
 import { describeError, VirtdeckError } from '../errors.js';
 import { HOST_FILE_ROLES, type HostFile } from '../preflight/hostFiles.js';
+import { restoreOwners, takeOwnership } from './ownership.js';
+import type { QemuUser } from './qemuUser.js';
+import { permits, reachable, READ, SEARCH, WRITE } from './reach.js';
 
 /** Descriptors 0–2 are QEMU's stdio; passed files follow. */
 const FIRST_CHILD_FD = 3;
@@ -25,13 +34,17 @@ export interface LaunchFiles {
   readonly args: string[];
   /** The start succeeded up to running the CPUs: empty what append='off' asks to empty. */
   commit(): Promise<void>;
-  /** The start failed: remove what it created. */
+  /** The start failed: remove what it created, give back what it gave QEMU's user. */
   abort(): Promise<void>;
 }
 
 export interface LaunchFilesOptions {
   /** What relative paths are relative to (QEMU's working directory). */
   baseDir: string;
+  /** QEMU's user, when it is not the server's own: files are made reachable for it. */
+  user?: QemuUser;
+  /** Where the owners of files given to that user are remembered until the guest stops. */
+  ownersFile: string;
 }
 
 interface Opened {
@@ -46,6 +59,7 @@ export async function openLaunchFiles(files: readonly HostFile[], options: Launc
   const created: string[] = [];
   const args: string[] = [];
   const fds: number[] = [];
+  const owned: string[] = [];
   let nextSet = 0;
   /** The descriptor number the child gets for `handle`. */
   const pass = (handle: FileHandle): number => {
@@ -67,10 +81,33 @@ export async function openLaunchFiles(files: readonly HostFile[], options: Launc
         const set = nextSet++;
         args.push('-add-fd', `fd=${pass(handle)},set=${set},opaque=${escapeOptionValue(`${file.role}:${file.path}`)}`);
         file.assign(`/dev/fdset/${set}`);
+        continue;
       }
+      // The template is read by the server (above), never by QEMU.
+      if (!options.user || file.role === 'nvram-template') continue;
+      const access = await accessFor(file, absolute, options.user);
+      if (access.chown) owned.push(absolute);
+      if (!access.pass) continue;
+      const modes = file.use === 'write' && !file.plainOpen ? [constants.O_RDWR, constants.O_RDONLY] : [file.use === 'write' ? constants.O_RDWR : constants.O_RDONLY];
+      const handles: FileHandle[] = [];
+      for (const mode of modes) {
+        const handle = await fs.open(absolute, mode);
+        handles.push(handle);
+        opened.push({ handle, file, created: false, truncate: false });
+      }
+      if (file.plainOpen) {
+        // QEMU dups an -add-fd descriptor and closes the original, so the path names the inherited one directly.
+        file.assign(`/proc/self/fd/${pass(handles[0] as FileHandle)}`);
+        continue;
+      }
+      const set = nextSet++;
+      for (const handle of handles) args.push('-add-fd', `fd=${pass(handle)},set=${set},opaque=${escapeOptionValue(`${file.role}:${file.path}`)}`);
+      file.assign(`/dev/fdset/${set}`);
     }
+    if (options.user) await takeOwnership(options.ownersFile, owned, options.user);
   } catch (error) {
     await Promise.all(opened.map((o) => o.handle.close().catch(() => undefined)));
+    await restoreOwners(options.ownersFile).catch(() => undefined);
     await Promise.all(created.map((p) => fs.rm(p, { force: true })));
     throw error instanceof VirtdeckError ? error : new VirtdeckError('host-file', `Preparing the guest's files failed: ${describeError(error)}`, { cause: error });
   }
@@ -92,6 +129,7 @@ export async function openLaunchFiles(files: readonly HostFile[], options: Launc
       if (settled) return;
       settled = true;
       await closeAll();
+      await restoreOwners(options.ownersFile);
       await Promise.all(created.map((p) => fs.rm(p, { force: true })));
     },
   };
@@ -104,6 +142,35 @@ async function exists(file: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/**
+ * How QEMU's user gets to a file: by path, given to it for the run (a file it writes, as
+ * libvirt's DAC driver does), and/or passed open (a file it cannot reach or read by path). A
+ * descriptor reached through /proc/self/fd is opened again by QEMU, which checks the file's own
+ * mode: such a file it cannot read is also given to it.
+ */
+async function accessFor(file: HostFile, absolute: string, user: QemuUser): Promise<{ chown: boolean; pass: boolean }> {
+  if (file.use === 'socket') {
+    const dir = path.dirname(absolute);
+    const stat = await fs.stat(dir);
+    if (!(await reachable(absolute, user)) || !permits(stat, user, WRITE | SEARCH)) {
+      throw new VirtdeckError('host-file', `${describe(file)} cannot be made by QEMU, which runs as ${user.name}: that user may not create files in ${dir}. Choose a folder it may write to.`);
+    }
+    return { chown: false, pass: false };
+  }
+  const reach = await reachable(absolute, user);
+  const stat = await fs.stat(absolute);
+  if (file.kind === 'directory') {
+    if (!reach || !permits(stat, user, READ | SEARCH)) {
+      throw new VirtdeckError('host-file', `${describe(file)} cannot be read by QEMU, which runs as ${user.name}, and a directory cannot be handed over open: make it and the folders above it readable for that user.`);
+    }
+    return { chown: false, pass: false };
+  }
+  if (file.use === 'write') return reach ? { chown: true, pass: false } : { chown: false, pass: true };
+  const readable = permits(stat, user, READ);
+  if (reach && readable) return { chown: false, pass: false };
+  return { chown: file.plainOpen && !readable, pass: true };
 }
 
 /**

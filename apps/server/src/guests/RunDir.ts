@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { QemuUser } from '../confine/qemuUser.js';
 import { ensureSocketBase, socketBaseDir } from '../confine/socketBase.js';
 import { readStateText } from '../storage/stateFile.js';
 
@@ -8,16 +9,19 @@ import { readStateText } from '../storage/stateFile.js';
 const MAX_SOCKET_PATH = 100;
 
 /**
- * The runtime folder of one guest, `run/NAME/`: pid file, QMP and console sockets, logs,
- * the live status and the definition the running QEMU was started from.
- * When the state directory is so deep that a socket path would be too long for QEMU,
- * the sockets are reached through a short symlink in the server's own 0700 socket directory
- * (see confine/socketBase.ts: no other user can plant an alias there) that points
- * at this folder, so the files still live here.
+ * The runtime folder of one guest, `run/NAME/`: logs, the live status, the definition the
+ * running QEMU was started from, and the folder QEMU itself works in (`qemuDir`: pid file,
+ * QMP, console and display sockets, secrets it reads at start, swtpm's socket).
+ * A server running as root runs QEMU as its own user (confine/qemuUser.ts), which need not
+ * reach the state directory: QEMU's folder is then `/run/virtdeck-qemu/HASH`, the one place
+ * that user may write, in a base only root can add to (confine/socketBase.ts). Otherwise it is
+ * this folder, or, when the state directory is so deep that a socket path would be too long
+ * for QEMU, a short symlink to it in the server's own 0700 socket directory.
  */
 export class RunDir {
   readonly dir: string;
-  readonly pidFile: string;
+  /** Where QEMU makes its sockets and pid file: this folder, its short alias, or QEMU's own folder under /run. */
+  readonly qemuDir: string;
   /** QEMU's stdout and stderr. */
   readonly qemuLog: string;
   /** What the guest printed on its first serial port (written by the server, rotated). */
@@ -32,14 +36,15 @@ export class RunDir {
   readonly nvramDir: string;
   /** The guest's emulated TPM state (libvirt's /var/lib/libvirt/swtpm/UUID): kept across starts. */
   readonly tpmStateDir: string;
-  private readonly socketDir: string;
+  /** The owners of the files given to QEMU's user for this run (confine/ownership.ts). */
+  readonly ownersFile: string;
 
   constructor(
     readonly stateDir: string,
     readonly name: string,
+    serverUid = process.getuid?.() ?? 0,
   ) {
     this.dir = path.join(stateDir, 'run', name);
-    this.pidFile = path.join(this.dir, 'qemu.pid');
     this.qemuLog = path.join(this.dir, 'qemu.log');
     this.serialLog = path.join(this.dir, 'serial.log');
     this.statusFile = path.join(this.dir, 'status.json');
@@ -47,21 +52,30 @@ export class RunDir {
     this.eventsLog = path.join(this.dir, 'events.jsonl');
     this.nvramDir = path.join(stateDir, 'nvram');
     this.tpmStateDir = path.join(stateDir, 'swtpm', name);
+    this.ownersFile = path.join(this.dir, 'owners.json');
     const longest = path.join(this.dir, 'console.sock');
-    this.socketDir = Buffer.byteLength(longest) <= MAX_SOCKET_PATH ? this.dir : shortAlias(this.dir);
+    this.separate = serverUid === 0;
+    this.qemuDir = !this.separate && Buffer.byteLength(longest) <= MAX_SOCKET_PATH ? this.dir : path.join(socketBaseDir(serverUid), digestOf(this.dir));
+  }
+
+  /** QEMU's folder is a real folder of its own (not this one or a symlink to it). */
+  private readonly separate: boolean;
+
+  get pidFile(): string {
+    return path.join(this.qemuDir, 'qemu.pid');
   }
 
   get qmpSocket(): string {
-    return path.join(this.socketDir, 'qmp.sock');
+    return path.join(this.qemuDir, 'qmp.sock');
   }
 
   get consoleSocket(): string {
-    return path.join(this.socketDir, 'console.sock');
+    return path.join(this.qemuDir, 'console.sock');
   }
 
   /** The VNC display the server proxies to the web console (see packages/qemu graphics.ts). */
   get displaySocket(): string {
-    return path.join(this.socketDir, 'display.sock');
+    return path.join(this.qemuDir, 'display.sock');
   }
 
   /** Files that only a QEMU started for this folder names on its command line. */
@@ -69,15 +83,16 @@ export class RunDir {
     return [this.pidFile, this.qmpSocket];
   }
 
-  /** Creates the folder (and the short alias when one is needed). */
-  async create(): Promise<void> {
+  /** Creates the folder, and QEMU's (for its user: group `user`, 0770) or the short alias when one is needed. */
+  async create(user?: QemuUser): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
-    await this.ensureAlias();
+    if (this.separate) await this.ensureQemuDir(user);
+    else await this.ensureAlias();
   }
 
-  /** Ready for a new QEMU: the folder exists, and sockets and pid file of an earlier run are gone. */
-  async prepare(): Promise<void> {
-    await this.create();
+  /** Ready for a new QEMU: the folders exist, and sockets and pid file of an earlier run are gone. */
+  async prepare(user?: QemuUser): Promise<void> {
+    await this.create(user);
     await this.clearProcessFiles();
   }
 
@@ -86,16 +101,28 @@ export class RunDir {
   }
 
   /** Recreates the alias if something (a temp cleaner, a reboot) removed it. */
-  async ensureAlias(): Promise<void> {
-    if (this.socketDir === this.dir) return;
-    await ensureSocketBase(path.dirname(this.socketDir));
+  private async ensureAlias(): Promise<void> {
+    if (this.qemuDir === this.dir) return;
+    await ensureSocketBase(path.dirname(this.qemuDir));
     try {
-      if ((await fs.readlink(this.socketDir)) === this.dir) return;
-      await fs.rm(this.socketDir, { force: true });
+      if ((await fs.readlink(this.qemuDir)) === this.dir) return;
+      await fs.rm(this.qemuDir, { force: true });
     } catch {
       // missing: create below
     }
-    await fs.symlink(this.dir, this.socketDir);
+    await fs.symlink(this.dir, this.qemuDir);
+  }
+
+  /** QEMU's own folder: root's, writable by QEMU's group only; anything else found there is replaced. */
+  private async ensureQemuDir(user: QemuUser | undefined): Promise<void> {
+    await ensureSocketBase(path.dirname(this.qemuDir), 0, user?.gid);
+    const stat = await fs.lstat(this.qemuDir).catch(() => undefined);
+    if (stat && (!stat.isDirectory() || stat.uid !== 0)) await fs.rm(this.qemuDir, { recursive: true, force: true });
+    await fs.mkdir(this.qemuDir, { mode: 0o770 }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+    await fs.chown(this.qemuDir, 0, user?.gid ?? 0);
+    await fs.chmod(this.qemuDir, user ? 0o770 : 0o700);
   }
 
   /** Moves the folder to another guest's (a rename); the short socket alias, if any, goes. */
@@ -104,12 +131,12 @@ export class RunDir {
     await fs.rename(this.dir, other.dir).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
     });
-    if (this.socketDir !== this.dir) await fs.rm(this.socketDir, { force: true });
+    if (this.qemuDir !== this.dir) await fs.rm(this.qemuDir, { recursive: true, force: true });
   }
 
   async remove(): Promise<void> {
     await fs.rm(this.dir, { recursive: true, force: true });
-    if (this.socketDir !== this.dir) await fs.rm(this.socketDir, { force: true });
+    if (this.qemuDir !== this.dir) await fs.rm(this.qemuDir, { recursive: true, force: true });
   }
 
   /** The pid QEMU wrote into its pid file, if it did. */
@@ -126,7 +153,6 @@ export async function listRunDirs(stateDir: string): Promise<string[]> {
   return entries.filter((e) => e.isDirectory()).map((e) => e.name);
 }
 
-function shortAlias(dir: string): string {
-  const digest = createHash('sha256').update(dir).digest('hex').slice(0, 16);
-  return path.join(socketBaseDir(), digest);
+function digestOf(dir: string): string {
+  return createHash('sha256').update(dir).digest('hex').slice(0, 16);
 }

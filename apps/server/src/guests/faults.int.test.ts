@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorBody, GuestSummary } from '../api.js';
 import { demoGuestXml } from '../demoGuest.js';
+import { RunDir } from './RunDir.js';
 import { probeCapabilities } from '../host/probeCapabilities.js';
 import { demoGuest } from '../testing/demoGuest.js';
 import { withEmulator, writeFakeQemu } from '../testing/fakeQemu.js';
@@ -59,7 +60,7 @@ describe('bad input and faults: a clear error, the true state, no orphan QEMU, n
   it('lets a destroy cut a start short, with both answers telling what happened', async () => {
     await define('cut', silentQemu);
     const start = act('cut', 'start');
-    const pidFile = path.join(server.stateDir, 'run', 'cut', 'qemu.pid');
+    const pidFile = new RunDir(server.stateDir, 'cut').pidFile;
     await waitFor('the launch', () => access(pidFile).then(() => true, () => undefined));
     const t0 = Date.now();
     const destroyed = await act('cut', 'destroy');

@@ -5,6 +5,7 @@ import { QmpClient, type QmpEvent, type StatusInfo } from '@virtdeck/qmp';
 import type { Logger } from 'pino';
 import type { LifecycleEventName, StateReason } from '../api.js';
 import { describeError, toVirtdeckError } from '../errors.js';
+import { restoreOwners } from '../confine/ownership.js';
 import { stopSwtpm } from '../host/swtpm.js';
 import { monitorOf } from './actions.js';
 import { attachMonitor, consoleSocketOf, serialConsoleFor } from './attach.js';
@@ -234,9 +235,13 @@ export class GuestProcesses {
         return;
       case 'coredump': {
         const file = path.join(this.options.stateDir, 'dumps', `${guest.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.core`);
+        // QEMU writes where its user may (its own folder); the dump then moves to the state directory.
+        const written = path.join(guest.run.qemuDir, 'dump.core');
         try {
           await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-          await monitorOf(guest, runtime).execute('dump-guest-memory', { paging: false, protocol: `file:${file}` }, { timeoutMs: 300_000 });
+          await fs.rm(written, { force: true });
+          await monitorOf(guest, runtime).execute('dump-guest-memory', { paging: false, protocol: `file:${written}` }, { timeoutMs: 300_000 });
+          await moveFile(written, file);
           this.states.record(guest, 'core-dumped', file);
         } catch (error) {
           this.states.record(guest, 'core-dumped', `the core dump failed: ${describeError(error)}`);
@@ -293,9 +298,21 @@ export class GuestProcesses {
     runtime?.release();
     this.states.transition(guest, { state: 'shutoff', reason, error });
     this.states.record(guest, event, detail);
-    await stopSwtpm(guest.run.dir).catch(() => undefined);
+    await stopSwtpm(guest.run.qemuDir).catch(() => undefined);
     await guest.run.clearProcessFiles().catch(() => undefined);
+    await restoreOwners(guest.run.ownersFile).catch((failure: unknown) => this.options.logger.error({ name: guest.name, err: failure }, 'files given to QEMU keep its owner'));
     runtime?.markFinished();
+  }
+}
+
+/** A rename, or a copy where the two are on different file systems (QEMU's folder is on /run's tmpfs). */
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await fs.rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    await fs.copyFile(from, to, fs.constants.COPYFILE_EXCL);
+    await fs.rm(from, { force: true });
   }
 }
 

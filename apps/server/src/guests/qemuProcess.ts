@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { QemuUser } from '../confine/qemuUser.js';
 import { VirtdeckError } from '../errors.js';
 
 /** How a QEMU process ended; unknown for a process we did not spawn (found after a restart). */
@@ -23,6 +24,8 @@ export interface QemuProcess {
 export interface LaunchOptions {
   /** Open descriptors QEMU inherits as fd 3, 4, … (files handed over by the server). */
   fds?: readonly number[];
+  /** Run QEMU as this user (libuv drops the server's supplementary groups with it). */
+  user?: QemuUser;
 }
 
 /**
@@ -40,6 +43,7 @@ export async function launchQemu(argv: readonly string[], env: Record<string, st
       cwd,
       detached: true,
       stdio: ['ignore', log.fd, log.fd, ...(options.fds ?? [])],
+      ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
       // QEMU's messages in English whatever the server's locale, as libvirt does.
       env: { ...process.env, ...env, LC_ALL: 'C' },
     });

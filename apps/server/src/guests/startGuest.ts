@@ -4,6 +4,7 @@ import type { HostCapabilities, LaunchPlan } from '@virtdeck/qemu';
 import { isQmpError, QmpClient, type QmpEvent, type StatusInfo } from '@virtdeck/qmp';
 import { validateDomain, type Domain } from '@virtdeck/schema';
 import { openLaunchFiles, type LaunchFiles } from '../confine/launchFiles.js';
+import { qemuUser } from '../confine/qemuUser.js';
 import { describeError, VirtdeckError, type ApiDiagnostic, type ErrorCode } from '../errors.js';
 import { sharedImageProbe, type ImageProbe } from '../preflight/imageProbe.js';
 import { endProbedChains, preflight, preflightFailure } from '../preflight/preflight.js';
@@ -95,19 +96,20 @@ async function startOnce(options: StartOptions): Promise<GuestRuntime> {
     const networks = await networkHost(run.stateDir);
     const checked = commandLineFor(domain, caps, run, networks, displayPorts.ports);
     if (!checked.argv) throw cannotBuild(name, checked.diagnostics);
-    await run.prepare();
+    const user = await qemuUser();
+    await run.prepare(user);
     await fs.writeFile(run.runningXml, options.xml);
-    files = await openLaunchFiles(host.files, { baseDir: run.dir });
+    files = await openLaunchFiles(host.files, { baseDir: run.dir, user, ownersFile: run.ownersFile });
     endProbedChains(host.probedChainEnds);
     const command = commandLineFor(launchDomain, caps, run, networks, displayPorts.ports);
     if (!command.argv) throw cannotBuild(name, command.diagnostics);
     launch = command.launch;
-    await writeLaunchSecrets(launch);
-    if (launch.swtpm) await startSwtpm(launch.swtpm);
+    await writeLaunchSecrets(launch, user);
+    if (launch.swtpm) await startSwtpm(launch.swtpm, user);
     const [emulator = '', ...args] = command.argv;
 
     phase = 'launch';
-    const process = await launchQemu([emulator, ...files.args, ...args], command.env, run.qemuLog, run.dir, { fds: files.fds });
+    const process = await launchQemu([emulator, ...files.args, ...args], command.env, run.qemuLog, run.dir, { fds: files.fds, user });
     const facts = domainFacts(domain);
     runtime = new GuestRuntime(process, options.xml, facts);
     runtime.startTime = processStartTime(process.pid);
@@ -147,7 +149,7 @@ async function startOnce(options: StartOptions): Promise<GuestRuntime> {
     return runtime;
   } catch (error) {
     if (launch) await removeLaunchSecrets(launch);
-    if (launch?.swtpm) await stopSwtpm(run.dir);
+    if (launch?.swtpm) await stopSwtpm(run.qemuDir);
     const failure = await rollback(name, phase, runtime, run, error);
     await files?.abort();
     throw failure;

@@ -9,6 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoGuestXml } from '../demoGuest.js';
+import { RunDir } from '../guests/RunDir.js';
 import { probeCapabilities } from './probeCapabilities.js';
 import { demoGuest } from '../testing/demoGuest.js';
 import { killProcessesMentioning } from '../testing/processes.js';
@@ -19,7 +20,7 @@ const guest = demoGuest();
 
 /** The running QEMU's argv, as any local user can read it in /proc. */
 function qemuArgv(server: TestServer, name: string): string[] {
-  const pid = readFileSync(path.join(server.stateDir, 'run', name, 'qemu.pid'), 'utf8').trim();
+  const pid = readFileSync(new RunDir(server.stateDir, name).pidFile, 'utf8').trim();
   return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
 }
 

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { SWTPM_FILES, type SwtpmPlan } from '@virtdeck/qemu';
+import type { QemuUser } from '../confine/qemuUser.js';
 import { describeError, VirtdeckError } from '../errors.js';
 
 const run = promisify(execFile);
@@ -21,7 +22,8 @@ const START_TIMEOUT_MS = 10_000;
 /** The file swtpm_setup leaves in a manufactured state folder. */
 const STATE_FILE: Record<SwtpmPlan['version'], string> = { '2.0': 'tpm2-00.permall', '1.2': 'tpm-00.permall' };
 
-export async function startSwtpm(plan: SwtpmPlan): Promise<void> {
+/** swtpm runs as root; with `client` (QEMU's user) its control socket is that user's, so QEMU can connect. */
+export async function startSwtpm(plan: SwtpmPlan, client?: QemuUser): Promise<void> {
   // swtpm splits its option values at commas and has no escape for them.
   for (const file of [plan.stateDir, plan.socket, plan.logFile, plan.pidFile]) {
     if (file.includes(',')) throw new VirtdeckError('host-file', `swtpm cannot use a path with a comma in it: ${file}`);
@@ -35,7 +37,7 @@ export async function startSwtpm(plan: SwtpmPlan): Promise<void> {
     '--tpmstate',
     `dir=${plan.stateDir},mode=0600`,
     '--ctrl',
-    `type=unixio,path=${plan.socket},mode=0600`,
+    `type=unixio,path=${plan.socket},mode=0600${client ? `,uid=${client.uid},gid=${client.gid}` : ''}`,
     '--log',
     `file=${plan.logFile}`,
     '--terminate',
@@ -51,16 +53,16 @@ export async function startSwtpm(plan: SwtpmPlan): Promise<void> {
   }
 }
 
-/** Ends the guest's swtpm if it still runs (its pid file is in the run folder). */
-export async function stopSwtpm(runDir: string): Promise<void> {
-  const pidFile = path.join(runDir, SWTPM_FILES.pid);
+/** Ends the guest's swtpm if it still runs (its pid file is in QEMU's folder, RunDir.qemuDir). */
+export async function stopSwtpm(qemuDir: string): Promise<void> {
+  const pidFile = path.join(qemuDir, SWTPM_FILES.pid);
   const pid = Number((await fs.readFile(pidFile, 'utf8').catch(() => '')).trim());
   if (Number.isSafeInteger(pid) && pid > 0 && isSwtpm(pid)) {
     process.kill(pid, 'SIGTERM');
     for (let i = 0; i < 50 && isSwtpm(pid); i++) await delay(20);
     if (isSwtpm(pid)) process.kill(pid, 'SIGKILL');
   }
-  await Promise.all([pidFile, path.join(runDir, SWTPM_FILES.socket)].map((file) => fs.rm(file, { force: true })));
+  await Promise.all([pidFile, path.join(qemuDir, SWTPM_FILES.socket)].map((file) => fs.rm(file, { force: true })));
 }
 
 async function setUp(plan: SwtpmPlan): Promise<void> {

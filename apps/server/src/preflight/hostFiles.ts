@@ -50,6 +50,11 @@ export interface HostFile {
   where: string;
   /** The disk a disk or backing image belongs to; for the backing-chain probe. */
   disk?: Disk;
+  /**
+   * QEMU opens it with plain open()/fopen() (kernel, initrd, -bios), which knows nothing of
+   * fd sets: a descriptor for it is reached through /proc/self/fd instead.
+   */
+  plainOpen: boolean;
   /** Missing is no error: the drive starts empty (`startupPolicy='optional'`). */
   optional: boolean;
   /** Points the model at another path (a passed descriptor); see the module comment. */
@@ -79,6 +84,7 @@ function osFiles(domain: Domain): HostFile[] {
     truncate: false,
     node,
     where: `<${node.name}>`,
+    plainOpen: role !== 'nvram' && role !== 'nvram-template',
     optional: false,
     assign,
   });
@@ -90,7 +96,7 @@ function osFiles(domain: Domain): HostFile[] {
   const loader = os.loader;
   if (loader?.path) {
     const writable = loader.type === 'pflash' && loader.readonly !== true;
-    files.push(plain('loader', loader.path, loader.node, writable ? 'write' : 'read', (p) => (loader.path = p)));
+    files.push({ ...plain('loader', loader.path, loader.node, writable ? 'write' : 'read', (p) => (loader.path = p)), plainOpen: loader.type !== 'pflash' });
   }
   const nvram = os.nvram;
   if (nvram?.template) files.push(plain('nvram-template', nvram.template, nvram.node, 'read', (p) => (nvram.template = p)));
@@ -120,6 +126,7 @@ function diskFiles(disk: Disk): HostFile[] {
       node: source.node,
       where: `disk ${name}`,
       disk,
+      plainOpen: false,
       optional: removable && source.startupPolicy === 'optional',
       assign: (p) => top.assign(p),
     });
@@ -136,6 +143,7 @@ function diskFiles(disk: Disk): HostFile[] {
       node: layer.source.node,
       where: `disk ${name}, backing image ${i + 1}`,
       disk,
+      plainOpen: false,
       optional: false,
       assign: (p) => file.assign(p),
     });
@@ -160,7 +168,7 @@ function charDevices(domain: Domain): CharDevice[] {
 function charDevFiles(chr: CharDevice): HostFile[] {
   const where = `${chr.kind} ${chr.target?.port ?? chr.target?.name ?? ''}`.trim();
   const files: HostFile[] = [];
-  const common = { kind: 'file' as const, where, optional: false };
+  const common = { kind: 'file' as const, where, optional: false, plainOpen: false };
   /** An output QEMU creates, emptied at open unless it appends. */
   const output = (role: HostFileRole, holder: { append?: boolean; node: XmlElement }, file: string, assign: (p: string) => void): HostFile => ({
     ...common,

@@ -66,6 +66,8 @@ setInterval(() => {}, 1000);
 
 /** Writes the fake emulator as an executable file in `dir`; returns its path. */
 export async function writeFakeQemu(dir: string, mode: FakeQemuMode): Promise<string> {
+  // QEMU runs as its own user under a root server: that user must reach the program.
+  await chmod(dir, 0o755);
   const file = path.join(dir, `qemu-system-x86_64-fake-${mode}`);
   await writeFile(file, script(mode));
   await chmod(file, 0o755);

@@ -1,8 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /**
- * Every process whose command line mentions `text` (e.g. a state directory): what a test
- * must not leave behind. Each as `PID: COMMAND LINE`, so a failing assertion shows what it was.
+ * Every process whose command line or working directory mentions `text` (e.g. a state
+ * directory; a confined QEMU names only its own folder under /run, but works in the guest's run
+ * folder): what a test must not leave behind. Each as `PID: COMMAND LINE`, so a failing
+ * assertion shows what it was.
  */
 export function processesMentioning(text: string): string[] {
   const found: string[] = [];
@@ -11,12 +13,21 @@ export function processesMentioning(text: string): string[] {
     try {
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
       const state = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
-      if (state !== 'Z' && cmdline.includes(text)) found.push(`${entry}: ${cmdline.replaceAll('\0', ' ').trim()}`);
+      if (state !== 'Z' && (cmdline.includes(text) || workingDir(entry).includes(text))) found.push(`${entry}: ${cmdline.replaceAll('\0', ' ').trim()}`);
     } catch {
       // gone meanwhile
     }
   }
   return found;
+}
+
+/** With a trailing slash, so that `run/NAME/` matches the folder itself; empty when it may not be read. */
+function workingDir(pid: string): string {
+  try {
+    return `${readlinkSync(`/proc/${pid}/cwd`)}/`;
+  } catch {
+    return '';
+  }
 }
 
 /** Kills every process that mentions `text` (guests outlive servers by design; tests must not). */
