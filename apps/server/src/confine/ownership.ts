@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs/promises';
 import { z } from 'zod';
-import { describeError } from '../errors.js';
+import { describeError, VirtdeckError } from '../errors.js';
 import { writeFileAtomically } from '../storage/atomicFile.js';
 import type { QemuUser } from './qemuUser.js';
 
@@ -68,7 +68,7 @@ export async function restoreOwners(recordFile: string): Promise<void> {
   }
   if (failed.length > 0) {
     await writeFileAtomically(recordFile, JSON.stringify(failed), undefined, 0o600);
-    throw new Error(`Could not give back to their owners: ${reasons.join('; ')}`);
+    throw new VirtdeckError('host-file', `Could not give back to their owners: ${reasons.join('; ')}`);
   }
   await fs.rm(recordFile, { force: true });
 }
@@ -82,6 +82,6 @@ async function readRecords(recordFile: string): Promise<OwnerRecord[]> {
     throw error;
   }
   const parsed = ownerRecords.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${recordFile} is not a list of remembered owners: ${parsed.error.message}`);
+  if (!parsed.success) throw new VirtdeckError('host-file', `${recordFile} is not a list of remembered owners: ${parsed.error.message}`);
   return parsed.data;
 }
