@@ -55,6 +55,7 @@ describe('guests outlive the server', () => {
     await qmp.close();
     const stale = new RunDir(stateDir, 'stale');
     await mkdir(stale.dir, { recursive: true });
+    await mkdir(stale.qemuDir, { recursive: true });
     await writeFile(stale.pidFile, `${process.pid}\n`);
     await writeFile(stale.statusFile, JSON.stringify({ pid: process.pid, state: 'running', reason: 'booted', since: new Date().toISOString() }));
 

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_CLOSE_CODES } from '../api.js';
 import { demoGuestXml } from '../demoGuest.js';
+import { RunDir } from '../guests/RunDir.js';
 import { openConsole } from '../testing/consoleClient.js';
 import { demoGuest } from '../testing/demoGuest.js';
 import { killProcessesMentioning } from '../testing/processes.js';
@@ -52,7 +53,7 @@ describe('serial ports of every kind', () => {
     const xml = withSerial('unix-serial', "<serial type='unix'><source mode='bind' path='/run/libvirt/qemu/unix-serial.console'/><target port='0'/></serial>");
     expect((await server.api.post('/api/domains', { xml })).status).toBe(201);
     const argv = await server.api.get<string>('/api/domains/unix-serial/argv');
-    expect(JSON.stringify(argv.body)).toContain(path.join('run', 'unix-serial', 'unix-serial.console'));
+    expect(JSON.stringify(argv.body)).toContain(path.join(new RunDir(server.stateDir, 'unix-serial').qemuDir, 'unix-serial.console'));
     expect((await server.api.post('/api/domains/unix-serial/start')).status).toBe(200);
     const console = await openConsole(server.url, server.token.value, 'unix-serial');
     await console.waitFor(guest.readyMarker);

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandLine, ErrorBody, HostInfo, ValidateResult } from '../api.js';
 import { demoGuestXml } from '../demoGuest.js';
+import { RunDir } from '../guests/RunDir.js';
 import { demoGuest } from '../testing/demoGuest.js';
 import { startTestServer, type TestServer } from '../testing/testServer.js';
 
@@ -57,7 +58,7 @@ describe('host capabilities, validation and command lines from the real QEMU', (
     expect(posted.status).toBe(200);
     expect(posted.body.argv[0]).toBe('/usr/bin/qemu-system-x86_64');
     expect(posted.body.argv).toContain('-S');
-    expect(posted.body.argv.join(' ')).toContain('run/preview/qmp.sock');
+    expect(posted.body.argv.join(' ')).toContain(new RunDir(server.stateDir, 'preview').qmpSocket);
     expect(posted.body.line.startsWith('/usr/bin/qemu-system-x86_64 ')).toBe(true);
 
     await server.api.post('/api/domains', { xml: demoGuestXml('stored', guest) });

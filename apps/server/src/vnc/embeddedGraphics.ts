@@ -35,7 +35,7 @@ export function embeddedGraphics(name: string, run: RunDir, qmp: QmpClient, xml:
     open: () => connect(run.displaySocket),
     screendump: async () => {
       // A file per request: two viewers asking at once must not read each other's half-written dump.
-      const file = path.join(run.dir, `screendump-${randomBytes(6).toString('hex')}.ppm`);
+      const file = path.join(run.qemuDir, `screendump-${randomBytes(6).toString('hex')}.ppm`);
       try {
         await qmp.execute('screendump', { filename: file });
         return await fs.readFile(file);
