@@ -33,5 +33,17 @@ describe('the socket directory', () => {
     const link = path.join(dir, 'link');
     await symlink(path.join(dir, 'fresh'), link);
     await expect(ensureSocketBase(link, 0)).rejects.toThrow(/not a directory \(a symlink\?\)/);
+
+    const listable = path.join(dir, 'listable');
+    await mkdir(listable);
+    await chmod(listable, 0o750);
+    await expect(ensureSocketBase(listable, 0)).rejects.toThrow(/its mode is 750, open to other users/);
+  });
+
+  it('is used without QEMU\'s group when a confined run left it passable by that group only (0710)', async () => {
+    const confined = path.join(dir, 'confined');
+    await ensureSocketBase(confined, 0, 65534);
+    expect((await stat(confined)).mode & 0o777).toBe(0o710);
+    await expect(ensureSocketBase(confined, 0)).resolves.toBeUndefined();
   });
 });

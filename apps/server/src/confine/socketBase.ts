@@ -11,6 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { VirtdeckError } from '../errors.js';
 
+/**
+ * The most a trusted directory may allow: its group may pass through (0710, as a confined run
+ * leaves it for QEMU's group) but neither list nor create in it, so a run without QEMU's user
+ * can still use a directory such a run made.
+ */
+const SEARCH_ONLY_GROUP = 0o710;
+
 export function socketBaseDir(uid = process.getuid?.() ?? 0): string {
   return uid === 0 ? '/run/virtdeck-qemu' : path.join(os.tmpdir(), `virtdeck-${uid}`);
 }
@@ -37,7 +44,7 @@ export async function ensureSocketBase(dir: string, uid = process.getuid?.() ?? 
     ? 'it is not a directory (a symlink?)'
     : stat.uid !== uid
       ? `it belongs to uid ${stat.uid}, not to the server's uid ${uid}`
-      : (stat.mode & 0o777 & ~mode) !== 0
+      : (stat.mode & 0o777 & ~SEARCH_ONLY_GROUP) !== 0
         ? `its mode is ${(stat.mode & 0o777).toString(8)}, open to other users (${mode.toString(8).padStart(4, '0')} expected)`
         : undefined;
   if (problem) {
