@@ -29,6 +29,9 @@ export const LIBVIRT_PACKAGES = [
   { pkg: 'openssh-server', file: '/usr/sbin/sshd' },
 ];
 
+/** What `npm run bench` compares against: xmllint, to validate the same files with libvirt's RelaxNG schemas. */
+export const BENCH_PACKAGES = [{ pkg: 'libxml2-utils', file: '/usr/bin/xmllint' }];
+
 /** What `npm test` needs beyond that: Debian's Chromium for Playwright (its own browser download does not work offline). */
 export const TEST_PACKAGES = [
   ...RUNTIME_PACKAGES,

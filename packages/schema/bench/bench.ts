@@ -6,14 +6,21 @@
  * threads, which xmllint does not have). Figures only: nothing here fails on a number.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BENCH_PACKAGES, ensurePackages } from '../../../scripts/lib/system.mjs';
 // the compiled package, as the server and the browser run it (the script builds it first)
 import { validateDomain } from '../dist/index.js';
 import { domainOfLines } from './generate.js';
+import { documentOf, SHAPES } from './shapes.js';
 
 const CORPUS = fileURLToPath(new URL('../../../../shared/conformance/libvirt-11.3/argv/', import.meta.url));
-const RNG = '/usr/share/libvirt/schemas/domain.rng';
+const SHARED_RNG = fileURLToPath(new URL('../../../../shared/conformance/libvirt-11.3/schemas/domain.rng', import.meta.url));
+// libvirt 11.3's schema where the reference data is here, else the one Debian's libvirt installs.
+const RNG = existsSync(SHARED_RNG) ? SHARED_RNG : '/usr/share/libvirt/schemas/domain.rng';
+ensurePackages(BENCH_PACKAGES);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -96,4 +103,62 @@ if (!existsSync(RNG)) {
     row('xmllint as run (schema loaded once for all)', `${(perDocument / ours).toFixed(1)}×`);
     row('xmllint with schema loading left out', `${(afterStartup / ours).toFixed(1)}×`);
   }
+}
+
+/**
+ * Scaling: each shape at several sizes, time per KiB, ours beside xmllint on the same file
+ * (one process per file: its schema loading is the time of the 1 KiB file, left out per KiB).
+ * Linear cost shows as a flat ms/KiB column. Sizes stop below the 4 MiB definition limit.
+ */
+const SIZES_KIB = [1, 16, 256, 1024, 4000];
+console.log(`\nscaling: parse + validate per KiB (median of 3), beside xmllint --relaxng ${RNG}`);
+const dir = mkdtempSync(path.join(os.tmpdir(), 'virtdeck-bench-'));
+/** Past this, xmllint is not run on the next size of the shape: its cost grows faster than linearly there. */
+const XMLLINT_BUDGET_MS = 5000;
+const lint = (file: string, repeat: number): { ms: number; ok: boolean; refused: boolean } => {
+  const runs: number[] = [];
+  let last = spawnSync('true');
+  for (let i = 0; i < repeat; i++) {
+    const start = performance.now();
+    last = spawnSync('xmllint', ['--noout', '--relaxng', RNG, file], { encoding: 'utf8' });
+    runs.push(performance.now() - start);
+  }
+  const stderr = String(last.stderr ?? '');
+  return { ms: median(runs), ok: last.status === 0, refused: /parser error/.test(stderr) };
+};
+try {
+  for (const shape of SHAPES) {
+    console.log(`  ${shape}`);
+    let lintStartup: number | undefined;
+    let lintSlow: number | undefined;
+    for (const kib of SIZES_KIB) {
+      const text = documentOf(shape, kib * 1024);
+      const runs = kib >= 1024 ? 3 : 9;
+      const times: number[] = [];
+      let result = validateDomain(text);
+      for (let i = 0; i < runs; i++) {
+        const start = performance.now();
+        result = validateDomain(text);
+        times.push(performance.now() - start);
+      }
+      const ourMs = median(times);
+      const actualKiB = Buffer.byteLength(text) / 1024;
+      const file = path.join(dir, `${shape.replace(/ /g, '-')}-${kib}.xml`);
+      writeFileSync(file, text);
+      const ours = `ours ${ms(ourMs)} = ${(ourMs / actualKiB).toFixed(4)} ms/KiB`;
+      const label = `    ${actualKiB.toFixed(0).padStart(5)} KiB (${result.diagnostics.length} diagnostics)`;
+      if (lintSlow !== undefined) {
+        row(label, `${ours} · xmllint not run: the size before took ${ms(lintSlow)}`);
+        continue;
+      }
+      const theirs = lint(file, kib >= 256 ? 1 : 3);
+      lintStartup ??= theirs.ms;
+      if (theirs.ms > XMLLINT_BUDGET_MS) lintSlow = theirs.ms;
+      const lintPerKiB = kib > 1 ? (theirs.ms - lintStartup) / (actualKiB - 1) : undefined;
+      const verdict = theirs.refused ? 'xmllint refused it (parser limit)' : theirs.ok ? 'valid' : 'invalid';
+      row(label, `${ours} · xmllint ${ms(theirs.ms)}${lintPerKiB !== undefined ? ` = ${lintPerKiB.toFixed(4)} ms/KiB after start-up` : ' (start-up + schema)'}, ${verdict}`);
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
 }
