@@ -5,12 +5,11 @@
  * machine counts as little as possible (CPU time would not do: it adds node's GC and compiler
  * threads, which xmllint does not have). Figures only: nothing here fails on a number.
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BENCH_PACKAGES, ensurePackages } from '../../../scripts/lib/system.mjs';
 // the compiled package, as the server and the browser run it (the script builds it first)
 import { validateDomain } from '../dist/index.js';
 import { domainOfLines } from './generate.js';
@@ -20,7 +19,11 @@ const CORPUS = fileURLToPath(new URL('../../../../shared/conformance/libvirt-11.
 const SHARED_RNG = fileURLToPath(new URL('../../../../shared/conformance/libvirt-11.3/schemas/domain.rng', import.meta.url));
 // libvirt 11.3's schema where the reference data is here, else the one Debian's libvirt installs.
 const RNG = existsSync(SHARED_RNG) ? SHARED_RNG : '/usr/share/libvirt/schemas/domain.rng';
-ensurePackages(BENCH_PACKAGES);
+// The project's set-up installs what this needs (xmllint) as it installs QEMU; plain JS, typed here.
+const SYSTEM = new URL('../../../scripts/lib/system.mjs', import.meta.url).href;
+type Package = { pkg: string; file: string };
+const system = (await import(SYSTEM)) as { BENCH_PACKAGES: Package[]; ensurePackages: (packages: Package[]) => void };
+system.ensurePackages(system.BENCH_PACKAGES);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -117,14 +120,13 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'virtdeck-bench-'));
 const XMLLINT_BUDGET_MS = 5000;
 const lint = (file: string, repeat: number): { ms: number; ok: boolean; refused: boolean } => {
   const runs: number[] = [];
-  let last = spawnSync('true');
+  let last: SpawnSyncReturns<string> | undefined;
   for (let i = 0; i < repeat; i++) {
     const start = performance.now();
     last = spawnSync('xmllint', ['--noout', '--relaxng', RNG, file], { encoding: 'utf8' });
     runs.push(performance.now() - start);
   }
-  const stderr = String(last.stderr ?? '');
-  return { ms: median(runs), ok: last.status === 0, refused: /parser error/.test(stderr) };
+  return { ms: median(runs), ok: last?.status === 0, refused: /parser error/.test(last?.stderr ?? '') };
 };
 try {
   for (const shape of SHAPES) {

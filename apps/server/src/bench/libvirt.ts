@@ -25,6 +25,8 @@ export interface Libvirt {
   virsh(...args: string[]): Promise<string>;
   /** Stops the daemons this process started (none if they were running already). */
   stop(): Promise<void>;
+  /** A libvirtd started again in place of one this process started: stopped with the rest. */
+  restarted(pid: number): void;
 }
 
 /**
@@ -34,9 +36,28 @@ export interface Libvirt {
  */
 export async function connectLibvirt(log: (message: string) => void): Promise<Libvirt | string> {
   const virsh = async (...args: string[]) => (await run('virsh', ['-c', URI, ...args], { timeout: 60_000 })).stdout;
+  const started: number[] = [];
+  const libvirt = (): Libvirt => ({
+    virsh,
+    stop: () => stopDaemons(started),
+    restarted: (pid) => {
+      if (started.length > 0) started.push(pid);
+    },
+  });
   try {
     await virsh('version');
-    return { virsh, stop: async () => undefined };
+    // A libvirtd left from an earlier run may have lost its virtlogd, and then no guest
+    // starts ("Failed to connect socket to '/run/libvirt/virtlogd-sock'"): start that one.
+    if (process.getuid?.() === 0) {
+      for (const daemon of DAEMONS) {
+        if (await daemonRunning(daemon.pidFile)) continue;
+        log(`starting ${daemon.binary} --daemon (libvirtd runs without it)`);
+        await run(daemon.binary, ['--daemon']);
+        const pid = await waitForPid(daemon.pidFile);
+        if (pid) started.push(pid);
+      }
+    }
+    return libvirt();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'virsh is not installed (apt-get install libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu)';
     if (process.getuid?.() !== 0) return `libvirtd is not running and setting it up needs root (${describeError(error)})`;
@@ -46,7 +67,6 @@ export async function connectLibvirt(log: (message: string) => void): Promise<Li
   } catch {
     return 'libvirtd is not installed (apt-get install libvirt-daemon libvirt-daemon-driver-qemu)';
   }
-  const started: number[] = [];
   try {
     await configureQemuDriver(log);
     for (const [kind, name] of [['group', 'libvirt'], ['passwd', 'libvirt-qemu']] as const) {
@@ -74,7 +94,12 @@ export async function connectLibvirt(log: (message: string) => void): Promise<Li
     await stopDaemons(started);
     return `libvirtd could not be started: ${describeError(error)}`;
   }
-  return { virsh, stop: () => stopDaemons(started) };
+  return libvirt();
+}
+
+async function daemonRunning(pidFile: string): Promise<boolean> {
+  const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+  return pid > 0 && isAlive(pid);
 }
 
 async function configureQemuDriver(log: (message: string) => void): Promise<void> {

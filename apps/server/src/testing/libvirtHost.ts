@@ -36,6 +36,8 @@ export async function startLibvirtHost(): Promise<LibvirtHost> {
     startDaemon: async () => {
       await run(LIBVIRTD, ['--daemon']);
       await waitFor('libvirtd to answer', () => libvirt.virsh('version').then(() => true, () => undefined), 20_000, 100);
+      // The set-up's own libvirtd, started again, is stopped with the set-up (not left running without its virtlogd).
+      libvirt.restarted(Number((await readFile(LIBVIRTD_PID, 'utf8')).trim()));
     },
     close: () => libvirt.stop(),
   };
