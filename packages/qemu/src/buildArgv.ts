@@ -97,7 +97,8 @@ function notModelled(ctx: BuildContext): void {
     diagnostics.info('not-applicable', domain.vcpus[0]?.node, 'The per-vCPU hot-plug layout (<vcpus>) is not reproduced: QEMU starts with the current number of vCPUs.');
   }
   if (domain.cpu?.vendor !== undefined) diagnostics.unsupported(domain.cpu.node, 'A CPU <vendor> with a custom model', false);
-  for (const disk of domain.devices.disks) if (disk.transient) diagnostics.unsupported(disk.node, 'Transient disks (<transient/>)', false);
+  // Ignoring <transient/> would write into the image the user asked to keep unchanged.
+  for (const disk of domain.devices.disks) if (disk.transient) diagnostics.unsupported(disk.node, 'Transient disks (<transient/>)', true);
 }
 
 /** Features with a meaning on x86 QEMU guests (turned into options, or nothing to do: pae). */

@@ -27,3 +27,10 @@ describe('disk secrets refuse the start rather than opening the disk without the
     expect(found).toEqual([expect.objectContaining({ code: 'host-resource-needed', message: expect.stringMatching(/authentication needs a secret store/) })]);
   });
 });
+
+describe('a transient disk refuses the start rather than writing into its image', () => {
+  it('<transient/> is an error', () => {
+    const found = errors({ devices: "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/var/lib/a.qcow2'/><target dev='vda' bus='virtio'/><transient/></disk>" });
+    expect(found).toEqual([expect.objectContaining({ code: 'not-supported-yet', message: expect.stringMatching(/Transient disks .* the guest would not have it/) })]);
+  });
+});
