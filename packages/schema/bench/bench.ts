@@ -15,8 +15,10 @@ import { validateDomain } from '../dist/index.js';
 import { domainOfLines } from './generate.js';
 import { documentOf, SHAPES } from './shapes.js';
 
-const CORPUS = fileURLToPath(new URL('../../../../shared/conformance/libvirt-11.3/argv/', import.meta.url));
-const SHARED_RNG = fileURLToPath(new URL('../../../../shared/conformance/libvirt-11.3/schemas/domain.rng', import.meta.url));
+/** libvirt's test data beside the checkout (or where VIRTDECK_CONFORMANCE_DIR says); absent on a user's clone. */
+const SHARED = process.env.VIRTDECK_CONFORMANCE_DIR ?? fileURLToPath(new URL('../../../../shared/conformance/libvirt-11.3', import.meta.url));
+const CORPUS = `${path.join(SHARED, 'argv')}/`;
+const SHARED_RNG = path.join(SHARED, 'schemas', 'domain.rng');
 // libvirt 11.3's schema where the reference data is here, else the one Debian's libvirt installs.
 const RNG = existsSync(SHARED_RNG) ? SHARED_RNG : '/usr/share/libvirt/schemas/domain.rng';
 // The project's set-up installs what this needs (xmllint) as it installs QEMU; plain JS, typed here.

@@ -1,8 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** libvirt's own test data (../shared/conformance beside the checkout), never copied into the repository; absent on a user's clone. */
-export const CONFORMANCE_DIR = fileURLToPath(new URL('../../../../../shared/conformance/libvirt-11.3/', import.meta.url));
+/**
+ * libvirt's own test data (../shared/conformance beside the checkout, or where
+ * VIRTDECK_CONFORMANCE_DIR says, as packages/qemu/src/testing/conformance.ts reads it), never
+ * copied into the repository; absent on a user's clone.
+ */
+const dir = process.env.VIRTDECK_CONFORMANCE_DIR ?? fileURLToPath(new URL('../../../../../shared/conformance/libvirt-11.3', import.meta.url));
+export const CONFORMANCE_DIR = dir.endsWith('/') ? dir : `${dir}/`;
 export const HAVE_CONFORMANCE = existsSync(CONFORMANCE_DIR);
 export const SKIP_REASON = `libvirt conformance data not found at ${CONFORMANCE_DIR}: conformance tests skipped`;
 
