@@ -1,59 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { applyEdits, firstChild, formatXml, parseSnapshot, textContent, snapshotXml, validateSnapshot, type Diagnostic } from '../index.js';
+import { firstChild, parseSnapshot, textContent, snapshotXml, validateSnapshot } from '../index.js';
+import { describeGoldenFixtures } from '../testing/goldenFixtures.js';
 
-/**
- * Golden snapshot definitions: fixtures/snapshots/valid/NAME.xml validates, and each
- * invalid/NAME.xml fails with exactly the diagnostics of NAME.err (`severity code line:column`).
- * A file that is neither a fixture nor its .err fails the suite.
- */
+/** Golden snapshot definitions: fixtures/snapshots/. */
 const DIR = new URL('../../fixtures/snapshots/', import.meta.url);
 
-function load(kind: 'valid' | 'invalid') {
-  const dir = new URL(`${kind}/`, DIR);
-  const files = readdirSync(dir);
-  const strays = files.filter((f) => !(f.endsWith('.xml') || (f.endsWith('.err') && files.includes(f.replace(/\.err$/, '.xml')))));
-  const fixtures = files
-    .filter((f) => f.endsWith('.xml'))
-    .sort()
-    .map((file) => {
-      const err = new URL(file.replace(/\.xml$/, '.err'), dir);
-      const expected = existsSync(err) ? readFileSync(err, 'utf8').split('\n').filter((l) => l.trim() !== '') : [];
-      return { kind, name: file, text: readFileSync(new URL(file, dir), 'utf8'), expected };
-    });
-  return { fixtures, strays };
-}
-
-const describeDiagnostic = (d: Diagnostic) => `${d.severity} ${d.code} ${d.range.start.line}:${d.range.start.column}`;
-const valid = load('valid');
-const invalid = load('invalid');
-
-describe('snapshot fixtures', () => {
-  it('holds only fixtures and their expected diagnostics', () => {
-    expect([...valid.strays, ...invalid.strays]).toEqual([]);
-    expect(valid.fixtures.length).toBeGreaterThan(0);
-    for (const fixture of invalid.fixtures) expect(fixture.expected, `${fixture.name} needs a .err`).not.toEqual([]);
-  });
-
-  it.each(valid.fixtures.map((f) => [f.name, f] as const))('valid/%s validates', (_name, fixture) => {
-    const result = validateSnapshot(fixture.text);
-    expect(result.diagnostics.map(describeDiagnostic)).toEqual(fixture.expected);
-    expect(result.valid).toBe(true);
-  });
-
-  it.each(invalid.fixtures.map((f) => [f.name, f] as const))('invalid/%s is rejected with the expected diagnostics', (_name, fixture) => {
-    const result = validateSnapshot(fixture.text);
-    expect(result.diagnostics.map(describeDiagnostic)).toEqual(fixture.expected);
-    expect(result.valid).toBe(false);
-  });
-
-  it.each([...valid.fixtures, ...invalid.fixtures].map((f) => [`${f.kind}/${f.name}`, f] as const))('%s round-trips, and its quick fixes apply', (_name, fixture) => {
-    expect(formatXml(parseSnapshot(fixture.text).document)).toBe(fixture.text);
-    for (const diagnostic of validateSnapshot(fixture.text).diagnostics) {
-      for (const fix of diagnostic.fixes ?? []) expect(() => parseSnapshot(applyEdits(fixture.text, fix.edits))).not.toThrow();
-    }
-  });
-});
+describeGoldenFixtures('snapshot fixtures', DIR, { validate: validateSnapshot, parse: (text) => parseSnapshot(text).document });
 
 describe('snapshot model', () => {
   it('reads name, parent, state, time, memory, disks and the embedded definition', () => {

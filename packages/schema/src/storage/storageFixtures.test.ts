@@ -1,65 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { applyEdits, formatXml, parsePool, parseVolume, validatePool, validateVolume, type Diagnostic } from '../index.js';
+import { parsePool, parseVolume, validatePool, validateVolume } from '../index.js';
+import { describeGoldenFixtures } from '../testing/goldenFixtures.js';
 
-/**
- * Golden pool and volume definitions: fixtures/{pools,volumes}/valid/NAME.xml validates, and
- * each invalid/NAME.xml fails with exactly the diagnostics of NAME.err (`severity code
- * line:column`). A file that is neither a fixture nor its .err fails the suite.
- */
+/** Golden pool and volume definitions: fixtures/pools/ and fixtures/volumes/. */
 const FIXTURES = new URL('../../fixtures/', import.meta.url);
 
-function load(folder: string, kind: 'valid' | 'invalid') {
-  const dir = new URL(`${folder}/${kind}/`, FIXTURES);
-  const files = readdirSync(dir);
-  const strays = files.filter((f) => !(f.endsWith('.xml') || (f.endsWith('.err') && files.includes(f.replace(/\.err$/, '.xml')))));
-  const fixtures = files
-    .filter((f) => f.endsWith('.xml'))
-    .sort()
-    .map((file) => {
-      const err = new URL(file.replace(/\.xml$/, '.err'), dir);
-      const expected = existsSync(err) ? readFileSync(err, 'utf8').split('\n').filter((l) => l.trim() !== '') : [];
-      return { kind, name: file, text: readFileSync(new URL(file, dir), 'utf8'), expected };
-    });
-  return { fixtures, strays };
-}
-
-const describeDiagnostic = (d: Diagnostic) => `${d.severity} ${d.code} ${d.range.start.line}:${d.range.start.column}`;
-
-const kinds = [
-  { folder: 'pools', validate: validatePool, parse: (text: string) => parsePool(text).document },
-  { folder: 'volumes', validate: validateVolume, parse: (text: string) => parseVolume(text).document },
-] as const;
-
-describe.each(kinds)('$folder fixtures', ({ folder, validate, parse }) => {
-  const valid = load(folder, 'valid');
-  const invalid = load(folder, 'invalid');
-
-  it('holds only fixtures and their expected diagnostics', () => {
-    expect([...valid.strays, ...invalid.strays]).toEqual([]);
-    expect(valid.fixtures.length).toBeGreaterThan(0);
-    for (const fixture of invalid.fixtures) expect(fixture.expected, `${fixture.name} needs a .err`).not.toEqual([]);
-  });
-
-  it.each(valid.fixtures.map((f) => [f.name, f] as const))('valid/%s validates', (_name, fixture) => {
-    const result = validate(fixture.text);
-    expect(result.diagnostics.map(describeDiagnostic)).toEqual(fixture.expected);
-    expect(result.valid).toBe(true);
-  });
-
-  it.each(invalid.fixtures.map((f) => [f.name, f] as const))('invalid/%s is rejected with the expected diagnostics', (_name, fixture) => {
-    const result = validate(fixture.text);
-    expect(result.diagnostics.map(describeDiagnostic)).toEqual(fixture.expected);
-    expect(result.valid).toBe(false);
-  });
-
-  it.each([...valid.fixtures, ...invalid.fixtures].map((f) => [`${f.kind}/${f.name}`, f] as const))('%s round-trips, and its quick fixes apply', (_name, fixture) => {
-    expect(formatXml(parse(fixture.text))).toBe(fixture.text);
-    for (const diagnostic of validate(fixture.text).diagnostics) {
-      for (const fix of diagnostic.fixes ?? []) expect(() => parse(applyEdits(fixture.text, fix.edits))).not.toThrow();
-    }
-  });
-});
+describeGoldenFixtures('pools fixtures', new URL('pools/', FIXTURES), { validate: validatePool, parse: (text) => parsePool(text).document });
+describeGoldenFixtures('volumes fixtures', new URL('volumes/', FIXTURES), { validate: validateVolume, parse: (text) => parseVolume(text).document });
 
 describe('storage models', () => {
   it('reads sizes in bytes whatever the unit, and a volume backing store', () => {
