@@ -156,6 +156,18 @@ export interface StatsEvent {
   guests: Record<string, GuestStats>;
 }
 
+/** The machine the server runs on, as the dashboard's host summary shows it (every few seconds on the stream). */
+export interface HostUsageEvent {
+  /** Milliseconds since the epoch. */
+  timestamp: number;
+  /** usePercent: of all cores together, since the previous message. */
+  cpu: { cores: number; usePercent: number };
+  /** usedKiB: what is not available to new processes (MemTotal − MemAvailable). */
+  memory: { totalKiB: number; usedKiB: number };
+  /** The file system of the state directory; freeBytes is what an unprivileged user may still write. */
+  disk: { path: string; totalBytes: number; usedBytes: number; freeBytes: number };
+}
+
 /** A lifecycle event on the event stream, which carries the guests of every host. */
 export interface HostLifecycleEvent extends LifecycleEvent {
   host: string;
@@ -168,6 +180,7 @@ export interface ServerEvents {
   removed: { host: string; name: string };
   lifecycle: HostLifecycleEvent;
   stats: StatsEvent;
+  hostUsage: HostUsageEvent;
   /** Every host, on connect and after any change of one (state, capabilities, guest count). */
   hosts: HostSummary[];
   /** The last event of a stream the server ends: why (the client did not keep up). It may reconnect. */

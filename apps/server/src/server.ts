@@ -22,6 +22,7 @@ import { Networks } from './networks/Networks.js';
 import { Pools } from './storage/Pools.js';
 import { PoolVolumes } from './storage/PoolVolumes.js';
 import { lockStateDir } from './stateLock.js';
+import { HostUsage } from './stats/hostUsage.js';
 import { DisplayTickets } from './vnc/DisplayTickets.js';
 import { attachDisplaySockets } from './vnc/displaySocket.js';
 import { GuestDisplays } from './vnc/GuestDisplays.js';
@@ -36,6 +37,7 @@ export interface ServerOptions {
   /** Limits of the guest manager, for tests. */
   guestOptions?: Pick<GuestManagerOptions, 'monitorTimeoutMs' | 'commandTimeoutMs' | 'reconnectTimeoutMs' | 'serialLogMaxBytes' | 'storeFs'>;
   statsIntervalMs?: number;
+  hostUsageIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -99,7 +101,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const hosts = new HostAllowList(config.host, config.allowedHosts);
   const displays = new GuestDisplays(guests);
   const displayTickets = new DisplayTickets();
-  const { app, events, setLatestStats } = createApp({
+  const { app, events, setLatestStats, setLatestHostUsage } = createApp({
     guestHosts,
     logger,
     token,
@@ -138,6 +140,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }, options.statsIntervalMs ?? 1000);
   statsTimer.unref();
 
+  // Sampled while nobody watches too (it reads /proc and statfs only), so a page that connects gets a recent one at once.
+  const hostUsage = new HostUsage(config.stateDir);
+  const sampleHost = () => {
+    try {
+      const usage = hostUsage.sample();
+      setLatestHostUsage(usage);
+      events.broadcast('hostUsage', usage);
+    } catch (error) {
+      logger.warn({ err: error }, 'sampling the host failed');
+    }
+  };
+  const hostUsageTimer = setInterval(sampleHost, options.hostUsageIntervalMs ?? 3000);
+  hostUsageTimer.unref();
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -161,6 +177,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     autostarted,
     close: async () => {
       clearInterval(statsTimer);
+      clearInterval(hostUsageTimer);
       events.close();
       for (const wss of [sockets, displaySockets]) {
         for (const client of wss.clients) closeWebSocket(client, 1001, 'the server is stopping');

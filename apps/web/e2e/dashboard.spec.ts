@@ -1,3 +1,5 @@
+import { statfs } from 'node:fs/promises';
+import os from 'node:os';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { defineFromTemplate, expect, openApp, test, uniqueName } from './fixtures.js';
 
@@ -103,4 +105,44 @@ test('a bulk start of three guests, one of which fails, gives one summary naming
   await expect(page.getByTestId('no-match')).toBeVisible();
   // Other specs count the errors on the dashboard: leave none behind.
   for (const name of [first, second, broken]) expect((await api.delete(`/api/domains/${name}`)).status()).toBe(204);
+});
+
+const UNITS = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 } as const;
+/** "23.4 GiB" → bytes. */
+function bytesOf(text: string): number {
+  const match = /^([\d.]+) (B|KiB|MiB|GiB|TiB)$/.exec(text.trim());
+  if (!match) throw new Error(`not a size: ${text}`);
+  return Number(match[1]) * UNITS[match[2] as keyof typeof UNITS];
+}
+
+test('the host summary shows this machine’s cores, memory and the state directory’s disk, and counts a started guest', async ({ page, server, api }) => {
+  const name = uniqueName('e2e-host');
+  await defineFromTemplate(api, 'minimal-tcg', name);
+  await openApp(page, server);
+  const guests = page.getByTestId('host-guests');
+  const counts = async () => {
+    const match = /^(\d+) running(?:, \d+ paused)? of (\d+) defined$/.exec((await guests.textContent()) ?? '');
+    return match ? { running: Number(match[1]), defined: Number(match[2]) } : undefined;
+  };
+  const listed = (await (await api.get('/api/domains')).json()) as { state: string }[];
+  await expect.poll(counts).toEqual({ running: listed.filter((g) => g.state === 'running').length, defined: listed.length });
+  const before = (await counts())!;
+
+  // The server samples every 3 s; its figures are this machine's.
+  await expect(page.getByTestId('host-cpu')).toHaveText(new RegExp(`^[\\d.]+% of ${os.cpus().length} cores$`));
+  const [used, total] = ((await page.getByTestId('host-memory').textContent()) ?? '').split(' / ').map(bytesOf) as [number, number];
+  expect(Math.abs(total - os.totalmem()) / os.totalmem()).toBeLessThan(0.01);
+  expect(used).toBeGreaterThan(0);
+  expect(used).toBeLessThan(total);
+  const disk = /^(.+) used, (.+) free$/.exec((await page.getByTestId('host-disk').textContent()) ?? '');
+  const fs = await statfs(server.stateDir);
+  expect(Math.abs(bytesOf(disk?.[2] ?? '') - fs.bavail * fs.bsize)).toBeLessThan(2 ** 30);
+  expect(Math.abs(bytesOf(disk?.[1] ?? '') - (fs.blocks - fs.bfree) * fs.bsize)).toBeLessThan(2 ** 30);
+  await expect(page.getByTestId('host-disk').locator('..')).toHaveAttribute('title', new RegExp(server.stateDir));
+
+  expect((await api.post(`/api/domains/${name}/start`)).ok()).toBe(true);
+  await expect.poll(counts).toEqual({ running: before.running + 1, defined: before.defined });
+  expect((await api.post(`/api/domains/${name}/destroy`)).ok()).toBe(true);
+  await expect.poll(counts).toEqual(before);
+  expect((await api.delete(`/api/domains/${name}`)).status()).toBe(204);
 });

@@ -4,7 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ErrorBody, GuestSummary, LifecycleEvent, TemplateInfo } from '../api.js';
+import type { ErrorBody, GuestSummary, HostUsageEvent, LifecycleEvent, TemplateInfo } from '../api.js';
 import type { StoreFs } from '../guests/DefinitionStore.js';
 import { SseClient } from '../testing/sseClient.js';
 import { notProbed, startTestServer, type TestServer } from '../testing/testServer.js';
@@ -285,6 +285,32 @@ describe('the HTTP API (no QEMU needed)', () => {
         expect((await sse.next('removed')).data).toEqual({ host: 'local', name: 'alpha' });
       } finally {
         sse.close();
+      }
+    });
+
+    it('sends the host summary every few seconds, and the latest one to a client that connects in between', async () => {
+      const fast = await startTestServer({ capabilities: notProbed, hostUsageIntervalMs: 100 });
+      const first = await SseClient.connect(fast.url, fast.token.value);
+      try {
+        const a = await first.next<HostUsageEvent>('hostUsage');
+        const b = await first.next<HostUsageEvent>('hostUsage');
+        expect(b.data.timestamp).toBeGreaterThan(a.data.timestamp);
+        expect(b.data.disk.path).toBe(fast.stateDir);
+        expect(b.data.memory.totalKiB).toBeGreaterThan(b.data.memory.usedKiB);
+        expect(b.data.disk.totalBytes).toBeGreaterThanOrEqual(b.data.disk.freeBytes);
+        const connectedAt = Date.now();
+        const late = await SseClient.connect(fast.url, fast.token.value);
+        try {
+          // The first one it gets was sampled before it connected: it came with the greeting.
+          const greeting = await late.next<HostUsageEvent>('hostUsage');
+          expect(greeting.data.timestamp).toBeLessThanOrEqual(connectedAt);
+          expect(greeting.data.cpu.cores).toBe(b.data.cpu.cores);
+        } finally {
+          late.close();
+        }
+      } finally {
+        first.close();
+        await fast.dispose();
       }
     });
   });

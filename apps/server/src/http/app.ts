@@ -2,7 +2,7 @@ import type { HostCapabilities } from '@virtdeck/qemu';
 import compression from 'compression';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from 'pino';
-import { LOCAL_HOST_ID, type HostInfo, type StatsEvent } from '../api.js';
+import { LOCAL_HOST_ID, type HostInfo, type HostUsageEvent, type StatsEvent } from '../api.js';
 import type { AccessToken } from '../auth/accessToken.js';
 import { toVirtdeckError, VirtdeckError } from '../errors.js';
 import type { Hosts } from '../hosts/Hosts.js';
@@ -57,6 +57,8 @@ export interface App {
   events: EventHub;
   /** The last stats message, for clients that connect between two. */
   setLatestStats(stats: StatsEvent): void;
+  /** The last host summary, likewise. */
+  setLatestHostUsage(usage: HostUsageEvent): void;
 }
 
 /**
@@ -71,12 +73,14 @@ export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabil
 
   const local = guestHosts.driver(LOCAL_HOST_ID);
   let latestStats: StatsEvent | undefined;
+  let latestHostUsage: HostUsageEvent | undefined;
   const events = new EventHub(() => {
     const frames: ServerEventFrame[] = [
       { event: 'snapshot', data: guestHosts.guests() },
       { event: 'hosts', data: guestHosts.list() },
     ];
     if (latestStats) frames.push({ event: 'stats', data: latestStats });
+    if (latestHostUsage) frames.push({ event: 'hostUsage', data: latestHostUsage });
     return frames;
   });
   guestHosts.on('guest', (summary) => events.broadcast('guest', summary));
@@ -138,6 +142,9 @@ export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabil
     events,
     setLatestStats: (stats) => {
       latestStats = stats;
+    },
+    setLatestHostUsage: (usage) => {
+      latestHostUsage = usage;
     },
   };
 }

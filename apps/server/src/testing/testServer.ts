@@ -22,6 +22,7 @@ export async function startTestServer(
     capabilities?: () => Promise<HostCapabilities>;
     guestOptions?: ServerOptions['guestOptions'];
     webRoot?: string;
+    hostUsageIntervalMs?: number;
     /** Where the server logs (a test that reads what it logged); silent unless TEST_LOG_LEVEL says otherwise. */
     logger?: Logger;
   } = {},
@@ -33,6 +34,7 @@ export async function startTestServer(
     demoGuest: options.demoGuest,
     capabilities: options.capabilities,
     guestOptions: options.guestOptions,
+    hostUsageIntervalMs: options.hostUsageIntervalMs,
   });
   return {
     ...server,

@@ -1,6 +1,7 @@
 import { useEventLogStore } from '../store/eventLogStore';
 import { guestKey, useGuestStore } from '../store/guestStore';
 import { useHostsStore } from '../store/hostsStore';
+import { useHostUsageStore } from '../store/hostUsageStore';
 import { useSessionStore } from '../store/sessionStore';
 import { useStatsStore } from '../store/statsStore';
 import { LOCAL_HOST, type ServerEvents } from './types';
@@ -44,6 +45,7 @@ export function connectEvents(): () => void {
       if (event.host === LOCAL_HOST) useEventLogStore.getState().add(event);
     });
     on('stats', (event) => useStatsStore.getState().record(event));
+    on('hostUsage', (usage) => useHostUsageStore.getState().record(usage));
     current.onerror = () => {
       if (stopped) return;
       session.setStream('reconnecting');

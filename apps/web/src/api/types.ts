@@ -19,6 +19,7 @@ export type {
   HostLifecycleEvent,
   HostState,
   HostSummary,
+  HostUsageEvent,
   LifecycleEvent,
   NetworkSummary,
   PoolSummary,

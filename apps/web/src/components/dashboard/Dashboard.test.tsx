@@ -3,6 +3,7 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useGuestStore } from '../../store/guestStore';
 import { useHostsStore } from '../../store/hostsStore';
+import { useHostUsageStore } from '../../store/hostUsageStore';
 import { useStatsStore } from '../../store/statsStore';
 import { Dashboard } from './Dashboard';
 import { guestSummary } from '../../testing/guestSummary';
@@ -13,6 +14,7 @@ beforeEach(() => {
   useGuestStore.setState({ guests: {}, removed: {}, removing: {}, loaded: false });
   useStatsStore.setState({ series: {} });
   useHostsStore.setState({ hosts: {} });
+  useHostUsageStore.setState({ usage: undefined });
 });
 afterEach(cleanup);
 
@@ -70,5 +72,26 @@ describe('Dashboard', () => {
     fireEvent.change(screen.getByTestId('host-filter'), { target: { value: 'rack1' } });
     expect(screen.queryByTestId('vm-web')).toBeNull();
     expect(screen.getByTestId('vm-rack1/web')).toBeTruthy();
+  });
+
+  it('sums up the host: CPU use of its cores, memory, the state directory’s file system and its guests, following the stream', () => {
+    useGuestStore.getState().replaceAll([guest('web', { state: 'running', reason: 'booted' }), guest('db'), guest('cache', { state: 'paused', reason: 'user' }), guest('far', { host: 'rack1', state: 'running', reason: 'booted' })]);
+    render(<Dashboard />);
+    expect(screen.getByTestId('host-guests').textContent).toBe('1 running, 1 paused of 3 defined');
+    expect(screen.getByTestId('host-summary').textContent).toContain('Sampling the host…');
+    act(() =>
+      useHostUsageStore.getState().record({
+        timestamp: 1000,
+        cpu: { cores: 2, usePercent: 37.5 },
+        memory: { totalKiB: 24 * 1024 * 1024, usedKiB: 6 * 1024 * 1024 },
+        disk: { path: '/var/lib/virtdeck', totalBytes: 100 * 2 ** 30, usedBytes: 40 * 2 ** 30, freeBytes: 55 * 2 ** 30 },
+      }),
+    );
+    expect(screen.getByTestId('host-cpu').textContent).toBe('38% of 2 cores');
+    expect(screen.getByTestId('host-memory').textContent).toBe('6.00 GiB / 24.0 GiB');
+    expect(screen.getByTestId('host-disk').textContent).toBe('40.0 GiB used, 55.0 GiB free');
+    expect(screen.getByTestId('host-disk').parentElement?.getAttribute('title')).toContain('/var/lib/virtdeck');
+    act(() => useGuestStore.getState().upsert(guest('db', { state: 'running', reason: 'booted' })));
+    expect(screen.getByTestId('host-guests').textContent).toBe('2 running, 1 paused of 3 defined');
   });
 });

@@ -10,6 +10,7 @@ import { useDashboardStore } from './dashboardStore';
 import { GUEST_COLUMNS, GuestRow } from './GuestRow';
 import { allTags, queryGuests, toggleSort, type SortColumn } from './guestQuery';
 import { HostList } from './HostList';
+import { HostSummary } from './HostSummary';
 
 const HEADERS: { column: SortColumn; label: string }[] = [
   { column: 'name', label: 'Name' },
@@ -41,6 +42,7 @@ export function Dashboard() {
           New guest
         </a>
       </header>
+      <HostSummary />
       <div className="dashboard-filters" role="search">
         <input type="search" placeholder="Search name or description" aria-label="Search guests by name or description" value={query.search} onChange={(e) => setQuery({ search: e.target.value })} data-testid="guest-search" />
         <label>
