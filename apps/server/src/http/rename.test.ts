@@ -2,18 +2,11 @@ import { lstat, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DefinitionVersion, GuestSummary, LifecycleEvent } from '../api.js';
+import { smallDefinition } from '../testing/definitions.js';
 import { SseClient } from '../testing/sseClient.js';
 import { notProbed, startTestServer, type TestServer } from '../testing/testServer.js';
 
-const xml = (name: string, memoryMiB = 64) => `<domain type='qemu'>
-  <name>${name}</name>
-  <!-- the user's own words -->
-  <memory unit='MiB'>${memoryMiB}</memory>
-  <os>
-    <type arch='x86_64' machine='q35'>hvm</type>
-  </os>
-</domain>
-`;
+const xml = smallDefinition;
 
 describe('renaming a guest by saving its definition under a new name (virsh domrename)', () => {
   let server: TestServer;

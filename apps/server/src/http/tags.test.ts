@@ -1,18 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DefinitionVersion, ErrorBody, GuestSummary } from '../api.js';
 import { setTags } from '../guests/guestTags.js';
+import { smallDefinition } from '../testing/definitions.js';
 import { SseClient } from '../testing/sseClient.js';
 import { notProbed, startTestServer, type TestServer } from '../testing/testServer.js';
 
-const xml = (name: string, memoryMiB = 64) => `<domain type='qemu'>
-  <name>${name}</name>
-  <!-- the user's own words -->
-  <memory unit='MiB'>${memoryMiB}</memory>
-  <os>
-    <type arch='x86_64' machine='q35'>hvm</type>
-  </os>
-</domain>
-`;
+const xml = smallDefinition;
 
 describe('PUT /api/domains/NAME/tags', () => {
   let server: TestServer;
