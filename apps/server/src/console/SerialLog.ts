@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import { describeError } from '../errors.js';
+import { openStateAppend, readStateTail } from '../storage/stateFile.js';
 
 export const DEFAULT_SERIAL_LOG_MAX_BYTES = 1024 * 1024;
 
@@ -93,7 +94,7 @@ export class SerialLog {
 
   private async openHandle(): Promise<fs.FileHandle> {
     if (this.handle) return this.handle;
-    const handle = await fs.open(this.file, 'a', 0o600);
+    const handle = await openStateAppend(this.file);
     this.size = (await handle.stat()).size;
     this.handle = handle;
     return handle;
@@ -115,18 +116,8 @@ export async function readLogTail(file: string, maxBytes: number): Promise<Buffe
 }
 
 async function readTail(file: string, maxBytes: number): Promise<Buffer> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(file, 'r');
-  } catch {
-    return Buffer.alloc(0);
-  }
-  try {
-    const { size } = await handle.stat();
-    const length = Math.min(size, maxBytes);
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, size - length);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
+  return readStateTail(file, maxBytes).then(
+    (tail) => tail.data,
+    () => Buffer.alloc(0),
+  );
 }

@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import fs from 'node:fs/promises';
 import type { HostCapabilities } from '@virtdeck/qemu';
 import type { Logger } from 'pino';
 import type { CommandLine, DefinitionVersion, DomainSummary, GuestAction, GuestStats, LifecycleEvent, ValidateResult } from '../api.js';
@@ -12,6 +11,7 @@ import { StatsCollector, type StatsSource } from '../stats/StatsCollector.js';
 import { embeddedGraphics } from '../vnc/embeddedGraphics.js';
 import { GuestActions } from './actions.js';
 import { previewCommandLine, validateForHost } from './commandPreview.js';
+import { readQemuLog } from './qemuLog.js';
 import { DefinitionHistory } from './DefinitionHistory.js';
 import { changedMeanwhile, checkDefinition, withIdentity, type CheckedDefinition } from './definitions.js';
 import { DefinitionStore, type StoreFs } from './DefinitionStore.js';
@@ -150,12 +150,8 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
     return this.require(name).events.recent();
   }
 
-  async qemuLog(name: string): Promise<string> {
-    const file = this.require(name).run.qemuLog;
-    return fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return '';
-      throw error;
-    });
+  qemuLog(name: string): Promise<string> {
+    return readQemuLog(this.require(name).run.qemuLog);
   }
 
   /**

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { QemuUser } from '../confine/qemuUser.js';
 import { VirtdeckError } from '../errors.js';
+import { openStateAppend, readStateTail } from '../storage/stateFile.js';
 
 /** How a QEMU process ended; unknown for a process we did not spawn (found after a restart). */
 export interface ProcessExit {
@@ -36,7 +36,8 @@ export interface LaunchOptions {
 export async function launchQemu(argv: readonly string[], env: Record<string, string>, logFile: string, cwd: string, options: LaunchOptions = {}): Promise<QemuProcess> {
   const [emulator, ...args] = argv;
   if (!emulator) throw new VirtdeckError('internal', 'The QEMU command line is empty');
-  const log = await fs.open(logFile, 'a');
+  // Appended to as root: a link planted in its place must not name a file of the host's.
+  const log = await openStateAppend(logFile);
   try {
     await log.write(`\n--- ${new Date().toISOString()} ${emulator} launched by virtdeck\n`);
     const child = spawn(emulator, args, {
@@ -197,18 +198,10 @@ export function signal(pid: number, name: NodeJS.Signals): void {
 /** The end of QEMU's log since its last launch: what it printed before failing, for the error the user sees. */
 export async function tailOf(file: string, maxBytes = 4096): Promise<string> {
   try {
-    const handle = await fs.open(file, 'r');
-    try {
-      const { size } = await handle.stat();
-      const start = Math.max(0, size - maxBytes);
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(size - start), 0, size - start, start);
-      const text = buffer.subarray(0, bytesRead).toString('utf8');
-      const lastLaunch = text.lastIndexOf('\n--- ');
-      const body = lastLaunch >= 0 ? text.slice(text.indexOf('\n', lastLaunch + 1) + 1) : text;
-      return body.trim();
-    } finally {
-      await handle.close();
-    }
+    const text = (await readStateTail(file, maxBytes)).data.toString('utf8');
+    const lastLaunch = text.lastIndexOf('\n--- ');
+    const body = lastLaunch >= 0 ? text.slice(text.indexOf('\n', lastLaunch + 1) + 1) : text;
+    return body.trim();
   } catch {
     return '';
   }

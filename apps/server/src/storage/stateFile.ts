@@ -29,6 +29,54 @@ export class MissingStateFile extends Error {
  * is refused), at most `maxBytes`. Throws MissingStateFile or BadStateFile, never hangs.
  */
 export async function readStateFile(file: string, maxBytes: number): Promise<Buffer> {
+  return withStateFile(file, async (handle, size) => {
+    if (size > maxBytes) throw new BadStateFile(file, `is ${size} bytes, more than the ${maxBytes} it may hold`, true);
+    const buffer = Buffer.alloc(size);
+    const { bytesRead } = await handle.read(buffer, 0, size, 0);
+    return buffer.subarray(0, bytesRead);
+  });
+}
+
+/** The end of a state file (a log) and how many bytes before it were left out. */
+export interface StateFileTail {
+  data: Buffer;
+  skipped: number;
+}
+
+/**
+ * The last `maxBytes` of a file the server or QEMU appends to (a log), read as readStateFile
+ * reads: never through a symlink, never from a FIFO, directory or device.
+ */
+export async function readStateTail(file: string, maxBytes: number): Promise<StateFileTail> {
+  return withStateFile(file, async (handle, size) => {
+    const length = Math.min(size, maxBytes);
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, size - length);
+    return { data: buffer.subarray(0, bytesRead), skipped: size - length };
+  });
+}
+
+/**
+ * Opens a log in the state directory for appending, creating it with `mode` if missing, with
+ * the same distrust: a symlink planted in its place is never followed (the server is root; the
+ * link could name any file on the host), and only a regular file is written.
+ */
+export async function openStateAppend(file: string, mode = 0o600): Promise<nodeFs.FileHandle> {
+  let handle: nodeFs.FileHandle;
+  try {
+    handle = await nodeFs.open(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, mode);
+  } catch (error) {
+    // ENOENT here is a missing folder, whose own error says so best.
+    throw (error as NodeJS.ErrnoException).code === 'ELOOP' ? await openFailure(file, error as NodeJS.ErrnoException) : error;
+  }
+  const stat = await handle.stat();
+  if (!stat.isFile()) {
+    await handle.close();
+    throw new BadStateFile(file, `is ${kindOf(stat)}, not a regular file`, false);
+  }
+  return handle;
+}
+
+async function withStateFile<T>(file: string, read: (handle: nodeFs.FileHandle, size: number) => Promise<T>): Promise<T> {
   let handle: nodeFs.FileHandle;
   try {
     handle = await nodeFs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -38,10 +86,7 @@ export async function readStateFile(file: string, maxBytes: number): Promise<Buf
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) throw new BadStateFile(file, `is ${kindOf(stat)}, not a regular file`, false);
-    if (stat.size > maxBytes) throw new BadStateFile(file, `is ${stat.size} bytes, more than the ${maxBytes} it may hold`, true);
-    const buffer = Buffer.alloc(stat.size);
-    const { bytesRead } = await handle.read(buffer, 0, stat.size, 0);
-    return buffer.subarray(0, bytesRead);
+    return await read(handle, stat.size);
   } catch (error) {
     if (error instanceof BadStateFile) throw error;
     throw new BadStateFile(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, true);
