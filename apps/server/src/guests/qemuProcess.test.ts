@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../testing/waitFor.js';
 import { isAlive, isOurQemu, processCmdline, processStartTime, terminate, watchPid, type QemuProcess } from './qemuProcess.js';
@@ -58,12 +61,15 @@ describe('QEMU processes', () => {
   });
 
   it('escalates to SIGKILL when SIGTERM is ignored', async () => {
-    const stubborn = child(process.execPath, ['-e', "process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000)"]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const readyFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'virtdeck-stubborn-')), 'ready');
+    // It says when its handler is in place: on a loaded host Node takes longer than any fixed pause to get there.
+    const stubborn = child(process.execPath, ['-e', "process.on('SIGTERM', () => {}); require('fs').writeFileSync(process.argv[1], 'ready'); setInterval(() => {}, 1000)", readyFile]);
+    await waitFor('the handler', () => (existsSync(readyFile) ? true : undefined));
     const t0 = Date.now();
     await terminate(stubborn, 300);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
     expect(await stubborn.exited).toMatchObject({ signal: 'SIGKILL' });
+    rmSync(path.dirname(readyFile), { recursive: true });
   });
 
   it('notices the end of a process it did not spawn', async () => {
