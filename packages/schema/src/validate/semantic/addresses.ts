@@ -10,8 +10,21 @@ interface Addressed {
   address?: DeviceAddress;
 }
 
+/**
+ * The first console of an HVM guest, when it is a serial console: libvirt reads it as its
+ * serial port seen again (virDomainDefAddConsoleCompat) and skips it when it walks the device
+ * addresses, so the address it repeats from a pci-serial or usb-serial is not a second device.
+ */
+function isSerialPortRepeated(domain: Domain): boolean {
+  const first = domain.devices.consoles[0];
+  if (first === undefined || domain.os.type !== 'hvm') return false;
+  const type = first.target?.type;
+  return type === undefined || type === 'serial' || type === 'none';
+}
+
 function addressedDevices(domain: Domain): Addressed[] {
   const d = domain.devices;
+  const consoles = isSerialPortRepeated(domain) ? d.consoles.slice(1) : d.consoles;
   const single = [d.memballoon, d.iommu, d.vsock].filter((x): x is NonNullable<typeof x> => x !== undefined);
   return [
     ...d.disks,
@@ -22,7 +35,7 @@ function addressedDevices(domain: Domain): Addressed[] {
     ...d.videos,
     ...d.serials,
     ...d.parallels,
-    ...d.consoles,
+    ...consoles,
     ...d.channels,
     ...d.sounds,
     ...d.watchdogs,
