@@ -125,6 +125,13 @@ describe('buildArgv: reports what it cannot express', () => {
     expect(diagnostics).toEqual([expect.objectContaining({ severity: 'warning', code: 'not-supported-yet' })]);
   });
 
+  it('says a maxMemory beyond what the CPU model addresses is this host\'s matter, not the document\'s', () => {
+    const extra = "<maxMemory slots='16' unit='TiB'>4</maxMemory>";
+    const { diagnostics } = buildArgv(guest({ extra }), caps);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([expect.objectContaining({ scope: 'host', message: expect.stringMatching(/40 physical address bits/) })]);
+    expect(buildArgv(guest({ extra: `${extra}<cpu><maxphysaddr mode='emulate' bits='46'/></cpu>` }), caps).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
   it('flags Hyper-V enlightenments under TCG', () => {
     const { diagnostics } = buildArgv(guest({ extra: "<features><hyperv><relaxed state='on'/></hyperv></features>" }), caps);
     expect(diagnostics.find((d) => d.code === 'invalid-combination')?.message).toMatch(/need KVM/);
