@@ -1,7 +1,7 @@
 import { capDiagnostics, isValidDocument, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import type { Domain } from '../model/domain.js';
 import { parseDomain } from '../parseDomain.js';
-import type { XmlDocument } from '../xml/tree.js';
+import type { XmlDocument, XmlElement } from '../xml/tree.js';
 import { validateAccelerator } from './accelerator.js';
 import { validateRunningGuest } from './runningGuest.js';
 import { validateSemantics } from './semantic/index.js';
@@ -22,13 +22,28 @@ export interface ValidateDomainResult {
  * Host checks (what this machine can run) are not here: they live in @virtdeck/qemu.
  * At most MAX_DIAGNOSTICS are listed, the first in document order, and one that counts the rest.
  */
+/**
+ * What the checks found that the broken XML cannot have caused: before the fault, and not the
+ * absence of a child in an element the fault is in (which may have been swallowed by it).
+ */
+function beforeTheBreak(document: XmlDocument, brokenAt: number, checks: Diagnostic[]): Diagnostic[] {
+  const around = new Set<number>();
+  for (let element = document.root; element !== undefined; ) {
+    around.add(element.nameRange.start.offset);
+    element = element.children.find((c): c is XmlElement => c.kind === 'element' && c.start <= brokenAt && brokenAt < c.end);
+  }
+  return checks.filter((d) => d.range.end.offset <= brokenAt && !around.has(d.range.start.offset));
+}
+
 export function validateDomain(text: string): ValidateDomainResult {
   const { document, domain, diagnostics } = parseDomain(text);
   if (domain !== undefined) {
-    validateStructure(document, diagnostics);
-    validateAccelerator(document, domain, diagnostics);
-    validateSemantics(document, domain, diagnostics);
-    validateRunningGuest(document, domain.node, diagnostics);
+    const checks: Diagnostic[] = [];
+    validateStructure(document, checks);
+    validateAccelerator(document, domain, checks);
+    validateSemantics(document, domain, checks);
+    validateRunningGuest(document, domain.node, checks);
+    diagnostics.push(...(document.brokenAt === undefined ? checks : beforeTheBreak(document, document.brokenAt, checks)));
   }
   sortDiagnostics(diagnostics);
   capDiagnostics(diagnostics);

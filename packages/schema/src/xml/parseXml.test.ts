@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatXml, parseXml } from '../index.js';
+import { applyEdits, formatXml, parseXml } from '../index.js';
 
 function wellFormedness(text: string) {
   const { document, diagnostics } = parseXml(text);
@@ -18,13 +18,27 @@ describe('parseXml: well-formedness, reported at the right line and column', () 
     ['XML declaration not at the start', ' <?xml version="1.0"?><domain/>', '1:'],
     ['stray end tag', '<domain>\n  </name>\n</domain>', '2:3'],
     ['invalid element name', '<domain><1disk/></domain>', '1:'],
-    ['unclosed element', '<domain>\n  <devices>\n</domain>', '3:1'],
+    ['unclosed element (named at its start tag)', '<domain>\n  <devices>\n</domain>', '2:4'],
     ['unterminated comment', '<domain>\n  <!-- open\n</domain>', '1:1'],
     ['unterminated start tag while typing', "<domain type='qemu'>\n  <devices>\n    <disk type='file' \n  </devices>\n</domain>", '4:'],
   ])('%s', (_what, text, where) => {
     const found = wellFormedness(text);
     expect(found).toHaveLength(1);
     expect(found[0]?.startsWith(where)).toBe(true);
+  });
+
+  it.each([
+    ['an element left open, at its start tag, closed where its content ends by indentation', '<domain>\n  <devices>\n    <disk>\n      <x/>\n    <y/>\n  </devices>\n</domain>', '3:6 Not well-formed XML: <disk> is not closed: </devices> on line 6 comes before its </disk>.', 'Add </disk>', '<domain>\n  <devices>\n    <disk>\n      <x/>\n    </disk>\n    <y/>\n  </devices>\n</domain>'],
+    ['a mistyped end tag', '<domain>\n  <name>x</nam>\n</domain>', '2:10 Not well-formed XML: </nam> on line 2 closes nothing that is open: <name> (line 2) is the element to close here.', 'Write </name>', '<domain>\n  <name>x</name>\n</domain>'],
+    ['an end tag too many', '<domain>\n  <name>x</name></name>\n</domain>', '2:17 Not well-formed XML: </name> on line 2 closes nothing that is open (the open element is <domain>, line 1).', 'Remove </name>', '<domain>\n  <name>x</name>\n</domain>'],
+    ['the innermost of the elements open at the end (as while typing)', '<domain>\n  <devices>\n    <disk>\n      <source/>', '3:6 Not well-formed XML: <disk> is not closed (nor are <devices>, <domain> around it): the text ends before its </disk>.', 'Add </disk>', '<domain>\n  <devices>\n    <disk>\n      <source/>\n    </disk>\n'],
+    ['text left open at the end', '<domain>\n  <name>ab', '2:4 Not well-formed XML: <name> is not closed (nor is <domain> around it): the text ends before its </name>.', 'Add </name>', '<domain>\n  <name>ab</name>'],
+  ])('names the cause of %s, with the edit that mends it', (_what, text, expected, title, mended) => {
+    const { diagnostics } = parseXml(text);
+    expect(wellFormedness(text)).toEqual([expected]);
+    const fixes = diagnostics[0]?.fixes ?? [];
+    expect(fixes.map((f) => f.title)).toEqual([title]);
+    expect(applyEdits(text, fixes[0]?.edits ?? [])).toBe(mended);
   });
 
   it('accepts well-formed documents without a well-formedness pass', () => {

@@ -1,9 +1,10 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { Diagnostic } from '../diagnostics.js';
+import type { Diagnostic, QuickFix } from '../diagnostics.js';
+import { editDistance } from '../edit/didYouMean.js';
 import { decodeEntities, type UndefinedEntity } from './entities.js';
 import { LineIndex } from './lineIndex.js';
 import { constructEnd, doctypeEnd, findParseBarrier, scanStartTag, type ScannedAttribute, type ScannedStartTag } from './scanner.js';
-import { AttributeNode, ElementNode, leafNode, type XmlDocument, type XmlElement, type XmlNode } from './tree.js';
+import { AttributeNode, ElementNode, leafNode, walkElements, type XmlDocument, type XmlElement, type XmlNode } from './tree.js';
 
 /** Larger texts are refused up front: a domain definition is a few kilobytes; this keeps time and memory bounded. */
 export const MAX_DOCUMENT_LENGTH = 4 * 1024 * 1024;
@@ -86,7 +87,7 @@ export function parseXml(text: string): ParseXmlResult {
     const result = XMLValidator.validate(parseText);
     if (result !== true) {
       wellFormed = false;
-      diagnostics.unshift(wellFormednessDiagnostic(text, lines, result.err));
+      diagnostics.unshift(wellFormednessDiagnostic(document, result.err));
     }
   }
   checkTopLevel(document, diagnostics, wellFormed);
@@ -140,23 +141,97 @@ function blankDoctypes(text: string, lines: LineIndex, diagnostics: Diagnostic[]
   return parts.join('');
 }
 
-function wellFormednessDiagnostic(
-  text: string,
-  lines: LineIndex,
-  err: { msg: string; line: number; col?: number },
-): Diagnostic {
-  const start = err.col === undefined ? lines.offsetAt(err.line, 1) : lines.offsetAt(err.line, err.col);
-  let end = start;
-  while (end < text.length && end - start < 64 && !/[\s>]/.test(text[end] as string)) end++;
+/** fast-xml-parser's words for an end tag that is not the open element's, and for elements left open at the end. */
+const END_TAG_MISMATCH = /^Expected closing tag '([^']+)' \(opened in line (\d+), col (\d+)\) instead of closing tag '([^']+)'\.$/;
+const LEFT_OPEN = /^Invalid '\[[\s\S]*\]' found\.$/;
+
+/**
+ * The first well-formedness fault as a person would fix it: an element never closed is named
+ * at its start tag with the edit that closes it; an end tag that closes nothing open is a typo
+ * of the open element's name. Sets `document.brokenAt`.
+ */
+function wellFormednessDiagnostic(document: XmlDocument, err: { msg: string; line: number; col?: number }): Diagnostic {
+  const { text, lines } = document;
+  const at = err.col === undefined ? lines.offsetAt(err.line, 1) : lines.offsetAt(err.line, err.col);
+  const mismatch = END_TAG_MISMATCH.exec(err.msg);
+  // the root is not chosen yet: every top-level element counts
+  const elements = document.children.flatMap((node) => (node.kind === 'element' ? [...walkElements(node)] : []));
+  if (mismatch !== null) {
+    const [, open, line, column, close] = mismatch as unknown as [string, string, string, string, string];
+    const start = lines.offsetAt(Number(line), Number(column));
+    const element = elements.find((e) => e.start === start && e.name === open);
+    if (element !== undefined) {
+      const closeLine = lines.range(at, at).start.line;
+      let ancestor = element.parent;
+      while (ancestor !== undefined && ancestor.name !== close) ancestor = ancestor.parent;
+      if (ancestor === undefined) {
+        // closes nothing that is open: the open element's name mistyped, or an end tag too many
+        const tagRange = lines.range(at, text.indexOf('>', at) === -1 ? at + 2 + close.length : text.indexOf('>', at) + 1);
+        document.brokenAt = at;
+        if (editDistance(close, open, 3) <= 2) {
+          return notWellFormed(`</${close}> on line ${closeLine} closes nothing that is open: <${open}> (line ${line}) is the element to close here.`, tagRange, {
+            title: `Write </${open}>`,
+            edits: [{ range: lines.range(at + 2, at + 2 + close.length), newText: open }],
+          });
+        }
+        return notWellFormed(`</${close}> on line ${closeLine} closes nothing that is open (the open element is <${open}>, line ${line}).`, tagRange, {
+          title: `Remove </${close}>`,
+          edits: [{ range: tagRange, newText: '' }],
+        });
+      }
+      document.brokenAt = element.start;
+      return notWellFormed(`<${open}> is not closed: </${close}> on line ${closeLine} comes before its </${open}>.`, element.nameRange, closeEdit(document, element, at));
+    }
+  }
+  const unclosed = LEFT_OPEN.test(err.msg) ? elements.filter((e) => !e.closed && !e.selfClosing) : [];
+  const innermost = unclosed[unclosed.length - 1];
+  if (innermost !== undefined) {
+    const around = unclosed.slice(0, -1).reverse().map((e) => `<${e.name}>`);
+    const others = around.length === 0 ? '' : ` (nor ${around.length === 1 ? 'is' : 'are'} ${around.join(', ')} around it)`;
+    document.brokenAt = innermost.start;
+    return notWellFormed(`<${innermost.name}> is not closed${others}: the text ends before its </${innermost.name}>.`, innermost.nameRange, closeEdit(document, innermost, text.length));
+  }
+  let end = at;
+  while (end < text.length && end - at < 64 && !/[\s>]/.test(text[end] as string)) end++;
   if (end < text.length && text[end] === '>') end++;
-  if (end === start) end = Math.min(text.length, start + 1);
-  return {
-    severity: 'error',
-    scope: 'document',
-    code: 'xml-not-well-formed',
-    message: `Not well-formed XML: ${err.msg}`,
-    range: lines.range(start, end),
-  };
+  if (end === at) end = Math.min(text.length, at + 1);
+  document.brokenAt = at;
+  return notWellFormed(err.msg, lines.range(at, end));
+}
+
+function notWellFormed(message: string, range: Diagnostic['range'], fix?: QuickFix): Diagnostic {
+  const diagnostic: Diagnostic = { severity: 'error', scope: 'document', code: 'xml-not-well-formed', message: `Not well-formed XML: ${message}`, range };
+  if (fix !== undefined) diagnostic.fixes = [{ ...fix, isPreferred: true }];
+  return diagnostic;
+}
+
+/**
+ * Adds the missing end tag where the element's content ends by its indentation: before the
+ * first later line indented no deeper than its start tag (and not past `limit`, the end tag that
+ * came first or the end of the text).
+ */
+function closeEdit(document: XmlDocument, element: XmlElement, limit: number): QuickFix {
+  const { text, lines } = document;
+  const title = `Add </${element.name}>`;
+  const lineStart = text.lastIndexOf('\n', element.start - 1) + 1;
+  const indent = text.slice(lineStart, element.start);
+  const insertAt = (offset: number, newText: string): QuickFix => ({ title, edits: [{ range: lines.range(offset, offset), newText }] });
+  if (/^[ \t]*$/.test(indent)) {
+    let next = text.indexOf('\n', element.start);
+    while (next !== -1 && next < limit) {
+      const from = next + 1;
+      let first = from;
+      while (first < text.length && (text[first] === ' ' || text[first] === '\t')) first++;
+      if (first >= limit) break;
+      if (text[first] !== '\n' && text[first] !== '\r' && first - from <= indent.length) return insertAt(first, `</${element.name}>\n${text.slice(from, first)}`);
+      next = text.indexOf('\n', from);
+    }
+    // at the end of the text: on a line of its own after child elements, right after text
+    if (limit === text.length && element.children.some((c) => c.kind === 'element')) {
+      return insertAt(text.length, `${text.endsWith('\n') ? '' : '\n'}${indent}</${element.name}>\n`);
+    }
+  }
+  return insertAt(limit, `</${element.name}>`);
 }
 
 /**

@@ -91,6 +91,12 @@ export interface XmlDocument {
    * beyond the limit): content from here on is kept verbatim as text of the open elements.
    */
   parsedUpTo?: number;
+  /**
+   * Where the first well-formedness fault begins when the text is not well-formed (the start
+   * tag of an element never closed, else the fault itself): the tree from there on is a guess,
+   * and checks of it would report the fault's consequences, not the text's.
+   */
+  brokenAt?: number;
 }
 
 export function getAttribute(element: XmlElement, name: string): XmlAttribute | undefined {
