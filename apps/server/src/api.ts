@@ -341,3 +341,35 @@ export interface VolumeSummary {
   /** guests whose definition uses it */
   usedBy: string[];
 }
+
+/** A guest's snapshot (`GET /api/domains/NAME/snapshots`), from its libvirt snapshot XML. */
+export interface SnapshotSummary {
+  name: string;
+  description?: string;
+  /** When it was taken (ISO 8601). */
+  createdAt: string;
+  /** The guest's state then: `running`/`paused` snapshots hold its memory, `shutoff` ones its disks only. */
+  state: 'running' | 'paused' | 'shutoff';
+  /** The snapshot this one was taken on top of (absent for a root). */
+  parent?: string;
+  /** The guest's disks and memory were last taken or reverted to here. */
+  current: boolean;
+  /** The guest's memory is in it, so a revert resumes where it was. */
+  memory: boolean;
+  /** The disks (targets) it holds. */
+  disks: string[];
+}
+
+/** `POST /api/domains/NAME/snapshots`: a running or paused guest's snapshot always holds its memory. */
+export interface SnapshotRequest {
+  name: string;
+  description?: string;
+}
+
+/** `POST /api/domains/NAME/clone`: a full copy of each disk, or a qcow2 overlay over it. */
+export const CLONE_MODES = ['full', 'linked'] as const;
+export type CloneMode = (typeof CLONE_MODES)[number];
+export interface CloneRequest {
+  name: string;
+  mode: CloneMode;
+}

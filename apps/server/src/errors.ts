@@ -29,6 +29,8 @@ export const ERROR_STATUS = {
   timeout: 504,
   /** The state directory could not be written (full disk, read-only file system, …). */
   'storage-failed': 507,
+  /** This host's driver does not offer the operation (yet). */
+  'not-implemented': 501,
   /** The server cannot offer this here (e.g. a template whose files are missing). */
   unavailable: 503,
   internal: 500,

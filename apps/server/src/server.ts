@@ -76,7 +76,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Probe in the background now, so the first start or /api/host does not wait for it.
   capabilities().catch((error: unknown) => logger.warn({ err: error }, 'probing the host failed'));
 
-  const guests = new GuestManager({ stateDir: config.stateDir, logger, capabilities, ...options.guestOptions });
+  const pools = new Pools(config.stateDir);
+  const guests = new GuestManager({ stateDir: config.stateDir, logger, capabilities, poolDirectories: () => pools.list(), ...options.guestOptions });
   await guests.init();
   if (firstRun && options.demoGuest) {
     await guests.define(demoGuestXml('demo', options.demoGuest, EMULATOR), { create: true });
@@ -85,7 +86,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const networks = new Networks(config.stateDir, guests);
   await networks.init();
-  const pools = new Pools(config.stateDir);
   await pools.init();
   const volumes = new PoolVolumes(pools, guests);
   await volumes.init();

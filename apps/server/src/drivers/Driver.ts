@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { HostCapabilities } from '@virtdeck/qemu';
-import type { CommandLine, DefinitionVersion, DomainSummary, DriverKind, GuestAction, GuestStats, HostState, LifecycleEvent, ValidateResult } from '../api.js';
+import type { CloneRequest, CommandLine, DefinitionVersion, DomainSummary, DriverKind, GuestAction, GuestStats, HostState, LifecycleEvent, SnapshotRequest, SnapshotSummary, ValidateResult } from '../api.js';
 import type { ConsoleViewer } from '../console/SerialConsole.js';
 import type { KeyStroke } from '../vnc/usKeymap.js';
 
@@ -99,6 +99,17 @@ export interface Driver extends Pick<EventEmitter<DriverEvents>, 'on' | 'off'> {
   serialConsole(name: string): SerialEndpoint;
   /** The guest's graphical console; a VirtdeckError when it has none or does not run. */
   graphicsConsole(name: string): Promise<GraphicsEndpoint>;
+  /** The guest's snapshots, oldest first (each names its parent: a tree). */
+  snapshots(name: string): Promise<SnapshotSummary[]>;
+  /** One snapshot as libvirt's snapshot XML (snapshot-dumpxml), with the definition it keeps. */
+  snapshotXml(name: string, snapshot: string): Promise<string>;
+  /** Takes a snapshot: of disks and memory when the guest runs, of its disks when it is off. */
+  createSnapshot(name: string, request: SnapshotRequest): Promise<SnapshotSummary>;
+  /** Brings the guest (its disks, its memory if kept, and its definition) back to the snapshot. */
+  revertSnapshot(name: string, snapshot: string): Promise<DomainSummary>;
+  deleteSnapshot(name: string, snapshot: string): Promise<void>;
+  /** Defines a copy of a shut-off guest with its own disks, name, UUID and MACs. */
+  clone(name: string, request: CloneRequest): Promise<DomainSummary>;
   /** One sample of every running guest, by name. */
   stats(): Promise<Record<string, GuestStats>>;
   capabilities(): Promise<HostCapabilities>;

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
 import type { HostCapabilities } from '@virtdeck/qemu';
 import type { Logger } from 'pino';
-import type { CommandLine, DefinitionVersion, DomainSummary, GuestAction, GuestStats, LifecycleEvent, ValidateResult } from '../api.js';
+import type { CloneRequest, CommandLine, DefinitionVersion, DomainSummary, GuestAction, GuestStats, LifecycleEvent, SnapshotRequest, SnapshotSummary, ValidateResult } from '../api.js';
 import { readLogTail } from '../console/SerialLog.js';
 import { SCROLLBACK_BYTES } from '../console/SerialConsole.js';
 import type { ActionOptions, DefineOptions, Driver, DriverEvents, GraphicsEndpoint, HostConnection, SerialEndpoint } from '../drivers/Driver.js';
@@ -20,6 +21,8 @@ import { GuestProcesses, type ProcessOptions } from './guestProcess.js';
 import { newGuest, parseDefinition, toSummary, UNKNOWN_FACTS, type Guest } from './guestRecord.js';
 import { GuestStates } from './guestState.js';
 import { KeyedMutex } from './KeyedMutex.js';
+import { cloneDefinition, type PoolDirectories } from '../clones/cloneGuest.js';
+import { GuestSnapshots } from '../snapshots/GuestSnapshots.js';
 import { LifeWatcher, type LifeWatcherOptions } from './lifeWatcher.js';
 import { terminate } from './qemuProcess.js';
 import { listRunDirs } from './RunDir.js';
@@ -29,6 +32,8 @@ export interface GuestManagerOptions extends ProcessOptions {
   storeFs?: StoreFs;
   /** How long a started guest may show no sign of life before its page says so (lifeWatcher.ts). */
   lifeWatch?: LifeWatcherOptions;
+  /** Where clones' disks may go (the storage pools); the state directory's images/ when absent. */
+  poolDirectories?: PoolDirectories;
 }
 
 /**
@@ -56,6 +61,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
   private readonly collector = new StatsCollector();
   private readonly observations: AcceleratorObservations;
   private readonly lifeWatcher: LifeWatcher;
+  private readonly snapshotOps: GuestSnapshots;
 
   constructor(private readonly options: GuestManagerOptions) {
     super();
@@ -70,6 +76,23 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
     this.actions = new GuestActions(this.states);
     this.observations = AcceleratorObservations.inStateDir(options.stateDir);
     this.lifeWatcher = new LifeWatcher(() => this.guests.values(), this.states, this.observations, this.logger, options.lifeWatch);
+    this.snapshotOps = new GuestSnapshots(options.stateDir, {
+      locked: (name, task) => this.locks.run(name, () => task(this.require(name))),
+      start: async (guest, beforeContinue) => {
+        if (guest.problem) throw brokenError(guest);
+        await this.processes.start(guest, beforeContinue);
+        this.lifeWatcher.watch(guest);
+      },
+      forceOff: async (guest) => {
+        const runtime = guest.runtime;
+        if (!runtime) return;
+        runtime.stopping ??= 'destroyed';
+        await this.processes.stop(runtime);
+      },
+      restoreDefinition: async (guest, xml, why) => {
+        await this.identities.run('', () => this.save(checkDefinition(xml), guest, why));
+      },
+    });
   }
 
   get stateDir(): string {
@@ -171,20 +194,26 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
       if (create && existing) throw new VirtdeckError('conflict', `A guest named '${name}' already exists`);
       if (!create && !existing) throw new VirtdeckError('not-found', `No guest named '${name}'`);
       if (unchanged !== undefined && existing?.xml !== unchanged) throw changedMeanwhile(name);
-      const { text, parsed } = withIdentity(checked, existing, this.guests.values());
-      if (existing && existing.xml !== text && existing.xml !== '') await this.versions.keep(name, existing.xml, await this.store.savedAt(name));
-      await this.store.write(name, text);
-      const guest = existing ?? newGuest(this.stateDir, name, text, parsed, false);
-      guest.xml = text;
-      guest.domain = parsed.domain;
-      guest.facts = parsed.facts;
-      // The save replaced the bad file (a symlink is replaced, not written through).
-      guest.problem = undefined;
-      this.guests.set(name, guest);
-      const summary = this.states.announce(guest);
-      this.states.record(guest, 'defined', existing ? (guest.runtime ? 'redefined; applies at the next start' : 'redefined') : undefined);
-      return summary;
+      return this.save(checked, existing, existing ? 'redefined' : undefined);
     }));
+  }
+
+  /** Writes a checked definition as the guest's (new or `existing`), under its lock and the identities lock. */
+  private async save(checked: CheckedDefinition, existing: Guest | undefined, why: string | undefined): Promise<DomainSummary> {
+    const { name } = checked;
+    const { text, parsed } = withIdentity(checked, existing, this.guests.values());
+    if (existing && existing.xml !== text && existing.xml !== '') await this.versions.keep(name, existing.xml, await this.store.savedAt(name));
+    await this.store.write(name, text);
+    const guest = existing ?? newGuest(this.stateDir, name, text, parsed, false);
+    guest.xml = text;
+    guest.domain = parsed.domain;
+    guest.facts = parsed.facts;
+    // The save replaced the bad file (a symlink is replaced, not written through).
+    guest.problem = undefined;
+    this.guests.set(name, guest);
+    const summary = this.states.announce(guest);
+    this.states.record(guest, 'defined', why !== undefined && guest.runtime ? `${why}; applies at the next start` : why);
+    return summary;
   }
 
   /**
@@ -201,6 +230,8 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
       if (guest.problem) throw new VirtdeckError('conflict', `${guest.problem}: save it under its own name '${from}', or delete it, before renaming`);
       if (guest.runtime) throw new VirtdeckError('conflict', `'${from}' is ${guest.state}; a guest is renamed when it is shut off (as virsh domrename does)`);
       if (this.guests.has(name)) throw new VirtdeckError('conflict', `A guest named '${name}' already exists`);
+      // Each snapshot keeps the definition of its time, under the old name (virsh domrename refuses too).
+      if (await this.snapshotOps.metadata.has(from)) throw new VirtdeckError('conflict', `'${from}' has snapshots, which keep its definition under this name; delete them before renaming`);
       const { text, parsed } = withIdentity(checked, guest, this.guests.values());
       const savedAt = await this.store.savedAt(from);
       await this.store.write(name, text);
@@ -239,6 +270,8 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
       if (guest.runtime) throw new VirtdeckError('conflict', `'${name}' is ${guest.state}; force it off before deleting it`);
       await this.store.remove(name);
       await this.versions.remove(name);
+      // As virsh undefine --snapshots-metadata: the snapshots inside the images stay there.
+      await this.snapshotOps.metadata.removeAll(name);
       await guest.events.close();
       await guest.status.flush();
       await guest.run.remove();
@@ -316,6 +349,44 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
         await this.processes.stop(runtime);
       } else if (!before) {
         throw new VirtdeckError('conflict', `'${name}' is not running`);
+      }
+    });
+  }
+
+  snapshots(name: string): Promise<SnapshotSummary[]> {
+    return this.snapshotOps.list(name);
+  }
+
+  snapshotXml(name: string, snapshot: string): Promise<string> {
+    return this.snapshotOps.xml(name, snapshot);
+  }
+
+  createSnapshot(name: string, request: SnapshotRequest): Promise<SnapshotSummary> {
+    return this.snapshotOps.create(name, request);
+  }
+
+  async revertSnapshot(name: string, snapshot: string): Promise<DomainSummary> {
+    await this.snapshotOps.revert(name, snapshot);
+    return this.get(name);
+  }
+
+  deleteSnapshot(name: string, snapshot: string): Promise<void> {
+    return this.snapshotOps.delete(name, snapshot);
+  }
+
+  /** A copy of a shut-off guest under a new name (cloneGuest.ts), defined as a new guest; it stays off while its disks are copied. */
+  clone(name: string, request: CloneRequest): Promise<DomainSummary> {
+    return this.locks.run(name, async () => {
+      const guest = this.require(name);
+      if (guest.problem) throw brokenError(guest);
+      if (guest.runtime) throw new VirtdeckError('conflict', `'${name}' is ${guest.state}; a guest is cloned when it is shut off, so its disks do not change while they are copied`);
+      if (this.guests.has(request.name)) throw new VirtdeckError('conflict', `A guest named '${request.name}' already exists`);
+      const made = await cloneDefinition(guest.xml, request, this.options.poolDirectories ?? (async () => [{ name: 'default', path: path.join(this.stateDir, 'images') }]));
+      try {
+        return await this.define(made.xml, { create: true });
+      } catch (error) {
+        await made.remove();
+        throw error;
       }
     });
   }

@@ -15,7 +15,7 @@ import type { GuestStates } from './guestState.js';
 import type { KeyedMutex } from './KeyedMutex.js';
 import { onQmpEvent, stateFromRunState, type FollowUp } from './lifecycle.js';
 import { isOurQemu, processStartTime, tailOf, terminate, watchPid, type ProcessExit } from './qemuProcess.js';
-import { startGuest } from './startGuest.js';
+import { startGuest, type StartOptions } from './startGuest.js';
 import { currentBootId, readStatus, type GuestStatus } from './statusFile.js';
 
 export interface ProcessOptions {
@@ -59,7 +59,7 @@ export class GuestProcesses {
     private readonly locks: KeyedMutex,
   ) {}
 
-  async start(guest: Guest): Promise<void> {
+  async start(guest: Guest, beforeContinue?: StartOptions['beforeContinue']): Promise<void> {
     let launched: GuestRuntime | undefined;
     try {
       const runtime = await startGuest({
@@ -77,6 +77,7 @@ export class GuestProcesses {
           guest.runtime = started;
         },
         onEvent: (started, event) => this.onEvent(guest, started, event),
+        beforeContinue,
       });
       this.activate(guest, runtime);
       this.states.transition(guest, { state: 'running', reason: 'booted' });

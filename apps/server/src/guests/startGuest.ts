@@ -44,6 +44,8 @@ export interface StartOptions {
   onEvent: (runtime: GuestRuntime, event: QmpEvent) => void;
   /** Reads image headers before the start (default: the server's shared, caching probe). */
   imageProbe?: ImageProbe;
+  /** Runs last while the CPUs are stopped (a revert loads the snapshot's memory here). */
+  beforeContinue?: (qmp: QmpClient) => Promise<void>;
 }
 
 /**
@@ -143,6 +145,7 @@ async function startOnce(options: StartOptions): Promise<GuestRuntime> {
 
     phase = 'continue';
     await files.commit();
+    await options.beforeContinue?.(qmp);
     await qmp.execute('cont');
     runtime.cpusStartedAt = performance.now();
     runtime.phase = 'active';

@@ -5,6 +5,7 @@ import { withHost } from '../hosts/Hosts.js';
 import { refuseInvalidDefinition } from '../validation/requestValidation.js';
 import { isNavigation } from './browserGuards.js';
 import { setTags } from '../guests/guestTags.js';
+import { addSnapshotRoutes } from '../snapshots/snapshotRoutes.js';
 import { actionBody, actionParam, autostartBody, tagsBody, guestName, jsonBody, parseInput, xmlBody, xmlQuery } from './input.js';
 
 /** The host a request is for and its driver (`/api/domains` is the local host's, `/api/hosts/ID/domains` ID's). */
@@ -101,6 +102,8 @@ export function domainRoutes(hostOf: HostOfRequest): Router {
   router.get('/:name/events', (req, res) => {
     res.json(hostOf(req).driver.events(nameOf(req.params)));
   });
+
+  addSnapshotRoutes(router, hostOf);
 
   router.post('/:name/:action', async (req, res) => {
     const { host, driver: guests } = hostOf(req);

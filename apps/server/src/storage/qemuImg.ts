@@ -44,3 +44,27 @@ export async function createImage(file: string, format: 'qcow2' | 'raw', bytes: 
 export async function resizeImage(file: string, format: string, bytes: bigint): Promise<void> {
   await qemuImg(['resize', '-q', '-f', format, '--', file, String(bytes)], `Resizing ${file}`);
 }
+
+/** The image as `--image-opts`: its format said, never probed, and the path escaped for QEMU's option syntax. */
+const qcow2ImageOpts = (file: string): string => `driver=qcow2,file.driver=file,file.filename=${file.replaceAll(',', ',,')}`;
+
+/** What `qemu-img snapshot` does to an image's internal snapshots: create, apply (revert to), delete. */
+export type ImageSnapshotOperation = 'create' | 'apply' | 'delete';
+const SNAPSHOT_FLAGS = { create: '-c', apply: '-a', delete: '-d' } as const satisfies Record<ImageSnapshotOperation, string>;
+
+/** One internal snapshot of a qcow2 image that no running QEMU has open. */
+export async function snapshotImage(file: string, operation: ImageSnapshotOperation, tag: string): Promise<void> {
+  const flag = SNAPSHOT_FLAGS[operation];
+  await qemuImg(['snapshot', '-q', '--image-opts', flag, tag, '--', qcow2ImageOpts(file)], `qemu-img snapshot ${flag} '${tag}' of ${file}`);
+}
+
+/** The names of a qcow2 image's internal snapshots. */
+export async function imageSnapshotTags(file: string): Promise<string[]> {
+  const info = JSON.parse(await qemuImg(['info', '--output=json', '-U', '--image-opts', '--', qcow2ImageOpts(file)], `qemu-img info of ${file}`)) as { snapshots?: { name: string }[] };
+  return (info.snapshots ?? []).map((s) => s.name);
+}
+
+/** A full copy of an image (its active layer with the backing files merged in, no internal snapshots) as a new qcow2. */
+export async function convertToQcow2(source: string, format: string, target: string): Promise<void> {
+  await qemuImg(['convert', '-q', '-f', format, '-O', 'qcow2', '--', source, target], `Copying ${source} to ${target}`);
+}

@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { formatCommandLine, type HostCapabilities, type QemuDiagnostic } from '@virtdeck/qemu';
 import { applyEdits, capDiagnostics, firstChild, insertChildEdit, isValidDocument, validateDomain } from '@virtdeck/schema';
 import type { Logger } from 'pino';
-import type { CommandLine, DefinitionVersion, DomainSummary, GuestAction, GuestStats, LifecycleEvent, ValidateResult } from '../../api.js';
+import type { CloneRequest, CommandLine, DefinitionVersion, DomainSummary, GuestAction, GuestStats, LifecycleEvent, SnapshotRequest, SnapshotSummary, ValidateResult } from '../../api.js';
 import { readLogTail, SerialLog } from '../../console/SerialLog.js';
 import { SCROLLBACK_BYTES, SerialConsole } from '../../console/SerialConsole.js';
 import { describeError, VirtdeckError } from '../../errors.js';
@@ -197,6 +197,36 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
   graphicsConsole(name: string): Promise<GraphicsEndpoint> {
     this.require(name);
     return Promise.reject(new VirtdeckError('unavailable', `The graphical console of guests on libvirt hosts is not served yet; use virt-viewer --connect ${this.uri} ${name}`));
+  }
+
+  snapshots(name: string): Promise<SnapshotSummary[]> {
+    return this.notYet(name, 'snapshots', `virsh --connect ${this.uri} snapshot-list ${name}`);
+  }
+
+  snapshotXml(name: string, snapshot: string): Promise<string> {
+    return this.notYet(name, 'snapshots', `virsh --connect ${this.uri} snapshot-dumpxml ${name} ${snapshot}`);
+  }
+
+  createSnapshot(name: string, request: SnapshotRequest): Promise<SnapshotSummary> {
+    return this.notYet(name, 'snapshots', `virsh --connect ${this.uri} snapshot-create-as ${name} ${request.name}`);
+  }
+
+  revertSnapshot(name: string, snapshot: string): Promise<DomainSummary> {
+    return this.notYet(name, 'snapshots', `virsh --connect ${this.uri} snapshot-revert ${name} ${snapshot}`);
+  }
+
+  deleteSnapshot(name: string, snapshot: string): Promise<void> {
+    return this.notYet(name, 'snapshots', `virsh --connect ${this.uri} snapshot-delete ${name} ${snapshot}`);
+  }
+
+  clone(name: string, request: CloneRequest): Promise<DomainSummary> {
+    return this.notYet(name, 'clones', `virt-clone --connect ${this.uri} --original ${name} --name ${request.name}`);
+  }
+
+  /** What virtdeck does not do on libvirt hosts yet: a 501 that says what to run instead. */
+  private notYet(name: string, what: string, instead: string): Promise<never> {
+    this.require(name);
+    return Promise.reject(new VirtdeckError('not-implemented', `virtdeck does not yet make ${what} of guests on libvirt hosts; use ${instead}`));
   }
 
   /** One `virsh domstats` of the running guests; CPU use from the previous sample. */
