@@ -104,7 +104,12 @@ function notModelled(ctx: BuildContext): void {
 /** Features with a meaning on x86 QEMU guests (turned into options, or nothing to do: pae). */
 const X86_FEATURES = new Set(['acpi', 'apic', 'pae', 'hap', 'pmu', 'vmport', 'smm', 'ioapic', 'vmcoreinfo', 'pvspinlock', 'hyperv', 'kvm', 'tcg']);
 
-export function buildArgv(domain: Domain, caps: HostCapabilities | undefined, runtime?: LaunchRuntime, options: BuildOptions = {}): BuildArgvResult {
+/**
+ * The build context of a definition: machine, accelerator and the device layout libvirt would
+ * settle, with host checks of the emulator, machine and CPU. buildArgv builds every option from
+ * it; a hot-plug (hotplug.ts) builds one device's.
+ */
+export function buildContext(domain: Domain, caps: HostCapabilities | undefined, runtime?: LaunchRuntime, options: BuildOptions = {}): BuildContext {
   const diagnostics = new DiagnosticSink(domain.node);
   const devicesNode = domain.devices.node ?? domain.node;
   const arch = domain.os.arch ?? caps?.host.arch ?? 'x86_64';
@@ -158,6 +163,13 @@ export function buildArgv(domain: Domain, caps: HostCapabilities | undefined, ru
     devicesNode,
     launch: { secrets: [], qmp: [] },
   };
+  return ctx;
+}
+
+export function buildArgv(domain: Domain, caps: HostCapabilities | undefined, runtime?: LaunchRuntime, options: BuildOptions = {}): BuildArgvResult {
+  const ctx = buildContext(domain, caps, runtime, options);
+  const { diagnostics, machine, emulatorPath } = ctx;
+  const accel = ctx.accel === '' ? undefined : ctx.accel;
   notModelled(ctx);
 
   const out: QemuOption[] = [];

@@ -11,6 +11,8 @@
  *   ACCELERATORS                                  -> every accelerator a domain can name, with its story
  */
 export { buildArgv, chipsetOf, type BuildArgvResult } from './buildArgv.js';
+export { blockNodeCount } from './devices/disk.js';
+export { buildHotplugArgs, deviceAlias, hotplugBuses, type HotplugArgs, type HotplugBus, type HotplugDevice, type HotplugOptions } from './hotplug.js';
 export type { BuildOptions, Chipset, LaunchPlan, LaunchRuntime, NetworkHost, SwtpmPlan } from './build/context.js';
 export { chooseFirmware, fillFirmware, mapNvramPath, uefiOffers, LIBVIRT_NVRAM_DIR, UEFI_OFFERS, type FirmwareChoice, type FirmwareRequest, type UefiOffer } from './system/firmware.js';
 export { SWTPM_FILES } from './devices/tpm.js';

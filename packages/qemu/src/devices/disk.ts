@@ -344,37 +344,45 @@ function sdCardArgs(ctx: BuildContext, disk: Disk): QemuOption[] {
 }
 
 export function buildDiskArgs(ctx: BuildContext, bootindex: ReadonlyMap<object, number>): QemuOption[] {
-  const { layout, diagnostics } = ctx;
-  const numbers = numberBlockNodes(layout.disks);
-  const options: QemuOption[] = [];
-  for (const disk of layout.disks) {
-    if (disk.iotune) diagnostics.unsupported(disk.iotune.node, 'Disk I/O limits (<iotune>)', false);
-    // <encryption> may sit on the disk, its <source> or any <backingStore>'s source: each needs its secret.
-    for (const node of walkElements(disk.node)) {
-      if (node.name !== 'encryption') continue;
-      diagnostics.error('host-resource-needed', node, 'An encrypted disk needs its secret, and virtdeck has no secret store yet: the guest does not start rather than see the disk unreadable.');
-    }
-    if (disk.driver?.copyOnRead) diagnostics.unsupported(disk.driver.node, 'copy_on_read', false);
-    if (diskBus(disk) === 'sd') {
-      options.push(...sdCardArgs(ctx, disk));
-      continue;
-    }
-    let drive: string | undefined;
-    const list = numbers.get(disk);
-    if (list) {
-      const chain = blockdevChain(ctx, disk, list);
-      if (!chain.top) continue;
-      options.push(...chain.options);
-      drive = chain.top;
-    } else if (disk.device !== 'cdrom' && disk.device !== 'floppy') {
-      diagnostics.error('missing-element', disk.node, 'This disk has no <source>: only CD-ROM and floppy drives may be empty.');
-      continue;
-    }
-    const props = deviceProps(ctx, disk, drive, bootindex.get(disk));
-    if (!props) continue;
-    const driver = String(props.driver);
-    if (!hasDevice(ctx, driver)) diagnostics.error('device-model-unknown', disk.node, `This QEMU has no '${driver}' device for this disk.`);
-    options.push({ flag: '-device', value: jsonOption(props) });
+  const numbers = numberBlockNodes(ctx.layout.disks);
+  return ctx.layout.disks.flatMap((disk) => diskOptions(ctx, disk, numbers.get(disk), bootindex.get(disk)));
+}
+
+/**
+ * The options of one disk: its -blockdev chain, bottom image first, numbered from `numbers`
+ * (undefined: no medium), then its -device. A hot-plug gives numbers above the nodes QEMU has.
+ */
+export function diskOptions(ctx: BuildContext, disk: Disk, numbers: number[] | undefined, bootindex: number | undefined): QemuOption[] {
+  const { diagnostics } = ctx;
+  if (disk.iotune) diagnostics.unsupported(disk.iotune.node, 'Disk I/O limits (<iotune>)', false);
+  // <encryption> may sit on the disk, its <source> or any <backingStore>'s source: each needs its secret.
+  for (const node of walkElements(disk.node)) {
+    if (node.name !== 'encryption') continue;
+    diagnostics.error('host-resource-needed', node, 'An encrypted disk needs its secret, and virtdeck has no secret store yet: the guest does not start rather than see the disk unreadable.');
   }
+  if (disk.driver?.copyOnRead) diagnostics.unsupported(disk.driver.node, 'copy_on_read', false);
+  if (diskBus(disk) === 'sd') return sdCardArgs(ctx, disk);
+  const options: QemuOption[] = [];
+  let drive: string | undefined;
+  if (numbers) {
+    const chain = blockdevChain(ctx, disk, numbers);
+    if (!chain.top) return [];
+    options.push(...chain.options);
+    drive = chain.top;
+  } else if (disk.device !== 'cdrom' && disk.device !== 'floppy') {
+    diagnostics.error('missing-element', disk.node, 'This disk has no <source>: only CD-ROM and floppy drives may be empty.');
+    return [];
+  }
+  const props = deviceProps(ctx, disk, drive, bootindex);
+  if (!props) return options;
+  const driver = String(props.driver);
+  if (!hasDevice(ctx, driver)) diagnostics.error('device-model-unknown', disk.node, `This QEMU has no '${driver}' device for this disk.`);
+  options.push({ flag: '-device', value: jsonOption(props) });
   return options;
+}
+
+/** How many block nodes a disk's chain takes (its image and each backing image named), 0 without a medium. */
+export function blockNodeCount(disk: Disk): number {
+  if (diskBus(disk) === 'sd' || !hasMedium(disk)) return 0;
+  return 1 + disk.backingChain.filter((b) => b.source).length;
 }

@@ -152,28 +152,30 @@ function nicProps(ctx: BuildContext, iface: Interface, netdev: string | undefine
 }
 
 export function buildNetArgs(ctx: BuildContext, bootindex: ReadonlyMap<object, number>): QemuOption[] {
+  return ctx.layout.interfaces.flatMap((iface, i) => interfaceOptions(ctx, iface, `hostnet${i}`, bootindex.get(iface)));
+}
+
+/** The -netdev (named `netdevId`) and -device of one interface; a hot-plug names its netdev after the NIC's id. */
+export function interfaceOptions(ctx: BuildContext, iface: Interface, netdevId: string, bootindex: number | undefined): QemuOption[] {
+  if (iface.type === 'hostdev') {
+    ctx.diagnostics.unsupported(iface.node, 'An interface of type hostdev (SR-IOV passthrough)', true);
+    return [];
+  }
+  if (iface.mac === undefined) {
+    // Saving fills one in (as libvirt does when it parses a definition); only a preview lacks it.
+    ctx.diagnostics.info('missing-element', iface.node, 'This interface has no MAC address yet: virtdeck assigns one when the definition is saved.');
+  }
+  if (iface.vlan) ctx.diagnostics.unsupported(iface.vlan.node, 'VLAN tagging (<vlan>)', false);
+  if (iface.link === 'down') ctx.diagnostics.unsupported(firstChild(iface.node, 'link') as XmlElement, "<link state='down'>", false);
   const options: QemuOption[] = [];
-  ctx.layout.interfaces.forEach((iface, i) => {
-    if (iface.type === 'hostdev') {
-      ctx.diagnostics.unsupported(iface.node, 'An interface of type hostdev (SR-IOV passthrough)', true);
-      return;
-    }
-    if (iface.mac === undefined) {
-      // Saving fills one in (as libvirt does when it parses a definition); only a preview lacks it.
-      ctx.diagnostics.info('missing-element', iface.node, 'This interface has no MAC address yet: virtdeck assigns one when the definition is saved.');
-    }
-    if (iface.vlan) ctx.diagnostics.unsupported(iface.vlan.node, 'VLAN tagging (<vlan>)', false);
-    if (iface.link === 'down') ctx.diagnostics.unsupported(firstChild(iface.node, 'link') as XmlElement, "<link state='down'>", false);
-    const netdevId = `hostnet${i}`;
-    const netdev = netdevProps(ctx, iface, netdevId);
-    if (!netdev && iface.type !== 'null') return;
-    if (netdev) options.push({ flag: '-netdev', value: jsonOption(netdev) });
-    const props = nicProps(ctx, iface, netdev ? netdevId : undefined, bootindex.get(iface));
-    const driver = String(props.driver);
-    if (!hasDevice(ctx, driver)) {
-      ctx.diagnostics.error('device-model-unknown', firstChild(iface.node, 'model') ?? iface.node, `This QEMU has no network card model '${driver}'.`);
-    }
-    options.push({ flag: '-device', value: jsonOption(props) });
-  });
+  const netdev = netdevProps(ctx, iface, netdevId);
+  if (!netdev && iface.type !== 'null') return options;
+  if (netdev) options.push({ flag: '-netdev', value: jsonOption(netdev) });
+  const props = nicProps(ctx, iface, netdev ? netdevId : undefined, bootindex);
+  const driver = String(props.driver);
+  if (!hasDevice(ctx, driver)) {
+    ctx.diagnostics.error('device-model-unknown', firstChild(iface.node, 'model') ?? iface.node, `This QEMU has no network card model '${driver}'.`);
+  }
+  options.push({ flag: '-device', value: jsonOption(props) });
   return options;
 }
