@@ -107,6 +107,7 @@ export const LIFECYCLE_EVENTS = [
   'autostart-failed',
   'monitor-lost', // the QMP connection could not be made or was lost
   'no-sign-of-life', // running for a while with no output, no screen change and idle vCPUs
+  'device-changed', // a device attached to or detached from the running guest, or a medium changed (the detail says which)
 ] as const;
 export type LifecycleEventName = (typeof LIFECYCLE_EVENTS)[number];
 

@@ -46,14 +46,17 @@ export async function takeOwnership(recordFile: string, files: readonly string[]
 }
 
 /**
- * Gives every recorded file back to its owner, if it is still the file the start changed and
+ * Gives every recorded file (or those of `only`, real paths) back to its owner, if it is still the file the start changed and
  * still owned as the start left it (an administrator's later chown wins). Files that could not
  * be restored stay recorded; the error names them.
  */
-export async function restoreOwners(recordFile: string): Promise<void> {
-  const records = await readRecords(recordFile);
+export async function restoreOwners(recordFile: string, only?: ReadonlySet<string>): Promise<void> {
+  const all = await readRecords(recordFile);
+  // A device detached from a running guest gives back its own files; the others stay QEMU's.
+  const records = only ? all.filter((r) => only.has(r.path)) : all;
+  const kept = only ? all.filter((r) => !only.has(r.path)) : [];
   if (records.length === 0) return;
-  const failed: OwnerRecord[] = [];
+  const failed: OwnerRecord[] = [...kept];
   const reasons: string[] = [];
   for (const record of records) {
     try {
@@ -66,11 +69,9 @@ export async function restoreOwners(recordFile: string): Promise<void> {
       reasons.push(`${record.path}: ${describeError(error)}`);
     }
   }
-  if (failed.length > 0) {
-    await writeFileAtomically(recordFile, JSON.stringify(failed), undefined, 0o600);
-    throw new VirtdeckError('host-file', `Could not give back to their owners: ${reasons.join('; ')}`);
-  }
-  await fs.rm(recordFile, { force: true });
+  if (failed.length > 0) await writeFileAtomically(recordFile, JSON.stringify(failed), undefined, 0o600);
+  if (reasons.length > 0) throw new VirtdeckError('host-file', `Could not give back to their owners: ${reasons.join('; ')}`);
+  if (failed.length === 0) await fs.rm(recordFile, { force: true });
 }
 
 async function readRecords(recordFile: string): Promise<OwnerRecord[]> {

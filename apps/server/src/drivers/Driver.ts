@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { HostCapabilities } from '@virtdeck/qemu';
 import type { CloneRequest, CommandLine, DefinitionVersion, DomainSummary, DriverKind, GuestAction, GuestStats, HostState, LifecycleEvent, SnapshotRequest, SnapshotSummary, ValidateResult } from '../api.js';
 import type { ConsoleViewer } from '../console/SerialConsole.js';
+import type { DeviceSelector, DeviceTargets } from '../devices/deviceXml.js';
 import type { KeyStroke } from '../vnc/usKeymap.js';
 
 export interface DriverEvents {
@@ -110,6 +111,12 @@ export interface Driver extends Pick<EventEmitter<DriverEvents>, 'on' | 'off'> {
   deleteSnapshot(name: string, snapshot: string): Promise<void>;
   /** Defines a copy of a shut-off guest with its own disks, name, UUID and MACs. */
   clone(name: string, request: CloneRequest): Promise<DomainSummary>;
+  /** Attaches a <disk> or <interface> to the running guest and/or its saved definition (virsh attach-device). */
+  attachDevice(name: string, xml: string, targets: DeviceTargets): Promise<DomainSummary>;
+  /** Detaches a disk (by target), an interface (by MAC) or a device by its alias (virsh detach-device). */
+  detachDevice(name: string, selector: DeviceSelector, targets: DeviceTargets): Promise<DomainSummary>;
+  /** A new medium for a CD-ROM or floppy drive, or none (virsh change-media). */
+  changeMedia(name: string, target: string, file: string | null, targets: DeviceTargets): Promise<DomainSummary>;
   /** One sample of every running guest, by name. */
   stats(): Promise<Record<string, GuestStats>>;
   capabilities(): Promise<HostCapabilities>;

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { HostCapabilities } from '@virtdeck/qemu';
+import type { QmpClient } from '@virtdeck/qmp';
 import type { Logger } from 'pino';
 import type { CloneRequest, CommandLine, DefinitionVersion, DomainSummary, GuestAction, GuestStats, LifecycleEvent, SnapshotRequest, SnapshotSummary, ValidateResult } from '../api.js';
 import { readLogTail } from '../console/SerialLog.js';
@@ -10,6 +11,12 @@ import { describeError, VirtdeckError } from '../errors.js';
 import { AcceleratorObservations } from '../host/acceleratorObservations.js';
 import { StatsCollector, type StatsSource } from '../stats/StatsCollector.js';
 import { embeddedGraphics } from '../vnc/embeddedGraphics.js';
+import { qemuUser } from '../confine/qemuUser.js';
+import { describeSelector, parseDeviceXml, resolveTargets, withDevice, withMac, withoutDevice, withSavedMedium, type DeviceSelector, type DeviceTargets, type DeviceXml } from '../devices/deviceXml.js';
+import { attachLive, changeMediumLive, detachLive, type LiveContext } from '../devices/liveChanges.js';
+import { networkHost } from '../networks/networkHost.js';
+import { sharedImageProbe } from '../preflight/imageProbe.js';
+import { writeFileAtomically } from '../storage/atomicFile.js';
 import { GuestActions } from './actions.js';
 import { previewCommandLine, validateForHost } from './commandPreview.js';
 import { readQemuLog } from './qemuLog.js';
@@ -389,6 +396,86 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
         throw error;
       }
     });
+  }
+
+  /** Attaches a <disk> or <interface> (virsh attach-device): to the running guest, the saved definition, or both. */
+  attachDevice(name: string, xml: string, targets: DeviceTargets): Promise<DomainSummary> {
+    const device = withMac(parseDeviceXml(xml), this.takenMacs());
+    return this.changeDevices(name, targets, `attached a ${device.kind}`, {
+      live: (ctx) => attachLive(ctx, device),
+      config: (saved, placed) => withDevice(saved, placed ?? device).xml,
+    });
+  }
+
+  /** Detaches a disk (by target), an interface (by MAC) or either by its id (virsh detach-device). */
+  detachDevice(name: string, selector: DeviceSelector, targets: DeviceTargets): Promise<DomainSummary> {
+    return this.changeDevices(name, targets, `detached ${describeSelector(selector)}`, {
+      live: async (ctx) => ({ xml: await detachLive(ctx, selector) }),
+      config: (saved) => withoutDevice(saved, selector, name),
+    });
+  }
+
+  /** Puts a medium (a file) in a CD-ROM or floppy drive, or ejects it (`null`): virsh change-media. */
+  changeMedia(name: string, target: string, file: string | null, targets: DeviceTargets): Promise<DomainSummary> {
+    return this.changeDevices(name, targets, file === null ? `ejected the medium of ${target}` : `changed the medium of ${target}`, {
+      live: async (ctx) => ({ xml: await changeMediumLive(ctx, target, file) }),
+      config: (saved) => withSavedMedium(saved, target, file, name),
+    });
+  }
+
+  /**
+   * One device change under the guest's lock: the saved definition's change is checked first
+   * (so a bad one changes nothing), then the running guest is changed, then the definition saved.
+   */
+  private changeDevices(
+    name: string,
+    targets: DeviceTargets,
+    what: string,
+    change: { live: (ctx: LiveContext) => Promise<{ xml: string; device?: DeviceXml }>; config: (saved: string, placed?: DeviceXml) => string },
+  ): Promise<DomainSummary> {
+    return this.locks.run(name, async () => {
+      const guest = this.require(name);
+      if (guest.problem) throw brokenError(guest);
+      const runtime = guest.runtime;
+      const { live, config } = resolveTargets(targets, runtime !== undefined);
+      const qmp = runtime?.phase === 'active' && runtime.qmp?.state === 'running' ? runtime.qmp : undefined;
+      if (live && (!runtime || !qmp)) throw new VirtdeckError('conflict', `'${name}' is ${guest.state}: a change to the running guest needs it running (choose the saved definition instead)`);
+      if (config) checkDefinition(change.config(guest.xml));
+      let placed: DeviceXml | undefined;
+      if (live && runtime && qmp) {
+        const result = await change.live(await this.liveContext(guest, runtime.xml, qmp));
+        // Replaced, never written through: the run folder's file is read again after a server restart.
+        await writeFileAtomically(guest.run.runningXml, result.xml);
+        runtime.xml = result.xml;
+        runtime.facts = parseDefinition(result.xml).facts;
+        placed = result.device;
+        this.states.record(guest, 'device-changed', what);
+      }
+      if (config) {
+        // The running guest's placement (a PCI address) is kept in the saved definition too, as libvirt does for both.
+        const checked = checkDefinition(change.config(guest.xml, placed));
+        return this.identities.run('', () => this.save(checked, guest, what));
+      }
+      return this.states.announce(guest);
+    });
+  }
+
+  private async liveContext(guest: Guest, xml: string, qmp: QmpClient): Promise<LiveContext> {
+    return {
+      name: guest.name,
+      qmp,
+      xml,
+      caps: await this.options.capabilities(),
+      networks: await networkHost(this.stateDir),
+      baseDir: guest.run.dir,
+      user: await qemuUser(),
+      ownersFile: guest.run.ownersFile,
+      probe: sharedImageProbe,
+    };
+  }
+
+  private takenMacs(): Set<string> {
+    return new Set([...this.guests.values()].flatMap((g) => [...g.facts.macs, ...(g.runtime?.facts.macs ?? [])]));
   }
 
   /** The live console of a running guest, and the scrollback of any guest. */

@@ -49,9 +49,9 @@ export class GuestRuntime {
 
   constructor(
     readonly process: QemuProcess & { wake?: () => void },
-    /** The definition this QEMU was started from. */
-    readonly xml: string,
-    readonly facts: DomainFacts,
+    /** The definition this QEMU runs: the one it was started from, with the devices changed since. */
+    public xml: string,
+    public facts: DomainFacts,
     startedAt = new Date().toISOString(),
   ) {
     this.startedAt = startedAt;

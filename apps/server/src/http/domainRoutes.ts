@@ -4,6 +4,7 @@ import type { Driver } from '../drivers/Driver.js';
 import { withHost } from '../hosts/Hosts.js';
 import { refuseInvalidDefinition } from '../validation/requestValidation.js';
 import { isNavigation } from './browserGuards.js';
+import { addDeviceRoutes } from './deviceRoutes.js';
 import { setTags } from '../guests/guestTags.js';
 import { addSnapshotRoutes } from '../snapshots/snapshotRoutes.js';
 import { actionBody, actionParam, autostartBody, tagsBody, guestName, jsonBody, parseInput, xmlBody, xmlQuery } from './input.js';
@@ -104,6 +105,7 @@ export function domainRoutes(hostOf: HostOfRequest): Router {
   });
 
   addSnapshotRoutes(router, hostOf);
+  addDeviceRoutes(router, hostOf, nameOf);
 
   router.post('/:name/:action', async (req, res) => {
     const { host, driver: guests } = hostOf(req);

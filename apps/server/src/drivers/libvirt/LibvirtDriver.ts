@@ -18,6 +18,7 @@ import { parseDefinition } from '../../guests/guestRecord.js';
 import { KeyedMutex } from '../../guests/KeyedMutex.js';
 import { hostDiagnostics } from '../../guests/qemuCommand.js';
 import type { HostEntry } from '../../hosts/hostConfig.js';
+import { parseDeviceXml, type DeviceSelector, type DeviceTargets } from '../../devices/deviceXml.js';
 import type { ActionOptions, DefineOptions, Driver, DriverEvents, GraphicsEndpoint, HostConnection, SerialEndpoint } from '../Driver.js';
 import { spawnConsole } from './consoleProcess.js';
 import { splitCommandLine } from './nativeArgv.js';
@@ -192,6 +193,36 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     const endpoint: SerialEndpoint = { scrollback: () => readLogTail(guest.serialLog, SCROLLBACK_BYTES) };
     if (guest.console) endpoint.live = guest.console;
     return endpoint;
+  }
+
+  attachDevice(name: string, xml: string, targets: DeviceTargets): Promise<DomainSummary> {
+    const device = parseDeviceXml(xml);
+    return this.changeDevice(name, () => this.guard(virshWithFile(this.uri, device.text, (file) => ['attach-device', name, file, ...virshTargets(targets)])));
+  }
+
+  detachDevice(name: string, selector: DeviceSelector, targets: DeviceTargets): Promise<DomainSummary> {
+    return this.changeDevice(name, async () => {
+      const flags = virshTargets(targets);
+      if ('target' in selector) return this.run(['detach-disk', name, selector.target, ...flags]);
+      if ('alias' in selector) return this.run(['detach-device-alias', name, selector.alias, ...flags]);
+      // virsh finds an interface by its type and MAC; the type is the definition's.
+      const xml = await this.run(['dumpxml', name, ...(targets.config && !targets.live ? ['--inactive'] : [])]);
+      const iface = validateDomain(xml).domain?.devices.interfaces.find((i) => i.mac?.toLowerCase() === selector.mac.toLowerCase());
+      if (!iface) throw new VirtdeckError('not-found', `'${name}' has no interface with MAC ${selector.mac}`);
+      return this.run(['detach-interface', name, iface.type, '--mac', selector.mac, ...flags]);
+    });
+  }
+
+  changeMedia(name: string, target: string, file: string | null, targets: DeviceTargets): Promise<DomainSummary> {
+    return this.changeDevice(name, () => this.run(['change-media', name, target, ...(file === null ? ['--eject'] : [file, '--update']), '--force', ...virshTargets(targets)]));
+  }
+
+  private changeDevice(name: string, change: () => Promise<string>): Promise<DomainSummary> {
+    return this.locks.run(name, async () => {
+      this.require(name);
+      await change();
+      return this.readGuest(name);
+    });
   }
 
   graphicsConsole(name: string): Promise<GraphicsEndpoint> {
@@ -526,4 +557,10 @@ function keepingUuid({ xml, document, domain }: CheckedDefinition, existing: { x
   if (domain.uuid !== undefined || !uuid) return xml;
   const name = firstChild(domain.node, 'name');
   return applyEdits(xml, [insertChildEdit(document, domain.node, `<uuid>${uuid}</uuid>`, name ? { after: name } : { first: true })]);
+}
+
+/** libvirt's flags for where a device change applies; neither is virsh's --current. */
+function virshTargets(targets: DeviceTargets): string[] {
+  const flags = [...(targets.live ? ['--live'] : []), ...(targets.config ? ['--config'] : [])];
+  return flags.length > 0 ? flags : ['--current'];
 }
