@@ -25,6 +25,8 @@ import 'monaco-editor/editor/browser/coreCommands';
 import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
 import 'monaco-editor/editor/contrib/gotoError/browser/markerSelectionStatus';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
+import { currentColorScheme, onColorSchemeChange, type ColorScheme } from '../theme/colorScheme';
+import { MONACO_THEMES, monacoThemeName } from './themes';
 
 self.MonacoEnvironment = {
   getWorker: () => new EditorWorker(),
@@ -35,6 +37,11 @@ self.MonacoEnvironment = {
 monaco.languages.register({ id: 'xml', extensions: ['.xml'], aliases: ['XML', 'xml'], mimetypes: ['application/xml', 'text/xml'] });
 monaco.languages.setLanguageConfiguration('xml', xmlConfiguration);
 monaco.languages.setMonarchTokensProvider('xml', xmlLanguage);
+
+// The theme is global to Monaco: every editor and diff view follows the system setting, live.
+for (const scheme of Object.keys(MONACO_THEMES) as ColorScheme[]) monaco.editor.defineTheme(monacoThemeName(scheme), MONACO_THEMES[scheme]);
+monaco.editor.setTheme(monacoThemeName(currentColorScheme()));
+onColorSchemeChange((scheme) => monaco.editor.setTheme(monacoThemeName(scheme)));
 
 /** The diff view is needed only when a save is reviewed: its code loads then. */
 export const loadDiffEditor = (): Promise<unknown> => import('monaco-editor/features/diffEditor/register');

@@ -1,6 +1,6 @@
 export interface ChartSeries {
   label: string;
-  /** A CSS colour. */
+  /** A CSS colour (a custom property follows the theme). */
   color: string;
   values: readonly number[];
 }
@@ -62,7 +62,7 @@ export function LineChart({
             <polyline
               key={s.label}
               fill="none"
-              stroke={s.color}
+              style={{ stroke: s.color }}
               strokeWidth="1.5"
               vectorEffect="non-scaling-stroke"
               points={s.values.map((v, i) => `${x(i, s.values.length).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}

@@ -5,6 +5,8 @@ import { useEffect, useRef, useState } from 'react';
 import { ConsoleConnection, type ConsoleStatus } from '../../api/console';
 import type { GuestSummary } from '../../api/types';
 import { isActive } from '../../store/guestStore';
+import { currentColorScheme, useColorScheme } from '../../theme/colorScheme';
+import { TERMINAL_THEMES } from './terminalThemes';
 
 const STATUS_TEXT: Record<ConsoleStatus, string> = {
   connecting: 'connecting…',
@@ -34,6 +36,7 @@ export default function ConsolePane({ guest }: { guest: GuestSummary }) {
   const tabMovesFocusRef = useRef(false);
   const active = isActive(guest);
   const activeRef = useRef(active);
+  const scheme = useColorScheme();
 
   useEffect(() => {
     const element = host.current;
@@ -43,7 +46,8 @@ export default function ConsolePane({ guest }: { guest: GuestSummary }) {
       fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
       fontSize: 13,
       scrollback: 10_000,
-      theme: { background: '#11151c', foreground: '#d8dee9' },
+      theme: TERMINAL_THEMES[currentColorScheme()],
+      minimumContrastRatio: 4.5,
     });
     const fit = new FitAddon();
     term.loadAddon(fit);
@@ -116,6 +120,11 @@ export default function ConsolePane({ guest }: { guest: GuestSummary }) {
     };
   }, [guest.name]);
 
+  // The system switched between light and dark: the terminal follows, its content kept.
+  useEffect(() => {
+    if (termRef.current) termRef.current.options.theme = TERMINAL_THEMES[scheme];
+  }, [scheme]);
+
   // A guest that starts while its console is open: connect to the new serial port.
   useEffect(() => {
     activeRef.current = active;
@@ -138,7 +147,7 @@ export default function ConsolePane({ guest }: { guest: GuestSummary }) {
   };
 
   return (
-    <div className="console-pane">
+    <div className="console-pane" style={{ background: TERMINAL_THEMES[scheme].background }}>
       <div className="pane-toolbar">
         <span className={`console-status console-${status}`} data-testid="console-status">
           {STATUS_TEXT[status]}

@@ -5,7 +5,8 @@ import { useStatsStore } from '../../store/statsStore';
 import type { GuestSummary } from '../../api/types';
 import { LineChart } from '../common/LineChart';
 
-const COLORS = { a: '#2457c5', b: '#d9822b' };
+// Set in styles.css for the light and the dark theme.
+const COLORS = { a: 'var(--chart-a)', b: 'var(--chart-b)' };
 const EMPTY: StatsSample[] = [];
 
 /** CPU, memory, disk and network of one guest over the last two minutes, from the `stats` stream. */

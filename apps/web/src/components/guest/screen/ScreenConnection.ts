@@ -105,6 +105,8 @@ export class ScreenConnection {
     this.rfb = rfb;
     this.opening = false;
     rfb.scaleViewport = this.scale;
+    // Around a scaled screen: a custom property, so it follows the light and dark theme by itself.
+    rfb.background = 'var(--screen-surround)';
     // noVNC keeps its canvas out of the Tab order; the announced leave key gets the focus out again.
     if (this.canvas) this.canvas.tabIndex = 0;
     rfb.addEventListener('connect', () => {
