@@ -44,9 +44,11 @@ export function App() {
   return (
     <div className="app">
       <header className="topbar">
-        <a className="brand" href={hrefFor({ page: 'dashboard' })}>
-          virtdeck
-        </a>
+        <h1 className="brand-title">
+          <a className="brand" href={hrefFor({ page: 'dashboard' })}>
+            virtdeck
+          </a>
+        </h1>
         {auth !== 'unauthorized' ? (
           <nav className="topnav">
             <a href={hrefFor({ page: 'dashboard' })} aria-current={route.page === 'dashboard' ? 'page' : undefined} data-testid="nav-guests">

@@ -111,7 +111,7 @@ export function DefinitionHistory({ guest }: { guest: GuestSummary }) {
                     {selected.text === current ? 'Same as the current one' : 'Restore this version…'}
                   </button>
                 </div>
-                <DiffView original={selected.text} modified={current} testId="history-diff" />
+                <DiffView original={selected.text} modified={current} labels={{ original: 'Earlier version', modified: 'Current definition' }} testId="history-diff" />
               </>
             ) : selected?.error ? null : (
               <p className="hint">Loading the version…</p>

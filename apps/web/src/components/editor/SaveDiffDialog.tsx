@@ -40,7 +40,7 @@ export function SaveDiffDialog({
       <div className="modal wide" role="dialog" aria-modal="true" aria-labelledby="save-title" data-testid="save-diff">
         <h2 id="save-title">Save {name}?</h2>
         <p className="hint small">{unchanged ? 'The text is the same as the stored definition.' : 'Left: the stored definition. Right: what will be saved.'}</p>
-        <DiffView original={stored} modified={proposed} />
+        <DiffView original={stored} modified={proposed} labels={{ original: 'Saved definition', modified: 'Definition to save' }} />
         {note ? <p className="tag-note">{note}</p> : null}
         {error ? (
           <p className="error" role="alert" data-testid="save-error">

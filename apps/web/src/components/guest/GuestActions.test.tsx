@@ -33,6 +33,22 @@ describe('guest actions', () => {
     expect(screen.queryByTestId('confirm-delete')).toBeNull();
   });
 
+  it("names every button with its guest, so that a table of guests does not read as rows of 'Start'", () => {
+    render(
+      <>
+        <GuestActions guest={guestSummary('web', { state: 'running' })} compact />
+        <GuestActions guest={guestSummary('db', { state: 'shutoff' })} compact />
+      </>,
+    );
+    expect(screen.getByRole('button', { name: 'Force off web' })).toBe(screen.getByTestId('vm-web-destroy'));
+    expect(screen.getByRole('button', { name: 'Shut down web' })).toBe(screen.getByTestId('vm-web-shutdown'));
+    expect(screen.getByRole('button', { name: 'Start db' })).toBe(screen.getByTestId('vm-db-start'));
+    expect(screen.getByRole('button', { name: 'Delete db' })).toBe(screen.getByTestId('vm-db-delete'));
+    // What is seen stays the short word; the name is for whoever cannot see the row.
+    expect(screen.getByTestId('vm-db-start').textContent).toBe('Start');
+    expect(screen.queryByRole('button', { name: 'Start' })).toBeNull();
+  });
+
   it('shows a failed action under the buttons that were clicked', async () => {
     // No server behind this page: the request itself fails.
     render(<GuestActions guest={guest('shutoff')} />);

@@ -58,8 +58,10 @@ interface ActionError {
 }
 
 /**
- * The buttons for one guest, with progress on the button and the error right below them,
- * unless the server kept it as the guest's last error: that one the page shows in its place.
+ * The buttons for one guest, each named with the guest for screen readers ("Start demo":
+ * a table of guests would otherwise read as rows of "Start"), with progress on the button
+ * and the error right below them, unless the server kept it as the guest's last error:
+ * that one the page shows in its place.
  */
 export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?: boolean }) {
   const [busy, setBusy] = useState<Busy | undefined>();
@@ -95,21 +97,32 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
   return (
     <div className={compact ? 'guest-actions compact' : 'guest-actions'}>
       <div className="actions">
-        {actionsFor(guest).map((action) => (
+        {actionsFor(guest).map((action) => {
+          const text = busy === action ? ACTION_LABELS[action][1] : ACTION_LABELS[action][0];
+          return (
+            <button
+              type="button"
+              key={action}
+              data-testid={`vm-${id}-${action}`}
+              title={ACTION_TITLES[action]}
+              className={action === 'destroy' ? 'danger-outline' : undefined}
+              disabled={busy !== undefined}
+              onClick={() => void run(action, () => api.act(name, action, guest.host))}
+              aria-label={`${text} ${name}`}
+            >
+              {text}
+            </button>
+          );
+        })}
+        {!isActive(guest) ? (
           <button
             type="button"
-            key={action}
-            data-testid={`vm-${id}-${action}`}
-            title={ACTION_TITLES[action]}
-            className={action === 'destroy' ? 'danger-outline' : undefined}
+            data-testid={`vm-${id}-delete`}
+            className="danger-outline"
             disabled={busy !== undefined}
-            onClick={() => void run(action, () => api.act(name, action, guest.host))}
+            onClick={() => setConfirming(true)}
+            aria-label={`${busy === 'delete' ? 'Deleting…' : 'Delete'} ${name}`}
           >
-            {busy === action ? ACTION_LABELS[action][1] : ACTION_LABELS[action][0]}
-          </button>
-        ))}
-        {!isActive(guest) ? (
-          <button type="button" data-testid={`vm-${id}-delete`} className="danger-outline" disabled={busy !== undefined} onClick={() => setConfirming(true)}>
             {busy === 'delete' ? 'Deleting…' : 'Delete'}
           </button>
         ) : null}

@@ -55,7 +55,9 @@ export function PoolTable({ pools, selected, onSelect, onChanged }: { pools: Poo
             <th>Allocation</th>
             <th>Available</th>
             <th>Volumes</th>
-            <th />
+            <th>
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -47,6 +47,7 @@ export function UploadVolumeForm({ pool, onUploaded }: { pool: string; onUploade
         }}
         disabled={progress !== undefined}
         data-testid="upload-file"
+        aria-label="File to upload"
       />
       <label>
         as <input value={name} onChange={(e) => setName(e.target.value)} disabled={progress !== undefined} data-testid="upload-name" />

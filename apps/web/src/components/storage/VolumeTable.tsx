@@ -42,7 +42,9 @@ export function VolumeTable({ pool, volumes, onChanged }: { pool: string; volume
             <th>Allocated</th>
             <th>Backing chain</th>
             <th>Used by</th>
-            <th />
+            <th>
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>

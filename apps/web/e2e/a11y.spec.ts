@@ -1,0 +1,141 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import type { APIRequestContext, Page, TestInfo } from '@playwright/test';
+import { GUEST_TABS, type GuestTab } from '../src/router.js';
+import { defineFromTemplate, expect, openApp, test, uniqueName } from './fixtures.js';
+import { viewLine } from './monaco.js';
+
+type AxeResults = Awaited<ReturnType<AxeBuilder['analyze']>>;
+type Violation = AxeResults['violations'][number];
+
+const BLOCKING = new Set(['serious', 'critical']);
+
+const describe = (v: Violation): string =>
+  `${v.impact ?? '?'} ${v.id}: ${v.help}\n${v.nodes
+    .slice(0, 5)
+    .map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n\s*/g, ' ') ?? ''}`)
+    .join('\n')}`;
+
+/**
+ * Runs axe-core (WCAG 2.0–2.2 A and AA rules, and its best practices) on what the page
+ * shows now. Serious and critical violations fail the test (softly, so that one run lists
+ * every page's); the rest are printed and attached, to be seen and weighed.
+ */
+async function check(page: Page, testInfo: TestInfo, where: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+  const blocking = results.violations.filter((v) => BLOCKING.has(v.impact ?? ''));
+  const minor = results.violations.filter((v) => !BLOCKING.has(v.impact ?? ''));
+  if (minor.length > 0) {
+    const text = minor.map(describe).join('\n');
+    console.log(`[${testInfo.project.name || 'chromium'} ${where}] minor accessibility findings:\n${text}`);
+    await testInfo.attach(`axe minor ${where}`, { body: text, contentType: 'text/plain' });
+  }
+  expect.soft(blocking.map(describe), `serious or critical axe violations on ${where}`).toEqual([]);
+  // axe saw the page, not an empty shell: every check ran on some element.
+  expect(results.passes.length, where).toBeGreaterThan(10);
+}
+
+/** A guest whose start failed (QEMU refuses its kernel), so that its error lines are shown. */
+async function defineFailedGuest(api: APIRequestContext): Promise<string> {
+  const name = uniqueName('e2e-a11y-fails');
+  const xml = await defineFromTemplate(api, 'minimal-tcg', name);
+  const broken = xml.replace(/<kernel>[^<]*<\/kernel>/, '<kernel>/etc/hostname</kernel>');
+  expect((await api.put(`/api/domains/${name}/xml`, { data: broken, headers: { 'Content-Type': 'application/xml' } })).ok()).toBe(true);
+  expect((await api.post(`/api/domains/${name}/start`)).ok()).toBe(false);
+  return name;
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test.describe(`in the ${colorScheme} theme`, () => {
+    test.use({ colorScheme });
+
+    test('the sign-in page has no serious accessibility violations', async ({ browser, server }, testInfo) => {
+      // A browser that never opened the printed address: no session cookie.
+      const context = await browser.newContext({ colorScheme });
+      const page = await context.newPage();
+      await page.goto(server.origin);
+      await expect(page.getByTestId('sign-in')).toBeVisible();
+      await page.getByTestId('token-input').fill('not-the-token');
+      await check(page, testInfo, 'sign-in');
+      await context.close();
+    });
+
+    test('the dashboard, with a running guest, a failed one and the delete dialog, has no serious accessibility violations', async ({ page, server, api }, testInfo) => {
+      expect((await api.post('/api/domains/demo/start')).ok()).toBe(true);
+      const failing = await defineFailedGuest(api);
+      await openApp(page, server);
+      await expect(page.getByTestId('vm-demo-state')).toHaveText('running');
+      await expect(page.getByTestId(`vm-${failing}-last-error`)).toBeVisible();
+      await check(page, testInfo, 'dashboard');
+      // A row's buttons say which guest they act on, as a screen reader reads them.
+      await expect(page.getByTestId('vm-demo').getByRole('button', { name: 'Force off demo' })).toBeVisible();
+      await expect(page.getByTestId(`vm-${failing}`).getByRole('button', { name: `Start ${failing}` })).toBeVisible();
+      await expect(page.locator('.guest-table').getByRole('button', { name: 'Start', exact: true })).toHaveCount(0);
+
+      await page.getByTestId(`vm-${failing}-delete`).click();
+      await expect(page.getByTestId('confirm-delete')).toBeVisible();
+      await check(page, testInfo, 'dashboard, delete dialog');
+      await page.keyboard.press('Escape');
+      await expect(page.getByTestId('confirm-delete')).toBeHidden();
+      expect((await api.delete(`/api/domains/${failing}`)).status()).toBe(204);
+    });
+
+    test('every tab of a running guest\'s page has no serious accessibility violations', async ({ page, server, api }, testInfo) => {
+      test.setTimeout(180_000);
+      expect((await api.post('/api/domains/demo/start')).ok()).toBe(true);
+      await openApp(page, server);
+      for (const tab of Object.keys(GUEST_TABS) as GuestTab[]) {
+        await page.goto(`${server.origin}/#/guest/demo${tab === 'console' ? '' : `/${tab}`}`);
+        await expect(page.getByTestId(`tab-${tab}`)).toHaveAttribute('aria-selected', 'true');
+        if (tab === 'console') await expect(page.getByTestId('console-status')).toHaveText('connected');
+        // Monaco's chunk is the app's largest: under a loaded machine it takes longer than the usual wait.
+        if (tab === 'xml') await expect(viewLine(page, '<vcpu')).toBeVisible({ timeout: 60_000 });
+        await check(page, testInfo, `guest page, ${GUEST_TABS[tab]} tab`);
+      }
+    });
+
+    test('the save dialog and the history of a guest whose start failed have no serious accessibility violations', async ({ page, server, api }, testInfo) => {
+      const failing = await defineFailedGuest(api);
+      await openApp(page, server, `#/guest/${failing}/xml`);
+      await viewLine(page, '<memory').first().click();
+      await page.keyboard.press('End');
+      await page.keyboard.type('<!-- a11y -->');
+      await page.getByTestId('save').click();
+      await expect(page.getByTestId('save-diff')).toBeVisible();
+      await expect(page.getByTestId('save-diff').locator('.modified .view-lines')).toContainText('a11y');
+      await check(page, testInfo, 'save dialog');
+      await page.getByTestId('confirm-save').click();
+      await expect(page.getByTestId('save-diff')).toBeHidden();
+
+      // Its page with the error line, and the versions kept.
+      await page.goto(`${server.origin}/#/guest/${failing}/history`);
+      // The API's redefinition and the dialog's save each kept the definition they replaced.
+      await expect(page.getByTestId('history').getByRole('button', { name: /^Saved / })).toHaveCount(2);
+      await expect(page.getByTestId('history-diff').locator('.modified .view-lines')).toContainText('a11y');
+      await check(page, testInfo, 'guest page with an error, History tab with a version');
+      expect((await api.delete(`/api/domains/${failing}`)).status()).toBe(204);
+    });
+
+    test('storage, the pages that do not exist and the new guest editor have no serious accessibility violations', async ({ page, server }, testInfo) => {
+      await openApp(page, server, '#/storage');
+      await expect(page.getByTestId('storage-page')).toBeVisible();
+      await check(page, testInfo, 'storage');
+
+      await page.goto(`${server.origin}/#/no/such/page`);
+      await expect(page.getByText('There is no page at')).toBeVisible();
+      await check(page, testInfo, 'page not found');
+
+      await page.goto(`${server.origin}/#/guest/no-such-guest`);
+      await expect(page.getByTestId('guest-missing')).toBeVisible();
+      await check(page, testInfo, 'guest not found');
+
+      await page.goto(`${server.origin}/#/new`);
+      await expect(page.getByTestId('template-minimal-tcg')).toBeVisible();
+      await check(page, testInfo, 'new guest');
+      await page.getByTestId('template-minimal-tcg').click();
+      await page.getByTestId('template-name').fill(uniqueName('e2e-a11y-new'));
+      await page.getByTestId('use-template').click();
+      await expect(viewLine(page, '<vcpu')).toBeVisible();
+      await check(page, testInfo, 'new guest, editor');
+    });
+  });
+}
