@@ -242,9 +242,16 @@ export type HostInfo = HostCapabilities & {
 };
 
 /** `POST /api/argv`, `GET /api/domains/NAME/argv`: the best command line of a valid definition. */
+/** Who made a command line: libvirt itself (`virsh domxml-to-native`) or virtdeck's own builder. */
+export const COMMAND_LINE_BUILDERS = ['libvirt', 'virtdeck'] as const;
+export type CommandLineBuilder = (typeof COMMAND_LINE_BUILDERS)[number];
+
 export interface CommandLine {
   argv: string[];
   line: string;
+  builtBy: CommandLineBuilder;
+  /** Why virtdeck's builder made it on a host whose libvirt would be asked first (libvirt's refusal). */
+  note?: string;
   /** False when a host diagnostic (all of scope 'host') is an error: a start would be refused. */
   startable: boolean;
   diagnostics: ApiDiagnostic[];

@@ -73,8 +73,11 @@ export interface EmulatorCapabilities {
   kvm: KvmState;
   machines: MachineType[];
   cpuModels: CpuModel[];
-  /** Device models (`-device` drivers) the binary knows, aliases included (lsi, ahci). */
-  devices: string[];
+  /**
+   * Device models (`-device` drivers) the binary knows, aliases included (lsi, ahci); absent
+   * where the host does not say (a libvirt host: its domcapabilities name no -device drivers).
+   */
+  devices?: string[];
   /** Binary's mtime and size when probed: the cache key, so a new build is probed again. */
   fingerprint: { mtimeMs: number; size: number };
 }

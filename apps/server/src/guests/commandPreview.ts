@@ -24,7 +24,7 @@ export async function previewCommandLine(xml: string, capabilities: () => Promis
   if (!valid || !domain) throw new VirtdeckError('invalid-xml', 'The definition has errors', { diagnostics });
   const runName = guestNameProblem(domain.name) ? 'NAME' : domain.name;
   const result = commandLineFor(domain, await capabilities(), new RunDir(stateDir, runName), await networkHost(stateDir));
-  return { argv: result.best, line: formatCommandLine(result.best), startable: result.argv !== undefined, diagnostics: result.diagnostics };
+  return { argv: result.best, line: formatCommandLine(result.best), builtBy: 'virtdeck', startable: result.argv !== undefined, diagnostics: result.diagnostics };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ErrorBody, GuestSummary, HostSummary } from '../api.js';
+import type { ErrorBody, GuestSummary, HostSummary, ValidateResult } from '../api.js';
 import { SseClient } from '../testing/sseClient.js';
 import { notProbed, startTestServer, type TestServer } from '../testing/testServer.js';
 import { waitFor } from '../testing/waitFor.js';
@@ -30,6 +30,21 @@ describe('hosts (no libvirt needed)', () => {
     expect(defined.status).toBe(201);
     expect(defined.headers.get('location')).toBe('/api/domains/beta');
     expect((await server.api.get<string>('/api/domains/beta/xml')).body).toContain('<name>beta</name>');
+  });
+
+  it('checks definitions for the local host under /api/hosts/local as /api/validate and /api/argv do', async () => {
+    // Host capabilities are not probed here: documents that fail before any host check (hostRoutes.int.test.ts has the rest).
+    for (const text of ['<domain><name>x', xml('gamma').replace('<memory', '<memory unit="parsecs"')]) {
+      const here = await server.api.post<ValidateResult>('/api/hosts/local/validate', { xml: text });
+      expect(here.status).toBe(200);
+      expect(here.body.valid).toBe(false);
+      expect(here.body).toEqual((await server.api.post<ValidateResult>('/api/validate', { xml: text })).body);
+    }
+    const invalid = await server.api.post<ErrorBody>('/api/hosts/local/argv', { xml: '<domain>' });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.diagnostics?.length).toBeGreaterThan(0);
+    expect((await server.api.post<ErrorBody>('/api/hosts/nowhere/argv', { xml: xml('gamma') })).status).toBe(404);
+    expect((await server.api.post<ErrorBody>('/api/hosts/nowhere/validate', { xml: xml('gamma') })).status).toBe(404);
   });
 
   it('refuses what is not a host: a bad id, the local id, a URI that is no libvirt QEMU URI, parameters that would run programs or skip the host key check', async () => {

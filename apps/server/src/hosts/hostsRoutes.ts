@@ -1,6 +1,8 @@
 import { Router, type Request } from 'express';
 import { domainRoutes } from '../http/domainRoutes.js';
-import { jsonBody, parseInput } from '../http/input.js';
+import type { ValidateResult } from '../api.js';
+import { jsonBody, parseInput, xmlBody } from '../http/input.js';
+import { INLINE_MAX_CHARS, refuseInvalidDefinition, validationPool } from '../validation/requestValidation.js';
 import { hostEntry, hostId } from './hostConfig.js';
 import type { Hosts } from './Hosts.js';
 
@@ -38,5 +40,30 @@ export function hostsRoutes(hosts: Hosts): Router {
       return { host, driver: hosts.driver(host) };
     }),
   );
+
+  // The editor of a host's guest checks against that host: its capabilities (libvirt's
+  // domcapabilities) and, for the command line, libvirt's own domxml-to-native.
+  router.post('/:host/validate', async (req, res) => {
+    const driver = hosts.driver(idOf(req));
+    const xml = xmlBody(req);
+    res.json(await checkedOnPool(xml, () => driver.validate(xml)));
+  });
+
+  router.post('/:host/argv', async (req, res) => {
+    const driver = hosts.driver(idOf(req));
+    const xml = xmlBody(req);
+    await refuseInvalidDefinition(xml);
+    res.json(await driver.commandLineOf(xml));
+  });
   return router;
+}
+
+/**
+ * A large body is parsed on the validation pool first (it never blocks the event loop); an
+ * invalid one is answered from there, a valid one goes on to the host's own checks.
+ */
+async function checkedOnPool(xml: string, validate: () => Promise<ValidateResult>): Promise<ValidateResult> {
+  if (xml.length <= INLINE_MAX_CHARS) return validate();
+  const { valid, diagnostics } = await validationPool().run('check', xml);
+  return valid ? validate() : { valid, startable: false, diagnostics };
 }

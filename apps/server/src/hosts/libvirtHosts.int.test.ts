@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GuestSummary, HostLifecycleEvent, HostSummary } from '../api.js';
+import type { CommandLine, ErrorBody, GuestSummary, HostLifecycleEvent, HostSummary, ValidateResult } from '../api.js';
 import { demoGuestXml } from '../demoGuest.js';
 import { openConsole } from '../testing/consoleClient.js';
 import { demoGuest } from '../testing/demoGuest.js';
@@ -101,6 +101,37 @@ describe('libvirt hosts', () => {
       await sse.next<HostSummary[]>('hosts', hostReady('connected'), 30_000, lost);
       expect((await server.api.get<HostSummary>('/api/hosts/lv')).body).toMatchObject({ state: 'connected', capabilities: { arch: 'x86_64' } });
     }, 240_000);
+
+    it("checks a definition against the host's own capabilities and gives libvirt's own command line, or virtdeck's labelled with libvirt's reason", async () => {
+      // The host of the test before, or a new one when this test runs alone.
+      if ((await server.api.get('/api/hosts/lv')).status === 404) await server.api.post<HostSummary>('/api/hosts', { json: { id: 'lv', uri: uri() } });
+      await sse.next<HostSummary[]>('hosts', hostReady('connected'));
+      const xml = demoGuestXml(`${name}-draft`, demoGuest());
+      const valid = await server.api.post<ValidateResult>('/api/hosts/lv/validate', { xml });
+      expect(valid.body).toMatchObject({ valid: true, startable: true });
+      // A machine type this host's QEMU lacks, as its domcapabilities say.
+      const badMachine = await server.api.post<ValidateResult>('/api/hosts/lv/validate', { xml: xml.replace("machine='q35'", "machine='q99'") });
+      expect(badMachine.body.startable).toBe(false);
+      expect(badMachine.body.diagnostics.some((d) => d.severity === 'error' && d.message.includes('q99'))).toBe(true);
+
+      const native = await server.api.post<CommandLine>('/api/hosts/lv/argv', { xml });
+      expect(native.status).toBe(200);
+      // libvirt's, not virtdeck's: libvirt names the guest its own way and keeps its monitor under its own folders.
+      expect(native.body).toMatchObject({ builtBy: 'libvirt', startable: true });
+      expect(native.body.argv).toContain(`guest=${name}-draft,debug-threads=on`);
+      expect(native.body.note).toBeUndefined();
+
+      // A volume of a pool the host does not have: libvirt refuses, virtdeck's builder answers and says why.
+      const withVolume = xml.replace('<devices>', "<devices>\n    <disk type='volume' device='disk'><source pool='vdt-no-such-pool' volume='v'/><target dev='vda' bus='virtio'/></disk>");
+      const fallback = await server.api.post<CommandLine>('/api/hosts/lv/argv', { xml: withVolume });
+      expect(fallback.status).toBe(200);
+      expect(fallback.body.builtBy).toBe('virtdeck');
+      expect(fallback.body.note).toMatch(/vdt-no-such-pool/);
+      expect(fallback.body.argv[0]).toBe('/usr/bin/qemu-system-x86_64');
+
+      expect((await server.api.post<ErrorBody>('/api/hosts/lv/argv', { xml: '<domain>' })).status).toBe(422);
+      expect((await server.api.post<ErrorBody>('/api/hosts/nowhere/validate', { xml })).status).toBe(404);
+    }, 60_000);
   });
 
   it('refuses an SSH host whose key is unknown, saying so', async () => {

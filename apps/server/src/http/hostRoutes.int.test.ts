@@ -51,6 +51,10 @@ describe('host capabilities, validation and command lines from the real QEMU', (
     expect(broken.body).toMatchObject({ valid: false, startable: false });
     expect(broken.body.diagnostics.every((d) => d.scope === 'document')).toBe(true);
     expect(broken.body.diagnostics[0]?.range.start.line).toBe(1);
+    // The local host's own route (what the editor of any host's guest asks) says the same.
+    for (const xml of [demoGuestXml('v', guest), demoGuestXml('v', guest).replace("machine='q35'", "machine='q99'")]) {
+      expect((await server.api.post<ValidateResult>('/api/hosts/local/validate', { xml })).body).toEqual((await server.api.post<ValidateResult>('/api/validate', { xml })).body);
+    }
   });
 
   it('shows the command line a definition becomes, or why it cannot become one', async () => {
@@ -60,6 +64,8 @@ describe('host capabilities, validation and command lines from the real QEMU', (
     expect(posted.body.argv).toContain('-S');
     expect(posted.body.argv.join(' ')).toContain(new RunDir(server.stateDir, 'preview').qmpSocket);
     expect(posted.body.line.startsWith('/usr/bin/qemu-system-x86_64 ')).toBe(true);
+    expect(posted.body.builtBy).toBe('virtdeck');
+    expect((await server.api.post<CommandLine>('/api/hosts/local/argv', { xml: demoGuestXml('preview', guest) })).body).toEqual(posted.body);
 
     await server.api.post('/api/domains', { xml: demoGuestXml('stored', guest) });
     const stored = await server.api.get<CommandLine>('/api/domains/stored/argv');

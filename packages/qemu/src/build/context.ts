@@ -123,7 +123,7 @@ export function runFile(ctx: Pick<BuildContext, 'runtime'>, name: string): strin
 
 /** Does the emulator know this -device driver? Unknown capabilities answer yes. */
 export function hasDevice(ctx: Pick<BuildContext, 'emulator'>, driver: string): boolean {
-  return ctx.emulator === undefined || ctx.emulator.devices.includes(driver);
+  return ctx.emulator?.devices === undefined || ctx.emulator.devices.includes(driver);
 }
 
 /** JSON properties that place a device on a PCI bus. */

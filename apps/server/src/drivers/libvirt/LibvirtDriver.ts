@@ -4,7 +4,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
-import { formatCommandLine, type HostCapabilities, type QemuDiagnostic } from '@virtdeck/qemu';
+import { buildArgv, formatCommandLine, type HostCapabilities, type QemuDiagnostic } from '@virtdeck/qemu';
 import { applyEdits, capDiagnostics, firstChild, insertChildEdit, isValidDocument, validateDomain } from '@virtdeck/schema';
 import type { Logger } from 'pino';
 import type { CloneRequest, CommandLine, DefinitionVersion, DomainSummary, GuestAction, GuestStats, LifecycleEvent, SnapshotRequest, SnapshotSummary, ValidateResult } from '../../api.js';
@@ -314,12 +314,30 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     await this.loop;
   }
 
+  /**
+   * libvirt's own command line where the host gives it; where libvirt refuses the definition
+   * (a network or pool it does not have, …) virtdeck's builder makes one from the host's
+   * capabilities, labelled so, with libvirt's reason. A lost connection is an error, as ever.
+   */
   private async nativeCommandLine(xml: string, args?: string[]): Promise<CommandLine> {
-    const output = args ? await this.run(args) : await this.guard(virshWithFile(this.uri, xml, (file) => ['domxml-to-native', 'qemu-argv', file]));
+    const native = (args ? this.run(args) : this.guard(virshWithFile(this.uri, xml, (file) => ['domxml-to-native', 'qemu-argv', file]))).then(
+      (output) => ({ output }),
+      (error: unknown) => {
+        const refusal = error instanceof VirtdeckError && error.cause instanceof VirshError && error.cause.connection === undefined ? error.cause : undefined;
+        if (!refusal) throw error;
+        return { refusal };
+      },
+    );
     const { domain } = validateDomain(xml);
-    const diagnostics = domain ? hostDiagnostics(domain, await this.capabilities()) : [];
-    const argv = splitCommandLine(output);
-    return { argv, line: formatCommandLine(argv), startable: !diagnostics.some((d) => d.severity === 'error'), diagnostics };
+    const [result, caps] = await Promise.all([native, this.capabilities()]);
+    const built = domain ? buildArgv(domain, caps, undefined, { now: Date.now() }) : { argv: [], diagnostics: [] };
+    const startable = !built.diagnostics.some((d) => d.severity === 'error');
+    if ('refusal' in result) {
+      const note = `libvirt could not give its own command line (${result.refusal.message}); this is virtdeck's builder's from the host's capabilities`;
+      return { argv: built.argv, line: formatCommandLine(built.argv), builtBy: 'virtdeck', note, startable, diagnostics: built.diagnostics };
+    }
+    const argv = splitCommandLine(result.output);
+    return { argv, line: formatCommandLine(argv), builtBy: 'libvirt', startable, diagnostics: built.diagnostics };
   }
 
   /**

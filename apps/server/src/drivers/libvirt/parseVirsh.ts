@@ -193,7 +193,6 @@ export function parseCapabilities(capabilitiesXml: string, domainCapabilitiesXml
       kvm: { present: domains.includes('kvm'), enabled: domains.includes('kvm') },
       machines: dedupeMachines(machines),
       cpuModels: attributeValue(arch, 'name') === hostArch ? cpuModels : [],
-      devices: [],
       fingerprint: { mtimeMs: 0, size: 0 },
     });
   }
