@@ -5,6 +5,7 @@ export const GUEST_TABS = {
   console: 'Console',
   screen: 'Screen',
   graphs: 'Graphs',
+  devices: 'Devices',
   xml: 'Definition',
   history: 'History',
   'command-line': 'Command line',

@@ -14,6 +14,12 @@ import type {
 } from './types';
 import { LOCAL_HOST } from './types';
 
+/** Where a device change applies, as libvirt's --live / --config. */
+export interface DeviceTargets {
+  live?: boolean;
+  config?: boolean;
+}
+
 /** An API failure, carrying the server's `{ code, message, diagnostics?, detail? }`. */
 export class ApiError extends Error {
   constructor(
@@ -115,6 +121,18 @@ export const api = {
   typeText: (name: string, text: string) => request<void>('POST', guestUrl(name, '/type-text'), json({ text })),
   /** What the guest's screen shows now, as a PNG at most `width` pixels wide. */
   screenshot: (name: string, width: number, signal?: AbortSignal) => request<Blob>('GET', guestUrl(name, `/screenshot?width=${width}`), { signal, blob: true }),
+  /** Attaches a <disk> or <interface> to the running guest (`live`), its saved definition (`config`) or both. */
+  attachDevice: (name: string, deviceXml: string, targets: DeviceTargets) => request<GuestSummary>('POST', guestUrl(name, '/devices'), json({ xml: deviceXml, ...targets })),
+  /** Detaches a disk by its target (vdb) or an interface by its MAC. */
+  detachDevice: (name: string, selector: { target: string } | { mac: string }, targets: DeviceTargets) => {
+    const query = new URLSearchParams('target' in selector ? { target: selector.target } : { mac: selector.mac });
+    if (targets.live) query.set('live', '1');
+    if (targets.config) query.set('config', '1');
+    return request<GuestSummary>('DELETE', guestUrl(name, `/devices?${query.toString()}`));
+  },
+  /** Puts a file in a CD-ROM or floppy drive, or ejects its medium (`null`). */
+  changeMedia: (name: string, target: string, source: string | null, targets: DeviceTargets) =>
+    request<GuestSummary>('POST', guestUrl(name, `/disks/${encodeURIComponent(target)}/media`), json({ source, ...targets })),
   templates: () => request<TemplateInfo[]>('GET', '/api/templates'),
   networks: (signal?: AbortSignal) => request<NetworkSummary[]>('GET', '/api/networks', { signal }),
   instantiateTemplate: (id: string, name: string) => request<{ xml: string }>('POST', `/api/templates/${encodeURIComponent(id)}`, json({ name })),

@@ -5,7 +5,7 @@ const poolUrl = (pool: string, rest = '') => `/api/pools/${encodeURIComponent(po
 const volumeUrl = (pool: string, volume: string) => poolUrl(pool, `/volumes/${encodeURIComponent(volume)}`);
 
 /** Escapes text for an XML element or a single- or double-quoted attribute. */
-const escapeXml = (text: string) =>
+export const escapeXml = (text: string) =>
   text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c);
 
 /** libvirt's `<pool type='dir'>` with its target path, as `virsh pool-define-as NAME dir --target PATH` writes it. */

@@ -20,6 +20,8 @@ import { QemuLogPane } from './QemuLogPane';
 // xterm.js, noVNC and Monaco are large: each loads only when its tab is opened.
 const ConsolePane = lazy(() => import('./ConsolePane'));
 const ScreenPane = lazy(() => import('./screen/ScreenPane'));
+// The device lists read the definition with @virtdeck/schema, which is large too.
+const DevicesPane = lazy(() => import('./DevicesPane'));
 const GuestDefinition = lazy(() => loadEditorPages().then((m) => ({ default: m.GuestDefinition })));
 const DefinitionHistory = lazy(() => loadEditorPages().then((m) => ({ default: m.DefinitionHistory })));
 
@@ -95,6 +97,8 @@ function TabContent({ guest, tab }: { guest: GuestSummary; tab: GuestTab }) {
       return <ScreenPane guest={guest} />;
     case 'graphs':
       return <GraphsPane guest={guest} />;
+    case 'devices':
+      return <DevicesPane guest={guest} />;
     case 'xml':
       return <GuestDefinition guest={guest} />;
     case 'history':
