@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, type ExecFileException } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,11 +44,21 @@ export function virsh(uri: string, args: readonly string[], { timeoutMs = COMMAN
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
           return reject(new VirshError('virsh is not installed on this machine (Debian: apt-get install libvirt-clients)', 'lost', 'unavailable'));
         }
-        const text = stderr.trim() || (error.killed ? `virsh ${args[0] ?? ''} did not answer within ${timeoutMs / 1000} s` : error.message);
+        const text = stderr.trim() || silentFailure(args[0] ?? '', error, timeoutMs);
         reject(classify(text));
       },
     );
   });
+}
+
+/**
+ * What a virsh that printed no error died of, in words that name neither the URI nor the
+ * command's flags (the keepalive flags would read as a lost connection to classify()).
+ */
+export function silentFailure(command: string, error: Pick<ExecFileException, 'killed' | 'signal' | 'code'>, timeoutMs: number): string {
+  if (error.killed) return `virsh ${command} did not answer within ${timeoutMs / 1000} s`;
+  if (error.signal) return `virsh ${command} crashed (${error.signal}) without a message`;
+  return `virsh ${command} failed (exit status ${String(error.code)}) without a message`;
 }
 
 /** Runs virsh with an XML text in a private temporary file (virsh reads it here and sends it to the host). */
@@ -68,6 +78,8 @@ export function virshEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C', LANG: 'C' };
   delete env.SSH_ASKPASS;
   delete env.DISPLAY;
+  // virsh's own settings (VIRSH_DEBUG writes its debug lines into what is parsed, VIRSH_DEFAULT_CONNECT_URI…).
+  for (const key of Object.keys(env)) if (key.startsWith('VIRSH_')) delete env[key];
   return env;
 }
 
