@@ -99,7 +99,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await guestHosts.init();
 
   const hosts = new HostAllowList(config.host, config.allowedHosts);
-  const displays = new GuestDisplays(guests);
+  const displays = new GuestDisplays((host) => guestHosts.driver(host));
   const displayTickets = new DisplayTickets();
   const { app, events, setLatestStats, setLatestHostUsage } = createApp({
     guestHosts,

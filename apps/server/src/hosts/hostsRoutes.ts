@@ -3,6 +3,9 @@ import { domainRoutes } from '../http/domainRoutes.js';
 import type { ValidateResult } from '../api.js';
 import { jsonBody, parseInput, xmlBody } from '../http/input.js';
 import { INLINE_MAX_CHARS, refuseInvalidDefinition, validationPool } from '../validation/requestValidation.js';
+import { displayRoutes } from '../vnc/displayRoutes.js';
+import type { DisplayTickets } from '../vnc/DisplayTickets.js';
+import type { GuestDisplays } from '../vnc/GuestDisplays.js';
 import { hostEntry, hostId } from './hostConfig.js';
 import type { Hosts } from './Hosts.js';
 
@@ -10,7 +13,7 @@ import type { Hosts } from './Hosts.js';
  * `/api/hosts`: the hosts (local and libvirt connections), adding and removing one, and
  * every guest route of a host under `/api/hosts/ID/domains/…`.
  */
-export function hostsRoutes(hosts: Hosts): Router {
+export function hostsRoutes(hosts: Hosts, screens: { displays: GuestDisplays; tickets: DisplayTickets }): Router {
   const router = Router();
   const idOf = (req: Request) => parseInput(hostId, (req.params as { host?: string }).host, 'host id');
 
@@ -33,6 +36,15 @@ export function hostsRoutes(hosts: Hosts): Router {
     res.status(204).end();
   });
 
+  // The graphical console's routes come before the lifecycle routes, whose POST /:name/:action would take them.
+  router.use(
+    '/:host/domains',
+    displayRoutes(screens.displays, screens.tickets, (req) => {
+      const host = idOf(req);
+      hosts.driver(host);
+      return host;
+    }),
+  );
   router.use(
     '/:host/domains',
     domainRoutes((req) => {

@@ -103,13 +103,13 @@ export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabil
   app.use('/api', express.json({ limit: MAX_JSON_BYTES }));
 
   app.get('/api/events', events.handle);
-  app.use('/api/domains', displayRoutes(displays, displayTickets));
+  app.use('/api/domains', displayRoutes(displays, displayTickets, () => LOCAL_HOST_ID));
   // The guests of every host; each host's own list is under /api/hosts/ID/domains.
   app.get('/api/domains', (_req, res) => {
     res.json(guestHosts.guests());
   });
   app.use('/api/domains', domainRoutes(() => ({ host: LOCAL_HOST_ID, driver: local })));
-  app.use('/api/hosts', hostsRoutes(guestHosts));
+  app.use('/api/hosts', hostsRoutes(guestHosts, { displays, tickets: displayTickets }));
   app.use('/api/networks', networkRoutes(networks));
   app.use('/api/pools', poolRoutes(pools, volumes));
   app.get('/api/host', async (_req, res) => {

@@ -1,13 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { cookieValue, TOKEN_COOKIE } from '../auth/accessToken.js';
+import type { DisplayOf } from './GuestDisplays.js';
 
 /** How long a ticket can wait for its WebSocket: enough for a page to open one, not to pass it on. */
 export const DISPLAY_TICKET_TTL_MS = 15_000;
 const TICKET_BYTES = 24;
 
 interface Pending {
-  guest: string;
+  guest: DisplayOf;
   session: string;
   expiresAt: number;
 }
@@ -25,7 +26,7 @@ export class DisplayTickets {
     private readonly now: () => number = Date.now,
   ) {}
 
-  issue(guest: string, session: string): { ticket: string; expiresInMs: number } {
+  issue(guest: DisplayOf, session: string): { ticket: string; expiresInMs: number } {
     this.sweep();
     const ticket = randomBytes(TICKET_BYTES).toString('base64url');
     this.pending.set(digest(ticket), { guest, session, expiresAt: this.now() + this.ttlMs });
@@ -33,14 +34,14 @@ export class DisplayTickets {
   }
 
   /** Uses up the ticket; returns why it does not open this guest's display for this session, if it does not. */
-  redeem(ticket: string | undefined, guest: string, session: string): string | undefined {
+  redeem(ticket: string | undefined, guest: DisplayOf, session: string): string | undefined {
     if (!ticket) return 'the display WebSocket needs a ticket (POST /api/domains/NAME/display-ticket)';
     const key = digest(ticket);
     const entry = this.pending.get(key);
     this.pending.delete(key);
     if (!entry) return 'the display ticket is unknown or was already used';
     if (entry.expiresAt <= this.now()) return 'the display ticket has expired';
-    if (entry.guest !== guest) return `the display ticket is for another guest, not '${guest}'`;
+    if (entry.guest.host !== guest.host || entry.guest.name !== guest.name) return `the display ticket is for another guest, not '${guest.name}' of host '${guest.host}'`;
     if (entry.session !== session) return 'the display ticket was issued to another session';
     return undefined;
   }

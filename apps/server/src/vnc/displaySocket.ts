@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CONSOLE_CLOSE_CODES } from '../api.js';
+import { CONSOLE_CLOSE_CODES, LOCAL_HOST_ID } from '../api.js';
 import type { AccessToken } from '../auth/accessToken.js';
 import { toVirtdeckError, VirtdeckError } from '../errors.js';
 import { guestNameProblem } from '../guests/guestName.js';
@@ -13,7 +13,7 @@ import type { HostAllowList } from '../http/hostAllowList.js';
 import { closeWebSocket } from '../http/webSocketClose.js';
 import { DISPLAY_PATH } from './displayPath.js';
 import { sessionOf, type DisplayTickets } from './DisplayTickets.js';
-import type { GuestDisplays } from './GuestDisplays.js';
+import type { DisplayOf, GuestDisplays } from './GuestDisplays.js';
 
 /** A viewer's frames are keys and pointer moves; nothing legitimate comes near this. */
 const MAX_VIEWER_FRAME_BYTES = 64 * 1024;
@@ -40,7 +40,7 @@ export function attachDisplaySockets(server: Server, deps: DisplaySocketDeps): W
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://virtdeck.invalid');
     const match = DISPLAY_PATH.exec(url.pathname);
-    if (!match?.[1]) return;
+    if (!match?.[2]) return;
     const wrongHost = deps.hosts.problem(req.headers.host);
     if (wrongHost) return refuseUpgrade(socket, new VirtdeckError('misdirected-request', `WebSocket refused: ${wrongHost}`));
     const credential = deps.token.credential(req.headers);
@@ -49,23 +49,25 @@ export function attachDisplaySockets(server: Server, deps: DisplaySocketDeps): W
     if (problem) return refuseUpgrade(socket, new VirtdeckError('forbidden', `WebSocket refused: ${problem}`));
     let name: string;
     try {
-      name = decodeURIComponent(match[1]);
+      name = decodeURIComponent(match[2]);
     } catch {
       return refuseUpgrade(socket, new VirtdeckError('invalid-request', 'The guest name in the URL is not valid percent-encoding'));
     }
     const invalid = guestNameProblem(name);
     if (invalid) return refuseUpgrade(socket, new VirtdeckError('invalid-request', invalid));
-    const refused = deps.tickets.redeem(url.searchParams.get('ticket') ?? undefined, name, sessionOf(req));
+    const guest = { host: match[1] ?? LOCAL_HOST_ID, name };
+    const refused = deps.tickets.redeem(url.searchParams.get('ticket') ?? undefined, guest, sessionOf(req));
     if (refused) return refuseUpgrade(socket, new VirtdeckError('forbidden', `WebSocket refused: ${refused}`));
-    wss.handleUpgrade(req, socket, head, (ws) => void serveDisplay(ws, name, deps));
+    wss.handleUpgrade(req, socket, head, (ws) => void serveDisplay(ws, guest, deps));
   });
   return wss;
 }
 
-async function serveDisplay(ws: WebSocket, name: string, { displays, logger }: DisplaySocketDeps): Promise<void> {
+async function serveDisplay(ws: WebSocket, guest: DisplayOf, { displays, logger }: DisplaySocketDeps): Promise<void> {
+  const { name } = guest;
   let vnc: Duplex;
   try {
-    vnc = await displays.open(name);
+    vnc = await displays.open(guest);
   } catch (error) {
     const failure = toVirtdeckError(error);
     closeWebSocket(ws, failure.code === 'not-found' ? CONSOLE_CLOSE_CODES.unknownGuest : CONSOLE_CLOSE_CODES.notRunning, failure.message);
@@ -90,4 +92,6 @@ async function serveDisplay(ws: WebSocket, name: string, { displays, logger }: D
   ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => vnc.write(Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)));
   ws.on('close', () => vnc.destroy());
   ws.on('error', (error) => logger.debug({ name, err: error }, 'display WebSocket error'));
+  // A driver may hand over a stream it paused after reading the display's greeting.
+  vnc.resume();
 }

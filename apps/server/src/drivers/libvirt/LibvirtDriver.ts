@@ -21,6 +21,7 @@ import type { HostEntry } from '../../hosts/hostConfig.js';
 import { parseDeviceXml, type DeviceSelector, type DeviceTargets } from '../../devices/deviceXml.js';
 import type { ActionOptions, DefineOptions, Driver, DriverEvents, GraphicsEndpoint, HostConnection, SerialEndpoint } from '../Driver.js';
 import { spawnConsole } from './consoleProcess.js';
+import { libvirtGraphics } from './libvirtGraphics.js';
 import { splitCommandLine } from './nativeArgv.js';
 import { lifecycleEventOf, parseCapabilities, parseDomInfo, parseDomState, parseDomStats, parseEventLine, parseNames, toGuestStats, type VirshEvent } from './parseVirsh.js';
 import { KEEPALIVE_ARGS, virsh, virshEnvironment, VirshError, virshWithFile } from './virsh.js';
@@ -225,9 +226,11 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     });
   }
 
-  graphicsConsole(name: string): Promise<GraphicsEndpoint> {
-    this.require(name);
-    return Promise.reject(new VirtdeckError('unavailable', `The graphical console of guests on libvirt hosts is not served yet; use virt-viewer --connect ${this.uri} ${name}`));
+  /** The display as the running guest's live definition has it (with its password: `--security-info`). */
+  async graphicsConsole(name: string): Promise<GraphicsEndpoint> {
+    const guest = this.require(name);
+    if (guest.summary.state !== 'running' && guest.summary.state !== 'paused') throw new VirtdeckError('conflict', `'${name}' is not running (${guest.summary.state})`);
+    return libvirtGraphics(this.uri, name, await this.run(['dumpxml', name, '--security-info']));
   }
 
   snapshots(name: string): Promise<SnapshotSummary[]> {
