@@ -4,7 +4,7 @@
  * virtserialport, …), named charserial0 / serial0 and so on like libvirt.
  */
 import { attributeValue, firstChild, type CharDevice } from '@virtdeck/schema';
-import { hasDevice, pciBusProps, runFile, type BuildContext } from '../build/context.js';
+import { hasDevice, pciBusProps, runFile, type BuildContext, type LaunchRuntime } from '../build/context.js';
 import { jsonOption, keyValue, type JsonObject, type OptionPairs, type QemuOption } from '../options.js';
 import { consoleDevice, libvirtRuntimeFile } from './serialConsole.js';
 import { usbBusProps } from './usb.js';
@@ -120,11 +120,16 @@ function runtimeSerialChardev(ctx: BuildContext, chr: CharDevice, id: string): s
       ['path', rt.serialSocket],
       ['server', true],
       ['wait', false],
-      ['logfile', rt.serialLog],
-      ['logappend', rt.serialLog === undefined ? undefined : true],
+      ...consoleLog(rt, chr),
     ],
     'socket',
   );
+}
+
+/** The console's log: the runtime's, else the one the definition names (<log file append>). */
+function consoleLog(rt: LaunchRuntime, chr: CharDevice): OptionPairs {
+  if (rt.serialLog !== undefined) return [['logfile', rt.serialLog], ['logappend', true]];
+  return chr.log?.file ? [['logfile', chr.log.file], ['logappend', chr.log.append]] : [];
 }
 
 function serialDevice(ctx: BuildContext, chr: CharDevice, chardev: string, id: string | undefined): JsonObject | undefined {

@@ -31,3 +31,14 @@ describe('the serial console', () => {
     expect(argv.join(' ')).not.toContain('console.sock');
   });
 });
+
+describe("the console serial's own log", () => {
+  it('keeps <log file append> on the pty serial the server turns into its console socket', () => {
+    const domain = guest({ devices: "<serial type='pty'><log file='/var/log/guest.log' append='on'/></serial>" });
+    expect(optionValues(buildArgv(domain, caps, runtime).argv, '-chardev')).toContain(
+      'socket,id=charserial0,path=/run/vd/demo/console.sock,server=on,wait=off,logfile=/var/log/guest.log,logappend=on',
+    );
+    const preview = buildArgv(domain, caps).argv;
+    expect(optionValues(preview, '-chardev')).toEqual(['pty,id=charserial0,logfile=/var/log/guest.log,logappend=on']);
+  });
+});
