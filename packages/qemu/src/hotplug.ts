@@ -45,6 +45,8 @@ export function buildHotplugArgs(domain: Domain, caps: HostCapabilities | undefi
     const first = options.firstNode ?? 1;
     const numbers = count === 0 ? undefined : Array.from({ length: count }, (_, i) => first + i);
     list = diskOptions(ctx, device.disk, numbers, bootindex.get(device.disk));
+    // Throttling is sent with the launch (devices/iotune.ts), which a hot-plug has not.
+    if (device.disk.iotune) ctx.diagnostics.unsupported(device.disk.iotune.node, 'I/O limits on a disk attached to a running guest (they apply from its next start)', false);
   } else {
     ctx.layout.alias.set(device.iface, device.id);
     list = interfaceOptions(ctx, device.iface, `host${device.id}`, bootindex.get(device.iface));

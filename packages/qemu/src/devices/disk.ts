@@ -4,6 +4,7 @@
  * libvirt-N-storage / libvirt-N-format, numbered from the last disk backwards.
  */
 import { firstChild, textContent, walkElements, type BackingStore, type Disk, type DiskSource } from '@virtdeck/schema';
+import { planDiskThrottle } from './iotune.js';
 import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
 import { diskBus } from '../build/layout/deviceDefaults.js';
 import { jsonOption, keyValue, type JsonObject, type QemuOption } from '../options.js';
@@ -354,7 +355,6 @@ export function buildDiskArgs(ctx: BuildContext, bootindex: ReadonlyMap<object, 
  */
 export function diskOptions(ctx: BuildContext, disk: Disk, numbers: number[] | undefined, bootindex: number | undefined): QemuOption[] {
   const { diagnostics } = ctx;
-  if (disk.iotune) diagnostics.unsupported(disk.iotune.node, 'Disk I/O limits (<iotune>)', false);
   // <encryption> may sit on the disk, its <source> or any <backingStore>'s source: each needs its secret.
   for (const node of walkElements(disk.node)) {
     if (node.name !== 'encryption') continue;
@@ -378,6 +378,8 @@ export function diskOptions(ctx: BuildContext, disk: Disk, numbers: number[] | u
   const driver = String(props.driver);
   if (!hasDevice(ctx, driver)) diagnostics.error('device-model-unknown', disk.node, `This QEMU has no '${driver}' device for this disk.`);
   options.push({ flag: '-device', value: jsonOption(props) });
+  if (drive !== undefined && typeof props.id === 'string') planDiskThrottle(ctx, disk, props.id, driver);
+  else if (disk.iotune) diagnostics.unsupported(disk.iotune.node, 'I/O limits on a drive that starts empty (QEMU throttles a medium; one inserted later is not throttled)', false);
   return options;
 }
 

@@ -17,12 +17,14 @@ export function buildMemballoonArgs(ctx: BuildContext): QemuOption[] {
     return [];
   }
   if (!hasDevice(ctx, driver)) ctx.diagnostics.error('device-model-unknown', balloon.node, `This QEMU has no '${driver}' device.`);
-  if (balloon.statsPeriod !== undefined) {
-    ctx.diagnostics.unsupported(balloon.node, 'Balloon statistics polling (<stats period>)', false);
+  const id = ctx.layout.alias.get(balloon);
+  // As libvirt: the polling interval is a property of the running device (0 leaves it off).
+  if (ctx.runtime && balloon.statsPeriod && id) {
+    ctx.launch.qmp.push({ execute: 'qom-set', arguments: { path: `/machine/peripheral/${id}`, property: 'guest-stats-polling-interval', value: balloon.statsPeriod } });
   }
   const props = {
     driver,
-    id: ctx.layout.alias.get(balloon),
+    id,
     'deflate-on-oom': balloon.autodeflate,
     'free-page-reporting': balloon.freePageReporting,
     ...pciBusProps(ctx, ctx.layout.pci.get(balloon)),
