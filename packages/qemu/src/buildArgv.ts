@@ -46,6 +46,7 @@ import { buildAccelArgs, buildMachineArgs } from './system/machine.js';
 import { buildMemoryArgs, buildNumaArgs } from './system/memory.js';
 import { buildSmbiosArgs } from './system/smbios.js';
 import { checkSecLabels } from './system/seclabel.js';
+import { planMemoryLimits, planThreadAffinity } from './system/tuning.js';
 
 export interface BuildArgvResult {
   /** The command line, emulator first. */
@@ -76,9 +77,6 @@ function notModelled(ctx: BuildContext): void {
   const { domain, diagnostics } = ctx;
   for (const shmem of domain.devices.shmems) diagnostics.unsupported(shmem.node, 'Shared memory devices (<shmem>)', true);
   if (domain.launchSecurity) diagnostics.unsupported(domain.launchSecurity.node, 'Confidential guests (<launchSecurity>)', true);
-  if (domain.cputune) diagnostics.unsupported(domain.cputune.node, 'CPU tuning (<cputune>: pinning, shares, quotas, schedulers)', false);
-  if (domain.memtune) diagnostics.unsupported(domain.memtune.node, 'Memory tuning (<memtune>)', false);
-  if (domain.vcpu?.cpuset !== undefined) diagnostics.unsupported(domain.vcpu.node, 'Pinning vCPUs to host CPUs (cpuset=)', false);
   if (domain.vcpu?.placement === 'auto') diagnostics.unsupported(domain.vcpu.node, "Automatic vCPU placement (placement='auto')", false);
   if (domain.numatune?.memnodes.length && !domain.cpu?.numa) {
     diagnostics.unsupported(domain.numatune.node, 'Per-cell NUMA memory policy without guest NUMA cells', false);
@@ -99,6 +97,15 @@ function notModelled(ctx: BuildContext): void {
   if (domain.cpu?.vendor !== undefined) diagnostics.unsupported(domain.cpu.node, 'A CPU <vendor> with a custom model', false);
   // Ignoring <transient/> would write into the image the user asked to keep unchanged.
   for (const disk of domain.devices.disks) if (disk.transient) diagnostics.unsupported(disk.node, 'Transient disks (<transient/>)', true);
+}
+
+/** CPU pinning and memory limits: applied by the server to the running QEMU (launch only). */
+function planTuning(ctx: BuildContext): void {
+  const affinity = planThreadAffinity(ctx);
+  const memoryLimits = planMemoryLimits(ctx);
+  if (!ctx.runtime) return;
+  if (affinity) ctx.launch.affinity = affinity;
+  if (memoryLimits) ctx.launch.memoryLimits = memoryLimits;
 }
 
 /** Features with a meaning on x86 QEMU guests (turned into options, or nothing to do: pae). */
@@ -171,6 +178,7 @@ export function buildArgv(domain: Domain, caps: HostCapabilities | undefined, ru
   const { diagnostics, machine, emulatorPath } = ctx;
   const accel = ctx.accel === '' ? undefined : ctx.accel;
   notModelled(ctx);
+  planTuning(ctx);
 
   const out: QemuOption[] = [];
   const add = (list: readonly QemuOption[]): void => {

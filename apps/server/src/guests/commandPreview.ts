@@ -7,6 +7,7 @@ import { formatCommandLine, type HostCapabilities, type QemuDiagnostic } from '@
 import { capDiagnostics, isValidDocument, validateDomain } from '@virtdeck/schema';
 import type { CommandLine, ValidateResult } from '../api.js';
 import { VirtdeckError } from '../errors.js';
+import { hugepageRuntime } from '../host/guestTuning.js';
 import { sharedImageProbe } from '../preflight/imageProbe.js';
 import { networkHost } from '../networks/networkHost.js';
 import { preflight } from '../preflight/preflight.js';
@@ -23,7 +24,8 @@ export async function previewCommandLine(xml: string, capabilities: () => Promis
   const { domain, diagnostics, valid } = validateDomain(xml);
   if (!valid || !domain) throw new VirtdeckError('invalid-xml', 'The definition has errors', { diagnostics });
   const runName = guestNameProblem(domain.name) ? 'NAME' : domain.name;
-  const result = commandLineFor(domain, await capabilities(), new RunDir(stateDir, runName), await networkHost(stateDir));
+  const run = new RunDir(stateDir, runName);
+  const result = commandLineFor(domain, await capabilities(), run, await networkHost(stateDir), {}, await hugepageRuntime(domain, run.dir));
   return { argv: result.best, line: formatCommandLine(result.best), builtBy: 'virtdeck', startable: result.argv !== undefined, diagnostics: result.diagnostics };
 }
 

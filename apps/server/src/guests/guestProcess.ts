@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { LifecycleEventName, StateReason } from '../api.js';
 import { describeError, toVirtdeckError } from '../errors.js';
 import { restoreOwners } from '../confine/ownership.js';
+import { releaseGuestTuning } from '../host/guestTuning.js';
 import { stopSwtpm } from '../host/swtpm.js';
 import { monitorOf } from './actions.js';
 import { attachMonitor, consoleSocketOf, serialConsoleFor } from './attach.js';
@@ -300,6 +301,7 @@ export class GuestProcesses {
     this.states.transition(guest, { state: 'shutoff', reason, error });
     this.states.record(guest, event, detail);
     await stopSwtpm(guest.run.qemuDir).catch(() => undefined);
+    await releaseGuestTuning(guest.run.dir).catch((failure: unknown) => this.options.logger.warn({ name: guest.name, err: failure }, 'the cgroup or huge page folder of the guest is left'));
     await guest.run.clearProcessFiles().catch(() => undefined);
     await restoreOwners(guest.run.ownersFile).catch((failure: unknown) => this.options.logger.error({ name: guest.name, err: failure }, 'files given to QEMU keep its owner'));
     runtime?.markFinished();

@@ -22,8 +22,8 @@ export interface CommandLineResult {
 /**
  * The command line a domain becomes when started from `run`: QMP, console and display sockets
  * and the pid file in the run folder, NVRAM and TPM state in the state directory, interfaces on
- * the host's networks and bridges. No serial log file: the server writes that one from the
- * console stream (see SerialLog).
+ * the host's networks and bridges, huge-page RAM in the folders `memory` names. No serial log
+ * file: the server writes that one from the console stream (see SerialLog).
  */
 export function commandLineFor(
   domain: Domain,
@@ -31,6 +31,7 @@ export function commandLineFor(
   run: RunDir,
   networks: NetworkHost,
   graphicsPorts: LaunchRuntime['graphicsPorts'] = {},
+  memory: Pick<LaunchRuntime, 'hugepageDirs' | 'defaultHugepageKiB'> = {},
   now = Date.now(),
 ): CommandLineResult {
   const runtime = {
@@ -41,6 +42,7 @@ export function commandLineFor(
     graphicsPorts,
     nvramDir: run.nvramDir,
     tpmStateDir: run.tpmStateDir,
+    ...memory,
   };
   const built = buildArgv(domain, caps, runtime, { now, networks });
   const blocked = built.diagnostics.some((d) => d.severity === 'error');

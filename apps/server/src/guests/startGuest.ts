@@ -12,6 +12,7 @@ import { attachMonitor, consoleSocketOf, serialConsoleFor } from './attach.js';
 import { chooseDisplayPorts, type DisplayPorts } from '../host/displayPorts.js';
 import { prepareFirmware } from '../host/guestFirmware.js';
 import { startSwtpm, stopSwtpm } from '../host/swtpm.js';
+import { applyGuestTuning, hugepageRuntime, prepareGuestTuning, releaseGuestTuning } from '../host/guestTuning.js';
 import { networkHost } from '../networks/networkHost.js';
 import { removeLaunchSecrets, runPrelaunchCommands, writeLaunchSecrets } from '../host/launchPlan.js';
 import { domainFacts } from './domainFacts.js';
@@ -96,18 +97,20 @@ async function startOnce(options: StartOptions): Promise<GuestRuntime> {
     if (refused) throw refused;
     displayPorts = await chooseDisplayPorts(domain);
     const networks = await networkHost(run.stateDir);
-    const checked = commandLineFor(domain, caps, run, networks, displayPorts.ports);
+    const memory = await hugepageRuntime(launchDomain, run.dir);
+    const checked = commandLineFor(domain, caps, run, networks, displayPorts.ports, memory);
     if (!checked.argv) throw cannotBuild(name, checked.diagnostics);
     const user = await qemuUser();
     await run.prepare(user);
     await fs.writeFile(run.runningXml, options.xml);
     files = await openLaunchFiles(host.files, { baseDir: run.dir, user, ownersFile: run.ownersFile });
     endProbedChains(host.probedChainEnds);
-    const command = commandLineFor(launchDomain, caps, run, networks, displayPorts.ports);
+    const command = commandLineFor(launchDomain, caps, run, networks, displayPorts.ports, memory);
     if (!command.argv) throw cannotBuild(name, command.diagnostics);
     launch = command.launch;
     await writeLaunchSecrets(launch, user);
     if (launch.swtpm) await startSwtpm(launch.swtpm, user);
+    await prepareGuestTuning(launchDomain, run.dir, user);
     const [emulator = '', ...args] = command.argv;
 
     phase = 'launch';
@@ -141,6 +144,7 @@ async function startOnce(options: StartOptions): Promise<GuestRuntime> {
     phase = 'refresh';
     const status = await qmp.execute<StatusInfo>('query-status');
     if (status.status !== 'prelaunch') throw new Error(`QEMU is in state '${status.status}' instead of 'prelaunch'`);
+    await applyGuestTuning(launch, qmp, runtime.pid, run.dir);
     await runPrelaunchCommands(launch, qmp);
 
     phase = 'continue';
@@ -154,6 +158,7 @@ async function startOnce(options: StartOptions): Promise<GuestRuntime> {
     if (launch) await removeLaunchSecrets(launch);
     if (launch?.swtpm) await stopSwtpm(run.qemuDir);
     const failure = await rollback(name, phase, runtime, run, error);
+    await releaseGuestTuning(run.dir).catch(() => undefined);
     await files?.abort();
     throw failure;
   } finally {

@@ -3,7 +3,8 @@
  * the definition names exists and is of the kind and access it needs; files the start would
  * empty are pointed out; and every image's header names no file the definition does not
  * (libvirt probes the chain the same way, `qemu-img info`), so that QEMU opens only what the
- * definition names. Diagnostics are host-scope: warnings while editing, errors at start.
+ * definition names; and the host can give the tuning asked for (hostTuning.ts). Diagnostics
+ * are host-scope: warnings while editing, errors at start.
  */
 import { constants, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -13,6 +14,7 @@ import type { Disk, Domain, QuickFix, XmlElement } from '@virtdeck/schema';
 import { describeError, VirtdeckError } from '../errors.js';
 import { escapeXml } from '../templates/xmlText.js';
 import { collectHostFiles, HOST_FILE_ROLES, type HostFile } from './hostFiles.js';
+import { checkHostTuning, hostTuningFacts } from './hostTuning.js';
 import { ImageProbe } from './imageProbe.js';
 
 export interface PreflightResult {
@@ -49,6 +51,7 @@ export async function preflight(domain: Domain, options: PreflightOptions): Prom
     diagnostics.push(...chain.diagnostics);
     if (chain.ended) probedChainEnds.push(disk);
   }
+  diagnostics.push(...checkHostTuning(domain, await hostTuningFacts()));
   files.sort((a, b) => all.indexOf(a) - all.indexOf(b));
   diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);
   return { diagnostics, files, probedChainEnds };

@@ -32,6 +32,13 @@ export interface LaunchRuntime {
   nvramDir?: string;
   /** The guest's emulated TPM state (swtpm's --tpmstate), kept across starts. */
   tpmStateDir?: string;
+  /**
+   * Folders for the guest's huge-page-backed RAM, by page size in KiB: one on a hugetlbfs mount
+   * of that size, writable by QEMU (the server makes it). Without one the preview's path.
+   */
+  hugepageDirs?: Readonly<Record<number, string>>;
+  /** The host's default huge page size in KiB (/proc/meminfo Hugepagesize), for <hugepages/> without a <page>. */
+  defaultHugepageKiB?: number;
 }
 
 /** swtpm for an emulated TPM: set up on first start, started before QEMU, ended with it. */
@@ -62,6 +69,29 @@ export interface LaunchPlan {
   qmp: Array<{ execute: string; arguments: JsonObject }>;
   /** The TPM emulator to start first, for `<tpm><backend type='emulator'>`. */
   swtpm?: SwtpmPlan;
+  /** Host CPUs QEMU's threads may run on (<cputune> pins, <vcpu cpuset>), set before `cont`. */
+  affinity?: ThreadAffinity;
+  /** Memory limits (<memtune>) of the cgroup QEMU is moved into before `cont`. */
+  memoryLimits?: MemoryLimits;
+}
+
+/**
+ * Host CPU sets for QEMU's threads, as libvirt applies them: the emulator (every thread of the
+ * process, first), then each vCPU thread (found through query-cpus-fast) and each iothread
+ * (query-iothreads). A vCPU without a pin of its own gets `<vcpu cpuset>` when there is one.
+ */
+export interface ThreadAffinity {
+  emulator?: number[];
+  vcpus: Array<{ vcpu: number; cpus: number[] }>;
+  iothreads: Array<{ iothread: number; cpus: number[] }>;
+}
+
+/** <memtune> in bytes, as cgroup v2 takes them: memory.max, memory.high, memory.swap.max. */
+export interface MemoryLimits {
+  max?: number;
+  high?: number;
+  /** Swap alone (cgroup v2 counts it apart): libvirt's swap_hard_limit minus hard_limit. */
+  swapMax?: number;
 }
 
 export interface BuildOptions {

@@ -48,20 +48,74 @@ function hostNodes(nodeset: string | undefined, mode: string | undefined): JsonO
   return { 'host-nodes': nodes, policy };
 }
 
-/** Properties shared by RAM backends: file/memfd source, sharing, preallocation. */
-function backendBase(ctx: BuildContext, id: string, sizeKiB: number, backingPath: string | undefined): JsonObject {
+/** x86's default huge page size, which a <hugepages/> without a <page> means unless the host says otherwise. */
+export const DEFAULT_HUGEPAGE_KiB = 2048;
+
+/**
+ * The huge page size backing a guest NUMA cell (all RAM: `cell` undefined), or undefined for
+ * ordinary pages: the page whose nodeset names the cell, else the one without a nodeset.
+ */
+export function hugepageSizeKiB(domain: Domain, cell: number | undefined, hostDefaultKiB = DEFAULT_HUGEPAGE_KiB): number | undefined {
+  const hugepages = domain.memoryBacking?.hugepages;
+  if (!hugepages) return undefined;
+  // A guest without NUMA cells is node 0, as libvirt counts it.
+  const node = cell ?? 0;
+  const forCell = hugepages.pages.find((p) => p.nodeset !== undefined && parseCpuset(p.nodeset)?.includes(node));
+  const general = hugepages.pages.find((p) => p.nodeset === undefined);
+  if (hugepages.pages.length > 0 && !forCell && !general) return undefined;
+  return (forCell ?? general)?.sizeKiB ?? hostDefaultKiB;
+}
+
+/**
+ * The huge pages a guest's RAM takes at start, by page size: how much RAM (KiB) and whether
+ * it is a file on a hugetlbfs mount (memfd takes its pages without one). For the host check.
+ */
+export function hugepageNeeds(domain: Domain, hostDefaultKiB = DEFAULT_HUGEPAGE_KiB): Array<{ pageKiB: number; ramKiB: number; needsMount: boolean }> {
+  const needs = new Map<number, { pageKiB: number; ramKiB: number; needsMount: boolean }>();
+  const needsMount = domain.memoryBacking?.source !== 'memfd';
+  const add = (pageKiB: number | undefined, ramKiB: number) => {
+    if (pageKiB === undefined) return;
+    const need = needs.get(pageKiB) ?? { pageKiB, ramKiB: 0, needsMount };
+    need.ramKiB += ramKiB;
+    needs.set(pageKiB, need);
+  };
+  const cells = domain.cpu?.numa?.cells ?? [];
+  if (cells.length === 0) add(hugepageSizeKiB(domain, undefined, hostDefaultKiB), initialMemoryKiB(domain));
+  cells.forEach((cell, i) => add(hugepageSizeKiB(domain, cell.id ?? i, hostDefaultKiB), alignUp(cell.memoryKiB ?? 0, MiB_IN_KiB)));
+  return [...needs.values()];
+}
+
+/**
+ * Where huge-page-backed RAM lives: the folder the server made on a hugetlbfs mount of that
+ * size, or (preview) one under the usual mount, as libvirt names it. Whether the host has the
+ * mount and the free pages is the server's pre-flight to say.
+ */
+function hugepagePath(ctx: BuildContext, sizeKiB: number): string {
+  return ctx.runtime?.hugepageDirs?.[sizeKiB] ?? `/dev/hugepages/libvirt/qemu/${ctx.domain.name}`;
+}
+
+/** Properties shared by RAM backends: file/memfd/huge page source, sharing, preallocation. */
+function backendBase(ctx: BuildContext, id: string, sizeKiB: number, cell: number | undefined): JsonObject {
   const backing = ctx.domain.memoryBacking;
   const props: JsonObject = { 'qom-type': 'memory-backend-ram', id };
-  if (backing?.source === 'file' || backingPath !== undefined) {
+  const pageKiB = hugepageSizeKiB(ctx.domain, cell, ctx.runtime?.defaultHugepageKiB);
+  if (pageKiB !== undefined && backing?.source === 'memfd') {
+    // memfd takes huge pages from the kernel directly: no hugetlbfs mount is needed.
+    Object.assign(props, { 'qom-type': 'memory-backend-memfd', hugetlb: true, hugetlbsize: pageKiB * 1024 });
+  } else if (pageKiB !== undefined) {
+    props['qom-type'] = 'memory-backend-file';
+    props['mem-path'] = hugepagePath(ctx, pageKiB);
+  } else if (backing?.source === 'file') {
     props['qom-type'] = 'memory-backend-file';
     // A directory: QEMU creates an unlinked file in it. The run directory when launching.
-    props['mem-path'] = backingPath ?? (ctx.runtime ? `${dirname(ctx.runtime.qmpSocket)}` : '/dev/shm');
+    props['mem-path'] = ctx.runtime ? `${dirname(ctx.runtime.qmpSocket)}` : '/dev/shm';
   } else if (backing?.source === 'memfd') {
     props['qom-type'] = 'memory-backend-memfd';
   }
   if (backing?.access === 'shared') props.share = true;
   if (props['qom-type'] === 'memory-backend-file') props['x-use-canonical-path-for-ramblock-id'] = false;
-  if (backing?.allocation?.mode === 'immediate') props.prealloc = true;
+  // Huge pages are allocated up front, as libvirt does: a guest that could not get them all would die later.
+  if (backing?.allocation?.mode === 'immediate' || pageKiB !== undefined) props.prealloc = true;
   if (backing?.discard) props['discard-data'] = true;
   props.size = sizeKiB * 1024;
   return props;
@@ -95,9 +149,6 @@ export function buildMemoryArgs(ctx: BuildContext): QemuOption[] {
   options.push({ flag: '-m', value: keyValue(pairs) });
 
   const backing = domain.memoryBacking;
-  if (backing?.hugepages) {
-    diagnostics.unsupported(backing.hugepages.node, 'Huge page backing (<hugepages>)', false);
-  }
   if (!hasNuma(domain)) {
     const id = ramBackendId(ctx);
     if (id) {
@@ -120,7 +171,7 @@ export function buildNumaArgs(ctx: BuildContext): QemuOption[] {
   cells.forEach((cell: NumaCell, i) => {
     const id = cell.id ?? i;
     const backend = `ram-node${id}`;
-    const props = backendBase(ctx, backend, alignUp(cell.memoryKiB ?? 0, MiB_IN_KiB), undefined);
+    const props = backendBase(ctx, backend, alignUp(cell.memoryKiB ?? 0, MiB_IN_KiB), id);
     if (cell.memAccess === 'shared') props.share = true;
     const memnode = ctx.domain.numatune?.memnodes.find((m) => m.cellid === id);
     Object.assign(props, hostNodes(memnode?.nodeset ?? ctx.domain.numatune?.memory?.nodeset, memnode?.mode ?? ctx.domain.numatune?.memory?.mode));
