@@ -259,15 +259,39 @@ describe('the HTTP API (no QEMU needed)', () => {
       expect((await server.api.post('/api/domains', { xml: blank.body.xml })).status).toBe(201);
     });
 
-    it('creates the q35 template disk with qemu-img and never overwrites it', async () => {
-      const made = await server.api.post<{ xml: string }>('/api/templates/q35-virtio-disk', { json: { name: 'disky' } });
-      expect(made.status).toBe(200);
+    it('makes the q35 template disk with qemu-img when the guest is defined, not before, and never overwrites one', async () => {
       const image = path.join(server.stateDir, 'images', 'disky.qcow2');
-      expect(made.body.xml).toContain(`<source file='${image}'/>`);
+      const cancelled = await server.api.post<{ xml: string }>('/api/templates/q35-virtio-disk', { json: { name: 'disky' } });
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body.xml).toContain(`<source file='${image}'/>`);
+      // Opened in the editor and left: nothing on disk.
+      await expect(stat(image)).rejects.toMatchObject({ code: 'ENOENT' });
+      // A define that fails leaves nothing either.
+      const broken = await server.api.post<ErrorBody>('/api/domains', { xml: cancelled.body.xml.replace('<vcpu', '<vcpu-oops') });
+      expect(broken.status).toBe(422);
+      await expect(stat(image)).rejects.toMatchObject({ code: 'ENOENT' });
+
+      const made = await server.api.post<{ xml: string }>('/api/templates/q35-virtio-disk', { json: { name: 'disky' } });
+      expect((await server.api.post('/api/domains', { xml: made.body.xml })).status).toBe(201);
       expect((await readFile(image)).subarray(0, 4).toString('latin1')).toBe('QFI\xfb');
       const again = await server.api.post<ErrorBody>('/api/templates/q35-virtio-disk', { json: { name: 'disky' } });
       expect(again.status).toBe(409);
-      expect((await server.api.post('/api/domains', { xml: made.body.xml })).status).toBe(201);
+    });
+
+    it('removes the template disk again when the define fails', async () => {
+      const blank = await server.api.post<{ xml: string }>('/api/templates/blank', { json: { name: 'taken' } });
+      const template = await server.api.post<{ xml: string }>('/api/templates/q35-virtio-disk', { json: { name: 'taken' } });
+      expect((await server.api.post('/api/domains', { xml: blank.body.xml })).status).toBe(201);
+      expect((await server.api.post('/api/domains', { xml: template.body.xml })).status).toBe(409);
+      await expect(stat(path.join(server.stateDir, 'images', 'taken.qcow2'))).rejects.toMatchObject({ code: 'ENOENT' });
+    });
+
+    it('makes no template disk the saved definition no longer names', async () => {
+      const made = await server.api.post<{ xml: string }>('/api/templates/q35-virtio-disk', { json: { name: 'diskless' } });
+      const image = path.join(server.stateDir, 'images', 'diskless.qcow2');
+      const other = made.body.xml.replace(image, path.join(server.stateDir, 'elsewhere.qcow2'));
+      expect((await server.api.post('/api/domains', { xml: other })).status).toBe(201);
+      await expect(stat(image)).rejects.toMatchObject({ code: 'ENOENT' });
     });
   });
 

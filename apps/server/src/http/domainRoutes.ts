@@ -19,7 +19,12 @@ export function guestPath(host: string, name: string): string {
 }
 
 /** `/api/domains` and `/api/hosts/ID/domains`: one host's guests, their definitions and their lifecycle. */
-export function domainRoutes(hostOf: HostOfRequest): Router {
+/** What the local host does around a define (template disks are made only when their guest is defined). */
+export interface DefineHooks {
+  beforeCreate?(xml: string): Promise<{ commit(): void; undo(): Promise<void> }>;
+}
+
+export function domainRoutes(hostOf: HostOfRequest, hooks: DefineHooks = {}): Router {
   const router = Router({ mergeParams: true });
   const nameOf = (params: { name?: string }) => parseInput(guestName, params.name, 'guest name');
 
@@ -32,7 +37,15 @@ export function domainRoutes(hostOf: HostOfRequest): Router {
     const { host, driver: guests } = hostOf(req);
     const xml = xmlBody(req);
     await refuseInvalidDefinition(xml);
-    const summary = await guests.define(xml, { create: true });
+    const prepared = await hooks.beforeCreate?.(xml);
+    let summary;
+    try {
+      summary = await guests.define(xml, { create: true });
+    } catch (error) {
+      await prepared?.undo();
+      throw error;
+    }
+    prepared?.commit();
     res.status(201).location(guestPath(host, summary.name)).json(withHost(host, summary));
   });
 

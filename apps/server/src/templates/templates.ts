@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { validateDomain } from '@virtdeck/schema';
 import type { TemplateInfo } from '../api.js';
 import { demoGuestXml, type DemoGuestFiles } from '../demoGuest.js';
 import { describeError, VirtdeckError } from '../errors.js';
@@ -41,8 +42,8 @@ export const TEMPLATES = {
   },
   'q35-virtio-disk': {
     title: 'q35 with a virtio disk',
-    description: `A q35 machine under TCG with an empty ${DISK_SIZE} qcow2 disk (created now with qemu-img in the state directory), virtio networking and a serial console.`,
-    create: async (name, ctx) => q35Xml(name, await createDiskImage(name, ctx), ctx.emulator),
+    description: `A q35 machine under TCG with an empty ${DISK_SIZE} qcow2 disk (made with qemu-img in the default pool when the guest is defined), virtio networking and a serial console.`,
+    create: async (name, ctx) => q35Xml(name, await reserveDiskImage(name, ctx), ctx.emulator),
   },
   blank: {
     title: 'Blank',
@@ -74,24 +75,69 @@ export async function instantiateTemplate(id: string, name: string, ctx: Templat
 /** Where a template's disk image for guest `name` goes. */
 const imagePath = (stateDir: string, name: string): string => path.join(stateDir, 'images', `${name}.qcow2`);
 
-async function createDiskImage(name: string, ctx: TemplateContext): Promise<string> {
-  const image = imagePath(ctx.stateDir, name);
-  const exists = await access(image).then(
+/** A template disk promised to a guest name: made when a definition of that name naming it is saved. */
+interface PendingDisk {
+  path: string;
+  size: string;
+}
+
+/** The template disks of each server's templates, by guest name (a cancelled template leaves nothing on disk). */
+const pendingDisks = new WeakMap<TemplateContext, Map<string, PendingDisk>>();
+
+const exists = (file: string): Promise<boolean> =>
+  access(file).then(
     () => true,
     () => false,
   );
+
+async function reserveDiskImage(name: string, ctx: TemplateContext): Promise<string> {
+  const image = imagePath(ctx.stateDir, name);
   // Never overwrite a disk: it may hold someone's data.
-  if (exists) throw new VirtdeckError('conflict', `The disk image ${image} already exists; pick another name or delete the image`);
-  await mkdir(path.dirname(image), { recursive: true });
+  if (await exists(image)) throw new VirtdeckError('conflict', `The disk image ${image} already exists; pick another name or delete the image`);
+  const pending = pendingDisks.get(ctx) ?? new Map<string, PendingDisk>();
+  pendingDisks.set(ctx, pending);
+  pending.set(name, { path: image, size: DISK_SIZE });
+  return image;
+}
+
+export interface TemplateDiskCreation {
+  /** The images made. */
+  created: string[];
+  /** The definition was saved: the promise is kept. */
+  commit(): void;
+  /** The definition was not saved: the images made go again. */
+  undo(): Promise<void>;
+}
+
+/**
+ * Before a new guest is defined: makes the template disk promised to its name when the
+ * definition still names it as a disk and no file is there yet (an existing file is the user's
+ * and never replaced).
+ */
+export async function createTemplateDisks(xml: string, ctx: TemplateContext): Promise<TemplateDiskCreation> {
+  const { domain } = validateDomain(xml);
+  const pending = domain ? pendingDisks.get(ctx)?.get(domain.name) : undefined;
+  const created: string[] = [];
+  const none = { created, commit: () => undefined, undo: () => Promise.resolve() };
+  if (!domain || !pending) return none;
+  const named = domain.devices.disks.some((d) => d.source?.file === pending.path);
+  if (!named || (await exists(pending.path))) return none;
+  await mkdir(path.dirname(pending.path), { recursive: true });
   const qemuImg = ctx.qemuImg ?? 'qemu-img';
   try {
-    await run(qemuImg, ['create', '-q', '-f', 'qcow2', image, DISK_SIZE]);
+    await run(qemuImg, ['create', '-q', '-f', 'qcow2', pending.path, pending.size]);
   } catch (error) {
+    await rm(pending.path, { force: true });
     const failure = error as NodeJS.ErrnoException & { stderr?: string };
     if (failure.code === 'ENOENT') throw new VirtdeckError('qemu-missing', `${qemuImg} is not installed (apt-get install qemu-utils)`, { cause: error });
-    throw new VirtdeckError('qemu-failed', `qemu-img could not create ${image}`, { detail: failure.stderr?.trim() || describeError(error), cause: error });
+    throw new VirtdeckError('qemu-failed', `qemu-img could not create ${pending.path}`, { detail: failure.stderr?.trim() || describeError(error), cause: error });
   }
-  return image;
+  created.push(pending.path);
+  return {
+    created,
+    commit: () => pendingDisks.get(ctx)?.delete(domain.name),
+    undo: () => rm(pending.path, { force: true }),
+  };
 }
 
 function q35Xml(name: string, image: string, emulator: string): string {
