@@ -2,7 +2,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { APIRequestContext, Page, TestInfo } from '@playwright/test';
 import { GUEST_TABS, type GuestTab } from '../src/router.js';
 import { defineFromTemplate, expect, openApp, test, uniqueName } from './fixtures.js';
-import { viewLine } from './monaco.js';
+import { editorOf, viewLine, waitForColours } from './monaco.js';
 
 type AxeResults = Awaited<ReturnType<AxeBuilder['analyze']>>;
 type Violation = AxeResults['violations'][number];
@@ -88,7 +88,11 @@ for (const colorScheme of ['light', 'dark'] as const) {
         await expect(page.getByTestId(`tab-${tab}`)).toHaveAttribute('aria-selected', 'true');
         if (tab === 'console') await expect(page.getByTestId('console-status')).toHaveText('connected');
         // Monaco's chunk is the app's largest: under a loaded machine it takes longer than the usual wait.
-        if (tab === 'xml') await expect(viewLine(page, '<vcpu')).toBeVisible({ timeout: 60_000 });
+        if (tab === 'xml') {
+          await expect(viewLine(page, '<vcpu')).toBeVisible({ timeout: 60_000 });
+          // The contrast of the syntax colours is checked, not of the plain text shown first.
+          await waitForColours(editorOf(page));
+        }
         await check(page, testInfo, `guest page, ${GUEST_TABS[tab]} tab`);
       }
     });
@@ -102,6 +106,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.getByTestId('save').click();
       await expect(page.getByTestId('save-diff')).toBeVisible();
       await expect(page.getByTestId('save-diff').locator('.modified .view-lines')).toContainText('a11y');
+      await waitForColours(page.getByTestId('save-diff').locator('.original'));
+      await waitForColours(page.getByTestId('save-diff').locator('.modified'));
       await check(page, testInfo, 'save dialog');
       await page.getByTestId('confirm-save').click();
       await expect(page.getByTestId('save-diff')).toBeHidden();
@@ -111,6 +117,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
       // The API's redefinition and the dialog's save each kept the definition they replaced.
       await expect(page.getByTestId('history').getByRole('button', { name: /^Saved / })).toHaveCount(2);
       await expect(page.getByTestId('history-diff').locator('.modified .view-lines')).toContainText('a11y');
+      await waitForColours(page.getByTestId('history-diff').locator('.original'));
+      await waitForColours(page.getByTestId('history-diff').locator('.modified'));
       await check(page, testInfo, 'guest page with an error, History tab with a version');
       expect((await api.delete(`/api/domains/${failing}`)).status()).toBe(204);
     });
@@ -135,6 +143,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.getByTestId('template-name').fill(uniqueName('e2e-a11y-new'));
       await page.getByTestId('use-template').click();
       await expect(viewLine(page, '<vcpu')).toBeVisible();
+      await waitForColours(editorOf(page));
       await check(page, testInfo, 'new guest, editor');
     });
   });

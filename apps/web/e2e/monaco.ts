@@ -34,3 +34,11 @@ export async function visibleText(page: Page): Promise<string> {
     );
   return lines.join('\n');
 }
+
+/**
+ * Waits until Monaco has coloured the text in `editor` (an editor or a diff view): it shows
+ * the lines first and tokenizes them a moment later, when the browser is idle.
+ */
+export async function waitForColours(editor: Locator): Promise<void> {
+  await expect(editor.locator('.view-line span[class*="mtk"]:not(.mtk1)').first()).toBeAttached();
+}

@@ -1,5 +1,5 @@
 import { expect, openApp, test } from './fixtures.js';
-import { viewLine } from './monaco.js';
+import { editorOf, viewLine, waitForColours } from './monaco.js';
 import { screenshotPath } from './screenshots.js';
 
 test('screenshots of the dashboard and the editor for the README', async ({ page, server, api }) => {
@@ -23,4 +23,17 @@ test('screenshots of the dashboard and the editor for the README', async ({ page
   await viewLine(page, '<vcpu').getByText('many', { exact: true }).hover();
   await expect(page.locator('.monaco-hover').first()).toBeVisible();
   await page.screenshot({ path: screenshotPath('editor') });
+});
+
+test('screenshot of the dark theme for the README', async ({ page, server, api }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  expect((await api.post('/api/domains/demo/start')).ok()).toBe(true);
+  await openApp(page, server, '#/guest/demo/xml');
+  await expect(page.getByTestId('vm-demo-state')).toHaveText('running');
+  await expect(viewLine(page, '<vcpu')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('command-preview-line')).toContainText('-accel tcg');
+  await expect(page.getByTestId('xml-editor').locator('.monaco-editor')).toHaveClass(/\bvs-dark\b/);
+  await waitForColours(editorOf(page));
+  await page.screenshot({ path: screenshotPath('dark') });
 });
