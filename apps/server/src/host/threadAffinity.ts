@@ -25,20 +25,26 @@ interface IothreadInfo {
 
 export async function applyThreadAffinity(affinity: ThreadAffinity, qmp: QmpClient, pid: number): Promise<void> {
   if (affinity.emulator) await pin(['-a', '-p', '-c', cpuList(affinity.emulator), String(pid)], 'the emulator');
-  if (affinity.vcpus.length > 0) {
+  // The emulator's set reached every thread: one without a set of its own may run anywhere again, as under libvirt.
+  const unpinned = affinity.emulator ? await allowedHostCpus() : undefined;
+  if (affinity.vcpus.length > 0 || unpinned) {
     const threads = await qmp.execute<CpuInfoFast[]>('query-cpus-fast');
-    for (const { vcpu, cpus } of affinity.vcpus) {
-      const thread = threads.find((t) => t['cpu-index'] === vcpu)?.['thread-id'];
-      if (thread === undefined) throw new VirtdeckError('qemu-failed', `QEMU reports no thread for vCPU ${vcpu}, so it cannot be pinned`);
-      await pin(['-p', '-c', cpuList(cpus), String(thread)], `vCPU ${vcpu}`);
+    for (const thread of threads) {
+      const cpus = affinity.vcpus.find((v) => v.vcpu === thread['cpu-index'])?.cpus ?? unpinned;
+      if (cpus) await pin(['-p', '-c', cpuList(cpus), String(thread['thread-id'])], `vCPU ${thread['cpu-index']}`);
+    }
+    for (const { vcpu } of affinity.vcpus) {
+      if (!threads.some((t) => t['cpu-index'] === vcpu)) throw new VirtdeckError('qemu-failed', `QEMU reports no thread for vCPU ${vcpu}, so it cannot be pinned`);
     }
   }
-  if (affinity.iothreads.length > 0) {
+  if (affinity.iothreads.length > 0 || unpinned) {
     const threads = await qmp.execute<IothreadInfo[]>('query-iothreads');
-    for (const { iothread, cpus } of affinity.iothreads) {
-      const thread = threads.find((t) => t.id === `iothread${iothread}`)?.['thread-id'];
-      if (thread === undefined) throw new VirtdeckError('qemu-failed', `QEMU reports no thread for iothread ${iothread}, so it cannot be pinned`);
-      await pin(['-p', '-c', cpuList(cpus), String(thread)], `iothread ${iothread}`);
+    for (const thread of threads) {
+      const cpus = affinity.iothreads.find((t) => `iothread${t.iothread}` === thread.id)?.cpus ?? unpinned;
+      if (cpus) await pin(['-p', '-c', cpuList(cpus), String(thread['thread-id'])], thread.id);
+    }
+    for (const { iothread } of affinity.iothreads) {
+      if (!threads.some((t) => t.id === `iothread${iothread}`)) throw new VirtdeckError('qemu-failed', `QEMU reports no thread for iothread ${iothread}, so it cannot be pinned`);
     }
   }
 }

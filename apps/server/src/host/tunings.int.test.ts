@@ -9,6 +9,7 @@
 import { readFile, rm, mkdtemp, writeFile, truncate } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { parseCpuset } from '@virtdeck/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoGuestXml } from '../demoGuest.js';
 import { RunDir } from '../guests/RunDir.js';
@@ -68,7 +69,7 @@ describe('tunings applied to the running guest', () => {
     const log = path.join(dir, 'serial.log');
     await writeFile(log, 'from an earlier run\n');
     const xml = demoGuestXml('tuned', guest)
-      .replace("<vcpu placement='static'>1</vcpu>", `<vcpu placement='static'>1</vcpu>\n  <iothreads>1</iothreads>\n  <cputune><vcpupin vcpu='0' cpuset='${vcpuCpu}'/><emulatorpin cpuset='${emulatorCpu}'/><iothreadpin iothread='1' cpuset='${vcpuCpu}'/></cputune>`)
+      .replace("<vcpu placement='static'>1</vcpu>", `<vcpu placement='static'>1</vcpu>\n  <iothreads>2</iothreads>\n  <cputune><vcpupin vcpu='0' cpuset='${vcpuCpu}'/><emulatorpin cpuset='${emulatorCpu}'/><iothreadpin iothread='1' cpuset='${vcpuCpu}'/></cputune>`)
       .replace("<serial type='pty'>", `<serial type='pty'><log file='${log}' append='on'/>`)
       .replace(
         "<memballoon model='virtio'/>",
@@ -82,8 +83,11 @@ describe('tunings applied to the running guest', () => {
     const [vcpu] = await qmp.execute<Array<{ 'thread-id': number }>>('query-cpus-fast');
     expect(await allowedList(runtime.pid, vcpu!['thread-id'])).toBe(String(vcpuCpu));
     expect(await allowedList(runtime.pid, runtime.pid)).toBe(String(emulatorCpu));
-    const [iothread] = await qmp.execute<Array<{ 'thread-id': number }>>('query-iothreads');
-    expect(await allowedList(runtime.pid, iothread!['thread-id'])).toBe(String(vcpuCpu));
+    const iothreads = await qmp.execute<Array<{ id: string; 'thread-id': number }>>('query-iothreads');
+    const iothread = (id: string) => iothreads.find((t) => t.id === id)?.['thread-id'] ?? 0;
+    expect(await allowedList(runtime.pid, iothread('iothread1'))).toBe(String(vcpuCpu));
+    // Not pinned: the emulator's set does not hold it, it runs on any host CPU.
+    expect(parseCpuset(await allowedList(runtime.pid, iothread('iothread2')), 8192)).toEqual(cpus);
 
     const blocks = await qmp.execute<Array<{ qdev?: string; inserted?: Record<string, unknown> }>>('query-block');
     expect(blocks.find((b) => b.qdev === '/machine/peripheral/virtio-disk0/virtio-backend')?.inserted).toMatchObject({ bps: 1048576, bps_rd: 0, iops: 0, iops_rd: 100, iops_rd_max: 200, group: 'slow' });
