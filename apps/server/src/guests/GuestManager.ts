@@ -29,6 +29,7 @@ import { newGuest, parseDefinition, toSummary, UNKNOWN_FACTS, type Guest } from 
 import { GuestStates } from './guestState.js';
 import { KeyedMutex } from './KeyedMutex.js';
 import { cloneDefinition, type PoolDirectories } from '../clones/cloneGuest.js';
+import { refuseWritingBase } from '../clones/linkedClones.js';
 import { GuestSnapshots } from '../snapshots/GuestSnapshots.js';
 import { LifeWatcher, type LifeWatcherOptions } from './lifeWatcher.js';
 import { terminate } from './qemuProcess.js';
@@ -87,6 +88,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
       locked: (name, task) => this.locks.run(name, () => task(this.require(name))),
       start: async (guest, beforeContinue) => {
         if (guest.problem) throw brokenError(guest);
+        refuseWritingBase(guest, this.guests.values(), 'starting it');
         await this.processes.start(guest, beforeContinue);
         this.lifeWatcher.watch(guest);
       },
@@ -96,6 +98,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
         runtime.stopping ??= 'destroyed';
         await this.processes.stop(runtime);
       },
+      refuseWritingBase: (guest, doing) => refuseWritingBase(guest, this.guests.values(), doing),
       restoreDefinition: async (guest, xml, why) => {
         await this.identities.run('', () => this.save(checkDefinition(xml), guest, why));
       },
@@ -324,6 +327,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
     return this.locked(name, async (guest) => {
       if (guest.runtime) throw new VirtdeckError('conflict', `'${guest.name}' is already ${guest.state}`);
       if (guest.problem) throw brokenError(guest);
+      refuseWritingBase(guest, this.guests.values(), 'starting it');
       await this.processes.start(guest);
       this.lifeWatcher.watch(guest);
     });

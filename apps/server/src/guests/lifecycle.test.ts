@@ -68,6 +68,8 @@ describe('the QMP event table', () => {
     expect(onQmpEvent(reset, running({}, { state: 'shutdown', reason: 'user' }))).toMatchObject({ state: 'running', reason: 'reset' });
     // The reset that restarts a powered-off guest is part of the restart.
     expect(onQmpEvent(event('RESET', { guest: false, reason: 'host-qmp-system-reset' }), running({}, { state: 'shutdown', reason: 'shutdown' }))).toBeUndefined();
+    // Reverting to a snapshot resets the machine it then loads: the state is the snapshot's, not a reset's.
+    expect(onQmpEvent(event('RESET', { guest: false, reason: 'snapshot-load' }), running({}, { state: 'paused', reason: 'user' }))).toEqual({ event: 'reset', detail: "the guest's state was loaded from a snapshot" });
     // So is the firmware's own reset right after a reset from the host.
     expect(onQmpEvent(reset, running({ onReboot: 'destroy' }, { afterHostReset: true }))).toBeUndefined();
   });

@@ -137,6 +137,8 @@ export const QMP_EVENT_HANDLERS: Readonly<Record<string, Handler>> = {
         return action === 'preserve' ? { ...off, followUp: { kind: 'pause' } } : off;
       }
     }
+    // snapshot-load resets the machine before it loads the snapshot's state into it.
+    if (reason === 'snapshot-load') return { event: 'reset', detail: "the guest's state was loaded from a snapshot" };
     const detail = guest ? 'the guest reset itself' : 'reset from the host';
     if (ctx.state === 'shutdown') return { state: 'running', reason: 'reset', event: 'reset', detail };
     return { state: ctx.state, reason: ctx.state === 'running' ? 'reset' : ctx.reason, event: 'reset', detail };

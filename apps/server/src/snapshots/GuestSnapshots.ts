@@ -17,6 +17,8 @@ export interface SnapshotHost {
   start(guest: Guest, beforeContinue?: (qmp: QmpClient) => Promise<void>): Promise<void>;
   /** Forces the guest's QEMU off and waits until that is handled. */
   forceOff(guest: Guest): Promise<void>;
+  /** Throws when other guests read the guest's images as their backing files (linked clones). */
+  refuseWritingBase(guest: Guest, doing: string): void;
   /** Saves `xml` as the guest's definition (as a redefinition does), recording why. */
   restoreDefinition(guest: Guest, xml: string, why: string): Promise<void>;
 }
@@ -101,6 +103,7 @@ export class GuestSnapshots {
       const stored = await this.store.read(name, snapshotName);
       const { summary, domainXml } = stored;
       const disks = internalSnapshotDisks(domainOf(domainXml, name));
+      this.host.refuseWritingBase(guest, 'reverting it to a snapshot');
       const why = `reverted to the snapshot '${snapshotName}'`;
       const live = liveMonitor(guest);
       if (summary.memory) {

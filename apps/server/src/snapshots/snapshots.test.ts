@@ -197,6 +197,19 @@ describe('clones of a shut-off guest', () => {
     expect(holds(overlay, 7)).toBe(true);
   });
 
+  it('keeps the original of a linked clone from writing the images the clone reads, until the clone is gone', async () => {
+    await server.api.post('/api/domains/orig/snapshots', { json: { name: 'base' } });
+    await server.api.post('/api/domains/orig/clone', { json: { name: 'thin', mode: 'linked' } });
+    const started = await server.api.post<ErrorBody>('/api/domains/orig/start');
+    expect(started).toMatchObject({ status: 409 });
+    expect(started.body.message).toBe("'orig' holds the backing images of its linked clone 'thin': starting it would change the disks they read. Delete it first, or make full clones instead");
+    const reverted = await server.api.post<ErrorBody>('/api/domains/orig/snapshots/base/revert');
+    expect(reverted.status).toBe(409);
+    expect(reverted.body.message).toContain('reverting it to a snapshot would change the disks they read');
+    expect((await server.api.delete('/api/domains/thin')).status).toBe(204);
+    expect((await server.api.post('/api/domains/orig/snapshots/base/revert')).status).toBe(200);
+  });
+
   it('refuses a taken name or an existing image and leaves no file behind when a disk cannot be copied', async () => {
     expect((await server.api.post<ErrorBody>('/api/domains/orig/clone', { json: { name: 'orig', mode: 'full' } })).status).toBe(409);
     await writeFile(path.join(server.stateDir, 'images', 'taken.qcow2'), 'someone else');
