@@ -8,6 +8,7 @@ export const GUEST_TABS = {
   devices: 'Devices',
   xml: 'Definition',
   history: 'History',
+  snapshots: 'Snapshots',
   'command-line': 'Command line',
   events: 'Events',
   'qemu-log': 'QEMU log',

@@ -1,5 +1,6 @@
 import type {
   ApiDiagnostic,
+  CloneMode,
   CommandLine,
   DefinitionVersion,
   DisplayTicket,
@@ -9,6 +10,8 @@ import type {
   HostInfo,
   LifecycleEvent,
   NetworkSummary,
+  SnapshotRequest,
+  SnapshotSummary,
   TemplateInfo,
   ValidateResult,
 } from './types';
@@ -133,6 +136,12 @@ export const api = {
   /** Puts a file in a CD-ROM or floppy drive, or ejects its medium (`null`). */
   changeMedia: (name: string, target: string, source: string | null, targets: DeviceTargets) =>
     request<GuestSummary>('POST', guestUrl(name, `/disks/${encodeURIComponent(target)}/media`), json({ source, ...targets })),
+  snapshots: (name: string, signal?: AbortSignal) => request<SnapshotSummary[]>('GET', guestUrl(name, '/snapshots'), { signal }),
+  createSnapshot: (name: string, snapshot: SnapshotRequest) => request<SnapshotSummary>('POST', guestUrl(name, '/snapshots'), json(snapshot)),
+  revertSnapshot: (name: string, snapshot: string) => request<GuestSummary>('POST', guestUrl(name, `/snapshots/${encodeURIComponent(snapshot)}/revert`)),
+  deleteSnapshot: (name: string, snapshot: string) => request<void>('DELETE', guestUrl(name, `/snapshots/${encodeURIComponent(snapshot)}`)),
+  /** Defines a copy of a shut-off guest: `full` copies its disks, `linked` lays overlays on them. */
+  clone: (name: string, clone: string, mode: CloneMode) => request<GuestSummary>('POST', guestUrl(name, '/clone'), json({ name: clone, mode })),
   templates: () => request<TemplateInfo[]>('GET', '/api/templates'),
   networks: (signal?: AbortSignal) => request<NetworkSummary[]>('GET', '/api/networks', { signal }),
   instantiateTemplate: (id: string, name: string) => request<{ xml: string }>('POST', `/api/templates/${encodeURIComponent(id)}`, json({ name })),

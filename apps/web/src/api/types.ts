@@ -4,6 +4,7 @@
  */
 export type {
   ApiDiagnostic,
+  CloneMode,
   CommandLine,
   DefinitionVersion,
   Diagnostic,
@@ -24,6 +25,8 @@ export type {
   NetworkSummary,
   PoolSummary,
   ServerEvents,
+  SnapshotRequest,
+  SnapshotSummary,
   StateReason,
   StatsEvent,
   TemplateInfo,

@@ -16,6 +16,7 @@ import { EventLog } from './EventLog';
 import { GraphsPane } from './GraphsPane';
 import { GuestActions } from './GuestActions';
 import { QemuLogPane } from './QemuLogPane';
+import { SnapshotsPane } from './SnapshotsPane';
 
 // xterm.js, noVNC and Monaco are large: each loads only when its tab is opened.
 const ConsolePane = lazy(() => import('./ConsolePane'));
@@ -103,6 +104,8 @@ function TabContent({ guest, tab }: { guest: GuestSummary; tab: GuestTab }) {
       return <GuestDefinition guest={guest} />;
     case 'history':
       return <DefinitionHistory guest={guest} />;
+    case 'snapshots':
+      return <SnapshotsPane guest={guest} />;
     case 'command-line':
       return <CommandLinePane guest={guest} />;
     case 'events':
