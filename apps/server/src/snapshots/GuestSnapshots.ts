@@ -58,6 +58,8 @@ export class GuestSnapshots {
       if (await this.store.exists(name, snapshot)) throw new VirtdeckError('conflict', `'${name}' already has a snapshot named '${snapshot}'`);
       const parent = await this.store.current(name);
       const qmp = liveMonitor(guest);
+      // A QEMU still starting has the images open already: qemu-img must not write them under it.
+      if (!qmp && guest.runtime) throw new VirtdeckError('conflict', `'${name}' is starting; take its snapshot once it runs or is off`);
       const definition = qmp ? (guest.runtime?.xml ?? guest.xml) : guest.xml;
       const disks = internalSnapshotDisks(domainOf(definition, name));
       let undo: () => Promise<void>;
