@@ -42,27 +42,42 @@ export function describeAt(document: XmlDocument, offset: number): Hover | undef
   return undefined;
 }
 
+/**
+ * Prose for Markdown as Monaco renders it: what looks like an element (`<os>`, `<domain type>`)
+ * becomes code, or the renderer takes it for HTML and drops it; other markup characters
+ * (the `_` of a value list) stay literal.
+ */
+export function markdownProse(text: string): string {
+  return text
+    .split(/(<[^<>]+>)/)
+    .map((part, i) => (i % 2 === 1 ? `\`${part}\`` : part.replace(/[\\`*_[\]<>#|~]/g, '\\$&')))
+    .join('');
+}
+
 function describeElement(element: XmlElement, spec: ElementSpec): string {
   const effective = effectiveSpec(spec, element);
-  const lines = [`**<${element.name}>** — ${spec.doc}`];
+  const lines = [`**\`<${element.name}>\`** — ${markdownProse(spec.doc)}`];
   const required = Object.entries(effective.attributes).filter(([, a]) => a.required === true).map(([n]) => `\`${n}\``);
   if (required.length > 0) lines.push(`Required attributes: ${required.join(', ')}`);
   const children = Object.keys(effective.children).filter((k) => !k.includes(':'));
   if (children.length > 0) lines.push(`Children: ${children.slice(0, 16).map((c) => `\`<${c}>\``).join(', ')}${children.length > 16 ? ', …' : ''}`);
   const valueType = valueTypeDoc(effective.text);
-  if (valueType !== undefined) lines.push(`Content: ${valueType}`);
+  if (valueType !== undefined) lines.push(`Content: ${markdownProse(valueType)}`);
   return lines.join('\n\n');
 }
 
 function describeAttribute(elementName: string, name: string, spec: AttributeSpec): string {
-  const lines = [`**${name}** (attribute of \`<${elementName}>\`${spec.required === true ? ', required' : ''}) — ${spec.doc}`];
-  if (spec.value.kind === 'data') lines.push(`Value: ${valueTypeDoc(spec.value) ?? ''}`);
-  else lines.push(Object.entries(spec.value.values).slice(0, 16).map(([value, doc]) => `- \`${value}\` — ${doc}`).join('\n'));
+  const lines = [`**${markdownProse(name)}** (attribute of \`<${elementName}>\`${spec.required === true ? ', required' : ''}) — ${markdownProse(spec.doc)}`];
+  if (spec.value.kind === 'data') lines.push(`Value: ${markdownProse(valueTypeDoc(spec.value) ?? '')}`);
+  else lines.push(Object.entries(spec.value.values).slice(0, 16).map(([value, doc]) => `- \`${value}\` — ${markdownProse(doc)}`).join('\n'));
   return lines.join('\n\n');
 }
 
 function describeValue(value: string, spec: ValueSpec): string | undefined {
-  if (spec.kind === 'data') return valueTypeDoc(spec);
+  if (spec.kind === 'data') {
+    const doc = valueTypeDoc(spec);
+    return doc === undefined ? undefined : markdownProse(doc);
+  }
   const doc = Object.prototype.hasOwnProperty.call(spec.values, value) ? spec.values[value] : spec.kind === 'enum' ? spec.accepted?.[value] : undefined;
-  return doc === undefined ? undefined : `**${value}** — ${doc}`;
+  return doc === undefined ? undefined : `**${markdownProse(value)}** — ${markdownProse(doc)}`;
 }

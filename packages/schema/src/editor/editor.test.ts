@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeAt, parseXml, schemaAt } from '../index.js';
+import { markdownProse } from './describeAt.js';
 
 /** The context at the `|` in the text (which is removed). */
 function at(textWithCursor: string) {
@@ -91,7 +92,7 @@ describe('describeAt', () => {
 
   it('describes an element by its name', () => {
     const result = hover(place('disk type'));
-    expect(result?.markdown).toContain('**<disk>** — a disk, CD-ROM, floppy or SCSI LUN');
+    expect(result?.markdown).toContain('**`<disk>`** — a disk, CD-ROM, floppy or SCSI LUN');
     expect(result?.markdown).toContain('`<target>`');
     expect(result?.range.start).toMatchObject({ line: 4, column: 6 });
   });
@@ -104,6 +105,14 @@ describe('describeAt', () => {
 
   it('describes a text value', () => {
     expect(hover(place('destroy', 3))?.markdown).toBe('**destroy** — stop the guest and free its resources');
+  });
+
+  it('keeps element names in the Markdown a renderer would take for HTML, and other markup literal', () => {
+    const legacy = "<domain type='qemu'>\n  <memory>1</memory>\n  <os>\n    <type>kvm</type>\n  </os>\n</domain>";
+    const at = (needle: string, delta: number) => describeAt(parseXml(legacy).document, legacy.indexOf(needle) + delta)?.markdown;
+    expect(at('memory>1', 1)).toMatch(/^\*\*`<memory>`\*\* — /);
+    expect(at('kvm<', 1)).toBe('**kvm** — historical spelling of the accelerator: write `<domain type="kvm">` and hvm here');
+    expect(markdownProse('letters, digits, _ + - and <a> or 2*3')).toBe('letters, digits, \\_ + - and `<a>` or 2\\*3');
   });
 
   it('says nothing outside names and values', () => {
