@@ -18,6 +18,7 @@ export class DocumentAnalyzer {
   private currentVersion = 0;
   private host: HostInfo | null = null;
   private validated?: { version: number; result: ValidateDomainResult; elapsedMs: number };
+  private lastCommandLine?: CommandLinePreview;
 
   get version(): number {
     return this.currentVersion;
@@ -51,10 +52,18 @@ export class DocumentAnalyzer {
     return domain ? readDomainForm(domain) : null;
   }
 
+  /**
+   * The command line on this host. While the text does not parse (an end tag missing as one
+   * types), the last one of a text that did, marked stale: the tree past the fault is a guess.
+   */
   commandLine(): CommandLinePreview | { error: string } | null {
-    const { domain } = this.validation().result;
-    if (!domain || !this.host) return null;
-    return previewCommandLine(domain, this.host);
+    const { domain, document } = this.validation().result;
+    if (!this.host) return null;
+    if (document.brokenAt !== undefined) return this.lastCommandLine === undefined ? null : { ...this.lastCommandLine, stale: true };
+    if (!domain) return null;
+    const preview = previewCommandLine(domain, this.host);
+    if (!('error' in preview)) this.lastCommandLine = preview;
+    return preview;
   }
 
   /** The host's emulator for this definition (its <emulator>, else the one for its architecture). */

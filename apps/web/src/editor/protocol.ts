@@ -34,6 +34,8 @@ export interface CommandLinePreview {
   line: string;
   /** Host checks buildArgv made (an unusable accelerator, a machine this QEMU lacks); codes are the schema's and @virtdeck/qemu's. */
   diagnostics: QemuDiagnostic[];
+  /** The text does not parse now: this is the command line of the last text that did. */
+  stale?: boolean;
 }
 
 /** The two schema workers: checks (diagnostics, form, requests) and preview (command line). */

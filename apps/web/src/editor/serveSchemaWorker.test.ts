@@ -117,6 +117,24 @@ describe('schema worker protocol', () => {
     expect(notifications.some((n) => n.type === 'diagnostics')).toBe(false);
   });
 
+  it('keeps the last command line, marked stale, while the text does not parse', async () => {
+    open = connect('preview');
+    const { client, next } = open;
+    client.setHost(hostJson as unknown as HostInfo);
+    const line = (n: Notification) => (n.type === 'command-line' && n.commandLine && 'line' in n.commandLine ? n.commandLine : undefined);
+    client.update(1, TEXT.replace('<vcpu>1</vcpu>', '<vcpu>2</vcpu>'));
+    expect(line(await next('command-line', 1))?.stale).toBeUndefined();
+    // typing <vcpu>3 before its end tag: the text is broken and its tree a guess
+    client.update(2, TEXT.replace('<vcpu>1</vcpu>', '<vcpu>3'));
+    const stale = line(await next('command-line', 2));
+    expect(stale?.stale).toBe(true);
+    expect(stale?.line).toContain('-smp 2');
+    client.update(3, TEXT.replace('<vcpu>1</vcpu>', '<vcpu>3</vcpu>'));
+    const fresh = line(await next('command-line', 3));
+    expect(fresh?.stale).toBeUndefined();
+    expect(fresh?.line).toContain('-smp 3');
+  });
+
   it('rejects what is pending when the editor closes', async () => {
     open = connect();
     const { client } = open;

@@ -12,9 +12,15 @@ export function CommandPreview({ commandLine }: { commandLine: CommandLinePrevie
     );
   }
   return (
-    <div className="command-preview" data-testid="command-preview">
+    <div className={commandLine.stale === true ? 'command-preview stale' : 'command-preview'} data-testid="command-preview">
       <div className="pane-toolbar">
-        <span className="hint small">As on this host, before the server adds its monitor and console sockets at start.</span>
+        {commandLine.stale === true ? (
+          <span className="hint small stale-note" data-testid="command-preview-stale" role="status">
+            Stale: the text does not parse. This is the command line of the last text that did.
+          </span>
+        ) : (
+          <span className="hint small">As on this host, before the server adds its monitor and console sockets at start.</span>
+        )}
         <span className="spacer" />
         <CopyButton text={commandLine.line} label="Copy as one line" testId="copy-command-preview" />
       </div>
