@@ -62,7 +62,9 @@ export class DocumentAnalyzer {
     if (document.brokenAt !== undefined) return this.lastCommandLine === undefined ? null : { ...this.lastCommandLine, stale: true };
     if (!domain) return null;
     const preview = previewCommandLine(domain, this.host);
-    if (!('error' in preview)) this.lastCommandLine = preview;
+    if ('error' in preview) return preview;
+    if (!this.validation().result.valid) return { ...preview, diagnostics: [], invalid: true };
+    this.lastCommandLine = preview;
     return preview;
   }
 

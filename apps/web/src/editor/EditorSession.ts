@@ -6,6 +6,7 @@ import { toEditOperations, toMarker } from '../monaco/convert';
 import type { Monaco } from '../monaco/setup';
 import type { DomainForm, FormChange } from './domainForm';
 import type { CommandLinePreview, CompletionEntry, EmulatorChoices, HoverResult, WorkerRequest, WorkerResults, WorkerRole } from './protocol';
+import { mergeDiagnostics } from './mergeDiagnostics';
 import { SchemaWorkerClient, StaleRequestError, type Notification, type WorkerEndpoint } from './SchemaWorkerClient';
 
 /** Marker owners: the worker's own checks, the server's (host checks), and a rejected save. */
@@ -18,7 +19,7 @@ export interface EditorSnapshot {
   /** Model version of the newest local result. */
   version: number;
   diagnostics: Diagnostic[];
-  /** Host checks by the server (POST /api/validate), minus what the local checks already say. */
+  /** Host checks by the server (POST /api/validate), one per problem with `diagnostics` (mergeDiagnostics). */
   serverDiagnostics: ApiDiagnostic[];
   serverCheck: 'pending' | 'done' | 'failed';
   /** Diagnostics of a save the server refused, until the text changes. */
@@ -67,6 +68,8 @@ export class EditorSession {
   private savedVersion: number;
   private serverTimer?: ReturnType<typeof setTimeout>;
   private serverAbort?: AbortController;
+  /** What each source said last, for which text version (the snapshot shows them merged). */
+  private reported: { local: Diagnostic[]; localVersion: number; server: ApiDiagnostic[]; serverVersion: number } = { local: [], localVersion: -1, server: [], serverVersion: -1 };
   private readonly disposables: { dispose(): void }[] = [];
   private readonly settledWaiters: (() => void)[] = [];
   private notifyScheduled = false;
@@ -276,31 +279,25 @@ export class EditorSession {
   }
 
   private setServerDiagnostics(all: ApiDiagnostic[]): void {
-    const local = this.snapshot.version === this.model.getVersionId() ? this.snapshot.diagnostics : [];
-    const serverOnly = all.filter((d) => !local.some((l) => sameDiagnostic(l, d)));
-    this.monaco.editor.setModelMarkers(
-      this.model,
-      MARKER_OWNERS.server,
-      serverOnly.map((d) => toMarker(this.monaco, d, 'host check')),
-    );
-    this.update({ serverDiagnostics: serverOnly }, { afterPaint: true });
+    this.reported = { ...this.reported, server: all, serverVersion: this.model.getVersionId() };
+    this.showDiagnostics();
+  }
+
+  /** Markers and lists from both sources, one per problem (mergeDiagnostics). */
+  private showDiagnostics(patch: Partial<EditorSnapshot> = {}): void {
+    const { local, server, localVersion, serverVersion } = this.reported;
+    const merged = mergeDiagnostics(local, server, localVersion === serverVersion);
+    this.monaco.editor.setModelMarkers(this.model, MARKER_OWNERS.local, merged.local.map((d) => toMarker(this.monaco, d, 'virtdeck')));
+    this.monaco.editor.setModelMarkers(this.model, MARKER_OWNERS.server, merged.server.map((d) => toMarker(this.monaco, d, 'host check')));
+    this.update({ ...patch, diagnostics: merged.local, serverDiagnostics: merged.server }, { afterPaint: true });
   }
 
   private onWorker(message: Notification): void {
     // A result for an older text would put markers in the wrong places: the newer one is coming.
     if (this.model.isDisposed() || message.version !== this.model.getVersionId()) return;
     if (message.type === 'diagnostics') {
-      this.monaco.editor.setModelMarkers(
-        this.model,
-        MARKER_OWNERS.local,
-        message.diagnostics.map((d) => toMarker(this.monaco, d, 'virtdeck')),
-      );
-      // Server results already shown that the local checks now also report would show twice.
-      const serverDiagnostics = this.snapshot.serverDiagnostics.filter((s) => !message.diagnostics.some((d) => sameDiagnostic(d, s)));
-      if (serverDiagnostics.length !== this.snapshot.serverDiagnostics.length) {
-        this.monaco.editor.setModelMarkers(this.model, MARKER_OWNERS.server, serverDiagnostics.map((d) => toMarker(this.monaco, d, 'host check')));
-      }
-      this.update({ version: message.version, diagnostics: message.diagnostics, serverDiagnostics, validateMs: message.elapsedMs }, { afterPaint: true });
+      this.reported = { ...this.reported, local: message.diagnostics, localVersion: message.version };
+      this.showDiagnostics({ version: message.version, validateMs: message.elapsedMs });
       for (const wake of this.settledWaiters.splice(0)) wake();
     } else if (message.type === 'derived') {
       this.update({ form: message.form, ...(message.emulator !== undefined ? { emulator: message.emulator } : {}) }, { afterPaint: true });

@@ -36,6 +36,11 @@ export interface CommandLinePreview {
   diagnostics: QemuDiagnostic[];
   /** The text does not parse now: this is the command line of the last text that did. */
   stale?: boolean;
+  /**
+   * The definition has document errors: the host's notes wait until it is valid, as the
+   * server's answers do (they would repeat the document's problems in the host's words).
+   */
+  invalid?: boolean;
 }
 
 /** The two schema workers: checks (diagnostics, form, requests) and preview (command line). */

@@ -18,6 +18,10 @@ export function CommandPreview({ commandLine }: { commandLine: CommandLinePrevie
           <span className="hint small stale-note" data-testid="command-preview-stale" role="status">
             Stale: the text does not parse. This is the command line of the last text that did.
           </span>
+        ) : commandLine.invalid === true ? (
+          <span className="hint small" data-testid="command-preview-invalid">
+            The definition has errors (see Problems): this host is checked once it is valid.
+          </span>
         ) : (
           <span className="hint small">As on this host, before the server adds its monitor and console sockets at start.</span>
         )}
