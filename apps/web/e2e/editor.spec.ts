@@ -46,6 +46,22 @@ test.describe('the definition editor', () => {
     await page.screenshot({ path: screenshotPath('editor') });
   });
 
+  test('a hover names its element, and a missing end tag is named at its start tag while the preview keeps the last command line', async ({ page, server }) => {
+    await openApp(page, server, '#/guest/demo/xml');
+    await expect(page.getByTestId('command-preview-line')).toContainText('-accel tcg');
+    // Monaco's Markdown took "<memory>" for HTML and dropped it
+    await viewLine(page, '<memory').getByText('memory', { exact: true }).first().hover();
+    await expect(page.locator('.monaco-hover').filter({ hasText: '<memory>' }).first()).toBeVisible();
+
+    await clearLine(page, '</os>');
+    await expect(page.getByTestId('problem-counts')).toContainText(/^1 error\b/);
+    await expect(page.getByTestId('command-preview-stale')).toBeVisible();
+    await expect(page.getByTestId('command-preview-line')).toContainText('-accel tcg');
+    await page.getByTestId('problems-tab').click();
+    await expect(page.getByTestId('problems')).toContainText('<os> is not closed');
+    await expect(page.getByTestId('problems').locator('li')).toHaveCount(1);
+  });
+
   test('a historical accelerator spelling gets a warning whose quick fix writes the canonical form', async ({ page, server }) => {
     const demo = await (await page.request.get(`${server.origin}/api/domains/demo/xml`, { headers: { Authorization: `Bearer ${server.token}` } })).text();
     // The 2007 first proposal: the accelerator as the OS type.
