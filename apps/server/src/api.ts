@@ -335,6 +335,17 @@ export interface PoolSummary {
   volumes: number;
 }
 
+/** A disk of a guest that is a pool's volume (`GET /api/domains/NAME/volumes`): deleting the guest may delete it too. */
+export interface GuestVolume {
+  /** the disk's target (vda) */
+  target: string;
+  path: string;
+  pool: string;
+  volume: string;
+  /** other guests whose definitions use it: it is not deleted while there are any */
+  usedBy: string[];
+}
+
 /** A volume of a pool (`GET /api/pools/NAME/volumes`), from `qemu-img info --backing-chain`. */
 export interface VolumeSummary {
   name: string;

@@ -10,7 +10,7 @@ async function createVolume(api: APIRequestContext, name: string, format: 'qcow2
   return ((await created.json()) as { path: string }).path;
 }
 
-test('a disk hot-plugged from the Devices tab shows up in the running guest, and the CD-ROM is ejected', async ({ page, server, api }) => {
+test('a disk hot-plugged from the Devices tab shows up in the running guest, the CD-ROM is ejected, and the guest is deleted with its boot volume', async ({ page, server, api }) => {
   const name = uniqueName('e2e-plug');
   const boot = await createVolume(api, `${name}-boot.qcow2`, 'qcow2', 32 * MiB);
   const hot = `${name}-hot.qcow2`;
@@ -62,6 +62,17 @@ test('a disk hot-plugged from the Devices tab shows up in the running guest, and
   expect(await (await api.get(`/api/domains/${name}/xml`)).text()).toContain(iso);
   await expect(page.getByTestId(`vm-${name}-pending`)).toBeVisible();
 
+  // Deleting the guest offers its pool volumes: the boot disk goes with it, the hot-plugged one (never saved) stays.
   await api.post(`/api/domains/${name}/destroy`);
-  expect((await api.delete(`/api/domains/${name}`)).status()).toBe(204);
+  await expect(page.getByTestId(`vm-${name}-state`)).toHaveText('shutoff');
+  await page.getByTestId(`vm-${name}-delete`).click();
+  const dialog = page.getByTestId('confirm-delete');
+  await dialog.getByTestId('delete-volume-vda').check();
+  await expect(dialog.getByTestId('delete-volumes')).toContainText(`${name}-boot.qcow2 in pool default`);
+  await dialog.getByTestId('confirm').click();
+  await expect(page.getByTestId('dashboard')).toBeVisible();
+  expect((await api.get(`/api/pools/default/volumes/${name}-boot.qcow2`)).status()).toBe(404);
+  expect((await api.get(`/api/pools/default/volumes/${hot}`)).status()).toBe(200);
+  expect((await api.delete(`/api/pools/default/volumes/${hot}`)).status()).toBe(204);
+  expect((await api.delete(`/api/pools/default/volumes/${name}.iso`)).status()).toBe(204);
 });

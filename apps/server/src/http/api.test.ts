@@ -4,7 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ErrorBody, GuestSummary, HostUsageEvent, LifecycleEvent, TemplateInfo } from '../api.js';
+import type { ErrorBody, GuestVolume, GuestSummary, HostUsageEvent, LifecycleEvent, TemplateInfo } from '../api.js';
 import type { StoreFs } from '../guests/DefinitionStore.js';
 import { SseClient } from '../testing/sseClient.js';
 import { notProbed, startTestServer, type TestServer } from '../testing/testServer.js';
@@ -292,6 +292,45 @@ describe('the HTTP API (no QEMU needed)', () => {
       const other = made.body.xml.replace(image, path.join(server.stateDir, 'elsewhere.qcow2'));
       expect((await server.api.post('/api/domains', { xml: other })).status).toBe(201);
       await expect(stat(image)).rejects.toMatchObject({ code: 'ENOENT' });
+    });
+  });
+
+  describe('deleting a guest with its volumes', () => {
+    const volume = async (name: string) => {
+      const made = await server.api.post<{ path: string }>('/api/pools/default/volumes', { xml: `<volume><name>${name}</name><capacity unit='MiB'>1</capacity><target><format type='qcow2'/></target></volume>` });
+      expect(made.status).toBe(201);
+      return made.body.path;
+    };
+    const withDisks = (name: string, disks: Array<[string, string]>) =>
+      xml(name).replace('</devices>', `${disks.map(([dev, file]) => `<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${file}'/><target dev='${dev}' bus='virtio'/></disk>`).join('')}</devices>`);
+
+    it('lists the pool volumes a guest uses, deletes the ones asked for, and refuses one another guest uses', async () => {
+      const own = await volume('own.qcow2');
+      const shared = await volume('shared.qcow2');
+      const outside = path.join(server.stateDir, 'outside.qcow2');
+      await nodeFs.writeFile(outside, 'not a pool volume');
+      expect((await server.api.post('/api/domains', { xml: withDisks('owner', [['vda', own], ['vdb', shared], ['vdc', outside]]) })).status).toBe(201);
+      expect((await server.api.post('/api/domains', { xml: withDisks('sharer', [['vda', shared]]) })).status).toBe(201);
+
+      const listed = await server.api.get<GuestVolume[]>('/api/domains/owner/volumes');
+      expect(listed.body).toEqual([
+        { target: 'vda', path: own, pool: 'default', volume: 'own.qcow2', usedBy: [] },
+        { target: 'vdb', path: shared, pool: 'default', volume: 'shared.qcow2', usedBy: ['sharer'] },
+      ]);
+      const refused = await server.api.delete<ErrorBody>('/api/domains/owner?volumes=1');
+      expect(refused.status).toBe(409);
+      expect(refused.body.message).toContain('shared.qcow2 (vdb) is used by sharer');
+      expect((await server.api.get('/api/domains/owner')).status).toBe(200);
+      expect((await server.api.delete<ErrorBody>('/api/domains/owner?volumes=vdc')).status).toBe(409);
+      expect((await server.api.delete<ErrorBody>('/api/domains/owner?volumes=../x')).status).toBe(400);
+
+      expect((await server.api.delete('/api/domains/owner?volumes=vda')).status).toBe(204);
+      expect((await server.api.get('/api/domains/owner')).status).toBe(404);
+      await expect(stat(own)).rejects.toMatchObject({ code: 'ENOENT' });
+      expect((await stat(shared)).isFile()).toBe(true);
+      expect((await stat(outside)).isFile()).toBe(true);
+      expect((await server.api.delete('/api/domains/sharer?volumes=1')).status).toBe(204);
+      await expect(stat(shared)).rejects.toMatchObject({ code: 'ENOENT' });
     });
   });
 

@@ -16,6 +16,7 @@ import type { Networks } from '../networks/Networks.js';
 import type { Pools } from '../storage/Pools.js';
 import type { PoolVolumes } from '../storage/PoolVolumes.js';
 import { poolRoutes, volumeUploadRoute } from '../storage/storageRoutes.js';
+import { guestVolumes, removeVolumes } from '../storage/guestVolumes.js';
 import { createTemplateDisks, instantiateTemplate, listTemplates, type TemplateContext } from '../templates/templates.js';
 import { refuseInvalidDefinition, validateRequest } from '../validation/requestValidation.js';
 import { requireToken, tokenLogin } from './auth.js';
@@ -108,7 +109,14 @@ export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabil
   app.get('/api/domains', (_req, res) => {
     res.json(guestHosts.guests());
   });
-  app.use('/api/domains', domainRoutes(() => ({ host: LOCAL_HOST_ID, driver: local }), { beforeCreate: (xml) => createTemplateDisks(xml, templates) }));
+  app.use(
+    '/api/domains',
+    domainRoutes(() => ({ host: LOCAL_HOST_ID, driver: local }), {
+      beforeCreate: (xml) => createTemplateDisks(xml, templates),
+      volumesOf: (name) => guestVolumes(name, local, pools),
+      removeVolumes: (chosen) => removeVolumes(volumes, chosen),
+    }),
+  );
   app.use('/api/hosts', hostsRoutes(guestHosts, { displays, tickets: displayTickets }));
   app.use('/api/networks', networkRoutes(networks));
   app.use('/api/pools', poolRoutes(pools, volumes));

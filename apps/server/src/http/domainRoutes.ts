@@ -5,6 +5,10 @@ import { withHost } from '../hosts/Hosts.js';
 import { refuseInvalidDefinition } from '../validation/requestValidation.js';
 import { isNavigation } from './browserGuards.js';
 import { addDeviceRoutes } from './deviceRoutes.js';
+import { z } from 'zod';
+import type { GuestVolume } from '../api.js';
+import { VirtdeckError } from '../errors.js';
+import { chooseVolumes } from '../storage/guestVolumes.js';
 import { setTags } from '../guests/guestTags.js';
 import { addSnapshotRoutes } from '../snapshots/snapshotRoutes.js';
 import { actionBody, actionParam, autostartBody, tagsBody, guestName, jsonBody, parseInput, xmlBody, xmlQuery } from './input.js';
@@ -19,10 +23,14 @@ export function guestPath(host: string, name: string): string {
 }
 
 /** `/api/domains` and `/api/hosts/ID/domains`: one host's guests, their definitions and their lifecycle. */
-/** What the local host does around a define (template disks are made only when their guest is defined). */
+/** What the local host adds: template disks made only when their guest is defined, a guest's volumes deleted with it. */
 export interface DefineHooks {
   beforeCreate?(xml: string): Promise<{ commit(): void; undo(): Promise<void> }>;
+  volumesOf?(name: string): Promise<GuestVolume[]>;
+  removeVolumes?(volumes: readonly GuestVolume[]): Promise<void>;
 }
+
+const undefineQuery = z.object({ volumes: z.string().regex(/^(?:1|all|[a-z]{2,3}[a-z0-9]{0,8}(?:,[a-z]{2,3}[a-z0-9]{0,8})*)$/, "1 (all its pool volumes) or disk targets such as vda,vdb").optional() }).strict();
 
 export function domainRoutes(hostOf: HostOfRequest, hooks: DefineHooks = {}): Router {
   const router = Router({ mergeParams: true });
@@ -54,9 +62,26 @@ export function domainRoutes(hostOf: HostOfRequest, hooks: DefineHooks = {}): Ro
     res.json(withHost(host, guests.get(nameOf(req.params))));
   });
 
+  router.get('/:name/volumes', async (req, res) => {
+    const name = nameOf(req.params);
+    hostOf(req).driver.get(name);
+    res.json(hooks.volumesOf ? await hooks.volumesOf(name) : []);
+  });
+
   router.delete('/:name', async (req, res) => {
     const guests = hostOf(req).driver;
-    await guests.undefine(nameOf(req.params));
+    const name = nameOf(req.params);
+    const { volumes } = parseInput(undefineQuery, req.query, 'query');
+    if (volumes === undefined) {
+      await guests.undefine(name);
+      res.status(204).end();
+      return;
+    }
+    if (!hooks.volumesOf || !hooks.removeVolumes) throw new VirtdeckError('invalid-request', 'Volumes are deleted with a guest of the local host only');
+    // Checked before anything goes: a volume another guest uses keeps the guest too.
+    const chosen = chooseVolumes(name, await hooks.volumesOf(name), volumes);
+    await guests.undefine(name);
+    await hooks.removeVolumes(chosen);
     res.status(204).end();
   });
 

@@ -7,6 +7,7 @@ import type {
   ErrorBody,
   GuestAction,
   GuestSummary,
+  GuestVolume,
   HostInfo,
   LifecycleEvent,
   NetworkSummary,
@@ -106,7 +107,11 @@ export const api = {
     request<string>('GET', guestUrl(name, options.running ? '/xml?running=1' : '/xml'), { signal: options.signal }),
   define: (text: string) => request<GuestSummary>('POST', '/api/domains', xml(text)),
   redefine: (name: string, text: string) => request<GuestSummary>('PUT', guestUrl(name, '/xml'), xml(text)),
-  undefine: (name: string, host?: string) => request<void>('DELETE', guestUrl(name, '', host)),
+  /** Deletes the guest; `volumes` (disk targets) are its pool volumes to delete with it. */
+  undefine: (name: string, host?: string, volumes: readonly string[] = []) =>
+    request<void>('DELETE', guestUrl(name, volumes.length > 0 ? `?volumes=${volumes.map(encodeURIComponent).join(',')}` : '', host)),
+  /** The guest's disks that are volumes of a pool, with the other guests using each. */
+  guestVolumes: (name: string, signal?: AbortSignal) => request<GuestVolume[]>('GET', guestUrl(name, '/volumes'), { signal }),
   act: (name: string, action: GuestAction, host?: string) => request<GuestSummary>('POST', guestUrl(name, `/${action}`, host)),
   setTags: (name: string, tags: string[], host?: string) => request<GuestSummary>('PUT', guestUrl(name, '/tags', host), json({ tags })),
   setAutostart: (name: string, autostart: boolean) => request<GuestSummary>('PUT', guestUrl(name, '/autostart'), json({ autostart })),

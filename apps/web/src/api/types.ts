@@ -11,6 +11,7 @@ export type {
   DisplayTicket,
   ErrorBody,
   ErrorCode,
+  GuestVolume,
   GuestAction,
   GuestState,
   GuestStats,

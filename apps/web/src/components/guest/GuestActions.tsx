@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, ApiError, errorMessage } from '../../api/client';
-import { LOCAL_HOST, type GuestAction, type GuestSummary } from '../../api/types';
+import { LOCAL_HOST, type GuestAction, type GuestSummary, type GuestVolume } from '../../api/types';
 import { guestKey, isActive, useGuestStore } from '../../store/guestStore';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { ErrorLine } from '../common/ErrorLine';
@@ -67,6 +67,7 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
   const [busy, setBusy] = useState<Busy | undefined>();
   const [error, setError] = useState<ActionError | undefined>();
   const [confirming, setConfirming] = useState(false);
+  const [volumes, setVolumes] = useState<string[]>([]);
   const expectRemoval = useGuestStore((s) => s.expectRemoval);
   const { name } = guest;
   const key = guestKey(guest.host, name);
@@ -89,7 +90,7 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
 
   const remove = async () => {
     expectRemoval(key, 'delete');
-    const ok = await run('delete', () => api.undefine(name, guest.host));
+    const ok = await run('delete', () => api.undefine(name, guest.host, volumes));
     if (!ok) expectRemoval(key, false);
     setConfirming(false);
   };
@@ -120,7 +121,10 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
             data-testid={`vm-${id}-delete`}
             className="danger-outline"
             disabled={busy !== undefined}
-            onClick={() => setConfirming(true)}
+            onClick={() => {
+              setVolumes([]);
+              setConfirming(true);
+            }}
             aria-label={`${busy === 'delete' ? 'Deleting…' : 'Delete'} ${name}`}
           >
             {busy === 'delete' ? 'Deleting…' : 'Delete'}
@@ -138,10 +142,40 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
           testId="confirm-delete"
         >
           <p>
-            The definition of <strong>{name}</strong> is removed from virtdeck. Disk images it uses stay where they are.
+            The definition of <strong>{name}</strong> is removed from virtdeck. Disk images it uses stay where they are, unless you tick them below.
           </p>
+          {guest.host === LOCAL_HOST ? <VolumeChoice name={name} chosen={volumes} onChange={setVolumes} /> : null}
         </ConfirmDialog>
       ) : null}
     </div>
+  );
+}
+
+/** The guest's pool volumes, to delete with it: one another guest uses cannot be ticked. */
+function VolumeChoice({ name, chosen, onChange }: { name: string; chosen: string[]; onChange: (targets: string[]) => void }) {
+  const [volumes, setVolumes] = useState<GuestVolume[]>();
+  useEffect(() => {
+    const abort = new AbortController();
+    api.guestVolumes(name, abort.signal).then(setVolumes, () => !abort.signal.aborted && setVolumes([]));
+    return () => abort.abort();
+  }, [name]);
+  if (!volumes || volumes.length === 0) return null;
+  return (
+    <fieldset className="volume-choice" data-testid="delete-volumes">
+      <legend>Also delete its volumes (the data on them is lost)</legend>
+      {volumes.map((v) => (
+        <label key={v.target} title={v.usedBy.length > 0 ? `${v.usedBy.join(', ')} uses it too: it is kept` : v.path}>
+          <input
+            type="checkbox"
+            disabled={v.usedBy.length > 0}
+            checked={chosen.includes(v.target)}
+            onChange={(e) => onChange(e.target.checked ? [...chosen, v.target] : chosen.filter((t) => t !== v.target))}
+            data-testid={`delete-volume-${v.target}`}
+          />{' '}
+          {v.target}: {v.volume} in pool {v.pool}
+          {v.usedBy.length > 0 ? ` (used by ${v.usedBy.join(', ')})` : ''}
+        </label>
+      ))}
+    </fieldset>
   );
 }
