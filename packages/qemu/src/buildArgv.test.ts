@@ -46,19 +46,51 @@ describe('buildArgv: the preview', () => {
     expect(result.env).toEqual({ TZ: 'Europe/Paris' });
   });
 
-  it('passes qemu:commandline through, with a warning', () => {
-    const domain = domainFrom(`<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
+  const passthroughGuest = domainFrom(`<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
   <name>pt</name><memory unit='MiB'>128</memory>
   <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <interface type='ethernet'><target dev='tap7'/><script path='/etc/qemu-ifup'/><downscript path='/etc/qemu-ifdown'/></interface>
+  </devices>
   <qemu:commandline>
     <qemu:arg value='-trace'/><qemu:arg value='events=/tmp/ev'/>
     <qemu:env name='QEMU_AUDIO_DRV' value='none'/>
   </qemu:commandline>
 </domain>`);
-    const result = buildArgv(domain, caps);
-    expect(result.argv.slice(-2)).toEqual(['-trace', 'events=/tmp/ev']);
-    expect(result.env).toEqual({ QEMU_AUDIO_DRV: 'none' });
-    expect(result.diagnostics.map((d) => d.code)).toContain('passthrough-arguments');
+
+  it('passes qemu:commandline, qemu:env and tap scripts through where host passthrough is on (the default)', () => {
+    for (const options of [{}, { hostPassthrough: true }]) {
+      const result = buildArgv(passthroughGuest, caps, undefined, options);
+      expect(result.argv.slice(-2)).toEqual(['-trace', 'events=/tmp/ev']);
+      expect(result.env).toEqual({ QEMU_AUDIO_DRV: 'none' });
+      expect(optionValues(result.argv, '-netdev')[0]).toContain('"script":"/etc/qemu-ifup","downscript":"/etc/qemu-ifdown"');
+      expect(optionValues(result.argv, '-sandbox')).toEqual(['on,obsolete=deny,elevateprivileges=deny,spawn=allow,resourcecontrol=deny']);
+      expect(result.diagnostics.filter((d) => d.code === 'passthrough-arguments')).toEqual([]);
+    }
+  });
+
+  it('where host passthrough is off, refuses each use on its own line, naming the setting, and leaves all of them out', () => {
+    const result = buildArgv(passthroughGuest, caps, undefined, { hostPassthrough: false });
+    const refused = result.diagnostics.filter((d) => d.code === 'passthrough-arguments');
+    expect(refused.map((d) => [d.severity, d.scope, d.range.start.line])).toEqual([
+      ['error', 'host', 5],
+      ['error', 'host', 5],
+      ['error', 'host', 8],
+      ['error', 'host', 8],
+      ['error', 'host', 9],
+    ]);
+    expect(refused.map((d) => d.message.split(' cannot start')[0])).toEqual([
+      "<script path='/etc/qemu-ifup'>",
+      "<downscript path='/etc/qemu-ifdown'>",
+      "<qemu:arg value='-trace'>",
+      "<qemu:arg value='events=/tmp/ev'>",
+      "<qemu:env name='QEMU_AUDIO_DRV'>",
+    ]);
+    for (const d of refused) expect(d.message).toContain("VIRTDECK_HOST_PASSTHROUGH is off");
+    expect(result.argv).not.toContain('-trace');
+    expect(result.env).toEqual({});
+    expect(optionValues(result.argv, '-netdev')[0]).toContain('"script":"no","downscript":"no"');
+    expect(optionValues(result.argv, '-sandbox')).toEqual(['on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny']);
   });
 });
 

@@ -12,7 +12,7 @@ import type { Domain } from '@virtdeck/schema';
 import { acceleratorInfo } from './accelerators.js';
 import { defaultMachine, findMachine, versionAtLeast, type HostCapabilities } from './capabilities.js';
 import { DiagnosticSink, type QemuDiagnostic } from './diagnostics.js';
-import { hasDevice, type BuildContext, type BuildOptions, type Chipset, type LaunchPlan, type LaunchRuntime, type MachineInfo } from './build/context.js';
+import { hasDevice, hostPassthroughAllowed, type BuildContext, type BuildOptions, type Chipset, type LaunchPlan, type LaunchRuntime, type MachineInfo } from './build/context.js';
 import { buildLayout } from './build/layout.js';
 import { buildChannelArgs, buildConsoleArgs, buildParallelArgs, buildSerialArgs } from './devices/chardev.js';
 import { buildCcidControllerArgs, buildControllerArgs, buildPciHoleArgs } from './devices/controller.js';
@@ -259,13 +259,13 @@ export function buildArgv(domain: Domain, caps: HostCapabilities | undefined, ru
   if (runtime?.pidFile) add([{ flag: '-pidfile', value: runtime.pidFile }]);
 
   const argv = [emulatorPath, ...optionsToArgv(out)];
+  // What each use is, the schema says on its line (host-passthrough); here only whether it may be used.
   const passthrough = domain.qemuCommandline;
-  if (passthrough) {
-    if (passthrough.args.length > 0) {
-      diagnostics.warning('passthrough-arguments', passthrough.node, 'qemu:commandline arguments go to QEMU unchecked: virtdeck cannot tell what they change.');
-    }
-    argv.push(...passthrough.args);
-    for (const variable of passthrough.env) ctx.env[variable.name] = variable.value;
+  for (const arg of passthrough?.args ?? []) {
+    if (hostPassthroughAllowed(ctx, arg.node, `<qemu:arg value='${arg.value}'>`)) argv.push(arg.value);
+  }
+  for (const variable of passthrough?.env ?? []) {
+    if (hostPassthroughAllowed(ctx, variable.node, `<qemu:env name='${variable.name}'>`)) ctx.env[variable.name] = variable.value;
   }
   return { argv, diagnostics: diagnostics.list, env: ctx.env, launch: ctx.launch };
 }
@@ -309,7 +309,7 @@ function genidArgs(ctx: BuildContext): QemuOption[] {
  * run a helper: qemu-bridge-helper for bridges, or an interface's tap script.
  */
 function sandboxArgs(ctx: BuildContext): QemuOption[] {
-  const spawns = ctx.layout.interfaces.some((i) => i.type === 'bridge' || (i.type === 'ethernet' && i.script !== undefined));
+  const spawns = ctx.layout.interfaces.some((i) => i.type === 'bridge' || (i.type === 'ethernet' && (i.script ?? i.downscript) !== undefined && ctx.options.hostPassthrough !== false));
   return [
     {
       flag: '-sandbox',

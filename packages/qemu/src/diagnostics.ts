@@ -20,7 +20,7 @@ export const QEMU_DIAGNOSTIC_CODES = {
   'host-privileges-needed': 'the device needs privileges the server does not have (root for a tap on a bridge)',
   'host-resource-needed': 'the device needs a host resource virtdeck does not provide (a secret, an fd, a helper daemon)',
   'clock-needs-time': 'the clock setting needs the start time, which the caller did not give',
-  'passthrough-arguments': 'qemu:commandline arguments are passed to QEMU unchecked',
+  'passthrough-arguments': 'a qemu:arg, qemu:env or tap script where the server turns off what reaches the host unchecked',
   'host-file': 'a host file the guest needs is missing, unreadable, or not what its element says',
   'host-file-overwritten': 'the start empties or replaces an existing host file',
   'backing-chain': 'an image names a file (backing file, data file) that the definition does not',

@@ -89,6 +89,7 @@ export const DIAGNOSTIC_CODES = {
   'resctrl-conflict': 'cachetune/memorytune allocations that collide',
   'duplicate-name': 'a name that must be unique appears twice',
   'invalid-combination': 'a combination of settings libvirt refuses',
+  'host-passthrough': 'options and programs that reach the host unchecked (qemu:arg, qemu:env, an ethernet interface\'s script)',
   'running-guest-state': 'what libvirt writes only for a running guest (id, its aliases, live labels, ptys, tap names, autoport ports), ignored on define',
   'too-many-diagnostics': 'stands for the diagnostics past the per-document limit, which are not listed',
 } as const;

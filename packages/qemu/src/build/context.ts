@@ -102,6 +102,11 @@ export interface BuildOptions {
    * not know the host) a type='network' interface is shown as user-mode networking.
    */
   networks?: NetworkHost;
+  /**
+   * Whether <qemu:arg>, <qemu:env> and an ethernet interface's <script>/<downscript> may reach
+   * the host (default yes, as libvirt). Off, each is an error on its line and left out.
+   */
+  hostPassthrough?: boolean;
 }
 
 /** What the server knows about networking on this host when it builds a command line. */
@@ -163,4 +168,19 @@ export function pciBusProps(ctx: BuildContext, address: PciAddress | undefined):
   if (address.multifunction) props.multifunction = true;
   props.addr = address.function === 0 ? `0x${address.slot.toString(16)}` : `0x${address.slot.toString(16)}.0x${address.function.toString(16)}`;
   return props;
+}
+
+/**
+ * May this use of host passthrough (a <qemu:arg>, <qemu:env>, tap script) go to QEMU? Where the
+ * server turns passthrough off, no: an error on its line that names the setting.
+ */
+export function hostPassthroughAllowed(ctx: Pick<BuildContext, 'options' | 'diagnostics'>, node: XmlElement, what: string): boolean {
+  if (ctx.options.hostPassthrough !== false) return true;
+  const shown = what.length > 80 ? `${what.slice(0, 77)}...` : what;
+  ctx.diagnostics.error(
+    'passthrough-arguments',
+    node,
+    `${shown} cannot start on this server: it turns off options and programs that reach the host unchecked (the server's VIRTDECK_HOST_PASSTHROUGH is off, its default when it listens beyond 127.0.0.1).`,
+  );
+  return false;
 }

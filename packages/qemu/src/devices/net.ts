@@ -1,6 +1,6 @@
 /** Network interfaces: a -netdev backend and the NIC -device, paired as hostnetN / netN. */
 import { childElements, attributeValue, firstChild, type Interface, type XmlElement } from '@virtdeck/schema';
-import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
+import { hasDevice, hostPassthroughAllowed, pciBusProps, type BuildContext } from '../build/context.js';
 import { nicModel } from '../build/layout/deviceDefaults.js';
 import { jsonOption, type JsonObject, type JsonValue, type QemuOption } from '../options.js';
 import { bridgeNetdev, networkNetdev } from './netBackends.js';
@@ -74,7 +74,7 @@ function netdevProps(ctx: BuildContext, iface: Interface, id: string): JsonObjec
     }
     case 'ethernet': {
       // QEMU opens the tap itself (libvirt would pass a file descriptor); that needs CAP_NET_ADMIN.
-      const props: JsonObject = { type: 'tap', ifname: iface.target?.dev, script: iface.script ?? 'no', downscript: iface.downscript ?? 'no' };
+      const props: JsonObject = { type: 'tap', ifname: iface.target?.dev, script: hostScript(ctx, iface.script), downscript: hostScript(ctx, iface.downscript) };
       return { ...props, ...vhostProps(iface), id };
     }
     case 'bridge': {
@@ -112,6 +112,12 @@ function netdevProps(ctx: BuildContext, iface: Interface, id: string): JsonObjec
       diagnostics.unsupported(iface.node, `An interface of type '${iface.type}'`, true);
       return undefined;
   }
+}
+
+/** A tap's script as QEMU's script=/downscript= take it: 'no' for none, or where host passthrough is off. */
+function hostScript(ctx: BuildContext, script: Interface['script']): string {
+  if (script?.path === undefined) return 'no';
+  return hostPassthroughAllowed(ctx, script.node, `<${script.node.localName} path='${script.path}'>`) ? script.path : 'no';
 }
 
 function vhostProps(iface: Interface): JsonObject {

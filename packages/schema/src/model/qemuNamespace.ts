@@ -5,8 +5,11 @@ import { read } from './values.js';
 export const QEMU_NAMESPACE = 'http://libvirt.org/schemas/domain/qemu/1.0';
 
 export interface QemuCommandline {
-  args: string[];
-  env: { name: string; value: string }[];
+  /** Each <qemu:arg>, in order: QEMU gets its value as one argument. */
+  args: { value: string; node: XmlElement }[];
+  /** Each <qemu:env>: a variable in QEMU's environment. */
+  env: { name: string; value: string; node: XmlElement }[];
+  /** The first <qemu:commandline>. */
   node: XmlElement;
 }
 
@@ -27,8 +30,8 @@ export function parseQemuCommandline(domain: XmlElement): QemuCommandline | unde
     if (child.localName !== 'commandline' || namespaceOf(child) !== QEMU_NAMESPACE) continue;
     result ??= { args: [], env: [], node: child };
     for (const entry of childElements(child)) {
-      if (entry.localName === 'arg') result.args.push(read.string(entry, 'value') ?? '');
-      else if (entry.localName === 'env') result.env.push({ name: read.string(entry, 'name') ?? '', value: read.string(entry, 'value') ?? '' });
+      if (entry.localName === 'arg') result.args.push({ value: read.string(entry, 'value') ?? '', node: entry });
+      else if (entry.localName === 'env') result.env.push({ name: read.string(entry, 'name') ?? '', value: read.string(entry, 'value') ?? '', node: entry });
     }
   }
   return result;

@@ -3,6 +3,7 @@ import type { Domain } from '../model/domain.js';
 import { parseDomain } from '../parseDomain.js';
 import type { XmlDocument, XmlElement } from '../xml/tree.js';
 import { validateAccelerator } from './accelerator.js';
+import { validateHostPassthrough } from './hostPassthrough.js';
 import { validateRunningGuest } from './runningGuest.js';
 import { validateSemantics } from './semantic/index.js';
 import { validateStructure } from './structure.js';
@@ -16,13 +17,6 @@ export interface ValidateDomainResult {
 }
 
 /**
- * Parses and validates a domain definition: well-formedness, structure (the schema table),
- * the accelerator spelling, then the semantic rules libvirt's parser applies, and a note on what
- * only a running guest's dump holds.
- * Host checks (what this machine can run) are not here: they live in @virtdeck/qemu.
- * At most MAX_DIAGNOSTICS are listed, the first in document order, and one that counts the rest.
- */
-/**
  * What the checks found that the broken XML cannot have caused: before the fault, and not the
  * absence of a child in an element the fault is in (which may have been swallowed by it).
  */
@@ -35,6 +29,13 @@ function beforeTheBreak(document: XmlDocument, brokenAt: number, checks: Diagnos
   return checks.filter((d) => d.range.end.offset <= brokenAt && !around.has(d.range.start.offset));
 }
 
+/**
+ * Parses and validates a domain definition: well-formedness, structure (the schema table),
+ * the accelerator spelling, then the semantic rules libvirt's parser applies, a warning at each use
+ * of what reaches the host unchecked, and a note on what only a running guest's dump holds.
+ * Host checks (what this machine can run) are not here: they live in @virtdeck/qemu.
+ * At most MAX_DIAGNOSTICS are listed, the first in document order, and one that counts the rest.
+ */
 export function validateDomain(text: string): ValidateDomainResult {
   const { document, domain, diagnostics } = parseDomain(text);
   if (domain !== undefined) {
@@ -42,6 +43,7 @@ export function validateDomain(text: string): ValidateDomainResult {
     validateStructure(document, checks);
     validateAccelerator(document, domain, checks);
     validateSemantics(document, domain, checks);
+    validateHostPassthrough(domain, checks);
     validateRunningGuest(document, domain.node, checks);
     diagnostics.push(...(document.brokenAt === undefined ? checks : beforeTheBreak(document, document.brokenAt, checks)));
   }

@@ -84,8 +84,9 @@ export interface Interface extends DeviceCommon {
   target?: { dev?: string; managed?: boolean; node: XmlElement };
   driver?: { name?: string; queues?: number; txmode?: string; rxQueueSize?: number; txQueueSize?: number; ioeventfd?: boolean; eventIdx?: boolean; node: XmlElement };
   backend?: { type?: string; tap?: string; vhost?: string; logFile?: string; node: XmlElement };
-  script?: string;
-  downscript?: string;
+  /** A program QEMU runs on the host when it opens the tap (<script path=…>), and when it closes it. */
+  script?: { path?: string; node: XmlElement };
+  downscript?: { path?: string; node: XmlElement };
   ips: { address?: string; family?: string; prefix?: number; peer?: string; node: XmlElement }[];
   virtualport?: { type?: string; parameters: Record<string, string>; node: XmlElement };
   vlan?: { trunk?: boolean; tags: { id?: number; nativeMode?: string }[]; node: XmlElement };
@@ -101,6 +102,11 @@ export function parseRom(device: XmlElement): Interface['rom'] {
   const rom = firstChild(device, 'rom');
   if (rom === undefined) return undefined;
   return { enabled: read.boolean(rom, 'enabled'), bar: read.boolean(rom, 'bar'), file: read.string(rom, 'file'), node: rom };
+}
+
+function pathElement(device: XmlElement, name: string): { path?: string; node: XmlElement } | undefined {
+  const child = firstChild(device, name);
+  return child === undefined ? undefined : { path: read.string(child, 'path'), node: child };
 }
 
 export function parseInterface(node: XmlElement): Interface {
@@ -172,8 +178,8 @@ export function parseInterface(node: XmlElement): Interface {
             logFile: read.string(backend, 'logFile'),
             node: backend,
           },
-    script: attr('script', 'path'),
-    downscript: attr('downscript', 'path'),
+    script: pathElement(node, 'script'),
+    downscript: pathElement(node, 'downscript'),
     virtualport:
       virtualport === undefined
         ? undefined
