@@ -239,6 +239,11 @@ export type HostInfo = HostCapabilities & {
   bridges?: string[];
   /** Whether the server can make taps (it runs as root); absent where the host is not the server's own. */
   privileged?: boolean;
+  /**
+   * Whether <qemu:commandline>, <qemu:env> and tap scripts may start here (VIRTDECK_HOST_PASSTHROUGH);
+   * absent where the host is not the server's own.
+   */
+  hostPassthrough?: boolean;
 };
 
 /** `POST /api/argv`, `GET /api/domains/NAME/argv`: the best command line of a valid definition. */

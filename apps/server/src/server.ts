@@ -6,7 +6,7 @@ import type { HostCapabilities } from '@virtdeck/qemu';
 import type { Logger } from 'pino';
 import { loadOrCreateToken, type AccessToken } from './auth/accessToken.js';
 import { cachedCapabilities } from './capabilitiesCache.js';
-import type { ServerConfig } from './config.js';
+import { hostPassthroughSetting, type ServerConfig } from './config.js';
 import { demoGuestXml, type DemoGuestFiles } from './demoGuest.js';
 import { LibvirtDriver } from './drivers/libvirt/LibvirtDriver.js';
 import { GuestManager, type GuestManagerOptions } from './guests/GuestManager.js';
@@ -77,7 +77,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   capabilities().catch((error: unknown) => logger.warn({ err: error }, 'probing the host failed'));
 
   const pools = new Pools(config.stateDir);
-  const guests = new GuestManager({ stateDir: config.stateDir, logger, capabilities, poolDirectories: () => pools.list(), ...options.guestOptions });
+  const hostPassthrough = config.hostPassthrough ?? hostPassthroughSetting(undefined, config.host);
+  const guests = new GuestManager({ stateDir: config.stateDir, logger, capabilities, poolDirectories: () => pools.list(), hostPassthrough, ...options.guestOptions });
   await guests.init();
   if (firstRun && options.demoGuest) {
     await guests.define(demoGuestXml('demo', options.demoGuest, EMULATOR), { create: true });
@@ -115,6 +116,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     networks,
     pools,
     volumes,
+    hostPassthrough,
     acceleratorCaution: (accelerator) => guests.acceleratorCaution(accelerator),
   });
   const server = http.createServer(app);
@@ -165,6 +167,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   hosts.listeningOn(port);
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   if (!isLoopback(config.host)) logger.warn({ host: config.host }, 'listening beyond this machine: anyone who can reach it and has the token controls the guests');
+  if (!isLoopback(config.host) && hostPassthrough) logger.warn('VIRTDECK_HOST_PASSTHROUGH=on: a definition may pass options and programs to the host unchecked (qemu:commandline, qemu:env, tap scripts)');
 
   const autostarted = guests.autostart();
   return {

@@ -109,6 +109,11 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
     return this.options.stateDir;
   }
 
+  /** Whether options and programs that reach the host unchecked may start here (ServerConfig.hostPassthrough). */
+  get hostPassthrough(): boolean {
+    return this.options.hostPassthrough ?? true;
+  }
+
   /** Loads the definitions and finds every guest still running from before (see GuestProcesses.reconnect). */
   async init(): Promise<void> {
     await this.store.init();
@@ -522,11 +527,11 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
   }
 
   commandLineOf(xml: string): Promise<CommandLine> {
-    return previewCommandLine(xml, this.options.capabilities, this.stateDir);
+    return previewCommandLine(xml, this.options.capabilities, this.stateDir, this.hostPassthrough);
   }
 
   validate(xml: string): Promise<ValidateResult> {
-    return validateForHost(xml, this.options.capabilities, this.stateDir);
+    return validateForHost(xml, this.options.capabilities, this.stateDir, this.hostPassthrough);
   }
 
   /** Lets go of monitors and consoles; the guests themselves keep running. */

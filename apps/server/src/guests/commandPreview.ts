@@ -20,12 +20,12 @@ import { RunDir } from './RunDir.js';
  * the host's diagnostics beside it: one this host cannot start still has its command line.
  * Only an invalid document is refused (422 with its diagnostics).
  */
-export async function previewCommandLine(xml: string, capabilities: () => Promise<HostCapabilities>, stateDir: string): Promise<CommandLine> {
+export async function previewCommandLine(xml: string, capabilities: () => Promise<HostCapabilities>, stateDir: string, hostPassthrough: boolean): Promise<CommandLine> {
   const { domain, diagnostics, valid } = validateDomain(xml);
   if (!valid || !domain) throw new VirtdeckError('invalid-xml', 'The definition has errors', { diagnostics });
   const runName = guestNameProblem(domain.name) ? 'NAME' : domain.name;
   const run = new RunDir(stateDir, runName);
-  const result = commandLineFor(domain, await capabilities(), run, await networkHost(stateDir), {}, await hugepageRuntime(domain, run.dir));
+  const result = commandLineFor(domain, await capabilities(), run, await networkHost(stateDir), hostPassthrough, {}, await hugepageRuntime(domain, run.dir));
   return { argv: result.best, line: formatCommandLine(result.best), builtBy: 'virtdeck', startable: result.argv !== undefined, diagnostics: result.diagnostics };
 }
 
@@ -35,12 +35,12 @@ export async function previewCommandLine(xml: string, capabilities: () => Promis
  * place (the schema's "kqemu cannot start" warning, the host's error), the host's stands alone.
  * Capped as the document's own list is (the host can add one per device).
  */
-export async function validateForHost(xml: string, capabilities: () => Promise<HostCapabilities>, stateDir: string): Promise<ValidateResult> {
+export async function validateForHost(xml: string, capabilities: () => Promise<HostCapabilities>, stateDir: string, hostPassthrough: boolean): Promise<ValidateResult> {
   const { domain, diagnostics, valid } = validateDomain(xml);
   if (!domain || !valid) return { valid, startable: false, diagnostics };
   const baseDir = new RunDir(stateDir, guestNameProblem(domain.name) ? 'NAME' : domain.name).dir;
   const [caps, files, networks] = await Promise.all([capabilities(), preflight(domain, { probe: sharedImageProbe, baseDir }), networkHost(stateDir)]);
-  const host = [...hostDiagnostics(domain, caps, networks), ...files.diagnostics];
+  const host = [...hostDiagnostics(domain, caps, networks, hostPassthrough), ...files.diagnostics];
   const saidByHost = new Set(host.map((d) => `${d.code}@${d.range.start.offset}`));
   const all: QemuDiagnostic[] = [...diagnostics.filter((d) => !saidByHost.has(`${d.code}@${d.range.start.offset}`)), ...host];
   const verdict = { valid: isValidDocument(all), startable: !all.some((d) => d.severity === 'error') };

@@ -31,6 +31,8 @@ export interface ProcessOptions {
   reconnectTimeoutMs?: number;
   /** Rotation size of each guest's serial log. Default 1 MiB. */
   serialLogMaxBytes?: number;
+  /** Whether options and programs that reach the host unchecked may start (ServerConfig.hostPassthrough). Default yes. */
+  hostPassthrough?: boolean;
 }
 
 /** How long after a reset from the host a guest reset is SeaBIOS's own (see EventContext.afterHostReset). */
@@ -72,6 +74,7 @@ export class GuestProcesses {
         monitorTimeoutMs: this.options.monitorTimeoutMs ?? 15_000,
         commandTimeoutMs: this.options.commandTimeoutMs ?? 10_000,
         serialLogMaxBytes: this.options.serialLogMaxBytes ?? 1024 * 1024,
+        hostPassthrough: this.options.hostPassthrough,
         onLogError: (message) => this.options.logger.warn({ name: guest.name }, message),
         onLaunched: (started) => {
           launched = started;

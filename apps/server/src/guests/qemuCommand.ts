@@ -22,14 +22,16 @@ export interface CommandLineResult {
 /**
  * The command line a domain becomes when started from `run`: QMP, console and display sockets
  * and the pid file in the run folder, NVRAM and TPM state in the state directory, interfaces on
- * the host's networks and bridges, huge-page RAM in the folders `memory` names. No serial log
- * file: the server writes that one from the console stream (see SerialLog).
+ * the host's networks and bridges, host passthrough as the server allows it, huge-page RAM in the
+ * folders `memory` names. No serial log file: the server writes that one from the console stream
+ * (see SerialLog).
  */
 export function commandLineFor(
   domain: Domain,
   caps: HostCapabilities,
   run: RunDir,
   networks: NetworkHost,
+  hostPassthrough: boolean,
   graphicsPorts: LaunchRuntime['graphicsPorts'] = {},
   memory: Pick<LaunchRuntime, 'hugepageDirs' | 'defaultHugepageKiB'> = {},
   now = Date.now(),
@@ -44,7 +46,7 @@ export function commandLineFor(
     tpmStateDir: run.tpmStateDir,
     ...memory,
   };
-  const built = buildArgv(domain, caps, runtime, { now, networks });
+  const built = buildArgv(domain, caps, runtime, { now, networks, hostPassthrough });
   const blocked = built.diagnostics.some((d) => d.severity === 'error');
   const result = { best: built.argv, env: built.env, diagnostics: built.diagnostics, launch: built.launch };
   return blocked ? result : { argv: built.argv, ...result };
@@ -52,10 +54,11 @@ export function commandLineFor(
 
 /**
  * What this host says about a definition (emulator, machine, accelerator, CPU model, networks,
- * unsupported parts). Without `networks` (a libvirt host, which has its own) networks are not checked.
+ * unsupported parts, host passthrough where the server turns it off). Without `networks` (a libvirt
+ * host, which has its own) networks are not checked.
  */
-export function hostDiagnostics(domain: Domain, caps: HostCapabilities, networks?: NetworkHost): QemuDiagnostic[] {
-  return buildArgv(domain, caps, undefined, networks === undefined ? { now: Date.now() } : { now: Date.now(), networks }).diagnostics;
+export function hostDiagnostics(domain: Domain, caps: HostCapabilities, networks?: NetworkHost, hostPassthrough = true): QemuDiagnostic[] {
+  return buildArgv(domain, caps, undefined, networks === undefined ? { now: Date.now(), hostPassthrough } : { now: Date.now(), networks, hostPassthrough }).diagnostics;
 }
 
 /** The API error code for a command line that cannot be built, from its blocking diagnostics. */
@@ -64,5 +67,7 @@ export function buildFailureCode(diagnostics: readonly QemuDiagnostic[]): ErrorC
   // No emulator also means no accelerator can be resolved: the missing emulator is the cause.
   if (errors.some((d) => d.code === 'emulator-missing')) return 'qemu-missing';
   if (errors.some((d) => d.code === 'accelerator-unavailable' || d.code === 'unsupported-accelerator')) return 'unsupported-accelerator';
+  // The server's own setting refuses it: nothing in the definition is wrong.
+  if (errors.length > 0 && errors.every((d) => d.code === 'passthrough-arguments')) return 'forbidden';
   return 'invalid-xml';
 }

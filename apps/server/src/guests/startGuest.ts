@@ -43,6 +43,8 @@ export interface StartOptions {
   onLaunched: (runtime: GuestRuntime) => void;
   /** Every QMP event, from the moment the monitor is connected. */
   onEvent: (runtime: GuestRuntime, event: QmpEvent) => void;
+  /** Whether options and programs that reach the host unchecked may start (ServerConfig.hostPassthrough). Default yes. */
+  hostPassthrough?: boolean;
   /** Reads image headers before the start (default: the server's shared, caching probe). */
   imageProbe?: ImageProbe;
   /** Runs last while the CPUs are stopped (a revert loads the snapshot's memory here). */
@@ -98,14 +100,14 @@ async function startOnce(options: StartOptions): Promise<GuestRuntime> {
     displayPorts = await chooseDisplayPorts(domain);
     const networks = await networkHost(run.stateDir);
     const memory = await hugepageRuntime(launchDomain, run.dir);
-    const checked = commandLineFor(domain, caps, run, networks, displayPorts.ports, memory);
+    const checked = commandLineFor(domain, caps, run, networks, options.hostPassthrough ?? true, displayPorts.ports, memory);
     if (!checked.argv) throw cannotBuild(name, checked.diagnostics);
     const user = await qemuUser();
     await run.prepare(user);
     await fs.writeFile(run.runningXml, options.xml);
     files = await openLaunchFiles(host.files, { baseDir: run.dir, user, ownersFile: run.ownersFile });
     endProbedChains(host.probedChainEnds);
-    const command = commandLineFor(launchDomain, caps, run, networks, displayPorts.ports, memory);
+    const command = commandLineFor(launchDomain, caps, run, networks, options.hostPassthrough ?? true, displayPorts.ports, memory);
     if (!command.argv) throw cannotBuild(name, command.diagnostics);
     launch = command.launch;
     await writeLaunchSecrets(launch, user);

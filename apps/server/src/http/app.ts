@@ -49,6 +49,8 @@ export interface AppDeps {
   /** The local host's storage pools and their volumes. */
   pools: Pools;
   volumes: PoolVolumes;
+  /** Whether options and programs that reach the host unchecked may start (ServerConfig.hostPassthrough). */
+  hostPassthrough: boolean;
   /** What guests showed of an accelerator that opens (GuestManager.acceleratorCaution). */
   acceleratorCaution?: (accelerator: string) => string | undefined;
 }
@@ -67,7 +69,7 @@ export interface App {
  * cookie, the Origin), then bodies (JSON or XML only, capped), the API, the web app, and one
  * error handler.
  */
-export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabilities, templates, webRoot, displays, displayTickets, networks, pools, volumes, acceleratorCaution }: AppDeps): App {
+export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabilities, templates, webRoot, displays, displayTickets, networks, pools, volumes, hostPassthrough, acceleratorCaution }: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -122,11 +124,11 @@ export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabil
   app.use('/api/pools', poolRoutes(pools, volumes));
   app.get('/api/host', async (_req, res) => {
     const [caps, bridges] = await Promise.all([capabilities(), hostBridges()]);
-    res.json({ ...hostInfo(caps, acceleratorCaution), bridges: [...bridges].sort(), privileged: process.getuid?.() === 0 } satisfies HostInfo);
+    res.json({ ...hostInfo(caps, acceleratorCaution), bridges: [...bridges].sort(), privileged: process.getuid?.() === 0, hostPassthrough } satisfies HostInfo);
   });
   app.post('/api/validate', async (req, res) => {
     const xml = xmlBody(req);
-    res.json(await validateRequest(xml, { capabilities, stateDir: templates.stateDir }, () => local.validate(xml)));
+    res.json(await validateRequest(xml, { capabilities, stateDir: templates.stateDir, hostPassthrough }, () => local.validate(xml)));
   });
   app.post('/api/argv', async (req, res) => {
     const xml = xmlBody(req);

@@ -23,13 +23,15 @@ export async function startTestServer(
     guestOptions?: ServerOptions['guestOptions'];
     webRoot?: string;
     hostUsageIntervalMs?: number;
+    /** ServerConfig.hostPassthrough; the default is a loopback server's (on). */
+    hostPassthrough?: boolean;
     /** Where the server logs (a test that reads what it logged); silent unless TEST_LOG_LEVEL says otherwise. */
     logger?: Logger;
   } = {},
 ): Promise<TestServer> {
   const stateDir = options.stateDir ?? (await mkdtemp(path.join(os.tmpdir(), 'virtdeck-server-')));
   const server = await startServer({
-    config: { host: '127.0.0.1', port: 0, stateDir, webRoot: options.webRoot },
+    config: { host: '127.0.0.1', port: 0, stateDir, webRoot: options.webRoot, hostPassthrough: options.hostPassthrough },
     logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     demoGuest: options.demoGuest,
     capabilities: options.capabilities,

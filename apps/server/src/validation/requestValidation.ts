@@ -18,9 +18,9 @@ export function validationPool(): ValidationPool {
 }
 
 /** `POST /api/validate`: `inline` for a small body, the pool for a larger one. */
-export async function validateRequest(xml: string, host: { capabilities: () => Promise<HostCapabilities>; stateDir: string }, inline: () => Promise<ValidateResult>): Promise<ValidateResult> {
+export async function validateRequest(xml: string, host: { capabilities: () => Promise<HostCapabilities>; stateDir: string; hostPassthrough: boolean }, inline: () => Promise<ValidateResult>): Promise<ValidateResult> {
   if (xml.length <= INLINE_MAX_CHARS) return inline();
-  return validationPool().run('validate', xml, await host.capabilities(), host.stateDir);
+  return validationPool().run('validate', xml, await host.capabilities(), host.stateDir, host.hostPassthrough);
 }
 
 /**

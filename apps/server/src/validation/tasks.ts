@@ -20,8 +20,8 @@ export function checkDefinition(xml: string): DefinitionCheck {
 }
 
 /** `POST /api/validate`: the document's diagnostics and the host's (capabilities, files the definition names). */
-export function validateOnHost(xml: string, caps: HostCapabilities, stateDir: string): Promise<ValidateResult> {
-  return validateForHost(xml, () => Promise.resolve(caps), stateDir);
+export function validateOnHost(xml: string, caps: HostCapabilities, stateDir: string, hostPassthrough: boolean): Promise<ValidateResult> {
+  return validateForHost(xml, () => Promise.resolve(caps), stateDir, hostPassthrough);
 }
 
 export const VALIDATION_TASKS = {
