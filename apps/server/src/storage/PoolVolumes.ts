@@ -9,12 +9,14 @@ import type { VolumeSummary } from '../api.js';
 import { describeError, VirtdeckError } from '../errors.js';
 import { KeyedMutex } from '../guests/KeyedMutex.js';
 import type { Pools } from './Pools.js';
-import { createImage, imageChain, resizeImage } from './qemuImg.js';
+import { createImage, imageInfo, resizeImage, type ImageInfo } from './qemuImg.js';
 import { assertVolumeName } from './volumeName.js';
 import { volumeUsers, type GuestLookup } from './volumeUsers.js';
 
 /** The prefix of a file being uploaded; the listing skips it and a restart removes leftovers. */
 const UPLOAD_PREFIX = '.upload-';
+/** Deeper chains than this are not followed (nor is a loop of backing files). */
+const MAX_CHAIN_DEPTH = 64;
 /** The formats virtdeck creates and resizes. */
 const WRITABLE_FORMATS = new Set(['qcow2', 'raw']);
 
@@ -75,8 +77,10 @@ export class PoolVolumes {
     if (volume.backingStore?.path !== undefined) {
       const backingFile = path.resolve(volume.backingStore.path);
       if (path.dirname(backingFile) !== dir) throw new VirtdeckError('invalid-request', `The backing store ${volume.backingStore.path} is not a volume of the pool '${poolName}'`);
-      const info = (await imageChain(await this.existingFile(poolName, path.basename(backingFile))))[0];
-      backing = { file: backingFile, format: volume.backingStore.format ?? info?.format ?? 'raw' };
+      const chain = await poolChain(dir, await this.existingFile(poolName, path.basename(backingFile)));
+      const outside = chain.find((image) => image.outside);
+      if (outside) throw new VirtdeckError('invalid-request', `The backing store ${volume.backingStore.path} has ${outside.filename} below it, which is not a volume of the pool '${poolName}'`);
+      backing = { file: backingFile, format: volume.backingStore.format ?? chain[0]?.format ?? 'raw' };
     }
     return this.lock.run(file, async () => {
       if (await exists(file)) throw new VirtdeckError('conflict', `The pool '${poolName}' already has a volume named '${name}'`);
@@ -115,13 +119,17 @@ export class PoolVolumes {
     });
   }
 
-  /** An open file to download: a regular file of the pool, opened without following a symlink. */
+  /**
+   * An open file to download: a regular file of the pool, opened without following a symlink and
+   * without waiting on a FIFO (O_NONBLOCK: a plain open of one stalled the request, and a thread
+   * of Node's file-system pool with it, until something wrote to it).
+   */
   async open(poolName: string, volume: string): Promise<{ handle: nodeFs.FileHandle; size: number }> {
     assertVolumeName(volume);
     const file = path.join(await this.dirOf(poolName), volume);
     let handle: nodeFs.FileHandle;
     try {
-      handle = await nodeFs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+      handle = await nodeFs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch (error) {
       throw this.openError(error, poolName, volume);
     }
@@ -137,7 +145,7 @@ export class PoolVolumes {
   async resize(poolName: string, volume: string, bytes: bigint): Promise<VolumeSummary> {
     const file = await this.existingFile(poolName, volume);
     return this.lock.run(file, async () => {
-      const info = (await imageChain(file))[0];
+      const info = await imageInfo(file);
       if (info === undefined || !WRITABLE_FORMATS.has(info.format)) throw new VirtdeckError('invalid-request', `virtdeck resizes qcow2 and raw volumes, not ${info?.format ?? 'this one'}`);
       if (bytes < BigInt(info['virtual-size'])) throw new VirtdeckError('conflict', `'${volume}' is ${info['virtual-size']} bytes: shrinking it to ${bytes} would cut off the end of the disk`);
       await resizeImage(file, info.format, bytes);
@@ -181,7 +189,7 @@ export class PoolVolumes {
   }
 
   private async summarize(poolName: string, name: string, file: string, users: Map<string, string[]>): Promise<VolumeSummary> {
-    const [top, ...below] = await imageChain(file);
+    const [top, ...below] = await poolChain(path.dirname(file), file);
     return {
       name,
       path: file,
@@ -199,4 +207,28 @@ function exists(file: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/**
+ * A volume's backing chain, top first, as far as it stays in the pool: each image is read alone
+ * (imageInfo), and a backing file elsewhere (or a link, a FIFO, a device in the pool) is listed
+ * from its name in the header, `outside`, and not opened. qemu-img's --backing-chain opened
+ * every file a header named, as root: a FIFO there stalled the listing for a minute.
+ */
+async function poolChain(dir: string, file: string): Promise<(ImageInfo & { outside?: boolean })[]> {
+  const chain: (ImageInfo & { outside?: boolean })[] = [];
+  const seen = new Set<string>();
+  for (let current: string | undefined = file; current !== undefined && chain.length < MAX_CHAIN_DEPTH; ) {
+    seen.add(current);
+    const info = await imageInfo(current);
+    chain.push(info);
+    const backing = info['full-backing-filename'];
+    current = undefined;
+    if (backing === undefined) break;
+    const resolved = path.resolve(path.dirname(file), backing);
+    const stat = await nodeFs.lstat(resolved).catch(() => undefined);
+    if (path.dirname(resolved) === dir && stat?.isFile() && !seen.has(resolved)) current = resolved;
+    else chain.push({ filename: backing, format: info['backing-filename-format'] ?? 'unknown', 'virtual-size': 0, outside: true });
+  }
+  return chain;
 }

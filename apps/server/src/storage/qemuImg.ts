@@ -16,6 +16,9 @@ export interface ImageInfo {
   'virtual-size': number;
   'actual-size'?: number;
   'backing-filename'?: string;
+  /** The backing file as QEMU would open it (relative names resolved against the image's folder). */
+  'full-backing-filename'?: string;
+  'backing-filename-format'?: string;
 }
 
 async function qemuImg(args: string[], what: string): Promise<string> {
@@ -28,6 +31,15 @@ async function qemuImg(args: string[], what: string): Promise<string> {
     const reason = failure.killed ? `no answer within ${TIMEOUT_MS} ms` : (failure.stderr ?? '').trim().replace(/^qemu-img: /, '') || String(error);
     throw new VirtdeckError('host-file', `${what}: ${reason}`, { cause: error });
   }
+}
+
+/**
+ * One image's own header: its backing file is named, never opened (qemu-img info without
+ * --backing-chain opens the image alone), so a header that names a FIFO, a device or a file
+ * outside the pool makes qemu-img touch none of them.
+ */
+export async function imageInfo(file: string): Promise<ImageInfo> {
+  return JSON.parse(await qemuImg(['info', '--output=json', '-U', '--', file], `qemu-img info of ${file}`)) as ImageInfo;
 }
 
 /** The image and every backing image below it, top first; `-U` so a running guest's lock does not stop it. */
