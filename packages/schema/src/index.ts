@@ -117,6 +117,7 @@ export { bitsOf, formatIp, inSubnet, netmaskPrefix, networkOf, offsetIp, parseIp
 
 export { setAccelerator } from './edit/setAccelerator.js';
 export { applyEdits, insertChildEdit, removeElementEdit, setAttributeEdit, setTextEdit, type InsertChildOptions } from './edit/edits.js';
+export { escapeAttribute, escapeText, escapeXml } from './xml/entities.js';
 
 export { schemaAt, SCHEMA_CONTEXT_KINDS, type SchemaContext, type SchemaContextKind, type SchemaItem } from './editor/schemaAt.js';
 export { describeAt, type Hover } from './editor/describeAt.js';

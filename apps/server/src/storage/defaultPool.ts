@@ -1,3 +1,5 @@
+import { escapeXml } from '@virtdeck/schema';
+
 /**
  * The `default` pool, as libvirt's /var/lib/libvirt/images: the state directory's images/
  * folder, where the templates put their disks. virtdeck defines it on its first start.
@@ -6,7 +8,7 @@ export function defaultPoolXml(imagesDir: string): string {
   return `<pool type='dir'>
   <name>default</name>
   <target>
-    <path>${imagesDir.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</path>
+    <path>${escapeXml(imagesDir)}</path>
   </target>
 </pool>
 `;

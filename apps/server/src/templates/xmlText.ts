@@ -1,6 +1,5 @@
-/** Escapes text for an XML element or a quoted attribute value. */
-export const escapeXml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;').replace(/"/g, '&quot;');
+/** The XML escape is @virtdeck/schema's; the templates' users import it from here too. */
+export { escapeXml } from '@virtdeck/schema';
 
 /** What every template guest ends with: libvirt's default lifecycle actions, spelled out. */
 export const LIFECYCLE_XML = `  <on_poweroff>destroy</on_poweroff>

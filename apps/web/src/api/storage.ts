@@ -1,12 +1,9 @@
+import { escapeXml } from '@virtdeck/schema';
 import { ApiError, json, notifyUnauthorized, request, xml } from './client';
 import type { ErrorBody, PoolSummary, VolumeSummary } from './types';
 
 const poolUrl = (pool: string, rest = '') => `/api/pools/${encodeURIComponent(pool)}${rest}`;
 const volumeUrl = (pool: string, volume: string) => poolUrl(pool, `/volumes/${encodeURIComponent(volume)}`);
-
-/** Escapes text for an XML element or a single- or double-quoted attribute. */
-export const escapeXml = (text: string) =>
-  text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c);
 
 /** libvirt's `<pool type='dir'>` with its target path, as `virsh pool-define-as NAME dir --target PATH` writes it. */
 export function dirPoolXml(name: string, path: string): string {

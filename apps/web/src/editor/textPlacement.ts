@@ -2,10 +2,11 @@
  * Where new text goes in a definition and how it is written: libvirt's element order (so a
  * missing element lands where libvirt would write it) and snippets indented as the text is.
  */
-import { childElements, insertChildEdit, type InsertChildOptions, type TextEdit, type XmlDocument, type XmlElement } from '@virtdeck/schema';
+import { childElements, escapeAttribute, insertChildEdit, type InsertChildOptions, type TextEdit, type XmlDocument, type XmlElement } from '@virtdeck/schema';
 
-export const escapeAttr = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/'/g, '&apos;');
-export const escapeText = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export { escapeText } from '@virtdeck/schema';
+/** For the single-quoted attributes the form writes. */
+export const escapeAttr = (value: string): string => escapeAttribute(value, "'");
 
 /** libvirt's order of the top-level elements, to put a missing one where libvirt would write it. */
 export const DOMAIN_ORDER = ['name', 'uuid', 'genid', 'title', 'description', 'metadata', 'maxMemory', 'memory', 'currentMemory', 'blkiotune', 'memtune', 'memoryBacking', 'vcpu', 'vcpus', 'iothreads', 'iothreadids', 'cputune', 'numatune', 'resource', 'sysinfo', 'bootloader', 'os', 'idmap', 'features', 'cpu', 'clock', 'on_poweroff', 'on_reboot', 'on_crash', 'pm', 'devices'];

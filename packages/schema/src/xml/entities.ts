@@ -50,6 +50,12 @@ export function escapeAttribute(value: string, quote: '"' | "'"): string {
   return out;
 }
 
+/** Escapes text for element content. */
 export function escapeText(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Escapes text for element content or an attribute value in either quote: the one escape for XML written from strings. */
+export function escapeXml(value: string): string {
+  return escapeText(value).replace(/'/g, '&apos;').replace(/"/g, '&quot;');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEdits, formatXml, parseXml } from '../index.js';
+import { applyEdits, escapeXml, formatXml, parseXml } from '../index.js';
 
 function wellFormedness(text: string) {
   const { document, diagnostics } = parseXml(text);
@@ -39,6 +39,15 @@ describe('parseXml: well-formedness, reported at the right line and column', () 
     const fixes = diagnostics[0]?.fixes ?? [];
     expect(fixes.map((f) => f.title)).toEqual([title]);
     expect(applyEdits(text, fixes[0]?.edits ?? [])).toBe(mended);
+  });
+
+  it('reads back what escapeXml wrote, as text and in either quote', () => {
+    const nasty = `a & b < c > d ' e " f &amp;`;
+    const text = `<domain x='${escapeXml(nasty)}' y="${escapeXml(nasty)}">${escapeXml(nasty)}</domain>`;
+    const { document, diagnostics } = parseXml(text);
+    expect(diagnostics).toEqual([]);
+    expect(document.root?.attributes.map((a) => a.value)).toEqual([nasty, nasty]);
+    expect(document.root?.children[0]).toMatchObject({ kind: 'text', value: nasty });
   });
 
   it('accepts well-formed documents without a well-formedness pass', () => {

@@ -1,7 +1,6 @@
-import { validateDomain, type Disk, type Interface } from '@virtdeck/schema';
+import { escapeXml, validateDomain, type Disk, type Interface } from '@virtdeck/schema';
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage, type DeviceTargets } from '../../api/client';
-import { escapeXml } from '../../api/storage';
 import type { GuestSummary, NetworkSummary } from '../../api/types';
 import { VolumePicker, type PickedImage } from '../storage/VolumePicker';
 
