@@ -2,14 +2,8 @@
 import type { Disk, Input, Interface, Video } from '@virtdeck/schema';
 import { diskBus as inferredDiskBus } from '@virtdeck/schema';
 
-/** libvirt's disk name to index: hda -> 0, sdb -> 1, vdaa -> 26. */
-export function diskNameIndex(dev: string): number | undefined {
-  const match = /^(?:fd|hd|vd|sd|xvd|ubd)([a-z]+)$/.exec(dev);
-  if (!match?.[1]) return undefined;
-  let index = 0;
-  for (const ch of match[1]) index = index * 26 + (ch.charCodeAt(0) - 96);
-  return index - 1;
-}
+/** libvirt's disk name to index (hda -> 0, sdb -> 1, vdaa -> 26), as the schema reads it. */
+export { diskNameIndex } from '@virtdeck/schema';
 
 /** Disk bus as libvirt infers it from the target name (hd* IDE, sd* SCSI, vd* virtio, fd* floppy); IDE when nothing says. */
 export function diskBus(disk: Disk): string {

@@ -1,14 +1,9 @@
 /** Disks in libvirt's order with their drive addresses (controller, bus, target, unit), and the disk controllers they need. */
-import type { Disk } from '@virtdeck/schema';
+import { defaultDriveAddress, type Disk, type DriveSlot } from '@virtdeck/schema';
 import type { ControllerSet } from './controllers.js';
 import { diskBus, diskNameIndex } from './deviceDefaults.js';
 
-export interface DriveSlot {
-  controller: number;
-  bus: number;
-  target: number;
-  unit: number;
-}
+export type { DriveSlot } from '@virtdeck/schema';
 
 const nameIndex = (disk: Disk): number => diskNameIndex(disk.target?.dev ?? '') ?? -1;
 
@@ -29,37 +24,21 @@ export function sortDisks(disks: readonly Disk[]): Disk[] {
   return [...buses.values()].flatMap((group) => group.sort((a, b) => nameIndex(a) - nameIndex(b)));
 }
 
-const VIRTIO_SCSI_MODELS = new Set(['virtio-scsi', 'virtio-transitional', 'virtio-non-transitional']);
-
-/** The drive address of a disk on a bus that has one: the definition's, else from its target name. */
-function driveSlot(disk: Disk, controllers: ControllerSet): DriveSlot | undefined {
-  const bus = diskBus(disk);
+/**
+ * The drive address of a disk on a bus that has one: the definition's, else the one libvirt
+ * derives from its target name (virDomainDiskDefAssignAddress, as the schema's checks do).
+ */
+function driveSlot(disk: Disk): DriveSlot | undefined {
   const a = disk.address?.type === 'drive' ? disk.address : undefined;
-  const index = diskNameIndex(disk.target?.dev ?? '') ?? 0;
-  if (a && a.unit !== undefined) return { controller: a.controller ?? 0, bus: a.bus ?? 0, target: a.target ?? 0, unit: a.unit };
-  switch (bus) {
-    case 'ide':
-      return { controller: Math.floor(index / 4), bus: Math.floor((index % 4) / 2), target: 0, unit: index % 2 };
-    case 'sata':
-      return { controller: Math.floor(index / 6), bus: 0, target: 0, unit: index % 6 };
-    case 'fdc':
-      return { controller: Math.floor(index / 2), bus: 0, target: 0, unit: index % 2 };
-    case 'scsi': {
-      // Units per bus depend on the controller; libvirt's default (lsi) has 7.
-      const existing = controllers.find('scsi', 0);
-      const perBus = existing && VIRTIO_SCSI_MODELS.has(existing.model ?? '') ? 16384 : 7;
-      return { controller: Math.floor(index / perBus), bus: 0, target: 0, unit: index % perBus };
-    }
-    default:
-      return undefined;
-  }
+  if (a !== undefined) return { controller: a.controller ?? 0, bus: a.bus ?? 0, target: a.target ?? 0, unit: a.unit ?? 0 };
+  return defaultDriveAddress(diskBus(disk), diskNameIndex(disk.target?.dev ?? '') ?? 0);
 }
 
 /** Drive addresses of the sorted disks; adds the disk controllers they need (libvirt order: SCSI, FDC, IDE, SATA). */
 export function assignDriveSlots(disks: readonly Disk[], controllers: ControllerSet): Map<Disk, DriveSlot> {
   const drive = new Map<Disk, DriveSlot>();
   for (const d of disks) {
-    const slot = driveSlot(d, controllers);
+    const slot = driveSlot(d);
     if (slot) drive.set(d, slot);
   }
   for (const type of ['scsi', 'fdc', 'ide', 'sata'] as const) {
