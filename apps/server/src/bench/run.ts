@@ -9,9 +9,13 @@
  *    latency (QEMU's event timestamp to the client's read), the server's RSS, and the latency
  *    of GET /api/domains.
  *
+ * 4. The stats stream at scale (sseScale.ts): message size and the server's CPU per second of
+ *    stats with 16, 64 and 100 guests up (BENCH_SSE_SIZES, BENCH_SSE_WINDOW_MS, BENCH_SSE_PAUSE, BENCH_SSE_BOOT).
+ *
  * Runs are interleaved, each column first in turn, so load from elsewhere on the machine
  * spreads over all columns alike. Medians are printed, with the targets of issue 5.
- * BENCH_RUNS, BENCH_GUESTS, BENCH_CLIENTS and BENCH_EVENTS change the sizes.
+ * BENCH_RUNS, BENCH_GUESTS, BENCH_CLIENTS and BENCH_EVENTS change the sizes. Arguments pick
+ * parts (`npm run bench -w @virtdeck/server -- sse`): start (1, 2), load (3), sse (4); all by default.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -31,6 +35,7 @@ import { spawnServer, type ServerProcess } from '../testing/serverProcess.js';
 import { SseClient } from '../testing/sseClient.js';
 import { waitFor, waitForText } from '../testing/waitFor.js';
 import { connectLibvirt, type Libvirt } from './libvirt.js';
+import { reportSseScale, sseAtScale, type SseScaleRow } from './sseScale.js';
 import { median, ms, quantile } from './stats.js';
 
 const run = promisify(execFile);
@@ -40,6 +45,14 @@ const GUESTS = Number(process.env.BENCH_GUESTS ?? 16);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 10);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 40);
 const DOMAIN_LIST_REQUESTS = 200;
+const SSE_SIZES = (process.env.BENCH_SSE_SIZES ?? '16,64,100').split(',').map(Number);
+const SSE_WINDOW_MS = Number(process.env.BENCH_SSE_WINDOW_MS ?? 10_000);
+const SSE_PAUSE = process.env.BENCH_SSE_PAUSE !== '0';
+const SSE_BOOT = process.env.BENCH_SSE_BOOT === '1';
+const PARTS = ['start', 'load', 'sse'] as const;
+const chosen = process.argv.slice(2);
+for (const part of chosen) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`unknown part '${part}': choose from ${PARTS.join(', ')}`);
+const runs = (part: (typeof PARTS)[number]) => chosen.length === 0 || chosen.includes(part);
 const VIRSH_NAME = 'virtdeck-bench';
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const log = (message: string) => console.log(`[bench] ${message}`);
@@ -59,12 +72,16 @@ async function main(): Promise<void> {
   try {
     server = await spawnServer({ stateDir, entry: existsSync(built) ? 'dist' : 'source' });
     log(`server pid ${server.child.pid} (${existsSync(built) ? 'built dist/main.js' : 'src/main.ts through tsx'}), state in ${stateDir}`);
-    libvirt = await connectLibvirt(log);
-    if (typeof libvirt === 'string') log(`virsh column skipped: ${libvirt}`);
+    if (runs('start')) {
+      libvirt = await connectLibvirt(log);
+      if (typeof libvirt === 'string') log(`virsh column skipped: ${libvirt}`);
+    }
 
-    const start = await startLatency(server, guest, stateDir, typeof libvirt === 'string' ? undefined : libvirt);
-    const load = await underLoad(server, guest, stateDir);
-    report(start, load, typeof libvirt === 'string' ? libvirt : undefined);
+    const start = runs('start') ? await startLatency(server, guest, stateDir, typeof libvirt === 'string' ? undefined : libvirt) : undefined;
+    const load = runs('load') ? await underLoad(server, guest, stateDir) : undefined;
+    const sse: SseScaleRow[] = runs('sse') ? await sseAtScale(server, guest, stateDir, { sizes: SSE_SIZES, windowMs: SSE_WINDOW_MS, pause: SSE_PAUSE, boot: SSE_BOOT, log }) : [];
+    if (start || load) report(start, load, typeof libvirt === 'string' ? libvirt : undefined);
+    reportSseScale(sse, { pause: SSE_PAUSE, boot: SSE_BOOT });
   } finally {
     server?.child.kill('SIGKILL');
     killProcessesMentioning(stateDir);
@@ -231,41 +248,49 @@ async function underLoad(server: ServerProcess, guest: DemoGuest, stateDir: stri
 
   const rssKiB = Number(/^VmRSS:\s+(\d+)/m.exec(await readFile(`/proc/${server.child.pid}/status`, 'utf8'))?.[1]);
   const listLatency: number[] = [];
+  // Every guest defined so far (the start rounds' too, when they ran), each time.
+  const defined = (await api.get<GuestSummary[]>('/api/domains')).body.length;
   for (let i = 0; i < DOMAIN_LIST_REQUESTS; i++) {
     const t0 = now();
     const response = await api.get<GuestSummary[]>('/api/domains');
     listLatency.push(now() - t0);
-    if (response.body.length !== GUESTS + RUNS + 2) throw new Error(`GET /api/domains listed ${response.body.length} guests`);
+    if (response.body.length !== defined || defined < GUESTS) throw new Error(`GET /api/domains listed ${response.body.length} guests`);
   }
   for (const client of clients) client.close();
   await Promise.all(names.map((name) => api.post(`/api/domains/${name}/destroy`)));
   return { eventLatency, rssKiB, listLatency };
 }
 
-function report(start: StartResults, load: LoadResults, virshSkipped: string | undefined): void {
+function report(start: StartResults | undefined, load: LoadResults | undefined, virshSkipped: string | undefined): void {
   const line = (label: string, value: string, note = '') => console.log(`${label.padEnd(46)} ${value.padStart(12)}  ${note}`);
   const verdict = (ok: boolean) => (ok ? 'meets the target' : 'MISSES the target');
-  const virtdeck = median(start.virtdeck);
-  const raw = median(start.raw);
-  const virsh = median(start.virsh);
-  const readyV = median(start.virtdeckReady);
-  const readyR = median(start.rawReady);
   console.log(`\nvirtdeck guest runtime benchmark — medians of ${RUNS} runs, TCG demo guest, ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}`);
-  console.log('ratios: of the medians, and (paired) the median of the per-round ratios, which cancels slow changes in load\n');
-  line('start: virtdeck API call → running', ms(virtdeck));
-  line('start: raw qemu-system-x86_64 -daemonize', ms(raw));
-  line('start: virsh start (libvirt, qemu:///system)', virshSkipped ? 'skipped' : ms(virsh), virshSkipped ?? '');
-  const ratio = (value: number, paired: number) => `${value.toFixed(2)}×`.padStart(6) + ` (paired ${paired.toFixed(2)}×)`;
-  line('  virtdeck / raw QEMU', ratio(virtdeck / raw, pairedRatio(start.virtdeck, start.raw)), `target ≤ 1.5×: ${verdict(virtdeck / raw <= 1.5)}`);
-  if (!virshSkipped) line('  virsh / virtdeck', ratio(virsh / virtdeck, pairedRatio(start.virsh, start.virtdeck)), `target ≥ 3×: ${verdict(virsh / virtdeck >= 3)}`);
-  line('ready marker: virtdeck (start → marker)', ms(readyV));
-  line('ready marker: raw QEMU (launch → marker)', ms(readyR));
-  line('  virtdeck / raw QEMU', ratio(readyV / readyR, pairedRatio(start.virtdeckReady, start.rawReady)), `target within 10%: ${verdict(readyV / readyR <= 1.1)}`);
-  line(`QMP event → SSE client (${GUESTS} guests, ${CLIENTS} clients)`, ms(median(load.eventLatency)), `p95 ${ms(quantile(load.eventLatency, 0.95))}, ${load.eventLatency.length} samples; target < 20 ms: ${verdict(median(load.eventLatency) < 20)}`);
-  line(`server RSS with ${GUESTS} running guests`, `${(load.rssKiB / 1024).toFixed(1)} MiB`);
-  line(`GET /api/domains with ${GUESTS} running guests`, ms(median(load.listLatency)), `p95 ${ms(quantile(load.listLatency, 0.95))}`);
-  console.log('\nsamples (ms):');
-  for (const [name, samples] of Object.entries({ ...start })) console.log(`  ${name}: ${samples.map((s) => s.toFixed(1)).join(' ')}`);
+  if (start) {
+    const virtdeck = median(start.virtdeck);
+    const raw = median(start.raw);
+    const virsh = median(start.virsh);
+    const readyV = median(start.virtdeckReady);
+    const readyR = median(start.rawReady);
+    console.log('ratios: of the medians, and (paired) the median of the per-round ratios, which cancels slow changes in load\n');
+    line('start: virtdeck API call → running', ms(virtdeck));
+    line('start: raw qemu-system-x86_64 -daemonize', ms(raw));
+    line('start: virsh start (libvirt, qemu:///system)', virshSkipped ? 'skipped' : ms(virsh), virshSkipped ?? '');
+    const ratio = (value: number, paired: number) => `${value.toFixed(2)}×`.padStart(6) + ` (paired ${paired.toFixed(2)}×)`;
+    line('  virtdeck / raw QEMU', ratio(virtdeck / raw, pairedRatio(start.virtdeck, start.raw)), `target ≤ 1.5×: ${verdict(virtdeck / raw <= 1.5)}`);
+    if (!virshSkipped) line('  virsh / virtdeck', ratio(virsh / virtdeck, pairedRatio(start.virsh, start.virtdeck)), `target ≥ 3×: ${verdict(virsh / virtdeck >= 3)}`);
+    line('ready marker: virtdeck (start → marker)', ms(readyV));
+    line('ready marker: raw QEMU (launch → marker)', ms(readyR));
+    line('  virtdeck / raw QEMU', ratio(readyV / readyR, pairedRatio(start.virtdeckReady, start.rawReady)), `target within 10%: ${verdict(readyV / readyR <= 1.1)}`);
+  }
+  if (load) {
+    line(`QMP event → SSE client (${GUESTS} guests, ${CLIENTS} clients)`, ms(median(load.eventLatency)), `p95 ${ms(quantile(load.eventLatency, 0.95))}, ${load.eventLatency.length} samples; target < 20 ms: ${verdict(median(load.eventLatency) < 20)}`);
+    line(`server RSS with ${GUESTS} running guests`, `${(load.rssKiB / 1024).toFixed(1)} MiB`);
+    line(`GET /api/domains with ${GUESTS} running guests`, ms(median(load.listLatency)), `p95 ${ms(quantile(load.listLatency, 0.95))}`);
+  }
+  if (start) {
+    console.log('\nsamples (ms):');
+    for (const [name, samples] of Object.entries({ ...start })) console.log(`  ${name}: ${samples.map((s) => s.toFixed(1)).join(' ')}`);
+  }
 }
 
 /** The median of a[i] / b[i]: runs of one round ran back to back, so their ratio shares the load. */
