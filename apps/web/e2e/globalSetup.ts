@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -79,16 +79,16 @@ function freePort(): Promise<number> {
 
 /** Guests outlive the server by design; a test run must not leave any behind. */
 async function killGuests(stateDir: string): Promise<void> {
-  const runDir = path.join(stateDir, 'run');
-  const names = await readdir(runDir).catch(() => [] as string[]);
-  for (const name of names) {
-    const pid = Number((await readFile(path.join(runDir, name, 'qemu.pid'), 'utf8').catch(() => '')).trim());
-    if (pid > 0) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+  // A confined QEMU keeps its pid file under /run/virtdeck-qemu, not in run/NAME/; it works in run/NAME/, though.
+  const runDir = `${path.join(stateDir, 'run')}/`;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cwd = await readlink(`/proc/${entry}/cwd`).catch(() => '');
+    if (!cwd.startsWith(runDir)) continue;
+    try {
+      process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      // already gone
     }
   }
 }

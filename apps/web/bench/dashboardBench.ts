@@ -1,0 +1,232 @@
+/**
+ * The dashboard with many guests (issue 14 item 7), in Debian's Chromium against the real
+ * server: BENCH_DASHBOARD_GUESTS defined (100), BENCH_DASHBOARD_RUNNING of them started (30,
+ * the demo kernel under TCG, 72 MiB each: 64 MiB does not boot it). Measured in the page:
+ *   - stats message → DOM: from the `stats` event's arrival in the page (a listener put in
+ *     front of the app's) to the guest table's next mutation, and to the next animation frame;
+ *   - lifecycle → DOM: a guest suspended and resumed through the API, from its `guest` event's
+ *     arrival to its state cell showing the new state;
+ *   - the main thread's time in the app's handler of each message.
+ * `npm run bench -w @virtdeck/web`. Not a test: it prints figures next to their targets.
+ */
+import { loadavg } from 'node:os';
+import { chromium, request, type APIRequestContext, type Page } from '@playwright/test';
+import config from '../../../playwright.config.js';
+import globalSetup from '../e2e/globalSetup.js';
+
+const GUESTS = Number(process.env.BENCH_DASHBOARD_GUESTS ?? 100);
+const RUNNING = Number(process.env.BENCH_DASHBOARD_RUNNING ?? 30);
+const STATS_MESSAGES = Number(process.env.BENCH_DASHBOARD_STATS ?? 15);
+const TOGGLES = Number(process.env.BENCH_DASHBOARD_TOGGLES ?? 10);
+const TARGET_MS = 50;
+const log = (message: string) => console.log(`[bench] ${message}`);
+
+const quantile = (values: number[], q: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
+};
+
+interface PageProbe {
+  /** Per event type: when each message arrived and how long the app's handler ran. */
+  arrivals: Record<string, { at: number; handlerMs: number; bytes: number }[]>;
+  /** performance.now() of each batch of mutations in the guest table. */
+  mutations: number[];
+  frames: number[];
+}
+
+/** Put in the page before the app: times every SSE message the app gets and every change of the guest table. */
+function installProbe(): void {
+  const probe: PageProbe = { arrivals: {}, mutations: [], frames: [] };
+  (window as unknown as { __probe: PageProbe }).__probe = probe;
+  const original = EventSource.prototype.addEventListener;
+  EventSource.prototype.addEventListener = function (this: EventSource, type: string, listener: unknown, options?: unknown) {
+    if (typeof listener !== 'function') return original.call(this, type, listener as EventListener, options as AddEventListenerOptions);
+    const wrapped = function (this: EventSource, event: MessageEvent<string>) {
+      const at = performance.now();
+      performance.mark(`sse-${type}`);
+      (listener as (e: MessageEvent<string>) => void).call(this, event);
+      (probe.arrivals[type] ??= []).push({ at, handlerMs: performance.now() - at, bytes: event.data.length });
+      if (type === 'stats') requestAnimationFrame(() => probe.frames.push(performance.now()));
+    };
+    return original.call(this, type, wrapped as EventListener, options as AddEventListenerOptions);
+  } as typeof EventSource.prototype.addEventListener;
+  let marked = 0;
+  const observer = new MutationObserver(() => {
+    probe.mutations.push(performance.now());
+    // The first change after each stats message, as a mark beside the message's own (for a trace).
+    const arrivals = probe.arrivals.stats?.length ?? 0;
+    if (arrivals > marked) {
+      marked = arrivals;
+      performance.mark('guest-table-updated');
+    }
+  });
+  const watch = () => {
+    const table = document.querySelector('[data-testid="guest-table"]');
+    if (table) observer.observe(table, { subtree: true, childList: true, characterData: true, attributes: true });
+    else requestAnimationFrame(watch);
+  };
+  document.addEventListener('DOMContentLoaded', watch);
+}
+
+async function defineGuests(api: APIRequestContext): Promise<string[]> {
+  const names = Array.from({ length: GUESTS }, (_, i) => `bench-${String(i + 1).padStart(3, '0')}`);
+  const template = await api.post('/api/templates/minimal-tcg', { data: { name: 'x' } });
+  const { xml } = (await template.json()) as { xml: string };
+  for (const name of names) {
+    const body = xml.replace('<name>x</name>', `<name>${name}</name>`).replace("<memory unit='MiB'>256</memory>", "<memory unit='MiB'>72</memory>");
+    const defined = await api.post('/api/domains', { data: body, headers: { 'Content-Type': 'application/xml' } });
+    if (defined.status() !== 201) throw new Error(`defining ${name}: ${await defined.text()}`);
+  }
+  return names;
+}
+
+async function startGuests(api: APIRequestContext, names: string[]): Promise<void> {
+  for (let i = 0; i < names.length; i += 6) {
+    await Promise.all(
+      names.slice(i, i + 6).map(async (name) => {
+        const started = await api.post(`/api/domains/${name}/start`);
+        if (!started.ok()) throw new Error(`starting ${name}: ${await started.text()}`);
+      }),
+    );
+  }
+}
+
+async function statsToDom(page: Page): Promise<{ dom: number[]; frame: number[]; handler: number[]; bytes: number; batchesPerMessage: number }> {
+  await page.evaluate(() => {
+    const probe = (window as unknown as { __probe: PageProbe }).__probe;
+    probe.arrivals.stats = [];
+    probe.mutations = [];
+    probe.frames = [];
+  });
+  await page.waitForFunction((n) => ((window as unknown as { __probe: PageProbe }).__probe.arrivals.stats?.length ?? 0) > n, STATS_MESSAGES, { timeout: STATS_MESSAGES * 5_000 + 30_000 });
+  const probe = await page.evaluate(() => (window as unknown as { __probe: PageProbe }).__probe);
+  const arrivals = (probe.arrivals.stats ?? []).slice(0, STATS_MESSAGES);
+  const next = (times: number[], after: number) => times.find((t) => t >= after);
+  const dom: number[] = [];
+  const frame: number[] = [];
+  for (const [i, arrival] of arrivals.entries()) {
+    const until = arrivals[i + 1]?.at ?? Infinity;
+    const mutated = next(probe.mutations, arrival.at);
+    if (mutated !== undefined && mutated < until) dom.push(mutated - arrival.at);
+    const painted = next(probe.frames, arrival.at);
+    if (painted !== undefined) frame.push(painted - arrival.at);
+  }
+  const span = (arrivals[arrivals.length - 1]?.at ?? 0) - (arrivals[0]?.at ?? 0);
+  const batches = probe.mutations.filter((t) => t >= (arrivals[0]?.at ?? 0) && t < (arrivals[arrivals.length - 1]?.at ?? 0)).length;
+  return { dom, frame, handler: arrivals.map((a) => a.handlerMs), bytes: quantile(arrivals.map((a) => a.bytes), 0.5), batchesPerMessage: span > 0 ? batches / (arrivals.length - 1) : Number.NaN };
+}
+
+async function lifecycleToDom(page: Page, api: APIRequestContext, name: string): Promise<{ dom: number[]; handler: number[] }> {
+  const samples: number[] = [];
+  const handler: number[] = [];
+  for (let i = 0; i < TOGGLES; i++) {
+    for (const [action, state] of [
+      ['suspend', 'paused'],
+      ['resume', 'running'],
+    ] as const) {
+      await page.evaluate(
+        ({ name, state }) => {
+          const w = window as unknown as { __probe: PageProbe; __shown?: Promise<number> };
+          w.__probe.arrivals.guest = [];
+          const cell = document.querySelector(`[data-testid="vm-${name}-state"]`)!;
+          w.__shown = new Promise((resolve) => {
+            const observer = new MutationObserver(() => {
+              if (cell.textContent === state) {
+                observer.disconnect();
+                resolve(performance.now());
+              }
+            });
+            observer.observe(cell, { subtree: true, childList: true, characterData: true });
+          });
+        },
+        { name, state },
+      );
+      const response = await api.post(`/api/domains/${name}/${action}`);
+      if (!response.ok()) throw new Error(`${action} ${name}: ${await response.text()}`);
+      const latency = await page.evaluate(async () => {
+        const w = window as unknown as { __probe: PageProbe; __shown: Promise<number> };
+        const shown = await w.__shown;
+        // The guest's own message: the last `guest` event before the cell changed.
+        const arrival = [...(w.__probe.arrivals.guest ?? [])].reverse().find((a) => a.at <= shown);
+        return { dom: arrival ? shown - arrival.at : Number.NaN, handler: arrival?.handlerMs ?? Number.NaN };
+      });
+      samples.push(latency.dom);
+      handler.push(latency.handler);
+    }
+  }
+  return { dom: samples, handler };
+}
+
+/** BENCH_DASHBOARD_PROFILE=1: where the page's main thread spent the stats window, by function (self time). */
+function printProfile(profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples?: number[]; timeDeltas?: number[] }): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  (profile.samples ?? []).forEach((id, i) => {
+    const frame = byId.get(id)?.callFrame;
+    const key = frame ? `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop()}:${frame.lineNumber}` : '?';
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
+  });
+  console.log('page profile, self time in the stats window:');
+  for (const [key, time] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`  ${time.toFixed(1).padStart(8)} ms  ${key}`);
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const teardown = await globalSetup();
+  const url = process.env.VIRTDECK_E2E_URL!;
+  const origin = new URL(url).origin;
+  const token = new URL(url).searchParams.get('token') ?? '';
+  const api = await request.newContext({ baseURL: origin, extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
+  const browser = await chromium.launch({ ...config.use?.launchOptions, headless: true });
+  try {
+    const names = await defineGuests(api);
+    log(`${GUESTS} guests defined; starting ${RUNNING}`);
+    const running = names.slice(0, RUNNING);
+    await startGuests(api, running);
+    log(`${RUNNING} started after ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // tsx keeps function names with an __name helper that the page does not have.
+    await context.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
+    await context.addInitScript(installProbe);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => log(`page error: ${error.message}`));
+    await page.goto(url);
+    await page.getByTestId('stream-status').filter({ hasText: 'live' }).waitFor();
+    await page.locator('[data-testid^="vm-bench-"][data-testid$="-state"]').nth(GUESTS - 1).waitFor();
+    const rows = await page.locator('tbody tr[data-testid^="vm-bench-"]').count();
+    if (rows !== GUESTS) throw new Error(`the dashboard shows ${rows} of the ${GUESTS} guests`);
+
+    const profiler = process.env.BENCH_DASHBOARD_PROFILE === '1' ? await context.newCDPSession(page) : undefined;
+    if (profiler) {
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.start');
+    }
+    const stats = await statsToDom(page);
+    if (profiler) printProfile((await profiler.send('Profiler.stop')).profile);
+    log(`${stats.dom.length} stats messages timed`);
+    const lifecycle = await lifecycleToDom(page, api, running[running.length - 1] ?? names[0]!);
+
+    const line = (metric: string, samples: number[], target?: number) => {
+      const median = quantile(samples, 0.5);
+      const p95 = quantile(samples, 0.95);
+      const verdict = (v: number) => (target === undefined ? '' : v < target ? ' (ok)' : ' (over)');
+      console.log(`  ${metric.padEnd(44)} median ${median.toFixed(1)}${verdict(median)}  p95 ${p95.toFixed(1)}${verdict(p95)} ms${target === undefined ? '' : `   target < ${target} ms`}   (${samples.length} samples)`);
+    };
+    console.log(`\nvirtdeck dashboard benchmark: ${GUESTS} guests, ${RUNNING} running (TCG), Debian Chromium 1280×800; stats message ${(stats.bytes / 1024).toFixed(1)} KiB; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    line('stats message → guest table updated', stats.dom, TARGET_MS);
+    line('stats message → next frame', stats.frame, TARGET_MS);
+    line('  main thread in the stats handler', stats.handler);
+    console.log(`    guest table changes per stats message: ${stats.batchesPerMessage.toFixed(1)}`);
+    line('suspend/resume → state cell shows it', lifecycle.dom, TARGET_MS);
+    line('  main thread in the guest handler', lifecycle.handler);
+    await context.close();
+  } finally {
+    await browser.close();
+    await api.dispose();
+    await teardown();
+  }
+  log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+await main();
