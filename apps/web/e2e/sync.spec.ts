@@ -73,10 +73,16 @@ test('a browser without the token gets a page that says where to find it, and th
   await page.goto(server.origin);
   await expect(page.getByTestId('sign-in')).toContainText('?token=');
   await expect(page.getByTestId('sign-in')).toContainText('.virtdeck/token');
+  await expect(page.getByTestId('sign-in-refused')).toHaveCount(0);
+  // A wrong token: the page says so, and the right one still signs in from there.
+  await page.getByTestId('token-input').fill(`${server.token}x`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('sign-in-refused')).toContainText('not this server');
   await page.getByTestId('token-input').fill(server.token);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByTestId('stream-status')).toHaveText('live');
   await expect(page.getByTestId('vm-demo-state')).toBeVisible();
+  expect(new URL(page.url()).search).toBe('');
   await context.close();
 });
 

@@ -73,6 +73,8 @@ describe('the HTTP API (no QEMU needed)', () => {
       const wrong = await fetch(new URL('/?token=guess', server.url), { redirect: 'manual' });
       expect(wrong.status).toBe(302);
       expect(wrong.headers.get('set-cookie')).toBeNull();
+      // The sign-in page says that token was refused.
+      expect(wrong.headers.get('location')).toBe('/?signin=refused');
     });
 
     it('listens on the loopback interface only', () => {

@@ -29,7 +29,9 @@ export function tokenLogin(token: AccessToken): RequestHandler {
     const offered = url.searchParams.get('token');
     if (offered === null) return next();
     url.searchParams.delete('token');
+    // A wrong token is said so on the sign-in page; it never sees the token itself.
     if (token.matches(offered)) res.setHeader('Set-Cookie', token.cookie());
+    else url.searchParams.set('signin', 'refused');
     res.redirect(302, url.pathname + url.search + url.hash);
   };
 }

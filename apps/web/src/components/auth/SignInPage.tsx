@@ -6,6 +6,8 @@ import { useState } from 'react';
  */
 export function SignInPage() {
   const [token, setToken] = useState('');
+  // The server sends a browser that offered a wrong token back here with ?signin=refused.
+  const refused = new URLSearchParams(location.search).get('signin') === 'refused';
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
     const url = new URL(location.href);
@@ -16,6 +18,12 @@ export function SignInPage() {
   return (
     <section className="sign-in" data-testid="sign-in">
       <h2>This browser is not signed in to virtdeck</h2>
+      {refused ? (
+        <p className="notice error" role="alert" data-testid="sign-in-refused">
+          That token is not this server&apos;s, so this browser is still not signed in. A server started with another state directory has another token: use the address it printed last, or the
+          token file below.
+        </p>
+      ) : null}
       <p>virtdeck controls virtual machines on this computer, so it only answers browsers that know its access token.</p>
       <ol>
         <li>
