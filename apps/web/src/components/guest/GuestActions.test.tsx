@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GuestState } from '../../api/types';
+import { useSessionStore } from '../../store/sessionStore';
 import { guestSummary } from '../../testing/guestSummary';
 import { actionsFor, GuestActions } from './GuestActions';
 
@@ -57,5 +58,16 @@ describe('guest actions', () => {
     const alert = await screen.findByTestId('vm-web-error');
     expect(alert.textContent).toMatch(/server cannot be reached|fetch|URL/i);
     expect(screen.getByTestId('vm-web-start').textContent).toBe('Start');
+  });
+
+  it('takes back "the server cannot be reached" once the event stream is live again', async () => {
+    act(() => useSessionStore.getState().setStream('live'));
+    render(<GuestActions guest={guest('shutoff')} />);
+    fireEvent.click(screen.getByTestId('vm-web-start'));
+    await screen.findByTestId('vm-web-error');
+    act(() => useSessionStore.getState().setStream('reconnecting'));
+    expect(screen.getByTestId('vm-web-error')).toBeTruthy();
+    act(() => useSessionStore.getState().setStream('live'));
+    expect(screen.queryByTestId('vm-web-error')).toBeNull();
   });
 });

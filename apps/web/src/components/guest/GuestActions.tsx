@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, ApiError, errorMessage } from '../../api/client';
 import { LOCAL_HOST, type GuestAction, type GuestSummary, type GuestVolume } from '../../api/types';
 import { guestKey, isActive, useGuestStore } from '../../store/guestStore';
+import { useSessionStore } from '../../store/sessionStore';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { ErrorLine } from '../common/ErrorLine';
 
@@ -55,6 +56,8 @@ type Busy = GuestAction | 'delete';
 interface ActionError {
   message: string;
   detail?: string;
+  /** The request never reached the server: true no longer once the event stream is back. */
+  unreachable?: boolean;
 }
 
 /**
@@ -68,6 +71,14 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
   const [error, setError] = useState<ActionError | undefined>();
   const [confirming, setConfirming] = useState(false);
   const [volumes, setVolumes] = useState<string[]>([]);
+  // The stream coming back says the server can be reached again.
+  useEffect(
+    () =>
+      useSessionStore.subscribe((s, previous) => {
+        if (s.stream === 'live' && previous.stream !== 'live') setError((current) => (current?.unreachable ? undefined : current));
+      }),
+    [],
+  );
   const expectRemoval = useGuestStore((s) => s.expectRemoval);
   const { name } = guest;
   const key = guestKey(guest.host, name);
@@ -81,7 +92,7 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
       await work();
       return true;
     } catch (e) {
-      setError(e instanceof ApiError ? { message: e.message, detail: e.body.detail } : { message: errorMessage(e) });
+      setError(e instanceof ApiError ? { message: e.message, detail: e.body.detail } : { message: errorMessage(e), unreachable: e instanceof TypeError });
       return false;
     } finally {
       setBusy(undefined);
