@@ -1,4 +1,4 @@
-import { expect, openApp, test, uniqueName } from './fixtures.js';
+import { defineFromTemplate, expect, openApp, test, uniqueName } from './fixtures.js';
 
 test('a guest from the minimal template boots, answers on its console and powers off by ACPI', async ({ page, server }) => {
   const name = uniqueName('e2e-min');
@@ -34,8 +34,13 @@ test('a guest from the minimal template boots, answers on its console and powers
   await page.getByTestId('console-paste').click();
   await expect(console).toContainText('pasted-42');
 
+  await expect(page.getByTestId('guest-meta')).toContainText('1 vCPU ·');
+
   await page.getByTestId('tab-graphs').click();
   await expect(page.getByTestId('chart-cpu')).toContainText('%');
+  // A time axis: the clock times of the chart's left edge, middle and newest sample.
+  await expect(page.getByTestId('chart-cpu-time-axis').locator('time')).toHaveCount(3);
+  await expect(page.getByTestId('chart-cpu-time-axis').locator('time').last()).toHaveText(/^\d\d:\d\d:\d\d$/);
   await expect(page.getByTestId('chart-memory')).toContainText(/MiB/);
   await page.getByTestId('tab-console').click();
   await expect(console).toContainText(/hello-\d+/);
@@ -46,10 +51,49 @@ test('a guest from the minimal template boots, answers on its console and powers
 
   await page.getByTestId('tab-events').click();
   await expect(page.getByTestId('event-log')).toContainText('started');
+  // Each event with its date, today's too.
+  await expect(page.getByTestId('event-row').first().locator('time')).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
 
   await page.getByTestId(`vm-${name}-delete`).click();
   await page.getByTestId('confirm-delete').getByTestId('confirm').click();
   await expect(page.getByTestId('notice')).toContainText(`Deleted ${name}`);
   await expect(page.getByTestId('dashboard')).toBeVisible();
   await expect(page.getByTestId(`vm-${name}`)).toHaveCount(0);
+});
+
+test('one Reboot logs one event row, and another tab never sees the guest paused on the way', async ({ page, context, server, api }) => {
+  const name = uniqueName('e2e-reboot');
+  await defineFromTemplate(api, 'minimal-tcg', name);
+  expect((await api.post(`/api/domains/${name}/start`)).ok()).toBe(true);
+  await openApp(page, server, `#/guest/${name}/console`);
+  const console = page.getByTestId('console');
+  await expect(console).toContainText('VIRTDECK-GUEST-READY', { timeout: 60_000 });
+
+  // Another tab on the dashboard writes down every state the guest's row shows.
+  const other = await context.newPage();
+  await other.goto(`${server.origin}/#/`);
+  await expect(other.getByTestId(`vm-${name}-state`)).toHaveText('running');
+  await other.evaluate((name) => {
+    const seen: string[] = [];
+    (window as unknown as { __seen: string[] }).__seen = seen;
+    const row = document.querySelector(`[data-testid="vm-${name}"]`)!;
+    new MutationObserver(() => seen.push(row.querySelector(`[data-testid="vm-${name}-state"]`)?.textContent ?? '')).observe(row, { subtree: true, childList: true, characterData: true });
+  }, name);
+
+  type Row = { event: string; detail?: string };
+  const events = async () => (await (await api.get(`/api/domains/${name}/events`)).json()) as Row[];
+  const before = (await events()).length;
+  await page.getByTestId(`vm-${name}-reboot`).click();
+  // It booted again: a second ready marker on the live console.
+  await expect.poll(async () => ((await console.textContent()) ?? '').split('VIRTDECK-GUEST-READY').length - 1, { timeout: 90_000 }).toBeGreaterThanOrEqual(2);
+  await expect(page.getByTestId(`vm-${name}-state`)).toHaveText('running');
+  const added = (await events()).slice(before);
+  expect(added.map((e) => e.event), JSON.stringify(added)).toEqual(['reboot-requested']);
+  expect(await other.evaluate(() => (window as unknown as { __seen: string[] }).__seen)).not.toContain('paused');
+
+  await page.getByTestId('tab-events').click();
+  await expect(page.getByTestId('event-row').filter({ hasText: 'reboot' })).toHaveCount(1);
+  await other.close();
+  expect((await api.post(`/api/domains/${name}/destroy`)).ok()).toBe(true);
+  expect((await api.delete(`/api/domains/${name}`)).status()).toBe(204);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatMemoryKiB, formatPercent, formatRate, formatTime } from './format';
+import { formatBytes, formatDateTime, formatMemoryKiB, formatPercent, formatRate, formatTime, formatVcpus } from './format';
 
 describe('formatting', () => {
   it('writes sizes in binary units with sensible precision', () => {
@@ -20,5 +20,18 @@ describe('formatting', () => {
     expect(formatTime(new Date(2026, 10, 27, 9, 5, 7).toISOString(), now)).toBe('09:05:07');
     expect(formatTime(new Date(2026, 10, 26, 23, 59, 0).getTime(), now)).toBe('2026-11-26 23:59');
     expect(formatTime('not a date', now)).toBe('not a date');
+  });
+
+  it('writes an event’s date with its time, today’s too', () => {
+    const today = new Date();
+    today.setHours(9, 5, 7);
+    const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+    expect(formatDateTime(today.toISOString())).toBe(`${day} 09:05:07`);
+    expect(formatDateTime('not a time')).toBe('not a time');
+  });
+
+  it('counts vCPUs in words', () => {
+    expect(formatVcpus(1)).toBe('1 vCPU');
+    expect(formatVcpus(2)).toBe('2 vCPUs');
   });
 });

@@ -17,6 +17,8 @@ export const formatRate = (bytesPerSecond: number): string => `${formatBytes(byt
 
 export const formatMemoryKiB = (kib: number): string => formatBytes(kib * 1024);
 
+export const formatVcpus = (count: number): string => `${count} ${count === 1 ? 'vCPU' : 'vCPUs'}`;
+
 export const formatPercent = (percent: number): string => `${percent < 10 ? percent.toFixed(1) : Math.round(percent)}%`;
 
 const two = (n: number) => String(n).padStart(2, '0');
@@ -31,4 +33,11 @@ export function formatTime(iso: string | number, now = new Date()): string {
   const time = `${two(date.getHours())}:${two(date.getMinutes())}`;
   const sameDay = date.getFullYear() === now.getFullYear() && date.getMonth() === now.getMonth() && date.getDate() === now.getDate();
   return sameDay ? `${time}:${two(date.getSeconds())}` : `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${time}`;
+}
+
+/** "2026-11-27 12:03:04" in local time, whatever the day: an event log's rows are read across days. */
+export function formatDateTime(iso: string | number): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binaryCeiling, niceCeiling } from './LineChart';
+import { binaryCeiling, niceCeiling, timeAxis } from './LineChart';
 
 describe('chart scales', () => {
   it('rounds percentages to 1-2-5 steps', () => {
@@ -10,5 +10,9 @@ describe('chart scales', () => {
     expect(binaryCeiling(1024)).toBe(2048);
     expect(binaryCeiling(900)).toBe(1024);
     expect(binaryCeiling(256 * 1024)).toBe(512 * 1024);
+  });
+
+  it('labels the time axis at both edges and the middle, the newest sample on the right', () => {
+    expect(timeAxis(1_000_000, 121, 1000)).toEqual([880_000, 940_000, 1_000_000]);
   });
 });

@@ -1,3 +1,5 @@
+import { formatTime } from '../../format';
+
 export interface ChartSeries {
   label: string;
   /** A CSS colour (a custom property follows the theme). */
@@ -21,6 +23,8 @@ export function LineChart({
   minMax = 1,
   binary = false,
   testId,
+  end,
+  sampleMs = 1000,
 }: {
   title: string;
   series: readonly ChartSeries[];
@@ -32,6 +36,10 @@ export function LineChart({
   /** Round the scale to powers of two (bytes) rather than 1-2-5 steps (percent). */
   binary?: boolean;
   testId?: string;
+  /** When the newest sample was taken (ms since the epoch): the time axis ends there. */
+  end?: number;
+  /** The time between two samples. */
+  sampleMs?: number;
 }) {
   const peak = Math.max(minMax, ...series.flatMap((s) => s.values));
   const max = binary ? binaryCeiling(peak) : niceCeiling(peak);
@@ -71,6 +79,15 @@ export function LineChart({
         )}
       </svg>
       <span className="chart-scale">{format(max)}</span>
+      {end !== undefined ? (
+        <div className="chart-time-axis" data-testid={testId ? `${testId}-time-axis` : undefined}>
+          {timeAxis(end, capacity, sampleMs).map((t) => (
+            <time key={t} dateTime={new Date(t).toISOString()}>
+              {formatTime(t)}
+            </time>
+          ))}
+        </div>
+      ) : null}
     </figure>
   );
 }
@@ -87,4 +104,10 @@ export function niceCeiling(value: number): number {
   const power = 10 ** Math.floor(Math.log10(value));
   for (const step of [1, 2, 5, 10]) if (value <= step * power) return step * power;
   return 10 * power;
+}
+
+/** The times at the left edge, the middle and the right edge of a chart whose newest sample is at `end`. */
+export function timeAxis(end: number, capacity: number, sampleMs: number): [number, number, number] {
+  const span = (capacity - 1) * sampleMs;
+  return [end - span, end - span / 2, end];
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../../api/client';
 import type { LifecycleEvent } from '../../api/types';
-import { formatTime } from '../../format';
+import { formatDateTime } from '../../format';
 import { useEventLogStore } from '../../store/eventLogStore';
 
 const EMPTY: LifecycleEvent[] = [];
@@ -40,7 +40,9 @@ export function EventLog({ name }: { name: string }) {
           <tbody>
             {[...events].reverse().map((e) => (
               <tr key={`${e.timestamp}-${e.event}-${e.state}`} data-testid="event-row">
-                <td>{formatTime(e.timestamp)}</td>
+                <td>
+                  <time dateTime={e.timestamp}>{formatDateTime(e.timestamp)}</time>
+                </td>
                 <td>{e.event}</td>
                 <td>{e.state}</td>
                 <td>{e.reason}</td>

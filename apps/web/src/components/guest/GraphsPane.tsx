@@ -14,17 +14,19 @@ export function GraphsPane({ guest }: { guest: GuestSummary }) {
   const samples = useStatsStore((s) => s.series[guest.name]?.samples ?? EMPTY);
   const netUnavailable = useStatsStore((s) => s.series[guest.name]?.netUnavailable);
   const pick = (f: (p: StatsSample) => number) => samples.map(f);
+  const end = samples[samples.length - 1]?.t;
   return (
     <div className="graphs-pane" data-testid="graphs">
       {!isActive(guest) ? (
         <p className="hint">{samples.length > 0 ? 'The guest is not running; these are its last numbers.' : 'Graphs appear while the guest runs.'}</p>
       ) : null}
       <div className="chart-grid-layout">
-        <LineChart title="CPU" testId="chart-cpu" capacity={SERIES_LENGTH} minMax={10} format={formatPercent} series={[{ label: 'use', color: COLORS.a, values: pick((p) => p.cpuPercent) }]} />
+        <LineChart title="CPU" testId="chart-cpu" capacity={SERIES_LENGTH} end={end} minMax={10} format={formatPercent} series={[{ label: 'use', color: COLORS.a, values: pick((p) => p.cpuPercent) }]} />
         <LineChart
           title="Memory"
           testId="chart-memory"
           capacity={SERIES_LENGTH}
+          end={end}
           minMax={1024}
           binary
           format={formatMemoryKiB}
@@ -37,6 +39,7 @@ export function GraphsPane({ guest }: { guest: GuestSummary }) {
           title="Disk I/O"
           testId="chart-disk"
           capacity={SERIES_LENGTH}
+          end={end}
           minMax={1024}
           binary
           format={formatRate}
@@ -49,6 +52,7 @@ export function GraphsPane({ guest }: { guest: GuestSummary }) {
           title="Network"
           testId="chart-net"
           capacity={SERIES_LENGTH}
+          end={end}
           minMax={1024}
           binary
           format={formatRate}

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { api, errorMessage } from '../../api/client';
 import type { GuestSummary } from '../../api/types';
-import { formatMemoryKiB, formatTime } from '../../format';
+import { formatMemoryKiB, formatTime, formatVcpus } from '../../format';
 import { GUEST_TABS, hrefFor, navigate, type GuestTab } from '../../router';
 import { useDraftStore } from '../../store/draftStore';
 import { LOCAL_HOST } from '../../api/types';
@@ -128,8 +128,8 @@ function GuestHeader({ guest }: { guest: GuestSummary }) {
         </a>
         <h2>{guest.name}</h2>
         <StateBadge name={guest.name} state={guest.state} />
-        <span className="guest-meta" title={`Since ${formatTime(guest.since)}`}>
-          {guest.reason} · {guest.accelerator} · {guest.vcpus} vCPU · {formatMemoryKiB(guest.memoryKiB)}
+        <span className="guest-meta" data-testid="guest-meta" title={`Since ${formatTime(guest.since)}`}>
+          {guest.reason} · {guest.accelerator} · {formatVcpus(guest.vcpus)} · {formatMemoryKiB(guest.memoryKiB)}
           {guest.pid !== undefined ? ` · pid ${guest.pid}` : ''}
         </span>
         {guest.pendingChanges ? (
