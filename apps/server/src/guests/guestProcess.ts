@@ -188,6 +188,7 @@ export class GuestProcesses {
       reason: guest.reason,
       rebootRequested: runtime.rebootRequested,
       afterHostReset: performance.now() - runtime.hostResetAt < FIRMWARE_RESET_WINDOW_MS,
+      restarting: runtime.restarting,
       actions: runtime.facts.actions,
     });
     if (!transition) return;
@@ -199,6 +200,8 @@ export class GuestProcesses {
     if (state !== guest.state || reason !== guest.reason) this.states.transition(guest, { state, reason, at });
     else if (transition.poweringOff) this.states.persist(guest);
     if (transition.event) this.states.record(guest, transition.event, transition.detail, at);
+    // QEMU stops the CPUs at a power-off (-no-shutdown) right after SHUTDOWN, before the follow-up runs.
+    if (transition.followUp?.kind === 'restart') runtime.restarting = true;
     if (transition.followUp) this.queueFollowUp(guest, runtime, transition.followUp);
   }
 
@@ -222,18 +225,22 @@ export class GuestProcesses {
         try {
           const qmp = monitorOf(guest, runtime);
           runtime.hostResetAt = performance.now();
+          runtime.restarting = true;
           await qmp.execute('system_reset');
+          // QEMU sends the reset's RESET and cont's RESUME before cont's reply.
           await qmp.execute('cont');
         } catch (error) {
           this.options.logger.warn({ name: guest.name, err: error }, 'restarting the guest failed; stopping it');
           runtime.stopping ??= 'crashed';
           await this.stop(runtime);
           return;
+        } finally {
+          runtime.restarting = false;
         }
         runtime.poweringOff = false;
         runtime.shutdownRequested = false;
         this.states.transition(guest, { state: 'running', reason: 'booted' });
-        this.states.record(guest, 'restarted');
+        if (!followUp.quiet) this.states.record(guest, 'restarted');
         return;
       case 'pause':
         await monitorOf(guest, runtime).execute('stop');

@@ -76,7 +76,7 @@ describe('guest lifecycle with the real demo guest under TCG', () => {
     const sample = stats.data.guests.acpi!;
     expect(sample.memory.balloonKiB).toBe(256 * 1024);
     expect(sample.memory.rssKiB).toBeGreaterThan(10_000);
-    expect(sample.netUnavailable?.[0]?.reason).toMatch(/user-mode/);
+    expect(sample.netUnavailable?.[0]?.reason).toBe('user-mode');
     expect(sample.cpuPercent).toBeGreaterThanOrEqual(0);
     expect(sample.cpuTimeNs).toBeGreaterThan(0);
     expect(sample.block).toEqual([expect.objectContaining({ device: 'virtio-disk0' })]);
@@ -110,7 +110,9 @@ describe('guest lifecycle with the real demo guest under TCG', () => {
 
     expect((await act('cycle', 'reboot')).body.state).toBe('running');
     await waitFor('the reboot', () => (count(console.text(), guest.readyMarker) >= 2 ? true : undefined), 90_000);
-    expect(await eventsOf('cycle')).toEqual(expect.arrayContaining(['reboot-requested', 'reset']));
+    // One line for the reboot: its power-off, pause, reset and resume are the restart's own.
+    const events = await eventsOf('cycle');
+    expect(events.slice(events.indexOf('reboot-requested'))).toEqual(['reboot-requested']);
 
     await act('cycle', 'reset');
     await waitFor('the reset', () => (count(console.text(), guest.readyMarker) >= 3 ? true : undefined), 90_000);

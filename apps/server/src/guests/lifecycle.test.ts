@@ -8,6 +8,7 @@ const running = (actions: Partial<LifecycleActions> = {}, extra: Partial<EventCo
   reason: 'booted',
   rebootRequested: false,
   afterHostReset: false,
+  restarting: false,
   actions: { ...DEFAULT_LIFECYCLE_ACTIONS, ...actions },
   ...extra,
 });
@@ -30,8 +31,18 @@ describe('the QMP event table', () => {
 
   it('turns the power-off of a requested reboot into a restart, whatever on_poweroff says', () => {
     const t = onQmpEvent(poweroff, running({ onPoweroff: 'destroy' }, { rebootRequested: true }));
-    expect(t).toMatchObject({ event: 'reset', followUp: { kind: 'restart' }, rebootDone: true });
-    expect(t?.state).toBeUndefined();
+    // The request logged 'reboot-requested'; the restart itself adds no line.
+    expect(t).toEqual({ followUp: { kind: 'restart', quiet: true }, rebootDone: true });
+  });
+
+  it('keeps the STOP, host RESET and RESUME of a restart out of the state and the event log', () => {
+    const restarting = running({}, { restarting: true });
+    expect(onQmpEvent(event('STOP'), restarting)).toBeUndefined();
+    expect(onQmpEvent(event('RESET', { guest: false, reason: 'host-qmp-system-reset' }), restarting)).toBeUndefined();
+    expect(onQmpEvent(event('RESUME'), { ...restarting, state: 'paused', reason: 'user' })).toBeUndefined();
+    // Outside a restart they are what they say.
+    expect(onQmpEvent(event('STOP'), running())).toMatchObject({ state: 'paused', event: 'suspended' });
+    expect(onQmpEvent(event('RESET', { guest: false, reason: 'host-qmp-system-reset' }), running())).toMatchObject({ event: 'reset', detail: 'reset from the host' });
   });
 
   it('treats a reboot under -no-reboot as on_reboot says', () => {

@@ -25,7 +25,8 @@ export type FollowUp =
   /** End QEMU; the guest ends `shutoff` with this reason. */
   | { kind: 'destroy'; reason: StateReason }
   /** system_reset + cont: the guest boots again in the same QEMU (libvirt's "fake reboot"). */
-  | { kind: 'restart' }
+  /** quiet: the restart is a reboot that was asked for, which the event log has already. */
+  | { kind: 'restart'; quiet?: boolean }
   /** Write the guest's memory to a file first (on_crash=coredump-*), then destroy or restart. */
   | { kind: 'coredump'; then: 'destroy' | 'restart' }
   /** Stop the CPUs and keep the guest as it is (preserve, when QEMU did not stop it itself). */
@@ -42,6 +43,11 @@ export interface EventContext {
    * guest rebooting.
    */
   afterHostReset: boolean;
+  /**
+   * The server is restarting the guest in this QEMU (system_reset + cont): the STOP, RESET and
+   * RESUME that come with it are the restart's, not a pause or a reset of their own.
+   */
+  restarting: boolean;
   actions: LifecycleActions;
 }
 
@@ -87,7 +93,8 @@ function followUpFor(action: LifecycleAction, finalReason: StateReason): FollowU
 }
 
 function poweredOff(ctx: EventContext, action: LifecycleAction, detail: string): Transition {
-  if (ctx.rebootRequested) return { event: 'reset', detail: 'rebooting as requested', followUp: { kind: 'restart' }, rebootDone: true };
+  // The request is in the event log already ('reboot-requested'): one Reboot, one line.
+  if (ctx.rebootRequested) return { followUp: { kind: 'restart', quiet: true }, rebootDone: true };
   // on_poweroff can only be destroy/restart/preserve; coredump actions belong to on_crash.
   const effective = action === 'coredump-destroy' ? 'destroy' : action === 'coredump-restart' ? 'restart' : action;
   return { state: 'shutdown', reason: 'shutdown', event: 'powered-off', detail, followUp: followUpFor(effective, 'shutdown'), poweringOff: true };
@@ -121,12 +128,13 @@ export const QMP_EVENT_HANDLERS: Readonly<Record<string, Handler>> = {
         return undefined;
     }
   },
-  STOP: (_event, ctx) => (ctx.state === 'running' ? { state: 'paused', reason: 'user', event: 'suspended' } : undefined),
-  RESUME: (_event, ctx) => (ctx.state === 'paused' ? { state: 'running', reason: 'user', event: 'resumed' } : undefined),
+  STOP: (_event, ctx) => (ctx.state === 'running' && !ctx.restarting ? { state: 'paused', reason: 'user', event: 'suspended' } : undefined),
+  RESUME: (_event, ctx) => (ctx.state === 'paused' && !ctx.restarting ? { state: 'running', reason: 'user', event: 'resumed' } : undefined),
   RESET: (event, ctx) => {
     // A reset that is part of restarting a powered-off or crashed guest is logged as the restart.
     if (isOff(ctx)) return undefined;
     const { guest, reason } = event.data as QmpEvent<'RESET'>['data'];
+    if (!guest && ctx.restarting) return undefined;
     if (guest && ctx.afterHostReset) return undefined;
     if (guest && reason === 'guest-reset') {
       if (ctx.rebootRequested) return { event: 'reset', detail: 'the guest rebooted as requested', rebootDone: true };
