@@ -139,6 +139,14 @@ export interface NetStatsEntry {
   txPackets: number;
 }
 
+/**
+ * Why an interface has no counters: `user-mode` networking has no host device (and QEMU 7.2
+ * keeps none for it), `unnamed`: the host device's name is not known (no `<target dev>`),
+ * `no-device`: the named host device does not exist.
+ */
+export const NET_COUNTERS_GAPS = ['user-mode', 'unnamed', 'no-device'] as const;
+export type NetCountersGap = (typeof NET_COUNTERS_GAPS)[number];
+
 export interface GuestStats {
   /** CPU time QEMU used since it started (all threads), in nanoseconds. */
   cpuTimeNs: number;
@@ -147,8 +155,8 @@ export interface GuestStats {
   memory: { currentKiB: number; balloonKiB?: number; rssKiB?: number };
   block: BlockStatsEntry[];
   net: NetStatsEntry[];
-  /** Interfaces without counters, and why (user-mode networking has no host device). */
-  netUnavailable?: { device: string; reason: string }[];
+  /** Interfaces without counters, and why: a code, since this goes out every second for every guest. */
+  netUnavailable?: { device: string; reason: NetCountersGap }[];
 }
 
 export interface StatsEvent {

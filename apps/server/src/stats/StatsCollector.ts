@@ -1,5 +1,5 @@
 import type { BalloonInfo, BlockStats, QmpClient } from '@virtdeck/qmp';
-import type { BlockStatsEntry, GuestStats, NetStatsEntry, StatsEvent } from '../api.js';
+import type { BlockStatsEntry, GuestStats, NetCountersGap, NetStatsEntry, StatsEvent } from '../api.js';
 import { cpuTimeNs, rssKiB, tapCounters } from './procStats.js';
 
 /** One running guest, as the collector needs it. */
@@ -54,7 +54,7 @@ export class StatsCollector {
     if (rss !== undefined) memory.rssKiB = rss;
 
     const net: NetStatsEntry[] = [];
-    const netUnavailable: { device: string; reason: string }[] = [];
+    const netUnavailable: { device: string; reason: NetCountersGap }[] = [];
     for (const nic of source.interfaces) {
       const counters = nic.targetDev ? tapCounters(nic.targetDev) : undefined;
       if (counters && nic.targetDev) net.push({ device: nic.targetDev, ...counters });
@@ -66,10 +66,10 @@ export class StatsCollector {
   }
 }
 
-function unavailableReason(nic: StatsSource['interfaces'][number]): string {
-  if (nic.type === 'user') return 'user-mode networking has no host device, and QEMU 7.2 keeps no counters for it';
-  if (!nic.targetDev) return 'the host device name is not known (set <target dev=…/> to get counters)';
-  return `the host device ${nic.targetDev} does not exist`;
+function unavailableReason(nic: StatsSource['interfaces'][number]): NetCountersGap {
+  if (nic.type === 'user') return 'user-mode';
+  if (!nic.targetDev) return 'unnamed';
+  return 'no-device';
 }
 
 /** QEMU's block devices: named by the guest device's id (`virtio-disk0`), else drive or node name. */

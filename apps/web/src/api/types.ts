@@ -23,6 +23,7 @@ export type {
   HostSummary,
   HostUsageEvent,
   LifecycleEvent,
+  NetCountersGap,
   NetworkSummary,
   PoolSummary,
   ServerEvents,

@@ -2,12 +2,18 @@ import { formatMemoryKiB, formatPercent, formatRate } from '../../format';
 import { isActive } from '../../store/guestStore';
 import { SERIES_LENGTH, type StatsSample } from '../../store/statsSeries';
 import { useStatsStore } from '../../store/statsStore';
-import type { GuestSummary } from '../../api/types';
+import type { GuestSummary, NetCountersGap } from '../../api/types';
 import { LineChart } from '../common/LineChart';
 
 // Set in styles.css for the light and the dark theme.
 const COLORS = { a: 'var(--chart-a)', b: 'var(--chart-b)' };
 const EMPTY: StatsSample[] = [];
+/** The stats stream sends a code for each interface without counters; the words are here. */
+const NET_GAP_TEXT = {
+  'user-mode': 'user-mode networking has no host device, and QEMU 7.2 keeps no counters for it',
+  unnamed: 'the host device name is not known (set <target dev=…/> to get counters)',
+  'no-device': 'its host device does not exist',
+} as const satisfies Record<NetCountersGap, string>;
 
 /** CPU, memory, disk and network of one guest over the last two minutes, from the `stats` stream. */
 export function GraphsPane({ guest }: { guest: GuestSummary }) {
@@ -66,7 +72,7 @@ export function GraphsPane({ guest }: { guest: GuestSummary }) {
         <ul className="hint small">
           {netUnavailable.map((n) => (
             <li key={n.device}>
-              No network counters for {n.device}: {n.reason}
+              No network counters for {n.device}: {NET_GAP_TEXT[n.reason]}
             </li>
           ))}
         </ul>
