@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { HostInfo } from '../../api/types';
 import type { EmulatorChoices } from '../../editor/protocol';
+import { VolumePicker } from '../storage/VolumePicker';
 import { CPU_FORM_MODES, type CpuFormMode, type DiskForm, type DomainForm, type FormChange } from '../../editor/domainForm';
 import { AcceleratorPicker } from './AcceleratorPicker';
 import { Choice } from './Choice';
@@ -219,6 +220,18 @@ function Disks({ disks, onChange }: { disks: DiskForm[]; onChange: (change: Form
             <span>Source</span>
             <CommitInput value={disk.source ?? ''} placeholder="/path/to/image" spellCheck={false} onCommit={(value) => onChange({ kind: 'disk', index, field: 'source', value })} />
           </label>
+          <VolumePicker
+            value={undefined}
+            label="or a volume"
+            testId={`form-disk-${index}-volume`}
+            onChange={(picked) => {
+              if (!picked) return;
+              // The volume's format goes with it (a qcow2 read as raw would show the guest its header).
+              void onChange({ kind: 'disk', index, field: 'source', value: picked.path }).then(() =>
+                picked.format === 'qcow2' || picked.format === 'raw' ? onChange({ kind: 'disk', index, field: 'format', value: picked.format }) : undefined,
+              );
+            }}
+          />
           <div className="field-row">
             <label className="field">
               <span>Target</span>
