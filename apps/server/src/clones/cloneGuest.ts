@@ -7,7 +7,7 @@ import { describeError, VirtdeckError } from '../errors.js';
 import { checkDefinition } from '../guests/definitions.js';
 import { guestNameProblem } from '../guests/guestName.js';
 import { escapeXml } from '../templates/xmlText.js';
-import { convertToQcow2, createImage, imageChain } from '../storage/qemuImg.js';
+import { convertToQcow2, createImage, imageInfo } from '../storage/qemuImg.js';
 
 /** The storage pools' directories; a clone's disks go into the pool of the disk copied, else `default`. */
 export type PoolDirectories = () => Promise<readonly { name: string; path: string }[]>;
@@ -68,8 +68,9 @@ export async function cloneDefinition(xml: string, request: CloneRequest, pools:
       if (request.mode === 'full') {
         await convertToQcow2(copy.source, copy.format, copy.target);
       } else {
-        const [top] = await imageChain(copy.source);
-        await createImage(copy.target, 'qcow2', BigInt(top?.['virtual-size'] ?? 0), { file: copy.source, format: copy.format });
+        // The overlay's size is the original's; its header is read alone, no backing file opened.
+        const top = await imageInfo(copy.source);
+        await createImage(copy.target, 'qcow2', BigInt(top['virtual-size']), { file: copy.source, format: copy.format });
       }
     }
     const edits = identityEdits(document, request.name);

@@ -42,11 +42,6 @@ export async function imageInfo(file: string): Promise<ImageInfo> {
   return JSON.parse(await qemuImg(['info', '--output=json', '-U', '--', file], `qemu-img info of ${file}`)) as ImageInfo;
 }
 
-/** The image and every backing image below it, top first; `-U` so a running guest's lock does not stop it. */
-export async function imageChain(file: string): Promise<ImageInfo[]> {
-  return JSON.parse(await qemuImg(['info', '--output=json', '--backing-chain', '-U', '--', file], `qemu-img info of ${file}`)) as ImageInfo[];
-}
-
 export async function createImage(file: string, format: 'qcow2' | 'raw', bytes: bigint, backing?: { file: string; format: string }): Promise<void> {
   const args = ['create', '-q', '-f', format];
   if (backing !== undefined) args.push('-b', backing.file, '-F', backing.format);
