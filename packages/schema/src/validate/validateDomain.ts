@@ -45,7 +45,8 @@ export function validateDomain(text: string): ValidateDomainResult {
     validateSemantics(document, domain, checks);
     validateHostPassthrough(domain, checks);
     validateRunningGuest(document, domain.node, checks);
-    diagnostics.push(...(document.brokenAt === undefined ? checks : beforeTheBreak(document, document.brokenAt, checks)));
+    // one at a time: a hostile text has hundreds of thousands, more than a call's arguments can be
+    for (const d of document.brokenAt === undefined ? checks : beforeTheBreak(document, document.brokenAt, checks)) diagnostics.push(d);
   }
   sortDiagnostics(diagnostics);
   capDiagnostics(diagnostics);
