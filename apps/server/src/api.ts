@@ -263,7 +263,7 @@ export interface CommandLine {
   argv: string[];
   line: string;
   builtBy: CommandLineBuilder;
-  /** Why virtdeck's builder made it on a host whose libvirt would be asked first (libvirt's refusal). */
+  /** Why virtdeck's builder made it on a libvirt host, whose own command line comes first (libvirt's refusal). */
   note?: string;
   /** False when a host diagnostic (all of scope 'host') is an error: a start would be refused. */
   startable: boolean;

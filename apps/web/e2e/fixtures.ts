@@ -50,8 +50,10 @@ export const test = base.extend<{ server: VirtdeckServer; api: APIRequestContext
 async function forceOffEverything(api: APIRequestContext): Promise<void> {
   const response = await api.get('/api/domains');
   if (!response.ok()) return;
-  for (const guest of (await response.json()) as { name: string; state: string }[]) {
-    if (guest.state !== 'shutoff' && guest.state !== 'crashed') await api.post(`/api/domains/${encodeURIComponent(guest.name)}/destroy`);
+  // The guests of every host: a libvirt host's are forced off through its own routes.
+  for (const guest of (await response.json()) as { host: string; name: string; state: string }[]) {
+    const base = guest.host === 'local' ? '/api' : `/api/hosts/${encodeURIComponent(guest.host)}`;
+    if (guest.state !== 'shutoff' && guest.state !== 'crashed') await api.post(`${base}/domains/${encodeURIComponent(guest.name)}/destroy`);
   }
 }
 

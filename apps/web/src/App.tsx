@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { LOCAL_HOST } from './api/types';
 import { SignInPage } from './components/auth/SignInPage';
 import { Dashboard } from './components/dashboard/Dashboard';
 import { GuestPage } from './components/guest/GuestPage';
@@ -18,7 +19,7 @@ const titleOf = (route: Route): string => {
     case 'dashboard':
       return 'virtdeck';
     case 'guest':
-      return `${route.name} · virtdeck`;
+      return route.host === LOCAL_HOST ? `${route.name} · virtdeck` : `${route.name} on ${route.host} · virtdeck`;
     case 'new':
       return 'New guest · virtdeck';
     case 'storage':
@@ -87,7 +88,7 @@ function Page({ route }: { route: Route }) {
     case 'dashboard':
       return <Dashboard />;
     case 'guest':
-      return <GuestPage key={route.name} name={route.name} tab={route.tab} />;
+      return <GuestPage key={`${route.host}/${route.name}`} host={route.host} name={route.name} tab={route.tab} />;
     case 'new':
       return <NewGuestPage />;
     case 'storage':

@@ -1,4 +1,8 @@
 import { useSyncExternalStore } from 'react';
+import type { LOCAL_HOST_ID } from '@virtdeck/server/api';
+
+/** The local host's id (api/types' LOCAL_HOST; this module is also read by the e2e specs, outside Vite). */
+const LOCAL_HOST: typeof LOCAL_HOST_ID = 'local';
 
 /** The guest page's tabs, in the order they are shown. */
 export const GUEST_TABS = {
@@ -17,7 +21,8 @@ export type GuestTab = keyof typeof GUEST_TABS;
 
 export type Route =
   | { page: 'dashboard' }
-  | { page: 'guest'; name: string; tab: GuestTab }
+  /** A guest of `host`: the local host's at `#/guest/NAME`, another's at `#/hosts/ID/guest/NAME`. */
+  | { page: 'guest'; host: string; name: string; tab: GuestTab }
   | { page: 'new' }
   | { page: 'storage' }
   | { page: 'not-found'; path: string };
@@ -31,9 +36,10 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 0) return { page: 'dashboard' };
   if (parts[0] === 'new' && parts.length === 1) return { page: 'new' };
   if (parts[0] === 'storage' && parts.length === 1) return { page: 'storage' };
-  if (parts[0] === 'guest' && parts[1] && parts.length <= 3) {
-    const tab = parts[2] ?? 'console';
-    if (isGuestTab(tab)) return { page: 'guest', name: parts[1], tab };
+  const guest = parts[0] === 'hosts' && parts[1] ? { host: parts[1], rest: parts.slice(2) } : { host: LOCAL_HOST, rest: parts };
+  if (guest.rest[0] === 'guest' && guest.rest[1] && guest.rest.length <= 3) {
+    const tab = guest.rest[2] ?? 'console';
+    if (isGuestTab(tab)) return { page: 'guest', host: guest.host, name: guest.rest[1], tab };
   }
   return { page: 'not-found', path };
 }
@@ -46,8 +52,10 @@ export function hrefFor(route: Route): string {
       return '#/new';
     case 'storage':
       return '#/storage';
-    case 'guest':
-      return `#/guest/${encodeURIComponent(route.name)}${route.tab === 'console' ? '' : `/${route.tab}`}`;
+    case 'guest': {
+      const host = route.host === LOCAL_HOST ? '' : `/hosts/${encodeURIComponent(route.host)}`;
+      return `#${host}/guest/${encodeURIComponent(route.name)}${route.tab === 'console' ? '' : `/${route.tab}`}`;
+    }
     case 'not-found':
       return `#${route.path}`;
     default: {

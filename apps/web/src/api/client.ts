@@ -9,6 +9,7 @@ import type {
   GuestSummary,
   GuestVolume,
   HostInfo,
+  HostSummary,
   LifecycleEvent,
   NetworkSummary,
   SnapshotRequest,
@@ -92,61 +93,72 @@ export async function request<T>(method: string, url: string, init: RequestInit 
 
 export const xml = (text: string): RequestInit => ({ body: text, contentType: 'application/xml' });
 export const json = (value: unknown): RequestInit => ({ body: JSON.stringify(value), contentType: 'application/json' });
-/** A guest's routes: the local host's at /api/domains, another host's under /api/hosts/ID. */
-const guestUrl = (name: string, rest = '', host: string = LOCAL_HOST) => {
-  const base = host === LOCAL_HOST ? '/api' : `/api/hosts/${encodeURIComponent(host)}`;
-  return `${base}/domains/${encodeURIComponent(name)}${rest}`;
-};
+/** A host's routes: the local host's at /api, another host's under /api/hosts/ID. */
+export const hostUrl = (host: string, rest: string): string => `${host === LOCAL_HOST ? '/api' : `/api/hosts/${encodeURIComponent(host)}`}${rest}`;
+/** A guest's routes: the local host's at /api/domains, another host's under /api/hosts/ID/domains. */
+export const guestUrl = (host: string, name: string, rest = ''): string => hostUrl(host, `/domains/${encodeURIComponent(name)}${rest}`);
+/** A guest's WebSocket (`console`, `display`) on the page's own server. */
+export const guestSocketUrl = (host: string, name: string, socket: 'console' | 'display', page: Pick<Location, 'protocol' | 'host'> = location): string =>
+  `${page.protocol === 'https:' ? 'wss' : 'ws'}://${page.host}${guestUrl(host, name, `/${socket}`)}`;
 
+/**
+ * The API. A guest is named by its host and its name: every guest call goes to that host's
+ * routes. Definitions are checked and previewed by the host they are for.
+ */
 export const api = {
   host: () => request<HostInfo>('GET', '/api/host'),
   listGuests: () => request<GuestSummary[]>('GET', '/api/domains'),
-  guest: (name: string) => request<GuestSummary>('GET', guestUrl(name)),
+  guest: (host: string, name: string) => request<GuestSummary>('GET', guestUrl(host, name)),
   /** The saved definition; `running` asks for the one the running QEMU was started from. */
-  guestXml: (name: string, options: { running?: boolean; signal?: AbortSignal } = {}) =>
-    request<string>('GET', guestUrl(name, options.running ? '/xml?running=1' : '/xml'), { signal: options.signal }),
+  guestXml: (host: string, name: string, options: { running?: boolean; signal?: AbortSignal } = {}) =>
+    request<string>('GET', guestUrl(host, name, options.running ? '/xml?running=1' : '/xml'), { signal: options.signal }),
   define: (text: string) => request<GuestSummary>('POST', '/api/domains', xml(text)),
-  redefine: (name: string, text: string) => request<GuestSummary>('PUT', guestUrl(name, '/xml'), xml(text)),
+  redefine: (host: string, name: string, text: string) => request<GuestSummary>('PUT', guestUrl(host, name, '/xml'), xml(text)),
   /** Deletes the guest; `volumes` (disk targets) are its pool volumes to delete with it. */
-  undefine: (name: string, host?: string, volumes: readonly string[] = []) =>
-    request<void>('DELETE', guestUrl(name, volumes.length > 0 ? `?volumes=${volumes.map(encodeURIComponent).join(',')}` : '', host)),
+  undefine: (host: string, name: string, volumes: readonly string[] = []) =>
+    request<void>('DELETE', guestUrl(host, name, volumes.length > 0 ? `?volumes=${volumes.map(encodeURIComponent).join(',')}` : '')),
   /** The guest's disks that are volumes of a pool, with the other guests using each. */
-  guestVolumes: (name: string, signal?: AbortSignal) => request<GuestVolume[]>('GET', guestUrl(name, '/volumes'), { signal }),
-  act: (name: string, action: GuestAction, host?: string) => request<GuestSummary>('POST', guestUrl(name, `/${action}`, host)),
-  setTags: (name: string, tags: string[], host?: string) => request<GuestSummary>('PUT', guestUrl(name, '/tags', host), json({ tags })),
-  setAutostart: (name: string, autostart: boolean) => request<GuestSummary>('PUT', guestUrl(name, '/autostart'), json({ autostart })),
-  commandLine: (name: string, signal?: AbortSignal) => request<CommandLine>('GET', guestUrl(name, '/argv'), { signal }),
-  commandLineFor: (text: string) => request<CommandLine>('POST', '/api/argv', xml(text)),
-  validate: (text: string, signal?: AbortSignal) => request<ValidateResult>('POST', '/api/validate', { ...xml(text), signal }),
+  guestVolumes: (host: string, name: string, signal?: AbortSignal) => request<GuestVolume[]>('GET', guestUrl(host, name, '/volumes'), { signal }),
+  act: (host: string, name: string, action: GuestAction) => request<GuestSummary>('POST', guestUrl(host, name, `/${action}`)),
+  setTags: (host: string, name: string, tags: string[]) => request<GuestSummary>('PUT', guestUrl(host, name, '/tags'), json({ tags })),
+  setAutostart: (host: string, name: string, autostart: boolean) => request<GuestSummary>('PUT', guestUrl(host, name, '/autostart'), json({ autostart })),
+  commandLine: (host: string, name: string, signal?: AbortSignal) => request<CommandLine>('GET', guestUrl(host, name, '/argv'), { signal }),
+  commandLineFor: (host: string, text: string, signal?: AbortSignal) => request<CommandLine>('POST', hostUrl(host, '/argv'), { ...xml(text), signal }),
+  validate: (host: string, text: string, signal?: AbortSignal) => request<ValidateResult>('POST', hostUrl(host, '/validate'), { ...xml(text), signal }),
   /** The definitions the guest had before its saves, newest first. */
-  history: (name: string, signal?: AbortSignal) => request<DefinitionVersion[]>('GET', guestUrl(name, '/history'), { signal }),
-  version: (name: string, id: string, signal?: AbortSignal) => request<string>('GET', guestUrl(name, `/history/${encodeURIComponent(id)}`), { signal }),
-  qemuLog: (name: string, signal?: AbortSignal) => request<string>('GET', guestUrl(name, '/qemu-log'), { signal }),
-  guestEvents: (name: string, signal?: AbortSignal) => request<LifecycleEvent[]>('GET', guestUrl(name, '/events'), { signal }),
+  history: (host: string, name: string, signal?: AbortSignal) => request<DefinitionVersion[]>('GET', guestUrl(host, name, '/history'), { signal }),
+  version: (host: string, name: string, id: string, signal?: AbortSignal) => request<string>('GET', guestUrl(host, name, `/history/${encodeURIComponent(id)}`), { signal }),
+  qemuLog: (host: string, name: string, signal?: AbortSignal) => request<string>('GET', guestUrl(host, name, '/qemu-log'), { signal }),
+  guestEvents: (host: string, name: string, signal?: AbortSignal) => request<LifecycleEvent[]>('GET', guestUrl(host, name, '/events'), { signal }),
   /** A one-time ticket for the guest's display WebSocket: asked for right before each connection. */
-  displayTicket: (name: string) => request<DisplayTicket>('POST', guestUrl(name, '/display-ticket')),
+  displayTicket: (host: string, name: string) => request<DisplayTicket>('POST', guestUrl(host, name, '/display-ticket')),
   /** Types the text on the guest's keyboard (US layout), as if typed on its screen. */
-  typeText: (name: string, text: string) => request<void>('POST', guestUrl(name, '/type-text'), json({ text })),
+  typeText: (host: string, name: string, text: string) => request<void>('POST', guestUrl(host, name, '/type-text'), json({ text })),
   /** What the guest's screen shows now, as a PNG at most `width` pixels wide. */
-  screenshot: (name: string, width: number, signal?: AbortSignal) => request<Blob>('GET', guestUrl(name, `/screenshot?width=${width}`), { signal, blob: true }),
+  screenshot: (host: string, name: string, width: number, signal?: AbortSignal) => request<Blob>('GET', guestUrl(host, name, `/screenshot?width=${width}`), { signal, blob: true }),
+  // Hot-plug, media, snapshots and clones are the local host's guests' for now (libvirt hosts: issue 13 item 5 and later).
   /** Attaches a <disk> or <interface> to the running guest (`live`), its saved definition (`config`) or both. */
-  attachDevice: (name: string, deviceXml: string, targets: DeviceTargets) => request<GuestSummary>('POST', guestUrl(name, '/devices'), json({ xml: deviceXml, ...targets })),
+  attachDevice: (name: string, deviceXml: string, targets: DeviceTargets) => request<GuestSummary>('POST', guestUrl(LOCAL_HOST, name, '/devices'), json({ xml: deviceXml, ...targets })),
   /** Detaches a disk by its target (vdb) or an interface by its MAC. */
   detachDevice: (name: string, selector: { target: string } | { mac: string }, targets: DeviceTargets) => {
     const query = new URLSearchParams('target' in selector ? { target: selector.target } : { mac: selector.mac });
     if (targets.live) query.set('live', '1');
     if (targets.config) query.set('config', '1');
-    return request<GuestSummary>('DELETE', guestUrl(name, `/devices?${query.toString()}`));
+    return request<GuestSummary>('DELETE', guestUrl(LOCAL_HOST, name, `/devices?${query.toString()}`));
   },
   /** Puts a file in a CD-ROM or floppy drive, or ejects its medium (`null`). */
   changeMedia: (name: string, target: string, source: string | null, targets: DeviceTargets) =>
-    request<GuestSummary>('POST', guestUrl(name, `/disks/${encodeURIComponent(target)}/media`), json({ source, ...targets })),
-  snapshots: (name: string, signal?: AbortSignal) => request<SnapshotSummary[]>('GET', guestUrl(name, '/snapshots'), { signal }),
-  createSnapshot: (name: string, snapshot: SnapshotRequest) => request<SnapshotSummary>('POST', guestUrl(name, '/snapshots'), json(snapshot)),
-  revertSnapshot: (name: string, snapshot: string) => request<GuestSummary>('POST', guestUrl(name, `/snapshots/${encodeURIComponent(snapshot)}/revert`)),
-  deleteSnapshot: (name: string, snapshot: string) => request<void>('DELETE', guestUrl(name, `/snapshots/${encodeURIComponent(snapshot)}`)),
+    request<GuestSummary>('POST', guestUrl(LOCAL_HOST, name, `/disks/${encodeURIComponent(target)}/media`), json({ source, ...targets })),
+  snapshots: (name: string, signal?: AbortSignal) => request<SnapshotSummary[]>('GET', guestUrl(LOCAL_HOST, name, '/snapshots'), { signal }),
+  createSnapshot: (name: string, snapshot: SnapshotRequest) => request<SnapshotSummary>('POST', guestUrl(LOCAL_HOST, name, '/snapshots'), json(snapshot)),
+  revertSnapshot: (name: string, snapshot: string) => request<GuestSummary>('POST', guestUrl(LOCAL_HOST, name, `/snapshots/${encodeURIComponent(snapshot)}/revert`)),
+  deleteSnapshot: (name: string, snapshot: string) => request<void>('DELETE', guestUrl(LOCAL_HOST, name, `/snapshots/${encodeURIComponent(snapshot)}`)),
   /** Defines a copy of a shut-off guest: `full` copies its disks, `linked` lays overlays on them. */
-  clone: (name: string, clone: string, mode: CloneMode) => request<GuestSummary>('POST', guestUrl(name, '/clone'), json({ name: clone, mode })),
+  clone: (name: string, clone: string, mode: CloneMode) => request<GuestSummary>('POST', guestUrl(LOCAL_HOST, name, '/clone'), json({ name: clone, mode })),
+  /** Adds a libvirt connection (`qemu:///system`, `qemu+ssh://user@host/system`); it connects in the background. */
+  addHost: (id: string, uri: string) => request<HostSummary>('POST', '/api/hosts', json({ id, uri })),
+  /** Stops following a host; its guests are untouched. */
+  removeHost: (id: string) => request<void>('DELETE', `/api/hosts/${encodeURIComponent(id)}`),
   templates: () => request<TemplateInfo[]>('GET', '/api/templates'),
   networks: (signal?: AbortSignal) => request<NetworkSummary[]>('GET', '/api/networks', { signal }),
   instantiateTemplate: (id: string, name: string) => request<{ xml: string }>('POST', `/api/templates/${encodeURIComponent(id)}`, json({ name })),

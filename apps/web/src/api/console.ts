@@ -1,4 +1,5 @@
 import type { CONSOLE_CLOSE_CODES } from '@virtdeck/server/api';
+import { guestSocketUrl } from './client';
 
 /** The server's close codes (a type-only import cannot bring the values; the type keeps them equal). */
 export const CONSOLE_CLOSE: typeof CONSOLE_CLOSE_CODES = {
@@ -24,7 +25,7 @@ export interface ConsoleHandlers {
 const RETRY_MS = 1_500;
 
 /**
- * The serial console of one guest over `WS /api/domains/:name/console`: bytes both ways,
+ * The serial console of one guest over its host's `WS …/domains/:name/console`: bytes both ways,
  * the serial log's scrollback first. While the guest runs (as the page's store says) a
  * lost connection is opened again; when it is not running the last output stays on screen
  * until it starts, whichever comes first of the server's 4409 and the store's news.
@@ -36,6 +37,7 @@ export class ConsoleConnection {
   private readonly encoder = new TextEncoder();
 
   constructor(
+    private readonly host: string,
     private readonly name: string,
     private readonly handlers: ConsoleHandlers,
     private active: boolean,
@@ -67,8 +69,7 @@ export class ConsoleConnection {
   }
 
   private open(): void {
-    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const socket = new WebSocket(`${scheme}://${location.host}/api/domains/${encodeURIComponent(this.name)}/console`);
+    const socket = new WebSocket(guestSocketUrl(this.host, this.name, 'console'));
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
     this.handlers.onStatus('connecting');

@@ -40,10 +40,7 @@ export function connectEvents(): () => void {
       if (host === LOCAL_HOST) useStatsStore.getState().forget(name);
     });
     on('hosts', (hosts) => useHostsStore.getState().replaceAll(hosts));
-    // The event log is shown on guest pages, which are the local host's guests' for now.
-    on('lifecycle', (event) => {
-      if (event.host === LOCAL_HOST) useEventLogStore.getState().add(event);
-    });
+    on('lifecycle', (event) => useEventLogStore.getState().add(event));
     on('stats', (event) => useStatsStore.getState().record(event));
     on('hostUsage', (usage) => useHostUsageStore.getState().record(usage));
     current.onerror = () => {

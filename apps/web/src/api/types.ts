@@ -6,6 +6,7 @@ export type {
   ApiDiagnostic,
   CloneMode,
   CommandLine,
+  CommandLineBuilder,
   DefinitionVersion,
   Diagnostic,
   DisplayTicket,

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '@virtdeck/schema';
 import type { editor } from 'monaco-editor/editor/editor.api';
-import { api, ApiError } from '../api/client';
-import type { ApiDiagnostic, HostInfo } from '../api/types';
+import { api, ApiError, errorMessage } from '../api/client';
+import { LOCAL_HOST, type ApiDiagnostic, type HostInfo } from '../api/types';
 import { toEditOperations, toMarker } from '../monaco/convert';
 import type { Monaco } from '../monaco/setup';
 import type { DomainForm, FormChange } from './domainForm';
@@ -19,7 +19,7 @@ export interface EditorSnapshot {
   /** Model version of the newest local result. */
   version: number;
   diagnostics: Diagnostic[];
-  /** Host checks by the server (POST /api/validate), one per problem with `diagnostics` (mergeDiagnostics). */
+  /** Host checks by the server (POST …/validate of the definition's host), one per problem with `diagnostics` (mergeDiagnostics). */
   serverDiagnostics: ApiDiagnostic[];
   serverCheck: 'pending' | 'done' | 'failed';
   /** Diagnostics of a save the server refused, until the text changes. */
@@ -39,6 +39,12 @@ export interface EditorSessionOptions {
   uri: string;
   text: string;
   host: HostInfo | null;
+  /**
+   * The host the definition is for (the local one when absent): the server checks it against
+   * that host. Another host's command line comes from the server too (libvirt's own), once
+   * typing pauses; the local one's is built in a worker on every change.
+   */
+  hostId?: string;
   createWorker: (role: WorkerRole) => WorkerEndpoint;
 }
 
@@ -61,6 +67,7 @@ export class EditorSession {
   private client?: SchemaWorkerClient;
   private preview?: SchemaWorkerClient;
   private host: HostInfo | null;
+  private readonly hostId: string;
   private readonly started: Promise<void>;
   private startTimer?: ReturnType<typeof setTimeout>;
   private readonly listeners = new Set<() => void>();
@@ -97,6 +104,7 @@ export class EditorSession {
       dirty: false,
     };
     this.host = options.host;
+    this.hostId = options.hostId ?? LOCAL_HOST;
     sessions.set(this.model.uri.toString(), this);
     this.disposables.push(this.model.onDidChangeContent(() => this.onChange()));
     // The workers start once the editor has had its first frame: their scripts would
@@ -106,7 +114,7 @@ export class EditorSession {
         this.startTimer = setTimeout(() => {
           if (this.model.isDisposed()) return;
           this.client = new SchemaWorkerClient(options.createWorker('checks'), (message) => this.onWorker(message));
-          this.preview = new SchemaWorkerClient(options.createWorker('preview'), (message) => this.onWorker(message));
+          if (this.hostId === LOCAL_HOST) this.preview = new SchemaWorkerClient(options.createWorker('preview'), (message) => this.onWorker(message));
           this.setHost(this.host);
           this.sync();
           resolve();
@@ -247,11 +255,11 @@ export class EditorSession {
 
   /** Every change goes to the worker at once; the server check waits for a pause. */
   private sync(): void {
-    if (this.client && this.preview) {
+    if (this.client) {
       const version = this.model.getVersionId();
       const text = this.model.getValue();
       this.client.update(version, text);
-      this.preview.update(version, text);
+      this.preview?.update(version, text);
     }
     clearTimeout(this.serverTimer);
     this.serverAbort?.abort();
@@ -263,8 +271,10 @@ export class EditorSession {
     const abort = new AbortController();
     this.serverAbort = abort;
     this.update({ serverCheck: 'pending' });
+    const text = this.model.getValue();
+    if (this.hostId !== LOCAL_HOST) void this.previewOnServer(text, version, abort.signal);
     try {
-      const result = await api.validate(this.model.getValue(), abort.signal);
+      const result = await api.validate(this.hostId, text, abort.signal);
       if (abort.signal.aborted || this.model.getVersionId() !== version) return;
       this.setServerDiagnostics(result.diagnostics);
       this.update({ serverCheck: 'done' });
@@ -276,6 +286,20 @@ export class EditorSession {
         this.update({ serverCheck: 'done' });
       } else this.update({ serverCheck: 'failed' });
     }
+  }
+
+  /** Another host's command line for the text: libvirt's own where it gives one. */
+  private async previewOnServer(text: string, version: number, signal: AbortSignal): Promise<void> {
+    let commandLine: CommandLinePreview | { error: string };
+    try {
+      const { argv, line, diagnostics, builtBy, note } = await api.commandLineFor(this.hostId, text, signal);
+      commandLine = { argv, line, diagnostics, builtBy, ...(note !== undefined ? { note } : {}) };
+    } catch (error) {
+      // An invalid text has no command line; its errors are in the problems list already.
+      commandLine = { error: error instanceof ApiError && error.diagnostics.length > 0 ? 'the definition has errors' : errorMessage(error) };
+    }
+    if (signal.aborted || this.model.isDisposed() || this.model.getVersionId() !== version) return;
+    this.update({ commandLine }, { afterPaint: true });
   }
 
   private setServerDiagnostics(all: ApiDiagnostic[]): void {

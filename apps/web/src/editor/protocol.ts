@@ -5,7 +5,7 @@
  */
 import type { Diagnostic, Range, TextEdit } from '@virtdeck/schema';
 import type { EmulatorCapabilities, QemuDiagnostic } from '@virtdeck/qemu';
-import type { HostInfo } from '../api/types';
+import type { CommandLineBuilder, HostInfo } from '../api/types';
 import type { DomainForm, FormChange } from './domainForm';
 
 export interface CompletionEntry {
@@ -41,6 +41,9 @@ export interface CommandLinePreview {
    * server's answers do (they would repeat the document's problems in the host's words).
    */
   invalid?: boolean;
+  /** Who made it, when the server did (a libvirt host's: libvirt's domxml-to-native, or virtdeck's builder with `note` saying why). */
+  builtBy?: CommandLineBuilder;
+  note?: string;
 }
 
 /** The two schema workers: checks (diagnostics, form, requests) and preview (command line). */

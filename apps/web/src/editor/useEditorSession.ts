@@ -12,11 +12,12 @@ const createWorker = (role: WorkerRole): WorkerEndpoint => new SchemaWorker({ na
  * A session for a text, created after mount and disposed on unmount (its worker and model
  * with it). A new `text` (a reload, a template) starts a new session.
  */
-export function useEditorSession(uri: string, text: string | undefined, host: HostInfo | undefined): EditorSession | undefined {
+/** `hostId`: the host the definition is for (EditorSessionOptions.hostId); the local one when absent. */
+export function useEditorSession(uri: string, text: string | undefined, host: HostInfo | undefined, hostId?: string): EditorSession | undefined {
   const [session, setSession] = useState<EditorSession | undefined>();
   useEffect(() => {
     if (text === undefined) return;
-    const created = new EditorSession(monaco, { uri, text, host: null, createWorker });
+    const created = new EditorSession(monaco, { uri, text, host: null, createWorker, ...(hostId !== undefined ? { hostId } : {}) });
     // The session owns a worker and a Monaco model: it exists between mount and unmount,
     // which only an effect can express; the state only hands it to the render.
     // eslint-disable-next-line react-hooks/set-state-in-effect
@@ -25,7 +26,7 @@ export function useEditorSession(uri: string, text: string | undefined, host: Ho
       created.dispose();
       setSession(undefined);
     };
-  }, [uri, text]);
+  }, [uri, text, hostId]);
   useEffect(() => {
     if (session && host) session.setHost(host);
   }, [session, host]);

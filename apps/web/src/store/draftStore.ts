@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { LOCAL_HOST } from '../api/types';
 
 export interface Draft {
   text: string;
@@ -12,6 +13,9 @@ interface DraftStore {
   keep: (draft: Draft) => void;
   discard: () => void;
 }
+
+/** A draft's origin when it holds the unsaved edits of a guest's definition. */
+export const unsavedEditsOf = (host: string, name: string): string => `unsaved edits of ${name}${host === LOCAL_HOST ? '' : ` on ${host}`}`;
 
 export const useDraftStore = create<DraftStore>()((set) => ({
   keep: (draft) => set({ draft }),

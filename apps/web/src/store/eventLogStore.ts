@@ -1,15 +1,17 @@
 import { create } from 'zustand';
-import type { LifecycleEvent } from '../api/types';
+import type { HostLifecycleEvent, LifecycleEvent } from '../api/types';
+import { guestKey } from './guestStore';
 
 /** Enough to tell the story of a session without growing without bound. */
 export const EVENT_LOG_LENGTH = 200;
 
 interface EventLogStore {
+  /** By guestKey(host, name). */
   events: Record<string, LifecycleEvent[]>;
   /** A live `lifecycle` event. */
-  add: (event: LifecycleEvent) => void;
-  /** The server's recent history of one guest, merged with what arrived live meanwhile. */
-  merge: (name: string, history: LifecycleEvent[]) => void;
+  add: (event: HostLifecycleEvent) => void;
+  /** The server's recent history of one guest (by its key), merged with what arrived live meanwhile. */
+  merge: (key: string, history: LifecycleEvent[]) => void;
 }
 
 const keyOf = (e: LifecycleEvent) => `${e.timestamp}\u0000${e.event}\u0000${e.state}`;
@@ -23,6 +25,9 @@ function mergeEvents(a: readonly LifecycleEvent[], b: readonly LifecycleEvent[])
 
 export const useEventLogStore = create<EventLogStore>()((set) => ({
   events: {},
-  add: (event) => set((s) => ({ events: { ...s.events, [event.name]: mergeEvents(s.events[event.name] ?? [], [event]) } })),
-  merge: (name, history) => set((s) => ({ events: { ...s.events, [name]: mergeEvents(s.events[name] ?? [], history) } })),
+  add: ({ host, ...event }) => {
+    const key = guestKey(host, event.name);
+    set((s) => ({ events: { ...s.events, [key]: mergeEvents(s.events[key] ?? [], [event]) } }));
+  },
+  merge: (key, history) => set((s) => ({ events: { ...s.events, [key]: mergeEvents(s.events[key] ?? [], history) } })),
 }));

@@ -336,7 +336,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     const built = domain ? buildArgv(domain, caps, undefined, { now: Date.now() }) : { argv: [], diagnostics: [] };
     const startable = !built.diagnostics.some((d) => d.severity === 'error');
     if ('refusal' in result) {
-      const note = `libvirt could not give its own command line (${result.refusal.message}); this is virtdeck's builder's from the host's capabilities`;
+      const note = `libvirt could not give its own command line: ${result.refusal.message}`;
       return { argv: built.argv, line: formatCommandLine(built.argv), builtBy: 'virtdeck', note, startable, diagnostics: built.diagnostics };
     }
     const argv = splitCommandLine(result.output);

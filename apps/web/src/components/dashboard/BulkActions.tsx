@@ -28,7 +28,7 @@ export function BulkActions({ guests }: { guests: readonly GuestSummary[] }) {
     setBusy(action);
     setOutcome(undefined);
     const targets = [...guests];
-    const results = await Promise.allSettled(targets.map((g) => api.act(g.name, action, g.host)));
+    const results = await Promise.allSettled(targets.map((g) => api.act(g.host, g.name, action)));
     const failed = results.flatMap((result, i) => (result.status === 'rejected' ? [{ name: targets[i]!.name, host: targets[i]!.host, message: errorMessage(result.reason) }] : []));
     setOutcome({ label, done, succeeded: results.length - failed.length, failed });
     setBusy(undefined);

@@ -49,15 +49,11 @@ export const GuestRow = memo(function GuestRow({ guest, selected }: { guest: Gue
           <input type="checkbox" checked={selected} onChange={() => toggle(key)} aria-label={`Select ${name}`} data-testid={`vm-${id}-select`} />
         </td>
         <td className="name-cell">
-          {local ? (
-            <a className="guest-link" href={hrefFor({ page: 'guest', name, tab: 'console' })} data-testid={`vm-${id}-link`}>
-              {name}
-            </a>
-          ) : (
-            <span className="guest-link">{name}</span>
-          )}
+          <a className="guest-link" href={hrefFor({ page: 'guest', host, name, tab: 'console' })} data-testid={`vm-${id}-link`}>
+            {name}
+          </a>
           {guest.title ? <div className="guest-title">{guest.title}</div> : null}
-          {local ? <GuestThumbnail guest={guest} /> : null}
+          <GuestThumbnail guest={guest} testId={`vm-${id}-thumbnail`} />
           <TagEditor guest={guest} />
         </td>
         <td data-testid={`vm-${id}-host`} className="clip">

@@ -8,11 +8,11 @@ const REFRESH_MS = 3_000;
 
 /**
  * A small live screenshot of a running guest's screen (QMP screendump through
- * GET /api/domains/NAME/screenshot), refreshed every few seconds only while it is on screen
+ * its host's GET …/domains/NAME/screenshot), refreshed every few seconds only while it is on screen
  * and the browser tab is shown: a long guest list in a background tab asks for nothing.
  * Links to the guest's Screen tab.
  */
-export function GuestThumbnail({ guest }: { guest: GuestSummary }) {
+export function GuestThumbnail({ guest, testId }: { guest: GuestSummary; testId: string }) {
   const element = useRef<HTMLAnchorElement>(null);
   const [src, setSrc] = useState<string>();
   const [error, setError] = useState<string>();
@@ -24,7 +24,7 @@ export function GuestThumbnail({ guest }: { guest: GuestSummary }) {
     const abort = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const refresh = () => {
-      api.screenshot(guest.name, THUMBNAIL_WIDTH, abort.signal).then(dataUrl).then(
+      api.screenshot(guest.host, guest.name, THUMBNAIL_WIDTH, abort.signal).then(dataUrl).then(
         (url) => {
           if (abort.signal.aborted) return;
           setSrc(url);
@@ -43,11 +43,11 @@ export function GuestThumbnail({ guest }: { guest: GuestSummary }) {
       abort.abort();
       clearTimeout(timer);
     };
-  }, [guest.name, live, visible]);
+  }, [guest.host, guest.name, live, visible]);
 
   if (guest.display === undefined) return null;
   return (
-    <a ref={element} className="guest-thumbnail" href={hrefFor({ page: 'guest', name: guest.name, tab: 'screen' })} title={error ?? `${guest.name}'s screen`} data-testid={`vm-${guest.name}-thumbnail`}>
+    <a ref={element} className="guest-thumbnail" href={hrefFor({ page: 'guest', host: guest.host, name: guest.name, tab: 'screen' })} title={error ?? `${guest.name}'s screen`} data-testid={testId}>
       {live && src ? <img src={src} alt={`${guest.name}'s screen`} width={THUMBNAIL_WIDTH} /> : <span className="guest-thumbnail-off">{live ? '…' : 'no picture while off'}</span>}
     </a>
   );

@@ -19,7 +19,7 @@ export function TagEditor({ guest }: { guest: Pick<GuestSummary, 'name' | 'host'
     setBusy(true);
     setError(undefined);
     try {
-      await api.setTags(name, next, host);
+      await api.setTags(host, name, next);
       return true;
     } catch (e) {
       setError(errorMessage(e));

@@ -23,7 +23,13 @@ export function CommandPreview({ commandLine }: { commandLine: CommandLinePrevie
             The definition has errors (see Problems): this host is checked once it is valid.
           </span>
         ) : (
-          <span className="hint small">As on this host, before the server adds its monitor and console sockets at start.</span>
+          <span className="hint small" data-testid="command-preview-source">
+            {commandLine.builtBy === 'libvirt'
+              ? "libvirt's own command line for it (virsh domxml-to-native) on the guest's host."
+              : commandLine.builtBy === 'virtdeck'
+                ? `virtdeck's builder, from the guest's host's capabilities${commandLine.note ? `: ${commandLine.note}` : '.'}`
+                : 'As on this host, before the server adds its monitor and console sockets at start.'}
+          </span>
         )}
         <span className="spacer" />
         <CopyButton text={commandLine.line} label="Copy as one line" testId="copy-command-preview" />

@@ -16,7 +16,7 @@ interface Loaded {
  * the definition it replaces is kept in turn).
  */
 export function DefinitionHistory({ guest }: { guest: GuestSummary }) {
-  const { name } = guest;
+  const { name, host } = guest;
   const [loaded, setLoaded] = useState<Loaded>();
   const [error, setError] = useState<string>();
   const [selected, setSelected] = useState<{ id: string; text?: string; error?: string }>();
@@ -26,7 +26,7 @@ export function DefinitionHistory({ guest }: { guest: GuestSummary }) {
   // Every save announces the guest anew: read the history again then.
   useEffect(() => {
     const abort = new AbortController();
-    Promise.all([api.history(name, abort.signal), api.guestXml(name, { signal: abort.signal })]).then(
+    Promise.all([api.history(host, name, abort.signal), api.guestXml(host, name, { signal: abort.signal })]).then(
       ([versions, current]) => {
         setLoaded({ versions, current });
         setError(undefined);
@@ -35,19 +35,19 @@ export function DefinitionHistory({ guest }: { guest: GuestSummary }) {
       (e: unknown) => !abort.signal.aborted && setError(errorMessage(e)),
     );
     return () => abort.abort();
-  }, [name, guest]);
+  }, [host, name, guest]);
 
   const selectedId = selected?.id;
   const needsText = selected !== undefined && selected.text === undefined && selected.error === undefined;
   useEffect(() => {
     if (!selectedId || !needsText) return;
     const abort = new AbortController();
-    api.version(name, selectedId, abort.signal).then(
+    api.version(host, name, selectedId, abort.signal).then(
       (text) => setSelected({ id: selectedId, text }),
       (e: unknown) => !abort.signal.aborted && setSelected({ id: selectedId, error: errorMessage(e) }),
     );
     return () => abort.abort();
-  }, [name, selectedId, needsText]);
+  }, [host, name, selectedId, needsText]);
 
   if (error) return <p className="error">{error}</p>;
   if (!loaded) return <p className="hint">Loading the history…</p>;
@@ -58,7 +58,7 @@ export function DefinitionHistory({ guest }: { guest: GuestSummary }) {
     if (!version || selected?.text === undefined) return;
     setRestore({ saving: true });
     try {
-      await api.redefine(name, selected.text);
+      await api.redefine(host, name, selected.text);
       setRestore(undefined);
       setMessage(`Restored the definition saved ${formatTime(version.savedAt)}; the one it replaced is now the newest version here.`);
     } catch (e) {

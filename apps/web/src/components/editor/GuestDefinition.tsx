@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, errorMessage } from '../../api/client';
 import { LOCAL_HOST, type GuestSummary } from '../../api/types';
 import { useEditorSession } from '../../editor/useEditorSession';
-import { useDraftStore } from '../../store/draftStore';
+import { unsavedEditsOf, useDraftStore } from '../../store/draftStore';
 import { useEventLogStore } from '../../store/eventLogStore';
 import { guestKey, isActive, useGuestStore } from '../../store/guestStore';
 import { useHostStore } from '../../store/hostStore';
@@ -26,19 +26,21 @@ interface Review {
 type Message = { kind: 'info' | 'warning' | 'error'; text: string };
 
 /** When the guest's definition was last saved (by anyone), from the live event stream. */
-const lastDefinedAt = (name: string) => (s: ReturnType<typeof useEventLogStore.getState>) =>
-  s.events[name]?.findLast((e) => e.event === 'defined')?.timestamp;
+const lastDefinedAt = (key: string) => (s: ReturnType<typeof useEventLogStore.getState>) =>
+  s.events[key]?.findLast((e) => e.event === 'defined')?.timestamp;
 
 /** The guest page's Definition tab: the saved XML in the editor, saved back with a diff first. */
 export function GuestDefinition({ guest }: { guest: GuestSummary }) {
-  const { name } = guest;
+  const { name, host: hostId } = guest;
+  const key = guestKey(hostId, name);
   const host = useHostStore((s) => s.host);
   const [loaded, setLoaded] = useState<{ text?: string; error?: string }>();
   const [review, setReview] = useState<Review>();
   const [message, setMessage] = useState<Message>();
-  const session = useEditorSession(`virtdeck:/guest/${encodeURIComponent(name)}.xml`, loaded?.text, host);
+  const modelPath = hostId === LOCAL_HOST ? '' : `/hosts/${encodeURIComponent(hostId)}`;
+  const session = useEditorSession(`virtdeck:${modelPath}/guest/${encodeURIComponent(name)}.xml`, loaded?.text, host, hostId);
   useUnsavedGuard(session);
-  const definedAt = useEventLogStore(lastDefinedAt(name));
+  const definedAt = useEventLogStore(lastDefinedAt(key));
   const seenDefinedAt = useRef(definedAt);
   /** The stored definition this editor started from (or last saved): a save compares against it. */
   const baseline = useRef<string | undefined>(undefined);
@@ -47,7 +49,7 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
 
   useEffect(() => {
     const abort = new AbortController();
-    api.guestXml(name, { signal: abort.signal }).then(
+    api.guestXml(hostId, name, { signal: abort.signal }).then(
       (text) => {
         baseline.current = text;
         setLoaded({ text });
@@ -55,14 +57,14 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
       (e: unknown) => !abort.signal.aborted && setLoaded({ error: errorMessage(e) }),
     );
     return () => abort.abort();
-  }, [name]);
+  }, [hostId, name]);
 
   // Saved elsewhere (another page, the API): follow it when there is nothing unsaved here, say so otherwise.
   useEffect(() => {
     if (!session || definedAt === undefined || definedAt === seenDefinedAt.current) return;
     seenDefinedAt.current = definedAt;
     const abort = new AbortController();
-    api.guestXml(name, { signal: abort.signal }).then(
+    api.guestXml(hostId, name, { signal: abort.signal }).then(
       (stored) => {
         if (stored === baseline.current) return;
         baseline.current = stored;
@@ -75,7 +77,7 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
       () => undefined,
     );
     return () => abort.abort();
-  }, [definedAt, session, name]);
+  }, [definedAt, session, hostId, name]);
 
   // Unsaved edits of a guest deleted elsewhere are kept as a draft for "New guest".
   useEffect(() => {
@@ -83,10 +85,9 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
     return () => {
       const text = session.unsavedTextAtClose;
       const { guests, removing } = useGuestStore.getState();
-      const key = guestKey(LOCAL_HOST, name);
-      if (text !== undefined && !guests[key] && removing[key] !== 'rename') useDraftStore.getState().keep({ text, origin: `unsaved edits of ${name}` });
+      if (text !== undefined && !guests[key] && removing[key] !== 'rename') useDraftStore.getState().keep({ text, origin: unsavedEditsOf(hostId, name) });
     };
-  }, [session, name]);
+  }, [session, hostId, name, key]);
 
   if (loaded?.error) return <p className="error">The definition could not be loaded: {loaded.error}</p>;
   if (!session) return <p className="hint">Loading the definition…</p>;
@@ -106,7 +107,7 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
       return;
     }
     try {
-      const stored = await api.guestXml(name);
+      const stored = await api.guestXml(hostId, name);
       const newName = snapshot.form?.name;
       setReview({
         stored,
@@ -125,7 +126,7 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
     setReview({ ...review, saving: true, error: undefined });
     if (review.renameTo) return rename(review);
     try {
-      await api.redefine(name, review.proposed);
+      await api.redefine(hostId, name, review.proposed);
       baseline.current = review.proposed;
       if (session.text === review.proposed) session.markSaved();
       setReview(undefined);
@@ -142,13 +143,12 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
   /** Saving under another name renames the guest (the server moves everything); its page moves too. */
   const rename = async (current: Review) => {
     const { expectRemoval } = useGuestStore.getState();
-    const key = guestKey(LOCAL_HOST, name);
     expectRemoval(key, 'rename');
     try {
-      const renamed = await api.redefine(name, current.proposed);
+      const renamed = await api.redefine(hostId, name, current.proposed);
       useGuestStore.getState().upsert(renamed);
       useSessionStore.getState().notify('info', `Renamed ${name} to ${renamed.name}.`);
-      navigate({ page: 'guest', name: renamed.name, tab: 'xml' }, { replace: true, force: true });
+      navigate({ page: 'guest', host: renamed.host, name: renamed.name, tab: 'xml' }, { replace: true, force: true });
     } catch (e) {
       setReview({ ...current, saving: false, error: `${name} was not renamed to ${current.renameTo}: ${errorMessage(e)}` });
     } finally {

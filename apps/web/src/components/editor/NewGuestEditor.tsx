@@ -41,7 +41,7 @@ export function NewGuestEditor({ initialText, origin, onStartOver }: { initialTe
     try {
       const guest = await api.define(session.text);
       session.markSaved();
-      navigate({ page: 'guest', name: guest.name, tab: 'console' });
+      navigate({ page: 'guest', host: guest.host, name: guest.name, tab: 'console' });
     } catch (e) {
       if (e instanceof ApiError && e.diagnostics.length > 0) {
         session.showRejected(e.diagnostics);

@@ -1,22 +1,22 @@
 import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../../api/client';
-import type { CommandLine, GuestSummary } from '../../api/types';
+import { LOCAL_HOST, type CommandLine, type GuestSummary } from '../../api/types';
 import { CopyButton } from '../common/CopyButton';
 
 /** The QEMU command line the saved definition becomes, as the server would start it. */
 export function CommandLinePane({ guest }: { guest: GuestSummary }) {
   const [result, setResult] = useState<{ key: string; line?: CommandLine; error?: string }>();
   // A redefinition announces the guest again: fetch anew when its summary changes.
-  const key = `${guest.name}:${guest.since}:${guest.accelerator}:${guest.vcpus}:${guest.memoryKiB}:${guest.pendingChanges ?? ''}`;
+  const key = `${guest.host}/${guest.name}:${guest.since}:${guest.accelerator}:${guest.vcpus}:${guest.memoryKiB}:${guest.pendingChanges ?? ''}`;
 
   useEffect(() => {
     const abort = new AbortController();
-    api.commandLine(guest.name, abort.signal).then(
+    api.commandLine(guest.host, guest.name, abort.signal).then(
       (line) => setResult({ key, line }),
       (e: unknown) => !abort.signal.aborted && setResult({ key, error: errorMessage(e) }),
     );
     return () => abort.abort();
-  }, [guest.name, key]);
+  }, [guest.host, guest.name, key]);
 
   if (!result) return <p className="hint">Loading the command line…</p>;
   if (result.error) return <p className="error">{result.error}</p>;
@@ -25,7 +25,14 @@ export function CommandLinePane({ guest }: { guest: GuestSummary }) {
   return (
     <div className="command-line-pane" data-testid="command-line">
       <div className="pane-toolbar">
-        <span>{line.argv.length} arguments. virtdeck starts QEMU with this argv directly, never through a shell.</span>
+        <span data-testid="command-line-source">
+          {line.argv.length} arguments.{' '}
+          {line.builtBy === 'libvirt'
+            ? `libvirt's own command line for it (virsh domxml-to-native on ${guest.host}); libvirt starts QEMU itself.`
+            : guest.host === LOCAL_HOST
+              ? 'virtdeck starts QEMU with this argv directly, never through a shell.'
+              : `virtdeck's builder, from ${guest.host}'s capabilities (libvirt starts QEMU itself)${line.note ? `: ${line.note}` : '.'}`}
+        </span>
         <span className="spacer" />
         <CopyButton text={line.line} label="Copy as one line" testId="copy-command-line" />
       </div>

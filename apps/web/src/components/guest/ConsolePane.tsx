@@ -90,6 +90,7 @@ export default function ConsolePane({ guest }: { guest: GuestSummary }) {
     // While the replay is parsed, xterm's answers to the old queries in it are dropped.
     let replaying = false;
     const connection = new ConsoleConnection(
+      guest.host,
       guest.name,
       {
         onOpen: () => term.reset(),
@@ -118,7 +119,7 @@ export default function ConsolePane({ guest }: { guest: GuestSummary }) {
       termRef.current = undefined;
       connRef.current = undefined;
     };
-  }, [guest.name]);
+  }, [guest.host, guest.name]);
 
   // The system switched between light and dark: the terminal follows, its content kept.
   useEffect(() => {

@@ -52,9 +52,9 @@ export default function DevicesPane({ guest }: { guest: GuestSummary }) {
 
   useEffect(() => {
     const abort = new AbortController();
-    api.guestXml(guest.name, { running: live, signal: abort.signal }).then(setText, (e: unknown) => !abort.signal.aborted && setError(errorMessage(e)));
+    api.guestXml(guest.host, guest.name, { running: live, signal: abort.signal }).then(setText, (e: unknown) => !abort.signal.aborted && setError(errorMessage(e)));
     return () => abort.abort();
-  }, [guest.name, live, reload, guest.since]);
+  }, [guest.host, guest.name, live, reload, guest.since]);
 
   const change = useCallback(
     async (request: (targets: DeviceTargets) => Promise<unknown>) => {

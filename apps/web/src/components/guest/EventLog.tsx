@@ -3,23 +3,25 @@ import { api, errorMessage } from '../../api/client';
 import type { LifecycleEvent } from '../../api/types';
 import { formatDateTime } from '../../format';
 import { useEventLogStore } from '../../store/eventLogStore';
+import { guestKey } from '../../store/guestStore';
 
 const EMPTY: LifecycleEvent[] = [];
 
 /** What happened to a guest: the server's recent history, then the live `lifecycle` events. */
-export function EventLog({ name }: { name: string }) {
-  const events = useEventLogStore((s) => s.events[name] ?? EMPTY);
+export function EventLog({ host, name }: { host: string; name: string }) {
+  const key = guestKey(host, name);
+  const events = useEventLogStore((s) => s.events[key] ?? EMPTY);
   const merge = useEventLogStore((s) => s.merge);
   const [error, setError] = useState<string | undefined>();
 
   useEffect(() => {
     const abort = new AbortController();
-    api.guestEvents(name, abort.signal).then(
-      (history) => merge(name, history),
+    api.guestEvents(host, name, abort.signal).then(
+      (history) => merge(key, history),
       (e: unknown) => !abort.signal.aborted && setError(errorMessage(e)),
     );
     return () => abort.abort();
-  }, [name, merge]);
+  }, [host, name, key, merge]);
 
   return (
     <div className="event-log" data-testid="event-log">

@@ -101,7 +101,7 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
 
   const remove = async () => {
     expectRemoval(key, 'delete');
-    const ok = await run('delete', () => api.undefine(name, guest.host, volumes));
+    const ok = await run('delete', () => api.undefine(guest.host, name, volumes));
     if (!ok) expectRemoval(key, false);
     setConfirming(false);
   };
@@ -119,7 +119,7 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
               title={ACTION_TITLES[action]}
               className={action === 'destroy' ? 'danger-outline' : undefined}
               disabled={busy !== undefined}
-              onClick={() => void run(action, () => api.act(name, action, guest.host))}
+              onClick={() => void run(action, () => api.act(guest.host, name, action))}
               aria-label={`${text} ${name}`}
             >
               {text}
@@ -155,7 +155,7 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
           <p>
             The definition of <strong>{name}</strong> is removed from virtdeck. Disk images it uses stay where they are, unless you tick them below.
           </p>
-          {guest.host === LOCAL_HOST ? <VolumeChoice name={name} chosen={volumes} onChange={setVolumes} /> : null}
+          {guest.host === LOCAL_HOST ? <VolumeChoice host={guest.host} name={name} chosen={volumes} onChange={setVolumes} /> : null}
         </ConfirmDialog>
       ) : null}
     </div>
@@ -163,13 +163,13 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
 }
 
 /** The guest's pool volumes, to delete with it: one another guest uses cannot be ticked. */
-function VolumeChoice({ name, chosen, onChange }: { name: string; chosen: string[]; onChange: (targets: string[]) => void }) {
+function VolumeChoice({ host, name, chosen, onChange }: { host: string; name: string; chosen: string[]; onChange: (targets: string[]) => void }) {
   const [volumes, setVolumes] = useState<GuestVolume[]>();
   useEffect(() => {
     const abort = new AbortController();
-    api.guestVolumes(name, abort.signal).then(setVolumes, () => !abort.signal.aborted && setVolumes([]));
+    api.guestVolumes(host, name, abort.signal).then(setVolumes, () => !abort.signal.aborted && setVolumes([]));
     return () => abort.abort();
-  }, [name]);
+  }, [host, name]);
   if (!volumes || volumes.length === 0) return null;
   return (
     <fieldset className="volume-choice" data-testid="delete-volumes">

@@ -3,9 +3,10 @@ import { api, errorMessage } from '../../api/client';
 import type { GuestSummary } from '../../api/types';
 import { formatMemoryKiB, formatTime, formatVcpus } from '../../format';
 import { GUEST_TABS, hrefFor, navigate, type GuestTab } from '../../router';
-import { useDraftStore } from '../../store/draftStore';
+import { unsavedEditsOf, useDraftStore } from '../../store/draftStore';
 import { LOCAL_HOST } from '../../api/types';
 import { guestKey, useGuestStore } from '../../store/guestStore';
+import { useHostsStore } from '../../store/hostsStore';
 import { useSessionStore } from '../../store/sessionStore';
 import { ErrorLine } from '../common/ErrorLine';
 import { StateBadge } from '../common/StateBadge';
@@ -26,9 +27,8 @@ const DevicesPane = lazy(() => import('./DevicesPane'));
 const GuestDefinition = lazy(() => loadEditorPages().then((m) => ({ default: m.GuestDefinition })));
 const DefinitionHistory = lazy(() => loadEditorPages().then((m) => ({ default: m.DefinitionHistory })));
 
-export function GuestPage({ name, tab }: { name: string; tab: GuestTab }) {
-  // Guest pages are the local host's guests' for now.
-  const key = guestKey(LOCAL_HOST, name);
+export function GuestPage({ host, name, tab }: { host: string; name: string; tab: GuestTab }) {
+  const key = guestKey(host, name);
   const guest = useGuestStore((s) => s.guests[key]);
   const removedAt = useGuestStore((s) => s.removed[key]);
   const removingHere = useGuestStore((s) => s.removing[key]);
@@ -40,21 +40,22 @@ export function GuestPage({ name, tab }: { name: string; tab: GuestTab }) {
     if (guest || removedAt === undefined || removingHere === 'rename') return;
     const { notify } = useSessionStore.getState();
     // The Definition tab, closing with unsaved edits, has kept them as a draft by now.
-    const kept = useDraftStore.getState().draft?.origin === `unsaved edits of ${name}` ? ' Your unsaved edits of its definition are kept under New guest.' : '';
+    const kept = useDraftStore.getState().draft?.origin === unsavedEditsOf(host, name) ? ' Your unsaved edits of its definition are kept under New guest.' : '';
     if (removingHere) notify('info', `Deleted ${name}.`);
     else notify('warning', `The guest '${name}' was deleted elsewhere (another browser or the API), so its page was closed.${kept}`);
     useGuestStore.getState().expectRemoval(key, false);
     // Unsaved edits of its definition are kept as a draft by the editor as it closes.
     navigate({ page: 'dashboard' }, { replace: true, force: true });
-  }, [guest, removedAt, removingHere, name, key]);
+  }, [guest, removedAt, removingHere, host, name, key]);
 
   if (!guest) {
     if (!loaded) return <p className="hint">Loading…</p>;
     if (removingHere === 'rename') return <p className="hint">Renaming {name}…</p>;
+    const where = host === LOCAL_HOST ? '' : ` on ${host}`;
     return (
       <section className="guest-page" data-testid="guest-missing">
         <p className="notice warning" role="alert">
-          {removedAt !== undefined ? `The guest '${name}' was deleted.` : `There is no guest named '${name}'.`}{' '}
+          {removedAt !== undefined ? `The guest '${name}'${where} was deleted.` : `There is no guest named '${name}'${where}.`}{' '}
           <a href={hrefFor({ page: 'dashboard' })}>Back to all guests</a>
         </p>
       </section>
@@ -71,7 +72,7 @@ export function GuestPage({ name, tab }: { name: string; tab: GuestTab }) {
             role="tab"
             aria-selected={t === tab}
             className={t === tab ? 'tab active' : 'tab'}
-            href={hrefFor({ page: 'guest', name, tab: t })}
+            href={hrefFor({ page: 'guest', host, name, tab: t })}
             data-testid={`tab-${t}`}
             // Monaco is big: start loading it as soon as the pointer is on its way to the tab.
             onPointerEnter={t === 'xml' || t === 'history' ? prefetchEditor : undefined}
@@ -109,7 +110,7 @@ function TabContent({ guest, tab }: { guest: GuestSummary; tab: GuestTab }) {
     case 'command-line':
       return <CommandLinePane guest={guest} />;
     case 'events':
-      return <EventLog name={guest.name} />;
+      return <EventLog host={guest.host} name={guest.name} />;
     case 'qemu-log':
       return <QemuLogPane guest={guest} />;
     default: {
@@ -127,6 +128,7 @@ function GuestHeader({ guest }: { guest: GuestSummary }) {
           ←
         </a>
         <h2>{guest.name}</h2>
+        <HostBadge host={guest.host} />
         <StateBadge name={guest.name} state={guest.state} />
         <span className="guest-meta" data-testid="guest-meta" title={`Since ${formatTime(guest.since)}`}>
           {guest.reason} · {guest.accelerator} · {formatVcpus(guest.vcpus)} · {formatMemoryKiB(guest.memoryKiB)}
@@ -142,7 +144,7 @@ function GuestHeader({ guest }: { guest: GuestSummary }) {
       {guest.error ? <ErrorLine message={guest.error} testId={`vm-${guest.name}-last-error`} /> : null}
       {guest.hint ? (
         <p className="notice warning guest-hint" role="status" data-testid={`vm-${guest.name}-hint`}>
-          {guest.hint.message} <a href={hrefFor({ page: 'guest', name: guest.name, tab: 'qemu-log' })}>Open QEMU&apos;s log</a>
+          {guest.hint.message} <a href={hrefFor({ page: 'guest', host: guest.host, name: guest.name, tab: 'qemu-log' })}>Open QEMU&apos;s log</a>
         </p>
       ) : null}
       <div className="guest-controls">
@@ -153,15 +155,29 @@ function GuestHeader({ guest }: { guest: GuestSummary }) {
   );
 }
 
-/** `virsh autostart`: start the guest whenever the server starts. */
+/** Which host the guest is on, and where that host stands (a lost host's guest shows its last known state). */
+function HostBadge({ host }: { host: string }) {
+  const summary = useHostsStore((s) => s.hosts[host]);
+  const state = summary?.state ?? 'connecting';
+  const label = host === LOCAL_HOST ? 'this machine (virtdeck)' : `${host} · ${summary?.uri ?? 'libvirt'}`;
+  return (
+    <span className={state === 'connected' ? 'badge' : `badge badge-host-${state}`} title={summary?.error ?? `Host ${host}: ${state}`} data-testid="guest-host">
+      on {label}
+      {state === 'connected' ? '' : ` · ${state}`}
+    </span>
+  );
+}
+
+/** `virsh autostart`: start the guest whenever virtdeck's server (or, on a libvirt host, libvirtd) starts. */
 function AutostartToggle({ guest }: { guest: GuestSummary }) {
   const [checked, choose] = usePendingValue(guest.autostart);
   const [busy, setBusy] = useState(false);
+  const local = guest.host === LOCAL_HOST;
   const [error, setError] = useState<string>();
   const change = (autostart: boolean) => {
     setBusy(true);
     setError(undefined);
-    const request = api.setAutostart(guest.name, autostart);
+    const request = api.setAutostart(guest.host, guest.name, autostart);
     choose(autostart, request);
     request.then(
       () => setBusy(false),
@@ -172,9 +188,9 @@ function AutostartToggle({ guest }: { guest: GuestSummary }) {
     );
   };
   return (
-    <label className="autostart" title="Start this guest whenever the virtdeck server starts">
+    <label className="autostart" title={local ? 'Start this guest whenever the virtdeck server starts' : `Start this guest whenever libvirtd on ${guest.host} starts`}>
       <input type="checkbox" checked={checked} disabled={busy} onChange={(e) => change(e.target.checked)} data-testid={`vm-${guest.name}-autostart`} />
-      Start with the server
+      {local ? 'Start with the server' : 'Start with libvirtd'}
       {error ? (
         <span className="error small" role="alert">
           {error}

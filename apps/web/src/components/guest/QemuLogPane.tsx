@@ -7,16 +7,16 @@ import { CopyButton } from '../common/CopyButton';
 export function QemuLogPane({ guest }: { guest: GuestSummary }) {
   const [result, setResult] = useState<{ text?: string; error?: string }>();
   // Each state change may come with new output (a launch, an exit): read it again then.
-  const key = `${guest.name}:${guest.since}:${guest.state}`;
+  const key = `${guest.host}/${guest.name}:${guest.since}:${guest.state}`;
 
   useEffect(() => {
     const abort = new AbortController();
-    api.qemuLog(guest.name, abort.signal).then(
+    api.qemuLog(guest.host, guest.name, abort.signal).then(
       (text) => setResult({ text }),
       (e: unknown) => !abort.signal.aborted && setResult({ error: errorMessage(e) }),
     );
     return () => abort.abort();
-  }, [guest.name, key]);
+  }, [guest.host, guest.name, key]);
 
   if (!result) return <p className="hint">Loading QEMU's log…</p>;
   if (result.error) return <p className="error">{result.error}</p>;

@@ -200,7 +200,7 @@ function CloneDialog({ guest, onClose }: { guest: GuestSummary; onClose: () => v
     try {
       const clone = await api.clone(guest.name, name.trim(), mode);
       useSessionStore.getState().notify('info', `Cloned ${guest.name} as ${clone.name} (${mode === 'full' ? 'full copy' : 'linked'}).`);
-      navigate({ page: 'guest', name: clone.name, tab: 'console' });
+      navigate({ page: 'guest', host: clone.host, name: clone.name, tab: 'console' });
     } catch (failure) {
       setError(errorMessage(failure));
       setBusy(false);

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { errorMessage } from '../../api/client';
 import { storageApi } from '../../api/storage';
-import type { VolumeSummary } from '../../api/types';
+import { LOCAL_HOST, type VolumeSummary } from '../../api/types';
 import { formatBytes } from '../../format';
 import { hrefFor } from '../../router';
 import { ConfirmDialog } from '../common/ConfirmDialog';
@@ -64,7 +64,7 @@ export function VolumeTable({ pool, volumes, onChanged }: { pool: string; volume
                     ? volume.usedBy.map((guest, i) => (
                         <span key={guest}>
                           {i > 0 ? ', ' : ''}
-                          <a href={hrefFor({ page: 'guest', name: guest, tab: 'xml' })}>{guest}</a>
+                          <a href={hrefFor({ page: 'guest', host: LOCAL_HOST, name: guest, tab: 'xml' })}>{guest}</a>
                         </span>
                       ))
                     : '—'}

@@ -1,5 +1,5 @@
 import RFB from '@novnc/novnc';
-import { ApiError, api, errorMessage } from '../../../api/client';
+import { ApiError, api, errorMessage, guestSocketUrl } from '../../../api/client';
 import { CONSOLE_CLOSE } from '../../../api/console';
 import { reconnectDelay } from './reconnectDelay';
 import { keyEventsOf, type KeyCombination } from './screenKeys';
@@ -25,6 +25,7 @@ export class ScreenConnection {
   private closed = false;
 
   constructor(
+    private readonly host: string,
     private readonly name: string,
     private readonly target: HTMLElement,
     private readonly onEvent: (event: ScreenEvent) => void,
@@ -77,7 +78,7 @@ export class ScreenConnection {
     this.onEvent({ type: 'connecting', attempt: this.failures + 1 });
     let ticket: string;
     try {
-      ticket = (await api.displayTicket(this.name)).ticket;
+      ticket = (await api.displayTicket(this.host, this.name)).ticket;
     } catch (error) {
       this.opening = false;
       if (this.closed) return;
@@ -94,8 +95,7 @@ export class ScreenConnection {
   }
 
   private open(ticket: string): void {
-    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const socket = new WebSocket(`${scheme}://${location.host}/api/domains/${encodeURIComponent(this.name)}/display?ticket=${encodeURIComponent(ticket)}`);
+    const socket = new WebSocket(`${guestSocketUrl(this.host, this.name, 'display')}?ticket=${encodeURIComponent(ticket)}`);
     // Registered before noVNC's own handler, so the server's close code is known when noVNC reports the disconnect.
     let closedWith: CloseEvent | undefined;
     socket.addEventListener('close', (event) => {

@@ -41,7 +41,7 @@ function ScreenViewer({ guest }: { guest: GuestSummary }) {
   useEffect(() => {
     const element = host.current;
     if (!element) return;
-    const viewer = new ScreenConnection(guest.name, element, dispatch, activeRef.current, scaleRef.current);
+    const viewer = new ScreenConnection(guest.host, guest.name, element, dispatch, activeRef.current, scaleRef.current);
     connection.current = viewer;
     // Capture: seen before noVNC's keyboard handler on the canvas, which would send it to the guest.
     const leave = (event: KeyboardEvent) => {
@@ -57,7 +57,7 @@ function ScreenViewer({ guest }: { guest: GuestSummary }) {
       viewer.close();
       connection.current = undefined;
     };
-  }, [guest.name]);
+  }, [guest.host, guest.name]);
 
   useEffect(() => {
     activeRef.current = active;
@@ -113,7 +113,7 @@ function ScreenViewer({ guest }: { guest: GuestSummary }) {
           This guest&apos;s display is SPICE: the browser shows it through the VNC display virtdeck adds beside it.
         </p>
       ) : null}
-      {typing ? <TypeTextForm name={guest.name} onClose={() => setTyping(false)} /> : null}
+      {typing ? <TypeTextForm host={guest.host} name={guest.name} onClose={() => setTyping(false)} /> : null}
       {status.phase === 'password' ? (
         <PasswordForm
           wrong={status.wrong}

@@ -5,7 +5,7 @@ import { api, errorMessage } from '../../../api/client';
  * "Type this text": the server types it on the guest's keyboard (US layout), for a long
  * password or command an installer wants and the clipboard cannot give a VNC screen.
  */
-export function TypeTextForm({ name, onClose }: { name: string; onClose: () => void }) {
+export function TypeTextForm({ host, name, onClose }: { host: string; name: string; onClose: () => void }) {
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ ok: boolean; message: string }>();
@@ -13,7 +13,7 @@ export function TypeTextForm({ name, onClose }: { name: string; onClose: () => v
     event.preventDefault();
     setBusy(true);
     setOutcome(undefined);
-    api.typeText(name, text).then(
+    api.typeText(host, name, text).then(
       () => {
         setBusy(false);
         setOutcome({ ok: true, message: `Typed ${text.length} characters.` });

@@ -1,0 +1,97 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDemoGuest } from '../../../scripts/lib/demo-guest.mjs';
+import { demoGuestXml } from '../../server/src/demoGuest.js';
+import { startLibvirtHost, type LibvirtHost } from '../../server/src/testing/libvirtHost.js';
+import { expect, openApp, test, uniqueName } from './fixtures.js';
+import { clearLine, viewLine } from './monaco.js';
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+/**
+ * A libvirt host (`qemu:///system`) added in the browser, and one of its guests handled from
+ * its page while someone works beside virtdeck with virsh: defined from outside, started
+ * here, its serial console, its definition changed in the editor, forced off from outside.
+ */
+test.describe('a guest of a libvirt host', () => {
+  let libvirt: LibvirtHost;
+  const host = uniqueName('lv');
+  const name = uniqueName('e2e-libvirt');
+  const id = `${host}/${name}`;
+
+  test.beforeAll(async () => {
+    libvirt = await startLibvirtHost();
+  });
+  test.afterEach(async ({ api }) => {
+    await libvirt?.virsh('destroy', name).catch(() => undefined);
+    await libvirt?.virsh('undefine', name).catch(() => undefined);
+    await api.delete(`/api/hosts/${host}`);
+  });
+  test.afterAll(async () => {
+    await libvirt?.close();
+  });
+
+  test('is followed, started, shown on its console, edited and seen forced off, all on its own host', async ({ page, server, api }) => {
+    test.setTimeout(120_000);
+    await openApp(page, server);
+    await page.getByTestId('add-host-id').fill(host);
+    await page.getByTestId('add-host-uri').fill('qemu:///system');
+    await page.getByTestId('add-host-submit').click();
+    await expect(page.getByTestId(`host-${host}-state`)).toHaveText('connected', { timeout: 30_000 });
+
+    // Defined with virsh from outside: its row appears without a reload.
+    const files = await ensureDemoGuest({ cacheDir: path.join(repoRoot, '.cache', 'guest'), log: () => undefined });
+    const xml = demoGuestXml(name, files);
+    await defineOutside(libvirt, xml);
+    await expect(page.getByTestId(`vm-${id}`)).toBeVisible({ timeout: 15_000 });
+    await page.getByTestId(`vm-${id}-link`).click();
+    await expect(page).toHaveURL(new RegExp(`#/hosts/${host}/guest/${name}$`));
+    await expect(page.getByTestId('guest-host')).toContainText(host);
+
+    // Started from its page; the serial console is libvirt's, both ways.
+    await page.getByTestId(`vm-${id}-start`).click();
+    await expect(page.getByTestId(`vm-${name}-state`)).toHaveText('running');
+    const console = page.getByTestId('console');
+    await expect(console).toContainText(files.readyMarker, { timeout: 60_000 });
+    await expect(page.getByTestId('console-status')).toHaveText('connected');
+    await page.getByTestId('console').locator('textarea').focus();
+    await page.keyboard.type('echo libvirt-$((6*7))\n');
+    await expect(console).toContainText('libvirt-42');
+
+    // The editor checks against that host and previews libvirt's own command line; the save reaches libvirt.
+    await page.getByTestId('tab-xml').click();
+    await expect(page.getByTestId('command-preview-source')).toContainText("libvirt's own command line", { timeout: 20_000 });
+    await expect(page.getByTestId('command-preview-line')).toContainText(`guest=${name}`);
+    await clearLine(page, '<title>');
+    await page.keyboard.type('<title>changed in the browser</title>');
+    await expect(viewLine(page, 'changed in the browser')).toBeVisible();
+    await page.getByTestId('save').click();
+    await page.getByTestId('confirm-save').click();
+    await expect(page.getByTestId('save-message')).toContainText('Saved');
+    expect(await libvirt.virsh('dumpxml', name, '--inactive')).toContain('<title>changed in the browser</title>');
+
+    // Its saved command line and QEMU's log, as that host gives them.
+    await page.getByTestId('tab-command-line').click();
+    await expect(page.getByTestId('command-line-source')).toContainText(`virsh domxml-to-native on ${host}`);
+
+    // Forced off from outside: the badge follows.
+    await libvirt.virsh('destroy', name);
+    await expect(page.getByTestId(`vm-${name}-state`)).toHaveText('shutoff', { timeout: 15_000 });
+    await page.getByTestId('tab-events').click();
+    await expect(page.getByTestId('event-row').first()).toContainText('stopped');
+    expect((await api.get(`/api/hosts/${host}/domains/${name}`)).ok()).toBe(true);
+  });
+});
+
+/** `virsh define` of a text, as a person would from a file. */
+async function defineOutside(libvirt: LibvirtHost, xml: string): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'virtdeck-e2e-define-'));
+  try {
+    await writeFile(path.join(dir, 'guest.xml'), xml);
+    await libvirt.virsh('define', path.join(dir, 'guest.xml'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
