@@ -4,28 +4,18 @@ import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ErrorBody, GuestSummary, SnapshotSummary } from '../api.js';
+import { definitionWithDisk } from '../testing/definitions.js';
 import { notProbed, startTestServer, type TestServer } from '../testing/testServer.js';
 
 /** A guest with one qcow2 disk (and a raw one when asked), never started: its snapshots are qemu-img's. */
-const guestXml = (name: string, disk: string, more = '') => `<domain type='qemu'>
-  <name>${name}</name>
-  <memory unit='MiB'>64</memory>
-  <os>
-    <type arch='x86_64' machine='q35'>hvm</type>
-  </os>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source file='${disk}'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>${more}
+const guestXml = (name: string, disk: string, more = '') =>
+  definitionWithDisk(name, disk, {
+    devices: `${more}
     <interface type='user'>
       <mac address='52:54:00:12:34:56'/>
       <model type='virtio'/>
-    </interface>
-  </devices>
-</domain>
-`;
+    </interface>`,
+  });
 
 const writePattern = (file: string, byte: number) => execFileSync('qemu-io', ['-f', 'qcow2', '-c', `write -P ${byte} 0 4k`, file]);
 /** Whether the image's first 4 KiB are all `byte`, read as the guest would see them. */

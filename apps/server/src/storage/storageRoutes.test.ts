@@ -4,27 +4,14 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ErrorBody, PoolSummary, VolumeSummary } from '../api.js';
+import { definitionWithDisk } from '../testing/definitions.js';
 import { rawRequest } from '../testing/rawRequest.js';
 import { notProbed, startTestServer, type TestServer } from '../testing/testServer.js';
 
 const MiB = 1024 * 1024;
 const volumeXml = (name: string, format: string, capacity: string, extra = '') =>
   `<volume>\n  <name>${name}</name>\n  <capacity unit='MiB'>${capacity}</capacity>\n  <target>\n    <format type='${format}'/>\n  </target>${extra}\n</volume>\n`;
-const guestXml = (name: string, disk: string) => `<domain type='qemu'>
-  <name>${name}</name>
-  <memory unit='MiB'>64</memory>
-  <os>
-    <type arch='x86_64' machine='q35'>hvm</type>
-  </os>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='raw'/>
-      <source file='${disk}'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-  </devices>
-</domain>
-`;
+const guestXml = (name: string, disk: string) => definitionWithDisk(name, disk, { format: 'raw' });
 
 describe('/api/pools (real files and qemu-img, no QEMU guest)', () => {
   let server: TestServer;
