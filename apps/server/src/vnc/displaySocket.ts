@@ -92,6 +92,4 @@ async function serveDisplay(ws: WebSocket, guest: DisplayOf, { displays, logger 
   ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => vnc.write(Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)));
   ws.on('close', () => vnc.destroy());
   ws.on('error', (error) => logger.debug({ name, err: error }, 'display WebSocket error'));
-  // A driver may hand over a stream it paused after reading the display's greeting.
-  vnc.resume();
 }

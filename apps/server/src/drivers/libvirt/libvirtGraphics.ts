@@ -167,10 +167,11 @@ function greeted(stream: Duplex, what: string, failed?: Promise<Error>): Promise
       reject(error instanceof VirtdeckError ? error : new VirtdeckError('conflict', `The guest's display is not reachable: ${what}: ${error.message}`));
     };
     const timer = setTimeout(() => fail(new Error(`no answer within ${GREETING_TIMEOUT_MS / 1000} s`)), GREETING_TIMEOUT_MS);
-    const onData = (chunk: Buffer) => {
+    // 'readable' says the greeting is buffered without reading it: the stream is handed on
+    // unread and in its first mode, so the relay's 'data' listener starts it as any socket.
+    const onReadable = () => {
+      if (stream.readableLength === 0) return fail(new Error('it closed the connection'));
       cleanup();
-      stream.pause();
-      stream.unshift(chunk);
       resolve(stream);
     };
     const onError = (error: Error) => fail(error);
@@ -179,11 +180,11 @@ function greeted(stream: Duplex, what: string, failed?: Promise<Error>): Promise
     };
     const cleanup = () => {
       clearTimeout(timer);
-      stream.off('data', onData);
+      stream.off('readable', onReadable);
       stream.off('error', onError);
       stream.off('close', onClose);
     };
-    stream.on('data', onData);
+    stream.on('readable', onReadable);
     stream.on('error', onError);
     stream.on('close', onClose);
     void failed?.then(fail);
