@@ -162,7 +162,14 @@ export interface GuestStats {
 export interface StatsEvent {
   /** Milliseconds since the epoch. */
   timestamp: number;
+  /** The running guests of the local host, by name. */
   guests: Record<string, GuestStats>;
+  /**
+   * The running guests of libvirt hosts (from one `virsh domstats` per host), by host id and
+   * then name; absent when no libvirt host has any. A host whose answer is late is left out
+   * of one message and comes in the next.
+   */
+  hosts?: Record<string, Record<string, GuestStats>>;
 }
 
 /** The machine the server runs on, as the dashboard's host summary shows it (every few seconds on the stream). */

@@ -23,6 +23,7 @@ import { Pools } from './storage/Pools.js';
 import { PoolVolumes } from './storage/PoolVolumes.js';
 import { lockStateDir } from './stateLock.js';
 import { HostUsage } from './stats/hostUsage.js';
+import { HostsStats } from './stats/hostsStats.js';
 import { DisplayTickets } from './vnc/DisplayTickets.js';
 import { attachDisplaySockets } from './vnc/displaySocket.js';
 import { GuestDisplays } from './vnc/GuestDisplays.js';
@@ -124,14 +125,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const displaySockets = attachDisplaySockets(server, { displays, tickets: displayTickets, token, tokenFile, hosts, logger });
 
   let sampling = false;
+  const hostsStats = new HostsStats(guestHosts, logger);
   const statsTimer = setInterval(() => {
     if (events.clientCount === 0 || sampling) return;
     sampling = true;
-    const timestamp = Date.now();
-    guests
-      .stats()
-      .then((sampled) => {
-        const stats = { timestamp, guests: sampled };
+    hostsStats
+      .sample()
+      .then((stats) => {
         setLatestStats(stats);
         events.broadcast('stats', stats);
       })

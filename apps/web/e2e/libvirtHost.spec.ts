@@ -60,6 +60,15 @@ test.describe('a guest of a libvirt host', () => {
     await page.keyboard.type('echo libvirt-$((6*7))\n');
     await expect(console).toContainText('libvirt-42');
 
+    // Its graphs get points from that host's domstats: a CPU line, a time axis, the memory libvirt reports.
+    await page.getByTestId('tab-graphs').click();
+    await expect
+      .poll(async () => ((await page.getByTestId('chart-cpu').locator('polyline').getAttribute('points').catch(() => null)) ?? '').trim().split(' ').filter(Boolean).length, { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(3);
+    await expect(page.getByTestId('chart-cpu-time-axis').locator('time')).toHaveCount(3);
+    await expect(page.getByTestId('chart-memory')).toContainText('256 MiB');
+    await expect(page.getByTestId('graphs')).toContainText('user-mode networking');
+
     // The editor checks against that host and previews libvirt's own command line; the save reaches libvirt.
     await page.getByTestId('tab-xml').click();
     await expect(page.getByTestId('command-preview-source')).toContainText("libvirt's own command line", { timeout: 20_000 });

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandLine, ErrorBody, GuestSummary, HostLifecycleEvent, HostSummary, ValidateResult } from '../api.js';
+import type { CommandLine, ErrorBody, GuestSummary, HostLifecycleEvent, HostSummary, StatsEvent, ValidateResult } from '../api.js';
 import { demoGuestXml } from '../demoGuest.js';
 import { openConsole } from '../testing/consoleClient.js';
 import { demoGuest } from '../testing/demoGuest.js';
@@ -75,6 +75,16 @@ describe('libvirt hosts', () => {
       } finally {
         console.close();
       }
+
+      // Its graphs: the stats stream carries it under its host, from that host's domstats, with CPU time that grows.
+      const ofGuest = (s: StatsEvent) => s.hosts?.lv?.[name];
+      const first = await sse.next<StatsEvent>('stats', (s) => (ofGuest(s)?.cpuTimeNs ?? 0) > 0);
+      const later = await sse.next<StatsEvent>('stats', (s) => (ofGuest(s)?.cpuTimeNs ?? 0) > (ofGuest(first.data)?.cpuTimeNs ?? 0), 30_000, first);
+      expect(ofGuest(later.data)).toMatchObject({ memory: { currentKiB: 262144 }, block: [], net: [], netUnavailable: [{ device: 'net0', reason: 'user-mode' }] });
+      expect(ofGuest(later.data)?.memory.rssKiB).toBeGreaterThan(0);
+      expect(ofGuest(later.data)?.cpuPercent).toBeGreaterThanOrEqual(0);
+      // Not among the local host's guests.
+      expect(later.data.guests[name]).toBeUndefined();
 
       // Changed in virtdeck: virsh dumpxml agrees.
       const changed = xml.replace('<title>virtdeck demo guest</title>', '<title>changed in virtdeck</title>');

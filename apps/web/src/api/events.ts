@@ -4,7 +4,7 @@ import { useHostsStore } from '../store/hostsStore';
 import { useHostUsageStore } from '../store/hostUsageStore';
 import { useSessionStore } from '../store/sessionStore';
 import { useStatsStore } from '../store/statsStore';
-import { LOCAL_HOST, type ServerEvents } from './types';
+import type { ServerEvents } from './types';
 
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 10_000;
@@ -37,7 +37,7 @@ export function connectEvents(): () => void {
     on('guest', (guest) => useGuestStore.getState().upsert(guest));
     on('removed', ({ host, name }) => {
       useGuestStore.getState().remove(guestKey(host, name));
-      if (host === LOCAL_HOST) useStatsStore.getState().forget(name);
+      useStatsStore.getState().forget(guestKey(host, name));
     });
     on('hosts', (hosts) => useHostsStore.getState().replaceAll(hosts));
     on('lifecycle', (event) => useEventLogStore.getState().add(event));

@@ -48,6 +48,8 @@ interface LibvirtGuest {
   xmlSeenAt: Date;
   /** Whether it has `<nvram>` (UEFI variables), which undefine must remove as well. */
   nvram: boolean;
+  /** Its interfaces' types, in order: domstats names no host device for a user-mode one. */
+  interfaceTypes: string[];
   events: LifecycleEvent[];
   console?: SerialConsole;
   serialLog: string;
@@ -263,7 +265,11 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     return Promise.reject(new VirtdeckError('not-implemented', `virtdeck does not yet make ${what} of guests on libvirt hosts; use ${instead}`));
   }
 
-  /** One `virsh domstats` of the running guests; CPU use from the previous sample. */
+  /**
+   * One `virsh domstats` for all the running guests of the host (not one call per guest);
+   * CPU use from the previous sample. The time of a sample is when virsh answered, so a slow
+   * (remote) answer shifts the window, not the figure.
+   */
   async stats(): Promise<Record<string, GuestStats>> {
     if (this.state.state !== 'connected') return {};
     const output = await this.run(['domstats', '--list-running', '--cpu-total', '--balloon', '--block', '--interface']);
@@ -273,7 +279,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     const result: Record<string, GuestStats> = {};
     const cpu = new Map<string, number>();
     for (const [name, values] of parseDomStats(output)) {
-      const sample = toGuestStats(values, elapsedNs, previous?.cpu.get(name));
+      const sample = toGuestStats(values, elapsedNs, previous?.cpu.get(name), this.guests.get(name)?.interfaceTypes);
       result[name] = sample;
       cpu.set(name, sample.cpuTimeNs);
     }
@@ -474,7 +480,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     if (facts.title) summary.title = facts.title;
     if (facts.description) summary.description = facts.description;
     if (facts.display) summary.display = facts.display;
-    const guest: LibvirtGuest = existing ?? { summary, xml, xmlSeenAt: new Date(), nvram: false, events: [], serialLog: path.join(this.options.dataDir, `${name}.serial.log`) };
+    const guest: LibvirtGuest = existing ?? { summary, xml, xmlSeenAt: new Date(), nvram: false, interfaceTypes: [], events: [], serialLog: path.join(this.options.dataDir, `${name}.serial.log`) };
     if (guest.xml !== xml) {
       await this.versions.keep(name, guest.xml, guest.xmlSeenAt);
       guest.xml = xml;
@@ -482,6 +488,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     }
     guest.summary = summary;
     guest.nvram = /<nvram[\s>/]/.test(xml);
+    guest.interfaceTypes = facts.interfaces.map((nic) => nic.type);
     this.guests.set(name, guest);
     if (JSON.stringify(previous) !== JSON.stringify(summary)) this.emit('guest', summary);
     if (happened) this.record(guest, happened, event?.detail, event?.timestamp);

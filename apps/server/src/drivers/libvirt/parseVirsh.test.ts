@@ -41,6 +41,16 @@ describe("reading virsh's output", () => {
     const sample = toGuestStats(values!, 1_000_000_000, 2_500_000_000);
     expect(sample).toMatchObject({ cpuTimeNs: 3_000_000_000, cpuPercent: 50, memory: { currentKiB: 262144, balloonKiB: 262144, rssKiB: 177000 }, block: [] });
     expect(sample.net).toEqual([{ device: 'vnet0', rxBytes: 10, txBytes: 0, rxPackets: 0, txPackets: 0 }]);
+    expect(sample.netUnavailable).toBeUndefined();
+  });
+
+  it('lists an interface libvirt gives no name and no counters (user-mode networking) as unavailable, with why', () => {
+    // What virsh 9.0 prints for the demo guest: one user-mode interface, no host device.
+    const values = parseDomStats("Domain: 'g'\n  cpu.time=3310000000\n  balloon.current=262144\n  net.count=2\n  net.1.name=vnet3\n  net.1.tx.bytes=7\n  block.count=0\n").get('g')!;
+    const sample = toGuestStats(values, 3_000_000_000, 3_000_000_000, ['user', 'network']);
+    expect(sample.net).toEqual([{ device: 'vnet3', rxBytes: 0, txBytes: 7, rxPackets: 0, txPackets: 0 }]);
+    expect(sample.netUnavailable).toEqual([{ device: 'net0', reason: 'user-mode' }]);
+    expect(sample.cpuPercent).toBe(10.3);
   });
 
   it("splits virsh domxml-to-native's line into QEMU's argv, leaving the environment out", () => {

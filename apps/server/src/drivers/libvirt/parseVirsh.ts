@@ -130,8 +130,13 @@ export function parseDomStats(output: string): Map<string, Map<string, string>> 
   return domains;
 }
 
-/** One guest's domstats as the stats stream sends them; `previous` (CPU time and when) gives the CPU use. */
-export function toGuestStats(values: Map<string, string>, elapsedNs: number, previousCpuNs: number | undefined): GuestStats {
+/**
+ * One guest's domstats as the stats stream sends them; `previous` (CPU time and when) gives
+ * the CPU use. libvirt lists an interface without a host device (user-mode networking) with
+ * no name and no counters: it goes to `netUnavailable`, with the type of the definition's
+ * interface of that index (`interfaceTypes`) saying why, as the embedded driver does.
+ */
+export function toGuestStats(values: Map<string, string>, elapsedNs: number, previousCpuNs: number | undefined, interfaceTypes: readonly string[] = []): GuestStats {
   const num = (key: string) => Number(values.get(key) ?? 0);
   const cpuTimeNs = num('cpu.time');
   const cpuPercent = previousCpuNs === undefined || elapsedNs <= 0 ? 0 : Math.max(0, ((cpuTimeNs - previousCpuNs) / elapsedNs) * 100);
@@ -145,14 +150,19 @@ export function toGuestStats(values: Map<string, string>, elapsedNs: number, pre
     rdOps: num(`block.${i}.rd.reqs`),
     wrOps: num(`block.${i}.wr.reqs`),
   }));
-  const net = Array.from({ length: num('net.count') }, (_, i) => ({
-    device: values.get(`net.${i}.name`) ?? `net${i}`,
-    rxBytes: num(`net.${i}.rx.bytes`),
-    txBytes: num(`net.${i}.tx.bytes`),
-    rxPackets: num(`net.${i}.rx.pkts`),
-    txPackets: num(`net.${i}.tx.pkts`),
-  }));
-  return { cpuTimeNs, cpuPercent, memory, block, net };
+  const net: GuestStats['net'] = [];
+  const netUnavailable: NonNullable<GuestStats['netUnavailable']> = [];
+  for (let i = 0; i < num('net.count'); i++) {
+    const device = values.get(`net.${i}.name`);
+    if (device === undefined) {
+      netUnavailable.push({ device: `net${i}`, reason: interfaceTypes[i] === 'user' ? 'user-mode' : 'no-device' });
+      continue;
+    }
+    net.push({ device, rxBytes: num(`net.${i}.rx.bytes`), txBytes: num(`net.${i}.tx.bytes`), rxPackets: num(`net.${i}.rx.pkts`), txPackets: num(`net.${i}.tx.pkts`) });
+  }
+  const stats: GuestStats = { cpuTimeNs, cpuPercent: Math.round(cpuPercent * 10) / 10, memory, block, net };
+  if (netUnavailable.length > 0) stats.netUnavailable = netUnavailable;
+  return stats;
 }
 
 /**

@@ -60,7 +60,15 @@ describe('Dashboard', () => {
       { id: 'rack1', uri: 'qemu+ssh://root@rack1/system', driver: 'libvirt', state: 'lost', error: 'The host cannot be reached: Connection refused', guests: 1 },
     ]);
     useGuestStore.getState().replaceAll([guest('web'), guest('web', { host: 'rack1', state: 'running', reason: 'booted' })]);
+    // A guest of a libvirt host has its own CPU use (from that host's domstats), not the local guest's of the same name.
+    useStatsStore.getState().record({
+      timestamp: 1000,
+      guests: {},
+      hosts: { rack1: { web: { cpuTimeNs: 1, cpuPercent: 17, memory: { currentKiB: 1024 }, block: [], net: [] } } },
+    });
     render(<Dashboard />);
+    expect(screen.getByTestId('vm-rack1/web-cpu').textContent).toContain('17%');
+    expect(screen.getByTestId('vm-web-cpu').textContent).toContain('–');
     expect(screen.getByTestId('vm-web-host').textContent).toBe('local');
     const remote = screen.getByTestId('vm-rack1/web');
     expect(remote.className).toContain('host-unreachable');

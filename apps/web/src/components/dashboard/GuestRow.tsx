@@ -79,7 +79,9 @@ export const GuestRow = memo(function GuestRow({ guest, selected }: { guest: Gue
         <td className="num" data-testid={`vm-${id}-memory`}>
           {formatMemoryKiB(guest.memoryKiB)}
         </td>
-        <td>{local ? <CpuSparkline name={name} active={guest.state === 'running'} /> : null}</td>
+        <td>
+          <CpuSparkline statsKey={key} id={id} name={name} active={guest.state === 'running'} />
+        </td>
         <td>
           <GuestActions guest={guest} compact />
         </td>
@@ -96,11 +98,11 @@ export const GuestRow = memo(function GuestRow({ guest, selected }: { guest: Gue
   );
 });
 
-function CpuSparkline({ name, active }: { name: string; active: boolean }) {
-  const values = useStatsStore(useShallow((s) => (s.series[name]?.samples ?? []).slice(-60).map((p) => p.cpuPercent)));
+function CpuSparkline({ statsKey, id, name, active }: { statsKey: string; id: string; name: string; active: boolean }) {
+  const values = useStatsStore(useShallow((s) => (s.series[statsKey]?.samples ?? []).slice(-60).map((p) => p.cpuPercent)));
   const latest = values[values.length - 1];
   return (
-    <span className="cpu-cell" data-testid={`vm-${name}-cpu`}>
+    <span className="cpu-cell" data-testid={`vm-${id}-cpu`}>
       <Sparkline values={values} max={100} label={`CPU use of ${name} over the last minute`} />
       <span className="cpu-value">{active && latest !== undefined ? formatPercent(latest) : '–'}</span>
     </span>

@@ -1,5 +1,5 @@
 import { formatMemoryKiB, formatPercent, formatRate } from '../../format';
-import { isActive } from '../../store/guestStore';
+import { guestKey, isActive } from '../../store/guestStore';
 import { SERIES_LENGTH, type StatsSample } from '../../store/statsSeries';
 import { useStatsStore } from '../../store/statsStore';
 import type { GuestSummary, NetCountersGap } from '../../api/types';
@@ -17,8 +17,9 @@ const NET_GAP_TEXT = {
 
 /** CPU, memory, disk and network of one guest over the last two minutes, from the `stats` stream. */
 export function GraphsPane({ guest }: { guest: GuestSummary }) {
-  const samples = useStatsStore((s) => s.series[guest.name]?.samples ?? EMPTY);
-  const netUnavailable = useStatsStore((s) => s.series[guest.name]?.netUnavailable);
+  const key = guestKey(guest.host, guest.name);
+  const samples = useStatsStore((s) => s.series[key]?.samples ?? EMPTY);
+  const netUnavailable = useStatsStore((s) => s.series[key]?.netUnavailable);
   const pick = (f: (p: StatsSample) => number) => samples.map(f);
   const end = samples[samples.length - 1]?.t;
   return (
