@@ -2,8 +2,8 @@
  * The JSON the API speaks, shared with the web app (type-only import of
  * `@virtdeck/server/api`), so server and browser cannot drift apart. README.md lists the routes.
  */
-import type { AcceleratorInfo, HostCapabilities } from '@virtdeck/qemu';
-import type { Diagnostic, NetworkForwardMode } from '@virtdeck/schema';
+import type { HostCapabilities } from '@virtdeck/qemu';
+import type { AcceleratorInfo, Diagnostic, NetworkForwardMode } from '@virtdeck/schema';
 
 /** `broken`: its definition file cannot be used (the summary's error says why); only Delete works. */
 export const GUEST_STATES = ['shutoff', 'running', 'paused', 'shutdown', 'crashed', 'broken'] as const;

@@ -8,8 +8,7 @@
  * comparable with `virsh domxml-to-native qemu-argv`; with one it is the real launch (see
  * LaunchRuntime).
  */
-import type { Domain } from '@virtdeck/schema';
-import { acceleratorInfo } from './accelerators.js';
+import { acceleratorInfo, type Domain } from '@virtdeck/schema';
 import { defaultMachine, findMachine, versionAtLeast, type HostCapabilities } from './capabilities.js';
 import { DiagnosticSink, type QemuDiagnostic } from './diagnostics.js';
 import { hasDevice, hostPassthroughAllowed, type BuildContext, type BuildOptions, type Chipset, type LaunchPlan, type LaunchRuntime, type MachineInfo } from './build/context.js';

@@ -8,7 +8,6 @@
  *   resolveAccelerator(domain, caps)              -> the QEMU accelerator, or why not and what instead
  *   checkHost(domain, caps)                       -> host diagnostics (emulator, accelerator, machine, CPU, devices)
  *   HostCapabilities & co.                        -> what apps/server/src/host/probeCapabilities reports
- *   ACCELERATORS                                  -> every accelerator a domain can name, with its story
  */
 export { buildArgv, chipsetOf, type BuildArgvResult } from './buildArgv.js';
 export { blockNodeCount } from './devices/disk.js';
@@ -22,7 +21,6 @@ export { libvirtRuntimeFile, serialConsoleAccess, type SerialConsoleAccess } fro
 export { resolveAccelerator, type AcceleratorRequest, type AcceleratorResolution } from './resolveAccelerator.js';
 export { checkHost } from './checkHost.js';
 export { QEMU_DIAGNOSTIC_CODES, type QemuDiagnostic, type QemuDiagnosticCode } from './diagnostics.js';
-export { ACCELERATORS, ACCELERATOR_STATUS, acceleratorInfo, type AcceleratorInfo, type AcceleratorName, type AcceleratorStatus } from './accelerators.js';
 export {
   KVM_DEVICE_PROBLEMS,
   defaultMachine,

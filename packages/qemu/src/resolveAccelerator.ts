@@ -2,8 +2,7 @@
  * Can this host run the accelerator a domain asks for? Answers with the QEMU accelerator to
  * use, or with a reason a person can act on and the accelerators that would work instead.
  */
-import { firstChild, getAttribute, type Domain, type QuickFix, type Range, type XmlElement } from '@virtdeck/schema';
-import { ACCELERATORS, acceleratorInfo } from './accelerators.js';
+import { ACCELERATORS, acceleratorInfo, firstChild, getAttribute, type Domain, type QuickFix, type Range, type XmlElement } from '@virtdeck/schema';
 import { findEmulator, KVM_DEVICE_PROBLEMS, type EmulatorCapabilities, type HostCapabilities } from './capabilities.js';
 import type { QemuDiagnostic } from './diagnostics.js';
 

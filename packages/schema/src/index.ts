@@ -128,11 +128,22 @@ export type { AttributeSpec, ChildSpec, ElementSpec, ValueSpec } from './schema/
 export {
   ACCELERATORS,
   ACCELERATOR_SPELLINGS,
+  ACCELERATOR_STATUS,
+  ACCELERATOR_VALUES,
   HISTORICAL_ACCELERATORS,
-  readAccelerator,
+  OS_TYPE_ACCELERATOR_WORDS,
+  acceleratorInfo,
+  acceleratorSpelling,
+  isAccelerator,
+  isOsTypeAcceleratorWord,
   type Accelerator,
-  type AcceleratorReading,
+  type AcceleratorInfo,
   type AcceleratorSpelling,
+  type AcceleratorStatus,
+} from './model/accelerators.js';
+export {
+  readAccelerator,
+  type AcceleratorReading,
   type Domain,
 } from './model/domain.js';
 export type { Devices } from './model/devices.js';
@@ -142,7 +153,7 @@ export { parseCpuset } from './model/cpuset.js';
 export { BOOLEAN_WORDS, type EnumTable } from './model/values.js';
 export { defaultDriveAddress, diskBus, diskNameIndex, type DriveSlot } from './validate/semantic/disks.js';
 export { ADDRESS_TYPES, formatPciAddress, type AddressType, type PciAddress, type DriveAddress, type VirtioSerialAddress, type CcidAddress, type UsbAddress, type IsaAddress, type SpaprVioAddress, type CcwAddress, type DimmAddress, type OtherAddress, type DeviceAddress, type DeviceCommon, type BootOrder } from './model/address.js';
-export { OS_TYPES, ARCHITECTURES, X86_MACHINES, FIRMWARE_KINDS, LOADER_TYPES, FIRMWARE_FORMATS, BOOT_DEVICES, SMBIOS_MODES, OS_TYPE_ACCELERATOR_WORDS, type OsType, type Firmware, type LoaderType, type BootDevice, type SmbiosMode, type Os } from './model/os.js';
+export { OS_TYPES, ARCHITECTURES, X86_MACHINES, FIRMWARE_KINDS, LOADER_TYPES, FIRMWARE_FORMATS, BOOT_DEVICES, SMBIOS_MODES, type OsType, type Firmware, type LoaderType, type BootDevice, type SmbiosMode, type Os } from './model/os.js';
 export { MEMORY_SOURCE_TYPES, MEMORY_ACCESS_MODES, MEMORY_ALLOCATION_MODES, type MemorySourceType, type MemoryAccessMode, type MemoryAllocationMode, type MemorySize, type Memory, type MaxMemory, type MemoryBacking, type MemTune } from './model/memory.js';
 export { VCPU_PLACEMENTS, CPU_MODES, CPU_MATCHES, CPU_CHECKS, CPU_FALLBACKS, CPU_FEATURE_POLICIES, CPU_CACHE_MODES, NUMA_MEMORY_MODES, NUMA_PLACEMENTS, NUMA_CELL_MEMORY_ACCESS, SCHEDULERS, CACHE_TYPES, type VcpuPlacement, type CpuMode, type CpuMatch, type CpuFeaturePolicy, type NumaMemoryMode, type Scheduler, type Vcpu, type VcpuInfo, type Iothreads, type SchedGroup, type CpuTune, type NumaTune, type NumaCell, type CpuTopology, type Cpu } from './model/cpu.js';
 export { FEATURE_NAMES, HYPERV_MODES, HYPERV_FEATURES, KVM_FEATURES, IOAPIC_DRIVERS, GIC_VERSIONS, TOGGLE_STATES, type Feature, type HypervFeature, type Features } from './model/features.js';

@@ -1,4 +1,5 @@
-import { ACCELERATORS, KVM_DEVICE_PROBLEMS, type HostCapabilities } from '@virtdeck/qemu';
+import { KVM_DEVICE_PROBLEMS, type HostCapabilities } from '@virtdeck/qemu';
+import { ACCELERATORS, type AcceleratorInfo } from '@virtdeck/schema';
 import type { HostAccelerator, HostInfo } from '../api.js';
 
 /**
@@ -17,12 +18,12 @@ export function hostInfo(caps: HostCapabilities, caution: (accelerator: string) 
   };
 }
 
-function usability(info: (typeof ACCELERATORS)[keyof typeof ACCELERATORS], caps: HostCapabilities): Pick<HostAccelerator, 'usable' | 'reason'> {
+function usability(info: AcceleratorInfo, caps: HostCapabilities): Pick<HostAccelerator, 'usable' | 'reason'> {
   if (info.status !== 'available') return { usable: false, reason: info.summary };
-  if ('hostOS' in info && info.hostOS !== caps.host.os) {
+  if (info.hostOS !== undefined && info.hostOS !== caps.host.os) {
     return { usable: false, reason: `${info.title} exists only on ${info.hostOS} hosts; this host runs ${caps.host.os}. Use qemu (TCG) instead.` };
   }
-  const qemuName = info.qemuName;
+  const qemuName = info.qemuName ?? info.name;
   if (!caps.emulators.some((e) => e.accelerators.includes(qemuName))) {
     return {
       usable: false,

@@ -1,5 +1,5 @@
 import type { TextEdit } from '../diagnostics.js';
-import { OS_TYPE_ACCELERATOR_WORDS } from '../model/os.js';
+import { isOsTypeAcceleratorWord } from '../model/accelerators.js';
 import { elementText } from '../model/values.js';
 import { firstChild, getAttribute, type XmlDocument } from '../xml/tree.js';
 import { setAttributeEdit, setTextEdit } from './edits.js';
@@ -18,7 +18,7 @@ export function setAccelerator(document: XmlDocument, accel: string): TextEdit[]
   const osType = os === undefined ? undefined : firstChild(os, 'type');
   if (osType !== undefined) {
     if (getAttribute(osType, 'accel') !== undefined) edits.push(setAttributeEdit(document, osType, 'accel', undefined));
-    if ((OS_TYPE_ACCELERATOR_WORDS as readonly string[]).includes(elementText(osType))) edits.push(setTextEdit(document, osType, 'hvm'));
+    if (isOsTypeAcceleratorWord(elementText(osType))) edits.push(setTextEdit(document, osType, 'hvm'));
   }
   return edits;
 }

@@ -41,38 +41,12 @@ import {
   type MemorySize,
   type MemTune,
 } from './memory.js';
-import { OS_TYPE_ACCELERATOR_WORDS, parseOs, type Os } from './os.js';
+import { isOsTypeAcceleratorWord, type AcceleratorSpelling } from './accelerators.js';
+import { parseOs, type Os } from './os.js';
 import { parseQemuCommandline, type QemuCommandline } from './qemuNamespace.js';
 import { parseLaunchSecurity, parseSecLabels, type LaunchSecurity, type SecLabel } from './security.js';
 import { parseSysinfo, type Sysinfo } from './sysinfo.js';
 import { childText, elementText, enumValue } from './values.js';
-
-/** CPU accelerators QEMU has had, in the order a host usually prefers them. */
-export const ACCELERATORS = {
-  kvm: 'KVM: hardware virtualization on Linux (needs a usable /dev/kvm)',
-  qemu: "TCG: QEMU's own CPU emulation; works everywhere, slower",
-  hvf: 'Hypervisor.framework on macOS',
-  whpx: 'Windows Hypervisor Platform',
-  nvmm: 'NetBSD Virtual Machine Monitor',
-  xen: 'the Xen hypervisor',
-  kqemu: 'historical: the kqemu kernel accelerator, dropped by QEMU 0.12 in 2009',
-  qvm86: 'historical: the qvm86 accelerator, never merged into QEMU',
-} as const;
-export type Accelerator = keyof typeof ACCELERATORS;
-
-/** Accelerators QEMU no longer has (or never had): accepted by the schema, refused at start. */
-export const HISTORICAL_ACCELERATORS: readonly Accelerator[] = ['kqemu', 'qvm86'];
-
-/**
- * How the accelerator was written: `canonical` is `<domain type='kvm'>`; `os-type` is the 2007
- * proposal `<os><type>kvm</type>`; `os-type-accel` the counter-proposal `<os><type accel='kvm'>`.
- */
-export const ACCELERATOR_SPELLINGS = {
-  canonical: "<domain type='kvm'> with <os><type>hvm</type>",
-  'os-type': "<os><type>kvm</type> (the first 2007 proposal)",
-  'os-type-accel': "<os><type accel='kvm'>qemu</type> (the 2007 counter-proposal)",
-} as const;
-export type AcceleratorSpelling = keyof typeof ACCELERATOR_SPELLINGS;
 
 export interface Domain {
   node: XmlElement;
@@ -128,7 +102,7 @@ export function readAccelerator(root: XmlElement): AcceleratorReading {
   const accel = osType === undefined ? undefined : getAttribute(osType, 'accel')?.value;
   if (accel !== undefined) return { type: accel, spelling: 'os-type-accel' };
   const word = osType === undefined ? undefined : elementText(osType);
-  if (word !== undefined && (OS_TYPE_ACCELERATOR_WORDS as readonly string[]).includes(word)) {
+  if (isOsTypeAcceleratorWord(word)) {
     return { type: word, spelling: 'os-type' };
   }
   return { type: getAttribute(root, 'type')?.value ?? '', spelling: 'canonical' };

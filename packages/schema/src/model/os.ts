@@ -1,3 +1,4 @@
+import { isOsTypeAcceleratorWord } from './accelerators.js';
 import { childElements, firstChild, type XmlElement } from '../xml/tree.js';
 import { childText, elementText, read } from './values.js';
 import { DISK_TYPES, type DiskType } from './devices/disk.js';
@@ -95,9 +96,6 @@ export interface Os {
   acpiTables: { type?: string; path: string; node: XmlElement }[];
 }
 
-/** Spellings of the accelerator in `<os><type>`, interpreted by the domain parser. */
-export const OS_TYPE_ACCELERATOR_WORDS = ['kvm', 'qemu', 'kqemu', 'qvm86'] as const;
-
 export function parseOs(node: XmlElement | undefined): Os {
   if (node === undefined) return { firmwareFeatures: [], boot: [], acpiTables: [] };
   const os: Os = { node, firmwareFeatures: [], boot: [], acpiTables: [] };
@@ -105,7 +103,7 @@ export function parseOs(node: XmlElement | undefined): Os {
   if (type !== undefined) {
     const word = elementText(type);
     if (Object.prototype.hasOwnProperty.call(OS_TYPES, word)) os.type = word as OsType;
-    else if ((OS_TYPE_ACCELERATOR_WORDS as readonly string[]).includes(word)) os.type = 'hvm';
+    else if (isOsTypeAcceleratorWord(word)) os.type = 'hvm';
     const arch = read.string(type, 'arch');
     const machine = read.string(type, 'machine');
     if (arch !== undefined) os.arch = arch;

@@ -1,5 +1,5 @@
 /** Elements of libvirt's QEMU namespace, keyed `qemu:NAME` whatever prefix the document binds. */
-import { ACCELERATORS } from '../model/domain.js';
+import { ACCELERATOR_VALUES } from '../model/accelerators.js';
 import { devicesSpec } from './devices/index.js';
 import { generalSchema } from './general.js';
 import { attr, data, element, many, one, required, type ElementSpec, type SchemaRoot } from './types.js';
@@ -32,7 +32,7 @@ const qemuNamespaceChildren = {
 /** The root of the schema table: `<domain>`. */
 export const DOMAIN_SCHEMA: ElementSpec = element('a libvirt domain: one virtual machine', {
   attributes: {
-    type: required('the accelerator: kvm (hardware) or qemu (emulation)', { kind: 'enum', values: ACCELERATORS }),
+    type: required('the accelerator: kvm (hardware) or qemu (emulation)', { kind: 'enum', values: ACCELERATOR_VALUES }),
     id: attr('the id of a running domain (output of virsh dumpxml)', data('int')),
   },
   children: { ...generalSchema, devices: one(devicesSpec), ...qemuNamespaceChildren },

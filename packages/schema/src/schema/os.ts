@@ -1,5 +1,5 @@
 /** <os>: guest type, firmware, direct kernel boot, boot order, BIOS options. */
-import { ACCELERATORS } from '../model/domain.js';
+import { ACCELERATORS, ACCELERATOR_VALUES, OS_TYPE_ACCELERATOR_WORDS } from '../model/accelerators.js';
 import { DISK_TYPES } from '../model/devices/disk.js';
 import { ACPI_TABLE_TYPES, ARCHITECTURES, BOOT_DEVICES, FIRMWARE_FORMATS, FIRMWARE_KINDS, LOADER_TYPES, OS_TYPES, SMBIOS_MODES, X86_MACHINES } from '../model/os.js';
 import { YES_NO, yesNo } from './common.js';
@@ -7,13 +7,16 @@ import { sourceParts } from './devices/disk.js';
 import { textOf } from './shorthands.js';
 import { attr, data, element, many, must, one, oneOf, required, suggest } from './types.js';
 
-/** The legacy accelerator words are read in <os><type> but never offered. */
-export const OS_TYPE_LEGACY = {
-  kvm: 'historical spelling of the accelerator: write <domain type="kvm"> and hvm here',
-  qemu: 'historical spelling of the accelerator: write <domain type="qemu"> and hvm here',
-  kqemu: 'historical spelling of the accelerator',
-  qvm86: 'historical spelling of the accelerator',
-} as const;
+/**
+ * The legacy accelerator words are read in <os><type> but never offered; one that still runs
+ * says what to write instead.
+ */
+export const OS_TYPE_LEGACY: Readonly<Record<string, string>> = Object.fromEntries(
+  OS_TYPE_ACCELERATOR_WORDS.map((word) => [
+    word,
+    ACCELERATORS[word].status === 'available' ? `historical spelling of the accelerator: write <domain type="${word}"> and hvm here` : 'historical spelling of the accelerator',
+  ]),
+);
 export const osSpec = element('how the guest boots: its type, firmware, kernel, boot order', {
   attributes: { firmware: attr('let libvirt pick the firmware of this kind', oneOf(FIRMWARE_KINDS)) },
   children: {
@@ -23,7 +26,7 @@ export const osSpec = element('how the guest boots: its type, firmware, kernel, 
         attributes: {
           arch: attr('the guest CPU architecture', suggest(ARCHITECTURES, 'machine')),
           machine: attr('the QEMU machine type', suggest(X86_MACHINES, 'machine')),
-          accel: attr('historical spelling of the accelerator (write it in <domain type>)', oneOf(ACCELERATORS)),
+          accel: attr('historical spelling of the accelerator (write it in <domain type>)', oneOf(ACCELERATOR_VALUES)),
         },
       }),
     ),

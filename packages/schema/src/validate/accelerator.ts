@@ -1,7 +1,7 @@
 import type { Diagnostic, QuickFix } from '../diagnostics.js';
 import { setAccelerator } from '../edit/setAccelerator.js';
-import { ACCELERATORS, ACCELERATOR_SPELLINGS, HISTORICAL_ACCELERATORS, type Accelerator, type Domain } from '../model/domain.js';
-import { isEnumValue } from '../model/values.js';
+import { acceleratorSpelling, ACCELERATORS, HISTORICAL_ACCELERATORS, isAccelerator, type Accelerator } from '../model/accelerators.js';
+import type { Domain } from '../model/domain.js';
 import { firstChild, getAttribute, textRange, type XmlDocument } from '../xml/tree.js';
 
 /**
@@ -22,27 +22,23 @@ export function validateAccelerator(document: XmlDocument, domain: Domain, out: 
         : (getAttribute(root, 'type')?.valueRange ?? root.nameRange);
 
   // an unknown value is reported by the structure check (domain@type, os/type@accel)
-  if (!isEnumValue(ACCELERATORS, domain.type)) return;
+  if (!isAccelerator(domain.type)) return;
   if (domain.typeSpelling !== 'canonical') {
     out.push({
       severity: 'warning',
       scope: 'document',
       code: 'legacy-accelerator-spelling',
-      message: `${ACCELERATOR_SPELLINGS[domain.typeSpelling]} is a historical spelling of the accelerator; libvirt writes <domain type='${domain.type}'> with <os><type>hvm</type>.`,
+      message: `${acceleratorSpelling(domain.typeSpelling, domain.type)} is a historical spelling of the accelerator; libvirt writes <domain type='${domain.type}'> with <os><type>hvm</type>.`,
       range: spellingRange,
       fixes: [{ ...fixTo(document, domain.type), isPreferred: true }],
     });
   }
   if (HISTORICAL_ACCELERATORS.includes(domain.type)) {
-    const why =
-      domain.type === 'kqemu'
-        ? 'QEMU dropped kqemu in version 0.12 (2009)'
-        : 'qvm86 was never merged into QEMU';
     out.push({
       severity: 'warning',
       scope: 'host',
       code: 'unsupported-accelerator',
-      message: `${why}: a guest with accelerator '${domain.type}' cannot start. Use 'kvm' (hardware virtualization) or 'qemu' (emulation).`,
+      message: `${ACCELERATORS[domain.type].summary} A guest with accelerator '${domain.type}' cannot start. Use 'kvm' (hardware virtualization) or 'qemu' (emulation).`,
       range: spellingRange,
       fixes: (['kvm', 'qemu'] as const).map((accel) => fixTo(document, accel)),
     });

@@ -1,11 +1,7 @@
+import { acceleratorSpelling } from '@virtdeck/schema';
 import type { HostAccelerator, HostInfo } from '../../api/types';
 import type { DomainForm, FormChange } from '../../editor/domainForm';
 import { usePendingValue } from '../common/usePendingValue';
-
-const SPELLING_TEXT = {
-  'os-type': '<os><type>ACCEL</type>, the 2007 first proposal',
-  'os-type-accel': "<os><type accel='ACCEL'>, the 2007 counter-proposal",
-} as const;
 
 /**
  * The accelerators this host reports, each usable or disabled with the reason (on hover
@@ -53,7 +49,7 @@ export function AcceleratorPicker({ form, host, onChange }: { form: DomainForm; 
       ) : null}
       {form.acceleratorSpelling !== 'canonical' ? (
         <p className="form-warning" data-testid="legacy-spelling">
-          Written as {SPELLING_TEXT[form.acceleratorSpelling].replace('ACCEL', form.accelerator)}.{' '}
+          Written as {acceleratorSpelling(form.acceleratorSpelling, form.accelerator)}.{' '}
           <button type="button" className="link" onClick={() => void onChange({ kind: 'accelerator', value: form.accelerator })}>
             Rewrite as &lt;domain type=&apos;{form.accelerator}&apos;&gt;
           </button>
