@@ -319,6 +319,34 @@ export interface TemplateInfo {
   reason?: string;
 }
 
+/** The OS families the install-from-an-ISO definition knows, each with the devices it gets (templates/isoInstall.ts). */
+export const ISO_OS_FAMILIES = ['linux', 'windows', 'windows11', 'other'] as const;
+export type IsoOsFamily = (typeof ISO_OS_FAMILIES)[number];
+
+/** How an installed guest reaches the network: a virtual network of `/api/networks`, user-mode networking, or no NIC. */
+export type IsoInstallNetwork = { type: 'network'; name: string } | { type: 'user' } | { type: 'none' };
+
+/** `POST /api/templates/iso`: a guest that installs an OS from an ISO volume onto a new qcow2 volume. */
+export interface IsoInstallRequest {
+  name: string;
+  /** The installer: a volume of a pool. */
+  iso: { pool: string; volume: string };
+  os: IsoOsFamily;
+  memoryMiB: number;
+  vcpus: number;
+  /** The new disk, `NAME.qcow2` in this pool, made when the guest is defined. */
+  disk: { pool: string; sizeGiB: number };
+  network: IsoInstallNetwork;
+  /** `qemu` (TCG) unless asked; the editor's accelerator picker changes it later too. */
+  accelerator?: 'qemu' | 'kvm';
+}
+
+/** What `POST /api/templates/iso` answers: the definition to show in the editor, and the disk it will create. */
+export interface IsoInstallResult {
+  xml: string;
+  disk: { pool: string; volume: string; path: string; bytes: number };
+}
+
 /**
  * WebSocket close codes of `/api/domains/:name/console`. On a running guest the first
  * binary frame is the scrollback (empty when there is none), every later one live output.

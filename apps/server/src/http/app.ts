@@ -17,6 +17,7 @@ import type { Pools } from '../storage/Pools.js';
 import type { PoolVolumes } from '../storage/PoolVolumes.js';
 import { poolRoutes, volumeUploadRoute } from '../storage/storageRoutes.js';
 import { guestVolumes, removeVolumes } from '../storage/guestVolumes.js';
+import { isoInstallDefinition } from '../templates/isoInstallRequest.js';
 import { createTemplateDisks, instantiateTemplate, listTemplates, type TemplateContext } from '../templates/templates.js';
 import { refuseInvalidDefinition, validateRequest } from '../validation/requestValidation.js';
 import { requireToken, tokenLogin } from './auth.js';
@@ -25,7 +26,7 @@ import { domainRoutes } from './domainRoutes.js';
 import { EventHub, type ServerEventFrame } from './EventHub.js';
 import type { HostAllowList } from './hostAllowList.js';
 import { hostInfo } from './hostInfo.js';
-import { MAX_JSON_BYTES, MAX_XML_BYTES, parseInput, templateBody, jsonBody, XML_TYPES, xmlBody } from './input.js';
+import { isoInstallBody, MAX_JSON_BYTES, MAX_XML_BYTES, parseInput, templateBody, jsonBody, XML_TYPES, xmlBody } from './input.js';
 import { webApp } from './webApp.js';
 
 export interface AppDeps {
@@ -137,6 +138,11 @@ export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabil
   });
   app.get('/api/templates', (_req, res) => {
     res.json(listTemplates(templates));
+  });
+  // Before /:id: the install-from-an-ISO definition takes more than a name.
+  app.post('/api/templates/iso', async (req, res) => {
+    const request = parseInput(isoInstallBody, jsonBody(req), 'install request');
+    res.json(await isoInstallDefinition(request, { templates, pools, volumes, networks }));
   });
   app.post('/api/templates/:id', async (req, res) => {
     const { name } = parseInput(templateBody, jsonBody(req), 'body');

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { z } from 'zod';
-import { GUEST_ACTIONS } from '../api.js';
+import { GUEST_ACTIONS, ISO_OS_FAMILIES } from '../api.js';
 import { VirtdeckError } from '../errors.js';
 import { guestNameProblem } from '../guests/guestName.js';
 import { MAX_TAGS, tagProblem } from '../guests/guestTags.js';
@@ -33,6 +33,24 @@ const tag = z.string().superRefine((value, ctx) => {
 });
 export const tagsBody = z.object({ tags: z.array(tag).max(MAX_TAGS, `at most ${MAX_TAGS} tags`) }).strict();
 export const templateBody = z.object({ name: guestName }).strict();
+const required = (what: string) => z.string({ error: `${what} is required` }).min(1, `${what} is required`);
+/** POST /api/templates/iso (IsoInstallRequest). */
+export const isoInstallBody = z
+  .object({
+    name: guestName,
+    iso: z.object({ pool: required('the ISO\'s pool'), volume: required('the ISO volume') }).strict(),
+    os: z.enum(ISO_OS_FAMILIES),
+    memoryMiB: z.number().int().min(16, 'at least 16 MiB').max(16 * 1024 * 1024, 'at most 16 TiB'),
+    vcpus: z.number().int().min(1, 'at least 1').max(4096, 'at most 4096'),
+    disk: z.object({ pool: required('the disk\'s pool'), sizeGiB: z.number().positive('more than 0 GiB').max(64 * 1024, 'at most 64 TiB') }).strict(),
+    network: z.discriminatedUnion('type', [
+      z.object({ type: z.literal('network'), name: required('the network\'s name') }).strict(),
+      z.object({ type: z.literal('user') }).strict(),
+      z.object({ type: z.literal('none') }).strict(),
+    ]),
+    accelerator: z.enum(['qemu', 'kvm']).optional(),
+  })
+  .strict();
 export const xmlQuery = z.object({ running: z.enum(['0', '1', 'true', 'false']).optional() });
 
 /** Checks API input against its schema; a mismatch is a 400 that says what and where. */

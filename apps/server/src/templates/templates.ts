@@ -90,13 +90,16 @@ const exists = (file: string): Promise<boolean> =>
     () => false,
   );
 
-async function reserveDiskImage(name: string, ctx: TemplateContext): Promise<string> {
-  const image = imagePath(ctx.stateDir, name);
+/**
+ * Promises guest `name` a new qcow2 disk (by default the q35 template's in images/), made when
+ * a definition of that name naming it is saved (createTemplateDisks). `size` is qemu-img's.
+ */
+export async function reserveDiskImage(name: string, ctx: TemplateContext, image = imagePath(ctx.stateDir, name), size = DISK_SIZE): Promise<string> {
   // Never overwrite a disk: it may hold someone's data.
   if (await exists(image)) throw new VirtdeckError('conflict', `The disk image ${image} already exists; pick another name or delete the image`);
   const pending = pendingDisks.get(ctx) ?? new Map<string, PendingDisk>();
   pendingDisks.set(ctx, pending);
-  pending.set(name, { path: image, size: DISK_SIZE });
+  pending.set(name, { path: image, size });
   return image;
 }
 
