@@ -1,6 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseXml } from '@virtdeck/schema';
 import { describe, expect, it } from 'vitest';
 import { completionsAt, hoverAt } from './completions';
+
+const fixtures = fileURLToPath(new URL('../../../../packages/schema/fixtures/valid/', import.meta.url));
 
 /** The document with the cursor where `|` is. */
 function at(textWithCursor: string) {
@@ -45,5 +50,56 @@ describe('hover', () => {
   it('describes the element under the cursor', () => {
     const { document, offset } = at("<domain type='qemu'>\n  <vc|pu>1</vcpu>\n</domain>\n");
     expect(hoverAt(document, offset)?.markdown).toContain('<vcpu>');
+  });
+});
+
+describe('completion ranges Monaco accepts', () => {
+  // Monaco drops (and logs "[suggest] did IGNORE invalid completion item" for) an entry with
+  // an empty label or a range that spans lines or starts on another line than the cursor.
+  const files = readdirSync(fixtures).filter((f) => f.endsWith('.xml'));
+
+  function problemsAt(text: string, offset: number, document = parseXml(text).document): string[] {
+    const line = document.lines.position(offset).line;
+    return completionsAt(document, offset).flatMap((entry) => {
+      const where = `offset ${offset} (${JSON.stringify(text.slice(Math.max(0, offset - 20), offset))}|${JSON.stringify(text.slice(offset, offset + 10))})`;
+      if (entry.label === '') return [`${where}: an entry without a label`];
+      if (entry.range.start.line !== line || entry.range.end.line !== line) return [`${where}: '${entry.label}' replaces lines ${entry.range.start.line}-${entry.range.end.line}, cursor on ${line}`];
+      return [];
+    });
+  }
+
+  it.each(files)('at every offset of %s', (file) => {
+    const text = readFileSync(path.join(fixtures, file), 'utf8');
+    const problems: string[] = [];
+    const document = parseXml(text).document;
+    for (let offset = 0; offset <= text.length; offset++) problems.push(...problemsAt(text, offset, document));
+    expect(problems.slice(0, 10)).toEqual([]);
+  });
+
+  it('while a definition is typed character by character', () => {
+    const text = readFileSync(path.join(fixtures, 'demo-guest.xml'), 'utf8');
+    const problems: string[] = [];
+    for (let end = 1; end <= text.length; end++) problems.push(...problemsAt(text.slice(0, end), end));
+    expect(problems.slice(0, 10)).toEqual([]);
+  });
+
+  it('while something is typed in the middle of a definition', () => {
+    const text = readFileSync(path.join(fixtures, 'demo-guest.xml'), 'utf8');
+    const typed = ['<', '<d', '<disk ', "<disk type='", "<disk type='f", '<disk>', '</', ' ', ' t', " type='", '>', "'", '"'];
+    const problems: string[] = [];
+    for (const [offset] of [...text.matchAll(/\n/g)].map((m) => [m.index] as const).concat([...text.matchAll(/[ >'"]/g)].map((m) => [m.index + 1] as const)))
+      for (const insert of typed) {
+        const edited = text.slice(0, offset) + insert + text.slice(offset);
+        problems.push(...problemsAt(edited, offset + insert.length));
+      }
+    expect(problems.slice(0, 10)).toEqual([]);
+  });
+
+  it("inserts a value at the cursor while its quote is open, keeping the rest of the line", () => {
+    // The value the parser sees runs on to the quote on line 3.
+    const { document, offset } = at("<domain type='|>\n  <name>x</name>\n  <memory unit='MiB'>512</memory>\n</domain>\n");
+    const kvm = completionsAt(document, offset).find((c) => c.label === 'kvm');
+    expect(kvm?.range.start.offset).toBe(offset);
+    expect(kvm?.range.end.offset).toBe(offset);
   });
 });

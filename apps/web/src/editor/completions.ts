@@ -1,4 +1,4 @@
-import { describeAt, schemaAt, type SchemaItem, type XmlDocument } from '@virtdeck/schema';
+import { describeAt, schemaAt, type Range, type SchemaItem, type XmlDocument } from '@virtdeck/schema';
 import type { CompletionEntry, HoverResult } from './protocol';
 
 /** Required items first, then by name. */
@@ -11,7 +11,7 @@ const sortKey = (item: SchemaItem) => `${item.required === true ? '0' : '1'}${it
 export function completionsAt(document: XmlDocument, offset: number): CompletionEntry[] {
   const context = schemaAt(document, offset);
   const text = document.text;
-  const { replaceRange: range } = context;
+  const range = onCursorLine(document, context.replaceRange, offset);
   switch (context.kind) {
     case 'element': {
       const afterOpenBracket = text[range.start.offset - 1] === '<';
@@ -58,6 +58,22 @@ export function completionsAt(document: XmlDocument, offset: number): Completion
       return unreachable;
     }
   }
+}
+
+/**
+ * The part of a replacement on the cursor's line. Monaco drops an entry whose range spans
+ * lines or starts on another line ("[suggest] did IGNORE invalid completion item"), and
+ * while a value is being typed its quote is still open, so the value the parser sees runs
+ * on to the next quote, lines further down: then the entry is inserted at the cursor and
+ * the rest of the line is kept.
+ */
+function onCursorLine(document: XmlDocument, range: Range, offset: number): Range {
+  const line = document.lines.position(offset).line;
+  const lineStart = document.lines.lineStarts[line - 1] ?? 0;
+  const indent = /^[ \t]*/.exec(document.text.slice(lineStart, offset))?.[0].length ?? 0;
+  const start = range.start.line === line ? range.start.offset : Math.min(offset, lineStart + indent);
+  const end = range.end.line === line ? range.end.offset : offset;
+  return start === range.start.offset && end === range.end.offset ? range : document.lines.range(start, end);
 }
 
 export function hoverAt(document: XmlDocument, offset: number): HoverResult | undefined {
