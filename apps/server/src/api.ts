@@ -3,11 +3,10 @@
  * `@virtdeck/server/api`), so server and browser cannot drift apart. README.md lists the routes.
  */
 import type { HostCapabilities } from '@virtdeck/qemu';
-import type { AcceleratorInfo, Diagnostic, NetworkForwardMode } from '@virtdeck/schema';
+import type { AcceleratorInfo, Diagnostic, GuestState, NetworkForwardMode } from '@virtdeck/schema';
 
-/** `broken`: its definition file cannot be used (the summary's error says why); only Delete works. */
-export const GUEST_STATES = ['shutoff', 'running', 'paused', 'shutdown', 'crashed', 'broken'] as const;
-export type GuestState = (typeof GUEST_STATES)[number];
+/** The states and actions of a guest, and which action each state allows: @virtdeck/schema's guest/actions.ts. */
+export { GUEST_ACTIONS, GUEST_STATES, type GuestAction, type GuestState } from '@virtdeck/schema';
 
 /** Why a guest is in its state, as libvirt reports a reason with each lifecycle change. */
 export const STATE_REASONS = [
@@ -25,9 +24,6 @@ export const STATE_REASONS = [
   'bad-file', // broken: its file in domains/ is not a usable definition
 ] as const;
 export type StateReason = (typeof STATE_REASONS)[number];
-
-export const GUEST_ACTIONS = ['start', 'shutdown', 'destroy', 'reboot', 'reset', 'suspend', 'resume'] as const;
-export type GuestAction = (typeof GUEST_ACTIONS)[number];
 
 /** A guest as its driver knows it (a driver serves one host and does not know its id). */
 export interface DomainSummary {

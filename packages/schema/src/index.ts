@@ -126,6 +126,21 @@ export { DATATYPES, type Datatype } from './schema/datatypes.js';
 export type { AttributeSpec, ChildSpec, ElementSpec, ValueSpec } from './schema/types.js';
 
 export {
+  DEFINITION_ACTIONS,
+  GUEST_ACTIONS,
+  GUEST_RULES,
+  GUEST_STATES,
+  guestCondition,
+  isAllowed,
+  offeredActions,
+  statesFor,
+  type DefinitionAction,
+  type GuestAction,
+  type GuestCondition,
+  type GuestOperation,
+  type GuestState,
+} from './guest/actions.js';
+export {
   ACCELERATORS,
   ACCELERATOR_SPELLINGS,
   ACCELERATOR_STATUS,

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { HostCapabilities } from '@virtdeck/qemu';
 import type { QmpClient } from '@virtdeck/qmp';
+import { isAllowed } from '@virtdeck/schema';
 import type { Logger } from 'pino';
 import type { CloneRequest, CommandLine, DefinitionVersion, DomainSummary, GuestAction, GuestStats, LifecycleEvent, SnapshotRequest, SnapshotSummary, ValidateResult } from '../api.js';
 import { readLogTail } from '../console/SerialLog.js';
@@ -25,7 +26,7 @@ import { changedMeanwhile, checkDefinition, withIdentity, type CheckedDefinition
 import { DefinitionStore, type StoreFs } from './DefinitionStore.js';
 import { guestNameProblem } from './guestName.js';
 import { GuestProcesses, type ProcessOptions } from './guestProcess.js';
-import { newGuest, parseDefinition, toSummary, UNKNOWN_FACTS, type Guest } from './guestRecord.js';
+import { conditionOf, newGuest, parseDefinition, toSummary, UNKNOWN_FACTS, type Guest } from './guestRecord.js';
 import { GuestStates } from './guestState.js';
 import { KeyedMutex } from './KeyedMutex.js';
 import { cloneDefinition, type PoolDirectories } from '../clones/cloneGuest.js';
@@ -242,8 +243,14 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
     const [first, second] = [from, name].sort();
     return this.locks.run(first as string, () => this.locks.run(second as string, () => this.identities.run('', async () => {
       const guest = this.require(from);
-      if (guest.problem) throw new VirtdeckError('conflict', `${guest.problem}: save it under its own name '${from}', or delete it, before renaming`);
-      if (guest.runtime) throw new VirtdeckError('conflict', `'${from}' is ${guest.state}; a guest is renamed when it is shut off (as virsh domrename does)`);
+      if (!isAllowed('rename', conditionOf(guest))) {
+        throw new VirtdeckError(
+          'conflict',
+          guest.runtime
+            ? `'${from}' is ${guest.state}; a guest is renamed when it is shut off (as virsh domrename does)`
+            : `${guest.problem ?? 'It is broken'}: save it under its own name '${from}', or delete it, before renaming`,
+        );
+      }
       if (this.guests.has(name)) throw new VirtdeckError('conflict', `A guest named '${name}' already exists`);
       // Each snapshot keeps the definition of its time, under the old name (virsh domrename refuses too).
       if (await this.snapshotOps.metadata.has(from)) throw new VirtdeckError('conflict', `'${from}' has snapshots, which keep its definition under this name; delete them before renaming`);
@@ -282,7 +289,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
   async undefine(name: string): Promise<void> {
     await this.locks.run(name, async () => {
       const guest = this.require(name);
-      if (guest.runtime) throw new VirtdeckError('conflict', `'${name}' is ${guest.state}; force it off before deleting it`);
+      if (!isAllowed('delete', conditionOf(guest))) throw new VirtdeckError('conflict', `'${name}' is ${guest.state}; force it off before deleting it`);
       await this.store.remove(name);
       await this.versions.remove(name);
       // As virsh undefine --snapshots-metadata: the snapshots inside the images stay there.
@@ -330,8 +337,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
 
   start(name: string): Promise<DomainSummary> {
     return this.locked(name, async (guest) => {
-      if (guest.runtime) throw new VirtdeckError('conflict', `'${guest.name}' is already ${guest.state}`);
-      if (guest.problem) throw brokenError(guest);
+      if (!isAllowed('start', conditionOf(guest))) throw guest.runtime ? new VirtdeckError('conflict', `'${guest.name}' is already ${guest.state}`) : brokenError(guest);
       refuseWritingBase(guest, this.guests.values(), 'starting it');
       await this.processes.start(guest);
       this.lifeWatcher.watch(guest);
@@ -394,8 +400,9 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
   clone(name: string, request: CloneRequest): Promise<DomainSummary> {
     return this.locks.run(name, async () => {
       const guest = this.require(name);
-      if (guest.problem) throw brokenError(guest);
-      if (guest.runtime) throw new VirtdeckError('conflict', `'${name}' is ${guest.state}; a guest is cloned when it is shut off, so its disks do not change while they are copied`);
+      if (!isAllowed('clone', conditionOf(guest))) {
+        throw guest.runtime ? new VirtdeckError('conflict', `'${name}' is ${guest.state}; a guest is cloned when it is shut off, so its disks do not change while they are copied`) : brokenError(guest);
+      }
       if (this.guests.has(request.name)) throw new VirtdeckError('conflict', `A guest named '${request.name}' already exists`);
       const made = await cloneDefinition(guest.xml, request, this.options.poolDirectories ?? (async () => [{ name: 'default', path: path.join(this.stateDir, 'images') }]));
       try {

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { isQmpError, type QmpClient } from '@virtdeck/qmp';
-import type { GuestState } from '../api.js';
+import { statesFor, type GuestAction } from '@virtdeck/schema';
 import { describeError, VirtdeckError } from '../errors.js';
 import type { GuestRuntime } from './GuestRuntime.js';
 import type { Guest } from './guestRecord.js';
@@ -11,15 +11,6 @@ import type { GuestStates } from './guestState.js';
  * can say the state it ends in (a forced off takes at most a second, then SIGKILL).
  */
 const EXIT_WAIT_MS = 3000;
-
-/** What a guest's state must be for each action. */
-const ACTION_RULES = {
-  shutdown: ['running', 'shutdown'],
-  reboot: ['running'],
-  reset: ['running', 'paused', 'shutdown', 'crashed'],
-  suspend: ['running'],
-  resume: ['paused'],
-} as const satisfies Record<string, readonly GuestState[]>;
 
 /**
  * The actions on a running guest that are QMP commands (libvirt's qemuDomainShutdown,
@@ -35,7 +26,7 @@ export class GuestActions {
    * automatically after `escalateAfterMs` by `forceOff`.
    */
   async shutdown(guest: Guest, escalateAfterMs: number | undefined, forceOff: () => void): Promise<void> {
-    const { runtime, qmp } = controllable(guest, 'shutdown', ACTION_RULES.shutdown);
+    const { runtime, qmp } = controllable(guest, 'shutdown');
     await command(guest, runtime, qmp, 'system_powerdown');
     runtime.shutdownRequested = true;
     if (guest.state === 'running') this.states.transition(guest, { state: 'shutdown', reason: 'user' });
@@ -52,7 +43,7 @@ export class GuestActions {
 
   /** ACPI reboot, as libvirt's default: the power button, and the power-off becomes a restart. */
   async reboot(guest: Guest): Promise<void> {
-    const { runtime, qmp } = controllable(guest, 'reboot', ACTION_RULES.reboot);
+    const { runtime, qmp } = controllable(guest, 'reboot');
     runtime.rebootRequested = true;
     await command(guest, runtime, qmp, 'system_powerdown').catch((error: unknown) => {
       runtime.rebootRequested = false;
@@ -63,7 +54,7 @@ export class GuestActions {
 
   /** Hard reset. A powered-off (preserved) or crashed guest boots again. */
   async reset(guest: Guest): Promise<void> {
-    const { runtime, qmp } = controllable(guest, 'reset', ACTION_RULES.reset);
+    const { runtime, qmp } = controllable(guest, 'reset');
     const wasOff = guest.state === 'crashed' || (guest.state === 'shutdown' && guest.reason === 'shutdown');
     runtime.hostResetAt = performance.now();
     await command(guest, runtime, qmp, 'system_reset');
@@ -77,12 +68,12 @@ export class GuestActions {
   }
 
   async suspend(guest: Guest): Promise<void> {
-    const { runtime, qmp } = controllable(guest, 'suspend', ACTION_RULES.suspend);
+    const { runtime, qmp } = controllable(guest, 'suspend');
     await command(guest, runtime, qmp, 'stop');
   }
 
   async resume(guest: Guest): Promise<void> {
-    const { runtime, qmp } = controllable(guest, 'resume', ACTION_RULES.resume);
+    const { runtime, qmp } = controllable(guest, 'resume');
     await command(guest, runtime, qmp, 'cont');
   }
 }
@@ -95,7 +86,9 @@ export function monitorOf(guest: Guest, runtime: GuestRuntime): QmpClient {
   return runtime.qmp;
 }
 
-function controllable(guest: Guest, action: string, allowed: readonly GuestState[]): { runtime: GuestRuntime; qmp: QmpClient } {
+/** The guest's QEMU and monitor, when the action is allowed in its state (GUEST_RULES in @virtdeck/schema). */
+function controllable(guest: Guest, action: GuestAction): { runtime: GuestRuntime; qmp: QmpClient } {
+  const allowed = statesFor(action);
   const runtime = guest.runtime;
   if (!runtime || runtime.phase !== 'active') throw new VirtdeckError('conflict', `Cannot ${action} '${guest.name}': it is not running`);
   if (!allowed.includes(guest.state)) {

@@ -1,4 +1,4 @@
-import { validateDomain, type Domain } from '@virtdeck/schema';
+import { validateDomain, type Domain, type GuestCondition } from '@virtdeck/schema';
 import type { DomainSummary, GuestState, StateReason } from '../api.js';
 import { domainFacts, type DomainFacts } from './domainFacts.js';
 import { EventLog } from './EventLog.js';
@@ -64,13 +64,22 @@ export function parseDefinition(xml: string): ParsedDefinition {
 /** What is known of a guest whose definition file cannot be read as one: nothing. */
 export const UNKNOWN_FACTS: DomainFacts = { accelerator: 'unknown', vcpus: 0, memoryKiB: 0, actions: DEFAULT_LIFECYCLE_ACTIONS, balloon: false, interfaces: [], macs: [], tags: [] };
 
+/** A QEMU still running from before its file went bad keeps its state until it ends. */
+function isBroken(guest: Guest): boolean {
+  return guest.problem !== undefined && !guest.runtime;
+}
+
+/** What the rules of @virtdeck/schema's GUEST_RULES look at: the state the API shows, and whether QEMU exists. */
+export function conditionOf(guest: Guest): GuestCondition {
+  return { state: isBroken(guest) ? 'broken' : guest.state, qemu: guest.runtime !== undefined };
+}
+
 export function toSummary(guest: Guest): DomainSummary {
   const running = guest.runtime?.facts ?? guest.facts;
-  // A QEMU still running from before its file went bad keeps its state until it ends.
-  const broken = guest.problem !== undefined && !guest.runtime;
+  const broken = isBroken(guest);
   const summary: DomainSummary = {
     name: guest.name,
-    state: broken ? 'broken' : guest.state,
+    state: conditionOf(guest).state,
     reason: broken ? 'bad-file' : guest.reason,
     accelerator: running.accelerator,
     vcpus: running.vcpus,

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { guestCondition, isAllowed, offeredActions } from '@virtdeck/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuestSummary, LifecycleEvent } from '../api.js';
 import { demoGuestXml } from '../demoGuest.js';
@@ -75,12 +76,26 @@ describe('on_crash', () => {
     await server.api.post('/api/domains/crash-restart/destroy');
   });
 
-  it('preserve: the crashed guest stays for inspection until it is forced off', async () => {
+  it('preserve: the crashed guest stays for inspection until it is forced off, and is deleted only then', async () => {
     await start('crash-keep', 'preserve');
-    await becomes('crash-keep', 'crashed', 'crashed');
+    const crashed = (await becomes('crash-keep', 'crashed', 'crashed')).data;
     expect(processes('crash-keep')).toHaveLength(1);
     expect(server.guests.get('crash-keep').state).toBe('crashed');
-    expect((await server.api.post<GuestSummary>('/api/domains/crash-keep/destroy')).body).toMatchObject({ state: 'shutoff', reason: 'destroyed' });
+    // What the web offers for it (@virtdeck/schema's rules) is what the server allows.
+    expect(crashed.pid).toBeDefined();
+    expect(offeredActions(crashed)).toEqual(['reset', 'destroy']);
+    expect(isAllowed('delete', guestCondition(crashed))).toBe(false);
+    const refused = await server.api.delete<{ error: { message: string } }>('/api/domains/crash-keep');
+    expect(refused.status).toBe(409);
+    expect(JSON.stringify(refused.body)).toContain("'crash-keep' is crashed; force it off before deleting it");
+    expect((await server.api.post('/api/domains/crash-keep/start')).status).toBe(409);
+    expect(processes('crash-keep')).toHaveLength(1);
+
+    const off = (await server.api.post<GuestSummary>('/api/domains/crash-keep/destroy')).body;
+    expect(off).toMatchObject({ state: 'shutoff', reason: 'destroyed' });
     expect(processes('crash-keep')).toEqual([]);
+    expect(isAllowed('delete', guestCondition(off))).toBe(true);
+    expect((await server.api.delete('/api/domains/crash-keep')).status).toBe(204);
+    expect((await server.api.get('/api/domains/crash-keep')).status).toBe(404);
   });
 });

@@ -1,7 +1,8 @@
+import { guestCondition, isAllowed, offeredActions } from '@virtdeck/schema';
 import { useEffect, useState } from 'react';
 import { api, ApiError, errorMessage } from '../../api/client';
 import { LOCAL_HOST, type GuestAction, type GuestSummary, type GuestVolume } from '../../api/types';
-import { guestKey, isActive, useGuestStore } from '../../store/guestStore';
+import { guestKey, useGuestStore } from '../../store/guestStore';
 import { useSessionStore } from '../../store/sessionStore';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { ErrorLine } from '../common/ErrorLine';
@@ -25,31 +26,6 @@ const ACTION_TITLES: Record<GuestAction, string> = {
   resume: "Let the guest's CPUs run again",
   destroy: 'Stop QEMU at once, like pulling the plug',
 };
-
-/** What can be done to a guest in a state, in the order the buttons appear. */
-export function actionsFor(guest: Pick<GuestSummary, 'state' | 'reason' | 'pid'>): GuestAction[] {
-  switch (guest.state) {
-    case 'shutoff':
-      return ['start'];
-    case 'crashed':
-      // on_crash=preserve keeps QEMU for inspection: reset boots it again, force off ends it.
-      return guest.pid === undefined ? ['start'] : ['reset', 'destroy'];
-    case 'running':
-      return ['shutdown', 'reboot', 'reset', 'suspend', 'destroy'];
-    case 'paused':
-      return ['resume', 'destroy'];
-    case 'shutdown':
-      // Powered off and kept (on_poweroff=preserve), or an ACPI shutdown under way that may be ignored.
-      return guest.reason === 'shutdown' ? ['reset', 'destroy'] : ['destroy'];
-    case 'broken':
-      // Its definition file cannot be used: only Delete (or a save in its place) helps.
-      return [];
-    default: {
-      const unreachable: never = guest.state;
-      return unreachable;
-    }
-  }
-}
 
 type Busy = GuestAction | 'delete';
 
@@ -109,7 +85,7 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
   return (
     <div className={compact ? 'guest-actions compact' : 'guest-actions'}>
       <div className="actions">
-        {actionsFor(guest).map((action) => {
+        {offeredActions(guest).map((action) => {
           const text = busy === action ? ACTION_LABELS[action][1] : ACTION_LABELS[action][0];
           return (
             <button
@@ -126,7 +102,7 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
             </button>
           );
         })}
-        {!isActive(guest) ? (
+        {isAllowed('delete', guestCondition(guest)) ? (
           <button
             type="button"
             data-testid={`vm-${id}-delete`}

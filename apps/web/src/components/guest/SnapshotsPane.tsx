@@ -1,3 +1,4 @@
+import { guestCondition, isAllowed } from '@virtdeck/schema';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, errorMessage } from '../../api/client';
 import type { CloneMode, GuestSummary, SnapshotSummary } from '../../api/types';
@@ -70,8 +71,8 @@ export function SnapshotsPane({ guest }: { guest: GuestSummary }) {
       )}
       <section className="clone-section">
         <h3>Clone</h3>
-        <p className="hint">A copy of this guest with its own name, UUID, MAC addresses and disks. {running ? 'Shut it off first: its disks must not change while they are copied.' : ''}</p>
-        <button type="button" onClick={() => setCloning(true)} disabled={running || guest.state === 'broken'} data-testid="clone-open">
+        <p className="hint">A copy of this guest with its own name, UUID, MAC addresses and disks. {guestCondition(guest).qemu ? 'Shut it off first: its disks must not change while they are copied.' : ''}</p>
+        <button type="button" onClick={() => setCloning(true)} disabled={!isAllowed('clone', guestCondition(guest))} data-testid="clone-open">
           Clone…
         </button>
       </section>
