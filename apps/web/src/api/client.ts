@@ -10,6 +10,8 @@ import type {
   GuestVolume,
   HostInfo,
   HostSummary,
+  IsoInstallRequest,
+  IsoInstallResult,
   LifecycleEvent,
   NetworkSummary,
   SnapshotRequest,
@@ -162,4 +164,6 @@ export const api = {
   templates: () => request<TemplateInfo[]>('GET', '/api/templates'),
   networks: (signal?: AbortSignal) => request<NetworkSummary[]>('GET', '/api/networks', { signal }),
   instantiateTemplate: (id: string, name: string) => request<{ xml: string }>('POST', `/api/templates/${encodeURIComponent(id)}`, json({ name })),
+  /** The definition of a guest that installs from an ISO volume; its new disk is made when it is defined. */
+  isoInstall: (install: IsoInstallRequest) => request<IsoInstallResult>('POST', '/api/templates/iso', json(install)),
 };

@@ -4,6 +4,7 @@ import { LOCAL_HOST, type TemplateInfo } from '../../api/types';
 import { hrefFor } from '../../router';
 import { useDraftStore } from '../../store/draftStore';
 import { guestKey, useGuestStore } from '../../store/guestStore';
+import { IsoInstallCard } from './IsoInstallCard';
 import { loadEditorPages, prefetchEditor } from './loadEditorPages';
 
 // Monaco loads only once there is a text to edit.
@@ -13,22 +14,23 @@ const NewGuestEditor = lazy(() => loadEditorPages().then((m) => ({ default: m.Ne
 const MAX_IMPORT_BYTES = 1024 * 1024;
 
 /**
- * A new guest: from one of the server's templates, or an existing libvirt XML pasted or
- * read from a file (`virsh dumpxml` output works as is). Then the editor, where Define saves it.
+ * A new guest: from one of the server's templates, an installer ISO, or an existing libvirt
+ * XML pasted or read from a file (`virsh dumpxml` output works as is). Then the editor, where
+ * Define saves it (and, for an installer, starts it and opens its screen).
  */
 export function NewGuestPage() {
-  const [text, setText] = useState<{ value: string; origin: string }>();
+  const [text, setText] = useState<{ value: string; origin: string; install: boolean }>();
   if (text) {
     return (
       <Suspense fallback={<p className="hint">Loading the editor…</p>}>
-        <NewGuestEditor initialText={text.value} origin={text.origin} onStartOver={() => setText(undefined)} />
+        <NewGuestEditor initialText={text.value} origin={text.origin} startOnDefine={text.install} onStartOver={() => setText(undefined)} />
       </Suspense>
     );
   }
-  return <NewGuestChooser onText={(value, origin) => setText({ value, origin })} />;
+  return <NewGuestChooser onText={(value, origin, install = false) => setText({ value, origin, install })} />;
 }
 
-function NewGuestChooser({ onText }: { onText: (text: string, origin: string) => void }) {
+function NewGuestChooser({ onText }: { onText: (text: string, origin: string, install?: boolean) => void }) {
   const [templates, setTemplates] = useState<TemplateInfo[]>();
   const [loadError, setLoadError] = useState<string>();
   const [templateId, setTemplateId] = useState<string>();
@@ -128,6 +130,7 @@ function NewGuestChooser({ onText }: { onText: (text: string, origin: string) =>
             {busy ? 'Preparing…' : 'Continue to the editor'}
           </button>
         </form>
+        <IsoInstallCard onDefinition={(xml) => onText(xml, 'the install-from-an-ISO form', true)} />
         <div className="card" data-testid="import-form">
           <h3>Import a libvirt domain XML</h3>
           <p className="hint small">

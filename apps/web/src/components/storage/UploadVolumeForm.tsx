@@ -1,11 +1,12 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { errorMessage } from '../../api/client';
 import { uploadVolume, type UploadProgress } from '../../api/storage';
+import type { VolumeSummary } from '../../api/types';
 import { formatBytes, formatPercent } from '../../format';
 import { ErrorLine } from '../common/ErrorLine';
 
 /** Uploads an ISO or disk image as a volume, showing how far it got; cancelling leaves no partial file. */
-export function UploadVolumeForm({ pool, onUploaded }: { pool: string; onUploaded: () => Promise<void> }) {
+export function UploadVolumeForm({ pool, onUploaded }: { pool: string; onUploaded: (volume: VolumeSummary) => Promise<void> | void }) {
   const [file, setFile] = useState<File>();
   const [name, setName] = useState('');
   const [progress, setProgress] = useState<UploadProgress>();
@@ -23,9 +24,9 @@ export function UploadVolumeForm({ pool, onUploaded }: { pool: string; onUploade
     setDone(undefined);
     setProgress({ loaded: 0, total: file.size });
     try {
-      await uploadVolume(pool, target, file, setProgress, controller.signal);
+      const uploaded = await uploadVolume(pool, target, file, setProgress, controller.signal);
       setDone(`Uploaded ${target} (${formatBytes(file.size)})`);
-      await onUploaded();
+      await onUploaded(uploaded);
     } catch (err) {
       setError(controller.signal.aborted ? `The upload of ${target} was cancelled; nothing was kept` : errorMessage(err));
     } finally {
