@@ -50,6 +50,15 @@ describe('hot-plug arguments come from the command line builders', () => {
     expect(args.device).toMatchObject({ driver: 'virtio-net-pci', netdev: 'hostnet3', id: 'net3', mac: '52:54:00:00:00:02', bus: 'pci.0', addr: '0x5' });
   });
 
+  it("throttles a disk with <iotune> after its device_add, as a start does before the CPUs run", () => {
+    const d = domain('q35', `${rootPorts}\n    ${hot.replace('<serial>', '<iotune><total_iops_sec>30</total_iops_sec><group_name>slow</group_name></iotune><serial>')}`);
+    const args = buildHotplugArgs(d, undefined, { kind: 'disk', disk: d.devices.disks[0]! }, { firstNode: 7 });
+    expect(args.diagnostics.filter((x) => x.severity !== 'info')).toEqual([]);
+    expect(args.qmp).toEqual([
+      { execute: 'block_set_io_throttle', arguments: { id: '/machine/peripheral/virtio-disk1/virtio-backend', bps: 0, bps_rd: 0, bps_wr: 0, iops: 30, iops_rd: 0, iops_wr: 0, group: 'slow' } },
+    ]);
+  });
+
   it('reports only what is wrong with the device itself', () => {
     const d = domain('q35', `<disk type='file' device='disk'><source file='/x.img'/><target dev='sdb' bus='sd'/></disk>`);
     const args = buildHotplugArgs(d, undefined, { kind: 'disk', disk: d.devices.disks[0]! });

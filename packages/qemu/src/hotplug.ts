@@ -13,6 +13,7 @@ import type { BuildOptions } from './build/context.js';
 import type { HostCapabilities } from './capabilities.js';
 import type { QemuDiagnostic } from './diagnostics.js';
 import { blockNodeCount, diskOptions } from './devices/disk.js';
+import { diskThrottleCommand } from './devices/iotune.js';
 import { interfaceOptions } from './devices/net.js';
 import type { JsonObject, QemuOption } from './options.js';
 import { planBootOrder } from './system/boot.js';
@@ -31,6 +32,8 @@ export interface HotplugArgs {
   netdev?: JsonObject;
   /** device_add arguments; absent when only the medium is built (a CD-ROM change). */
   device?: JsonObject;
+  /** QMP commands to run after device_add: the disk's block_set_io_throttle for its <iotune>. */
+  qmp: Array<{ execute: string; arguments: JsonObject }>;
   /** The diagnostics at or inside the device's element; an error means nothing can be added. */
   diagnostics: QemuDiagnostic[];
 }
@@ -45,15 +48,13 @@ export function buildHotplugArgs(domain: Domain, caps: HostCapabilities | undefi
     const first = options.firstNode ?? 1;
     const numbers = count === 0 ? undefined : Array.from({ length: count }, (_, i) => first + i);
     list = diskOptions(ctx, device.disk, numbers, bootindex.get(device.disk));
-    // Throttling is sent with the launch (devices/iotune.ts), which a hot-plug has not.
-    if (device.disk.iotune) ctx.diagnostics.unsupported(device.disk.iotune.node, 'I/O limits on a disk attached to a running guest (they apply from its next start)', false);
   } else {
     ctx.layout.alias.set(device.iface, device.id);
     list = interfaceOptions(ctx, device.iface, `host${device.id}`, bootindex.get(device.iface));
   }
   const { start, end } = element.node;
   const diagnostics = ctx.diagnostics.list.filter((d) => d.range.start.offset >= start && d.range.end.offset <= end);
-  const result: HotplugArgs = { blockdevs: [], diagnostics };
+  const result: HotplugArgs = { blockdevs: [], qmp: [], diagnostics };
   for (const option of list) {
     if (option.flag !== '-blockdev' && option.flag !== '-netdev' && option.flag !== '-device') {
       diagnostics.push(notHotpluggable(element.node.range, option.flag));
@@ -65,7 +66,11 @@ export function buildHotplugArgs(domain: Domain, caps: HostCapabilities | undefi
     else if (option.flag === '-netdev') result.netdev = value;
     else result.device = value;
   }
-  if (diagnostics.some((d) => d.severity === 'error')) return { blockdevs: [], diagnostics };
+  if (diagnostics.some((d) => d.severity === 'error')) return { blockdevs: [], qmp: [], diagnostics };
+  // <iotune> throttles the device's block backend, which exists once device_add made it.
+  const { id, driver } = result.device ?? {};
+  const throttle = device.kind === 'disk' && typeof id === 'string' && typeof driver === 'string' ? diskThrottleCommand(device.disk, id, driver) : undefined;
+  if (throttle) result.qmp.push(throttle);
   return result;
 }
 

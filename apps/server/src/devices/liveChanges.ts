@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { blockNodeCount, buildHotplugArgs, deviceAlias, hotplugBuses, type HostCapabilities, type JsonObject, type NetworkHost } from '@virtdeck/qemu';
+import { blockNodeCount, buildHotplugArgs, deviceAlias, hotplugBuses, type HostCapabilities, type HotplugArgs, type JsonObject, type NetworkHost } from '@virtdeck/qemu';
 import type { QmpClient } from '@virtdeck/qmp';
 import { applyEdits, firstChild, insertChildEdit, parseXml, validateDomain, type Disk, type Domain, type Interface } from '@virtdeck/schema';
 import { restoreOwners } from '../confine/ownership.js';
@@ -68,7 +68,7 @@ function refuseDiagnostics(what: string, diagnostics: readonly ApiDiagnostic[]):
 }
 
 /** Opens a disk's files for QEMU and adds its block nodes; returns the top node and what was handed over. */
-async function addMedium(ctx: LiveContext, domain: Domain, disk: Disk): Promise<{ top: string | undefined; owned: string[]; device?: JsonObject }> {
+async function addMedium(ctx: LiveContext, domain: Domain, disk: Disk): Promise<{ top: string | undefined; owned: string[]; device?: JsonObject; after: HotplugArgs['qmp'] }> {
   const host = await preflight(domain, { probe: ctx.probe, baseDir: ctx.baseDir });
   const { start, end } = disk.node;
   refuseDiagnostics(`The disk ${disk.target?.dev ?? ''} cannot be attached`, host.diagnostics.filter((d) => d.range.start.offset >= start && d.range.end.offset <= end));
@@ -79,7 +79,7 @@ async function addMedium(ctx: LiveContext, domain: Domain, disk: Disk): Promise<
     refuseDiagnostics(`The disk ${disk.target?.dev ?? ''} cannot be attached`, args.diagnostics);
     await addChain(ctx.qmp, args.blockdevs);
     const top = args.blockdevs.at(-1)?.['node-name'];
-    return { top: typeof top === 'string' ? top : undefined, owned: handover.owned, ...(args.device ? { device: args.device } : {}) };
+    return { top: typeof top === 'string' ? top : undefined, owned: handover.owned, ...(args.device ? { device: args.device } : {}), after: args.qmp };
   } catch (error) {
     await restoreOwners(ctx.ownersFile, new Set(handover.owned)).catch(() => undefined);
     throw error;
@@ -101,6 +101,16 @@ export async function attachLive(ctx: LiveContext, requested: DeviceXml): Promis
       if (medium.top) await deleteChain(ctx.qmp, medium.top, blockNodeCount(added.disk)).catch(() => undefined);
       await restoreOwners(ctx.ownersFile, new Set(medium.owned)).catch(() => undefined);
       throw qemuRefused(`QEMU refused the disk ${added.disk.target?.dev ?? ''}`, error);
+    }
+    try {
+      // <iotune>, as a start sets it: the disk is not left attached without its limits.
+      for (const command of medium.after) await ctx.qmp.execute(command.execute, command.arguments as Record<string, unknown>);
+    } catch (error) {
+      const id = medium.device.id;
+      if (typeof id === 'string') await deleteDevice(ctx.qmp, id).catch(() => undefined);
+      if (medium.top) await deleteChain(ctx.qmp, medium.top, blockNodeCount(added.disk)).catch(() => undefined);
+      await restoreOwners(ctx.ownersFile, new Set(medium.owned)).catch(() => undefined);
+      throw qemuRefused(`QEMU refused the I/O limits of the disk ${added.disk.target?.dev ?? ''}`, error);
     }
     return { xml, device };
   }

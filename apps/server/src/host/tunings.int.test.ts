@@ -1,21 +1,25 @@
 /**
  * The tunings a definition asks for are applied to the real QEMU, not dropped: vCPU, iothread
- * and emulator pinning (the threads' Cpus_allowed_list), disk I/O limits (query-block), the
- * balloon's statistics period (qom-get), the console serial's own log file (the guest's output,
- * appended to what was there), <memtune> in a cgroup v2 (memory.max). What the host cannot
- * give refuses the start: a pin to a CPU it lacks, <memtune> without cgroup v2's memory
- * controller, huge pages it has not got free.
+ * and emulator pinning (the threads' Cpus_allowed_list), disk I/O limits (query-block), at the
+ * start and on a disk hot-plugged later, the balloon's statistics period (qom-get), the console
+ * serial's own log file (the guest's output, appended to what was there), <memtune> in a
+ * cgroup v2 (memory.max). What the host cannot give refuses the start: a pin to a CPU it
+ * lacks, <memtune> without cgroup v2's memory controller, huge pages it has not got free.
  */
 import { readFile, rm, mkdtemp, writeFile, truncate } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseCpuset } from '@virtdeck/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { qemuUser } from '../confine/qemuUser.js';
 import { demoGuestXml } from '../demoGuest.js';
+import { attachLive, type LiveContext } from '../devices/liveChanges.js';
 import { RunDir } from '../guests/RunDir.js';
 import { startGuest, type StartOptions } from '../guests/startGuest.js';
 import { terminate } from '../guests/qemuProcess.js';
 import type { GuestRuntime } from '../guests/GuestRuntime.js';
+import { networkHost } from '../networks/networkHost.js';
+import { sharedImageProbe } from '../preflight/imageProbe.js';
 import { demoGuest } from '../testing/demoGuest.js';
 import { waitForText } from '../testing/waitFor.js';
 import { releaseGuestTuning } from './guestTuning.js';
@@ -59,7 +63,7 @@ describe('tunings applied to the running guest', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('pins the vCPU and the emulator, throttles the disk, polls balloon stats and logs the serial port', async () => {
+  it('pins the vCPU and the emulator, throttles the disk (and one hot-plugged later), polls balloon stats and logs the serial port', async () => {
     const cpus = await allowedHostCpus();
     const vcpuCpu = cpus.at(-1) ?? 0;
     const emulatorCpu = cpus[0] ?? 0;
@@ -75,6 +79,8 @@ describe('tunings applied to the running guest', () => {
         "<memballoon model='virtio'/>",
         `<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${image}'/><target dev='vda' bus='virtio'/>` +
           '<iotune><total_bytes_sec>1048576</total_bytes_sec><read_iops_sec>100</read_iops_sec><read_iops_sec_max>200</read_iops_sec_max><group_name>slow</group_name></iotune></disk>\n' +
+          // empty ports for the disk plugged in while it runs (a q35 root bus takes none), as virt-install adds them
+          Array.from({ length: 6 }, (_, i) => `    <controller type='pci' index='${i + 1}' model='pcie-root-port'/>\n`).join('') +
           "    <memballoon model='virtio'><stats period='7'/></memballoon>",
       );
     runtime = await startGuest(startOptions(dir, 'tuned', xml));
@@ -97,6 +103,29 @@ describe('tunings applied to the running guest', () => {
 
     const written = await waitForText(log, guest.readyMarker);
     expect(written.startsWith('from an earlier run\n')).toBe(true);
+
+    // A disk attached to the running guest gets its <iotune> as a start gives it (block_set_io_throttle after device_add);
+    // once it has booted, so that its PCIe ports are numbered and QEMU lists what is on them.
+    const hot = path.join(dir, 'hot.raw');
+    await writeFile(hot, '');
+    await truncate(hot, 1024 * 1024);
+    const live: LiveContext = {
+      name: 'tuned',
+      qmp,
+      xml: runtime.xml,
+      caps: await probeCapabilities(),
+      networks: await networkHost(dir),
+      baseDir: new RunDir(dir, 'tuned').dir,
+      user: await qemuUser(),
+      ownersFile: new RunDir(dir, 'tuned').ownersFile,
+      probe: sharedImageProbe,
+    };
+    const text = `<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${hot}'/><target dev='vdb' bus='virtio'/><iotune><write_bytes_sec>524288</write_bytes_sec><total_iops_sec>30</total_iops_sec></iotune></disk>`;
+    runtime.xml = (await attachLive(live, { kind: 'disk', text })).xml;
+    const after = await qmp.execute<Array<{ qdev?: string; inserted?: Record<string, unknown> }>>('query-block');
+    expect(after.find((b) => b.qdev === '/machine/peripheral/virtio-disk1/virtio-backend')?.inserted).toMatchObject({ bps: 0, bps_wr: 524288, iops: 30, iops_rd: 0 });
+    // the disk of the start keeps its own limits
+    expect(after.find((b) => b.qdev === '/machine/peripheral/virtio-disk0/virtio-backend')?.inserted).toMatchObject({ bps: 1048576, iops_rd: 100 });
   }, 90_000);
 
   it('refuses to start a guest pinned to a CPU this host does not have, naming it', async () => {

@@ -64,6 +64,18 @@ export function planDiskThrottle(ctx: BuildContext, disk: Disk, id: string, driv
     if (l !== undefined && l > 1 && !m) ctx.diagnostics.error('invalid-combination', at, `${length} needs ${max}: a burst length is for a burst rate.`);
   }
   if (!ctx.runtime) return;
+  const command = diskThrottleCommand(disk, id, driver);
+  if (command) ctx.launch.qmp.push(command);
+}
+
+/**
+ * The block_set_io_throttle of a disk with <iotune>, for its -device `id` and `driver`: what a
+ * start sends before the CPUs run, and a hot-plug after its device_add (libvirt's
+ * qemuDomainAttachDiskGeneric), checked by planDiskThrottle while the device was built.
+ */
+export function diskThrottleCommand(disk: Disk, id: string, driver: string): { execute: 'block_set_io_throttle'; arguments: JsonObject } | undefined {
+  const tune = disk.iotune;
+  if (!tune) return undefined;
   const args: JsonObject = { id: qomName(id, driver) };
   for (const limit of RATES) args[QMP_NAMES[limit]] = tune[limit] ?? 0;
   for (const [limit, name] of Object.entries(QMP_NAMES) as Array<[IotuneLimit, string]>) {
@@ -72,5 +84,5 @@ export function planDiskThrottle(ctx: BuildContext, disk: Disk, id: string, driv
   }
   // Disks of one group share its limits; without one QEMU gives the disk a group of its own.
   if (tune.groupName !== undefined) args.group = tune.groupName;
-  ctx.launch.qmp.push({ execute: 'block_set_io_throttle', arguments: args });
+  return { execute: 'block_set_io_throttle', arguments: args };
 }
