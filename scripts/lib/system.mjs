@@ -1,7 +1,7 @@
 // Host prerequisites: Debian packages the project needs at run time or test time.
 // Plain Node (no dependencies): this runs before `npm ci`.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, statSync } from 'node:fs';
 
 /** What `npm start` needs on the host. */
 export const RUNTIME_PACKAGES = [
@@ -78,10 +78,36 @@ export const QEMU_USER = 'virtdeck-qemu';
 /**
  * Creates QEMU's system user and group when running as root and it is missing, as the
  * qemu package does for libvirt's `libvirt-qemu`. As a normal user QEMU runs as that user.
+ * Then lets that user open /dev/net/tun (ensureTunDevice).
  */
 export function ensureQemuUser(log = console.log) {
   if (process.getuid?.() !== 0) return;
+  ensureTunDevice(log);
   if (spawnSync('getent', ['passwd', QEMU_USER], { stdio: 'ignore' }).status === 0) return;
   log(`Creating the system user ${QEMU_USER}, whom QEMU runs as…`);
   run('useradd', ['--system', '--no-create-home', '--user-group', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', QEMU_USER]);
+}
+
+const TUN_DEVICE = '/dev/net/tun';
+
+/**
+ * QEMU opens the taps the server makes for guests on host bridges (apps/server/src/networks/taps.ts)
+ * through /dev/net/tun, as QEMU's user. systemd's udev rules make it 0666 (50-udev-default.rules),
+ * which is safe: without CAP_NET_ADMIN a process attaches only to a tap made for its user. A
+ * container's /dev, which no udev manages, often has it 0600: it gets udev's mode.
+ */
+function ensureTunDevice(log) {
+  let mode;
+  try {
+    mode = statSync(TUN_DEVICE).mode & 0o777;
+  } catch {
+    return; // no tun device: the server says so where a guest needs a tap
+  }
+  if (mode === 0o666) return;
+  log(`Making ${TUN_DEVICE} usable to ${QEMU_USER} (mode 0666, as udev makes it) for taps on host bridges…`);
+  try {
+    chmodSync(TUN_DEVICE, 0o666);
+  } catch (error) {
+    log(`Could not change ${TUN_DEVICE} (${error.message}); guests on host bridges will not start`);
+  }
 }

@@ -167,7 +167,7 @@ export function buildContext(domain: Domain, caps: HostCapabilities | undefined,
     layout,
     env: {},
     devicesNode,
-    launch: { secrets: [], qmp: [] },
+    launch: { secrets: [], qmp: [], taps: [] },
   };
   return ctx;
 }
@@ -305,10 +305,10 @@ function genidArgs(ctx: BuildContext): QemuOption[] {
 
 /**
  * QEMU's seccomp sandbox, as libvirt sets it. Spawning stays allowed when QEMU itself must
- * run a helper: qemu-bridge-helper for bridges, or an interface's tap script.
+ * run a helper: an interface's tap script (taps on bridges are the server's to make).
  */
 function sandboxArgs(ctx: BuildContext): QemuOption[] {
-  const spawns = ctx.layout.interfaces.some((i) => i.type === 'bridge' || (i.type === 'ethernet' && (i.script ?? i.downscript) !== undefined && ctx.options.hostPassthrough !== false));
+  const spawns = ctx.layout.interfaces.some((i) => i.type === 'ethernet' && (i.script ?? i.downscript) !== undefined && ctx.options.hostPassthrough !== false);
   return [
     {
       flag: '-sandbox',

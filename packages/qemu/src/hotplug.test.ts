@@ -59,6 +59,14 @@ describe('hot-plug arguments come from the command line builders', () => {
     ]);
   });
 
+  it('makes a tap for a NIC on a host bridge with the next name the guest has free', () => {
+    const d = domain('pc', `<interface type='bridge'><source bridge='br9'/><mac address='52:54:00:00:00:02'/><model type='virtio'/><address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/></interface>`);
+    const networks = { networks: new Map(), bridges: new Set(['br9']), privileged: true, tapPrefix: 'vdabcdef01', tapsInUse: new Set(['vdabcdef010']) };
+    const args = buildHotplugArgs(d, undefined, { kind: 'interface', iface: d.devices.interfaces[0]!, id: 'net1' }, { networks });
+    expect(args.netdev).toEqual({ type: 'tap', ifname: 'vdabcdef011', script: 'no', downscript: 'no', id: 'hostnet1' });
+    expect(args.taps).toEqual([{ ifname: 'vdabcdef011', bridge: 'br9', mac: '52:54:00:00:00:02' }]);
+  });
+
   it('reports only what is wrong with the device itself', () => {
     const d = domain('q35', `<disk type='file' device='disk'><source file='/x.img'/><target dev='sdb' bus='sd'/></disk>`);
     const args = buildHotplugArgs(d, undefined, { kind: 'disk', disk: d.devices.disks[0]! });

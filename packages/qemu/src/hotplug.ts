@@ -9,7 +9,7 @@
  */
 import type { Disk, Domain, Interface } from '@virtdeck/schema';
 import { buildContext } from './buildArgv.js';
-import type { BuildOptions } from './build/context.js';
+import type { BuildOptions, TapPlan } from './build/context.js';
 import type { HostCapabilities } from './capabilities.js';
 import type { QemuDiagnostic } from './diagnostics.js';
 import { blockNodeCount, diskOptions } from './devices/disk.js';
@@ -34,6 +34,8 @@ export interface HotplugArgs {
   device?: JsonObject;
   /** QMP commands to run after device_add: the disk's block_set_io_throttle for its <iotune>. */
   qmp: Array<{ execute: string; arguments: JsonObject }>;
+  /** The tap to make before netdev_add, for a NIC on a host bridge (as a start makes it). */
+  taps: TapPlan[];
   /** The diagnostics at or inside the device's element; an error means nothing can be added. */
   diagnostics: QemuDiagnostic[];
 }
@@ -54,7 +56,7 @@ export function buildHotplugArgs(domain: Domain, caps: HostCapabilities | undefi
   }
   const { start, end } = element.node;
   const diagnostics = ctx.diagnostics.list.filter((d) => d.range.start.offset >= start && d.range.end.offset <= end);
-  const result: HotplugArgs = { blockdevs: [], qmp: [], diagnostics };
+  const result: HotplugArgs = { blockdevs: [], qmp: [], taps: ctx.launch.taps, diagnostics };
   for (const option of list) {
     if (option.flag !== '-blockdev' && option.flag !== '-netdev' && option.flag !== '-device') {
       diagnostics.push(notHotpluggable(element.node.range, option.flag));
@@ -66,7 +68,7 @@ export function buildHotplugArgs(domain: Domain, caps: HostCapabilities | undefi
     else if (option.flag === '-netdev') result.netdev = value;
     else result.device = value;
   }
-  if (diagnostics.some((d) => d.severity === 'error')) return { blockdevs: [], qmp: [], diagnostics };
+  if (diagnostics.some((d) => d.severity === 'error')) return { blockdevs: [], qmp: [], taps: [], diagnostics };
   // <iotune> throttles the device's block backend, which exists once device_add made it.
   const { id, driver } = result.device ?? {};
   const throttle = device.kind === 'disk' && typeof id === 'string' && typeof driver === 'string' ? diskThrottleCommand(device.disk, id, driver) : undefined;

@@ -65,7 +65,7 @@ const FIELDS: Record<string, { devices?: string; os?: string; extra?: string; ma
   'channel name and socket': { devices: "<channel type='unix'><source mode='bind' path='@V@'/><target type='virtio' name='@V@'/></channel>" },
   'guestfwd target': { devices: "<channel type='pipe'><source path='@V@'/><target type='guestfwd' address='@V@' port='4600'/></channel>" },
   'port forward address': { devices: "<interface type='user'><portForward proto='tcp' address='@V@'><range start='2222' to='22'/></portForward></interface>" },
-  'bridge name': { devices: "<interface type='bridge'><source bridge='@V@'/><mac address='52:54:00:00:00:01'/></interface>" },
+  // A bridge's name is not on the command line: the server puts the guest's tap in it (ip, argument arrays).
   'tap name and script': { devices: "<interface type='ethernet'><target dev='@V@'/><script path='@V@'/><mac address='52:54:00:00:00:01'/></interface>" },
   'multicast address': { devices: "<interface type='mcast'><source address='@V@' port='5558'/><mac address='52:54:00:00:00:01'/></interface>" },
   'MAC address': { devices: "<interface type='user'><mac address='@V@'/></interface>" },

@@ -16,6 +16,7 @@ import type { QemuUser } from '../confine/qemuUser.js';
 import { VirtdeckError, type ApiDiagnostic } from '../errors.js';
 import type { ImageProbe } from '../preflight/imageProbe.js';
 import { endProbedChains, preflight } from '../preflight/preflight.js';
+import { createTaps, removeTapOf, removeTaps } from '../networks/taps.js';
 import { handOver } from './fileHandover.js';
 import { addChain, deleteChain, deleteDevice, freePciSlot, mediumNode, nextBlockNode, nicByMac, peripheralIds, qemuRefused, releaseFdSets } from './liveDevices.js';
 import { describeSelector, findDevice, withDevice, withMedium, withoutElement, type DeviceSelector, type DeviceXml } from './deviceXml.js';
@@ -32,6 +33,8 @@ export interface LiveContext {
   baseDir: string;
   user: QemuUser | undefined;
   ownersFile: string;
+  /** The record of the guest's taps (RunDir.tapsFile). */
+  tapsFile: string;
   probe: ImageProbe;
 }
 
@@ -126,11 +129,19 @@ async function attachInterface(ctx: LiveContext, domain: Domain, iface: Interfac
   refuseDiagnostics('The interface cannot be attached', args.diagnostics);
   if (!args.device) throw new VirtdeckError('invalid-xml', 'This interface cannot be built as a device');
   const netdev = args.netdev?.id;
-  if (args.netdev) await ctx.qmp.execute('netdev_add', args.netdev as Record<string, unknown>).catch((error: unknown) => Promise.reject(qemuRefused('QEMU refused the network backend', error)));
+  const taps = new Set(args.taps.map((t) => t.ifname));
+  await createTaps(args.taps, ctx.tapsFile, ctx.user);
+  try {
+    if (args.netdev) await ctx.qmp.execute('netdev_add', args.netdev as Record<string, unknown>).catch((error: unknown) => Promise.reject(qemuRefused('QEMU refused the network backend', error)));
+  } catch (error) {
+    await removeTaps(ctx.tapsFile, taps).catch(() => undefined);
+    throw error;
+  }
   try {
     await ctx.qmp.execute('device_add', args.device as Record<string, unknown>);
   } catch (error) {
     if (typeof netdev === 'string') await ctx.qmp.execute('netdev_del', { id: netdev }).catch(() => undefined);
+    await removeTaps(ctx.tapsFile, taps).catch(() => undefined);
     throw qemuRefused('QEMU refused the network card', error);
   }
 }
@@ -150,6 +161,7 @@ export async function detachLive(ctx: LiveContext, selector: DeviceSelector): Pr
     if (!nic) throw new VirtdeckError('conflict', `QEMU has no network card with MAC ${found.iface.mac ?? '(none)'} for '${ctx.name}'`);
     await deleteDevice(ctx.qmp, nic.id);
     if (nic.netdev) await ctx.qmp.execute('netdev_del', { id: nic.netdev }).catch((error: unknown) => Promise.reject(qemuRefused('QEMU kept the network backend', error)));
+    if (found.iface.mac) await removeTapOf(ctx.tapsFile, found.iface.mac);
     return withoutElement(ctx.xml, found.iface.node);
   }
   const { disk } = found;

@@ -482,10 +482,11 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
       qmp,
       xml,
       caps: await this.options.capabilities(),
-      networks: await networkHost(this.stateDir),
+      networks: await networkHost(this.stateDir, guest.run),
       baseDir: guest.run.dir,
       user: await qemuUser(),
       ownersFile: guest.run.ownersFile,
+      tapsFile: guest.run.tapsFile,
       probe: sharedImageProbe,
     };
   }

@@ -38,6 +38,13 @@ export class RunDir {
   readonly tpmStateDir: string;
   /** The owners of the files given to QEMU's user for this run (confine/ownership.ts). */
   readonly ownersFile: string;
+  /** The taps the server made for this run (networks/taps.ts), each removed when the guest ends. */
+  readonly tapsFile: string;
+  /**
+   * How the names of this guest's taps start: `vd` and 8 hex digits of this folder's path, so
+   * guests (of any state directory) never share one; with the NIC's number, 15 characters at most.
+   */
+  readonly tapPrefix: string;
 
   constructor(
     readonly stateDir: string,
@@ -53,6 +60,8 @@ export class RunDir {
     this.nvramDir = path.join(stateDir, 'nvram');
     this.tpmStateDir = path.join(stateDir, 'swtpm', name);
     this.ownersFile = path.join(this.dir, 'owners.json');
+    this.tapsFile = path.join(this.dir, 'taps.json');
+    this.tapPrefix = `vd${digestOf(this.dir).slice(0, 8)}`;
     const longest = path.join(this.dir, 'console.sock');
     this.separate = serverUid === 0;
     this.qemuDir = !this.separate && Buffer.byteLength(longest) <= MAX_SOCKET_PATH ? this.dir : path.join(socketBaseDir(serverUid), digestOf(this.dir));

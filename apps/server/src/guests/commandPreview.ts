@@ -25,7 +25,7 @@ export async function previewCommandLine(xml: string, capabilities: () => Promis
   if (!valid || !domain) throw new VirtdeckError('invalid-xml', 'The definition has errors', { diagnostics });
   const runName = guestNameProblem(domain.name) ? 'NAME' : domain.name;
   const run = new RunDir(stateDir, runName);
-  const result = commandLineFor(domain, await capabilities(), run, await networkHost(stateDir), hostPassthrough, {}, await hugepageRuntime(domain, run.dir));
+  const result = commandLineFor(domain, await capabilities(), run, await networkHost(stateDir, { tapPrefix: run.tapPrefix }), hostPassthrough, {}, await hugepageRuntime(domain, run.dir));
   return { argv: result.best, line: formatCommandLine(result.best), builtBy: 'virtdeck', startable: result.argv !== undefined, diagnostics: result.diagnostics };
 }
 

@@ -8,6 +8,7 @@ import { describeError, toVirtdeckError } from '../errors.js';
 import { restoreOwners } from '../confine/ownership.js';
 import { releaseGuestTuning } from '../host/guestTuning.js';
 import { stopSwtpm } from '../host/swtpm.js';
+import { removeTaps } from '../networks/taps.js';
 import { monitorOf } from './actions.js';
 import { attachMonitor, consoleSocketOf, serialConsoleFor } from './attach.js';
 import { parseDefinition, type Guest } from './guestRecord.js';
@@ -292,6 +293,7 @@ export class GuestProcesses {
   private async goneWhileAway(guest: Guest, status: GuestStatus | undefined): Promise<void> {
     if (!status || status.state === 'shutoff') {
       await guest.run.clearProcessFiles().catch(() => undefined);
+      await removeTaps(guest.run.tapsFile).catch((failure: unknown) => this.options.logger.warn({ name: guest.name, err: failure }, 'a tap of the guest is left'));
       return;
     }
     const reason: StateReason = status.poweringOff ? 'shutdown' : 'crashed';
@@ -311,6 +313,7 @@ export class GuestProcesses {
     this.states.transition(guest, { state: 'shutoff', reason, error });
     this.states.record(guest, event, detail);
     await stopSwtpm(guest.run.qemuDir).catch(() => undefined);
+    await removeTaps(guest.run.tapsFile).catch((failure: unknown) => this.options.logger.warn({ name: guest.name, err: failure }, 'a tap of the guest is left'));
     await releaseGuestTuning(guest.run.dir).catch((failure: unknown) => this.options.logger.warn({ name: guest.name, err: failure }, 'the cgroup or huge page folder of the guest is left'));
     await guest.run.clearProcessFiles().catch(() => undefined);
     await restoreOwners(guest.run.ownersFile).catch((failure: unknown) => this.options.logger.error({ name: guest.name, err: failure }, 'files given to QEMU keep its owner'));

@@ -14,6 +14,7 @@ import { prepareFirmware } from '../host/guestFirmware.js';
 import { startSwtpm, stopSwtpm } from '../host/swtpm.js';
 import { applyGuestTuning, hugepageRuntime, prepareGuestTuning, releaseGuestTuning } from '../host/guestTuning.js';
 import { networkHost } from '../networks/networkHost.js';
+import { createTaps, removeTaps } from '../networks/taps.js';
 import { removeLaunchSecrets, runPrelaunchCommands, writeLaunchSecrets } from '../host/launchPlan.js';
 import { domainFacts } from './domainFacts.js';
 import { GuestRuntime } from './GuestRuntime.js';
@@ -53,7 +54,7 @@ export interface StartOptions {
 
 /**
  * Prepare (definition, host checks, firmware, pre-flight of every host file, argv, run folder, the
- * files QEMU gets open, swtpm for an emulated TPM) → launch QEMU with CPUs stopped (-S) →
+ * files QEMU gets open, swtpm for an emulated TPM, taps on host bridges) → launch QEMU with CPUs stopped (-S) →
  * connect the monitor → connect the console (before the CPUs run, so the log misses no
  * boot output) → refresh (QEMU must be in `prelaunch`) → continue
  * (`cont`). Resolves with the running guest's runtime; on any failure the one rollback path
@@ -98,7 +99,9 @@ async function startOnce(options: StartOptions): Promise<GuestRuntime> {
     const refused = preflightFailure(name, host.diagnostics);
     if (refused) throw refused;
     displayPorts = await chooseDisplayPorts(domain);
-    const networks = await networkHost(run.stateDir);
+    // Taps a run that ended without its teardown (a server killed meanwhile) left go first.
+    await removeTaps(run.tapsFile);
+    const networks = await networkHost(run.stateDir, run);
     const memory = await hugepageRuntime(launchDomain, run.dir);
     const checked = commandLineFor(domain, caps, run, networks, options.hostPassthrough ?? true, displayPorts.ports, memory);
     if (!checked.argv) throw cannotBuild(name, checked.diagnostics);
@@ -112,6 +115,7 @@ async function startOnce(options: StartOptions): Promise<GuestRuntime> {
     launch = command.launch;
     await writeLaunchSecrets(launch, user);
     if (launch.swtpm) await startSwtpm(launch.swtpm, user);
+    if (launch.taps.length > 0) await createTaps(launch.taps, run.tapsFile, user);
     await prepareGuestTuning(launchDomain, run.dir, user);
     const [emulator = '', ...args] = command.argv;
 
@@ -160,6 +164,7 @@ async function startOnce(options: StartOptions): Promise<GuestRuntime> {
     if (launch) await removeLaunchSecrets(launch);
     if (launch?.swtpm) await stopSwtpm(run.qemuDir);
     const failure = await rollback(name, phase, runtime, run, error);
+    await removeTaps(run.tapsFile).catch(() => undefined);
     await releaseGuestTuning(run.dir).catch(() => undefined);
     await files?.abort();
     throw failure;

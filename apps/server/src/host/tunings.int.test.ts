@@ -114,10 +114,11 @@ describe('tunings applied to the running guest', () => {
       qmp,
       xml: runtime.xml,
       caps: await probeCapabilities(),
-      networks: await networkHost(dir),
+      networks: await networkHost(dir, new RunDir(dir, 'tuned')),
       baseDir: new RunDir(dir, 'tuned').dir,
       user: await qemuUser(),
       ownersFile: new RunDir(dir, 'tuned').ownersFile,
+      tapsFile: new RunDir(dir, 'tuned').tapsFile,
       probe: sharedImageProbe,
     };
     const text = `<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${hot}'/><target dev='vdb' bus='virtio'/><iotune><write_bytes_sec>524288</write_bytes_sec><total_iops_sec>30</total_iops_sec></iotune></disk>`;

@@ -6,7 +6,10 @@ import nodeFs from 'node:fs/promises';
 import path from 'node:path';
 import type { NetworkHost } from '@virtdeck/qemu';
 import { parseNetwork, type Network } from '@virtdeck/schema';
+import { qemuUser, type QemuUser } from '../confine/qemuUser.js';
+import { permits, READ, WRITE } from '../confine/reach.js';
 import { NetworkStore } from './NetworkStore.js';
+import { recordedTaps } from './taps.js';
 
 const SYS_NET = '/sys/class/net';
 
@@ -35,7 +38,43 @@ export async function definedNetworks(stateDir: string): Promise<Map<string, Net
   return networks;
 }
 
-export async function networkHost(stateDir: string): Promise<NetworkHost> {
-  const [networks, bridges] = await Promise.all([definedNetworks(stateDir), hostBridges()]);
-  return { networks, bridges, privileged: process.getuid?.() === 0 };
+/** The guest whose command line is built: how its taps are named (RunDir.tapPrefix), and for a hot-plug those it has (RunDir.tapsFile). */
+export interface TapOwner {
+  tapPrefix: string;
+  tapsFile?: string;
+}
+
+export async function networkHost(stateDir: string, guest?: TapOwner): Promise<NetworkHost> {
+  const privileged = process.getuid?.() === 0;
+  const [networks, bridges, user] = await Promise.all([definedNetworks(stateDir), hostBridges(), privileged ? qemuUser().catch(() => undefined) : undefined]);
+  const host: NetworkHost = { networks, bridges, privileged };
+  if (user) {
+    const tun = await deviceAccess(TUN_DEVICE, user);
+    if (tun === 'missing') host.tapBlocked = `${TUN_DEVICE} does not exist on this host (the tun module is not loaded, or /dev lacks it).`;
+    else if (tun !== 'usable') {
+      host.tapBlocked = `QEMU runs as ${user.name}, who cannot open ${TUN_DEVICE} (mode ${tun}); systemd's udev makes it 0666, which lets a user attach only to taps made for them: chmod 0666 ${TUN_DEVICE} (npm start does).`;
+    }
+    host.vhostNet = (await deviceAccess(VHOST_NET_DEVICE, user)) === 'usable';
+  }
+  if (guest) {
+    host.tapPrefix = guest.tapPrefix;
+    if (guest.tapsFile !== undefined) host.tapsInUse = new Set((await recordedTaps(guest.tapsFile)).map((t) => t.ifname));
+  }
+  return host;
+}
+
+const TUN_DEVICE = '/dev/net/tun';
+const VHOST_NET_DEVICE = '/dev/vhost-net';
+
+/**
+ * Whether QEMU's user can open a device node for reading and writing: 'usable', 'missing', or
+ * the node's mode. /dev/net/tun is 0666 on a host with systemd's udev rules, which is safe:
+ * without privileges a process attaches only to taps made for its user. Where it is not (a
+ * container's /dev), the set-up (npm start) makes it so.
+ */
+async function deviceAccess(device: string, user: QemuUser): Promise<string> {
+  const stat = await nodeFs.stat(device).catch(() => undefined);
+  if (!stat) return 'missing';
+  if (permits(stat, user, READ | WRITE)) return 'usable';
+  return (stat.mode & 0o777).toString(8).padStart(4, '0');
 }

@@ -73,6 +73,25 @@ export interface LaunchPlan {
   affinity?: ThreadAffinity;
   /** Memory limits (<memtune>) of the cgroup QEMU is moved into before `cont`. */
   memoryLimits?: MemoryLimits;
+  /** Taps on host bridges the server makes before launch (QEMU opens them by name), removed when the guest ends. */
+  taps: TapPlan[];
+}
+
+/**
+ * A tap for an interface on a host bridge, made as libvirt makes it (virNetDevTapCreateInBridgePort):
+ * persistent, owned by QEMU's user so that QEMU can open it without privileges, with the guest's
+ * MAC address but for a first byte of 0xFE (the bridge never takes the guest's address as its
+ * own), the interface's MTU or else the bridge's, in the bridge and up.
+ */
+export interface TapPlan {
+  ifname: string;
+  bridge: string;
+  /** The guest's MAC address (the NIC's), by which a detach finds its tap. */
+  mac?: string;
+  /** <mtu size>; without one the bridge's. */
+  mtu?: number;
+  /** <driver queues> above 1: a multiqueue tap. */
+  queues?: number;
 }
 
 /**
@@ -115,8 +134,16 @@ export interface NetworkHost {
   networks: ReadonlyMap<string, Network>;
   /** The bridge devices that exist on the host (/sys/class/net/NAME/bridge). */
   bridges: ReadonlySet<string>;
-  /** The server runs as root, so QEMU's bridge helper can make a tap and add it to a bridge. */
+  /** The server runs as root, so it can make a tap on a bridge for QEMU. */
   privileged: boolean;
+  /** Why QEMU, as the user it runs as, cannot open a tap (/dev/net/tun), when it cannot. */
+  tapBlocked?: string;
+  /** QEMU's user can open /dev/vhost-net, so a virtio NIC on a tap gets vhost under KVM. */
+  vhostNet?: boolean;
+  /** How the names of the guest's taps start (a number follows; 15 characters in all at most). */
+  tapPrefix?: string;
+  /** Names of taps the running guest has already (a hot-plug takes another). */
+  tapsInUse?: ReadonlySet<string>;
 }
 
 /** The machine family, which decides built-in devices and PCI placement. */

@@ -82,8 +82,8 @@ function netdevProps(ctx: BuildContext, iface: Interface, id: string): JsonObjec
         const kind = iface.virtualport.type;
         diagnostics.unsupported(iface.virtualport.node, kind ? `A virtual port of type '${kind}'` : 'A virtual port', false);
       }
-      const backend = bridgeNetdev(ctx, src?.bridge, src?.node ?? iface.node);
-      return backend && { ...backend, ...vhostProps(iface), id };
+      const backend = bridgeNetdev(ctx, iface, src?.bridge, src?.node ?? iface.node);
+      return backend && { ...backend, id };
     }
     case 'client':
     case 'server':
@@ -104,7 +104,7 @@ function netdevProps(ctx: BuildContext, iface: Interface, id: string): JsonObjec
       return undefined;
     case 'network': {
       const backend = networkNetdev(ctx, iface);
-      if (backend?.type !== 'user') return backend && { ...backend, ...vhostProps(iface), id };
+      if (backend?.type !== 'user') return backend && { ...backend, id };
       const forwards = hostForwards(ctx, iface);
       return { ...backend, ...(forwards.length > 0 ? { hostfwd: forwards } : {}), id };
     }

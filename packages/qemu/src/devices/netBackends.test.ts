@@ -75,7 +75,7 @@ describe('type=network interfaces', () => {
 
   it('attach a tap to the host bridge of a forward mode=bridge network', () => {
     const { netdevs } = build(nic("network='host-bridge'"), host([network(fixture('host-bridge'))], { bridges: new Set(['br0']) }));
-    expect(netdevs).toEqual([{ type: 'bridge', br: 'br0', id: 'hostnet0' }]);
+    expect(netdevs).toEqual([{ type: 'tap', ifname: 'vd0', script: 'no', downscript: 'no', id: 'hostnet0' }]);
   });
 
   it('refuse a missing host bridge by its name, and a bridge without root', () => {
@@ -104,7 +104,45 @@ describe('type=bridge interfaces', () => {
     expect(diagnostics).toContainEqual(expect.objectContaining({ severity: 'error', scope: 'host', code: 'host-bridge-missing', message: "There is no bridge 'br9' on this host: create it, or use a NAT network." }));
   });
 
-  it('attach to an existing one through the bridge helper', () => {
-    expect(build(bridgeNic, host([], { bridges: new Set(['br9']) })).netdevs).toEqual([{ type: 'bridge', br: 'br9', id: 'hostnet0' }]);
+  const launch = (devices: string, change: Partial<Omit<NetworkHost, 'networks'>> = {}, domainType = 'qemu') => {
+    const result = buildArgv(guest({ devices, type: domainType }), caps, { qmpSocket: '/run/x/qmp.sock' }, { networks: host([], { bridges: new Set(['br9']), tapPrefix: 'vdabcdef01', ...change }) });
+    return { netdevs: jsonValues(result.argv, '-netdev'), taps: result.launch.taps, diagnostics: result.diagnostics };
+  };
+
+  it('attach to an existing one through a tap the server makes (QEMU opens it by name, runs no helper)', () => {
+    const { netdevs, taps, diagnostics } = launch(bridgeNic);
+    expect(netdevs).toEqual([{ type: 'tap', ifname: 'vdabcdef010', script: 'no', downscript: 'no', id: 'hostnet0' }]);
+    expect(taps).toEqual([{ ifname: 'vdabcdef010', bridge: 'br9', mac: '52:54:00:00:00:02' }]);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it("name each tap of the guest apart, honour <target dev> unless it is one of libvirt's generated names, and skip those in use", () => {
+    const second = "<interface type='bridge'><source bridge='br9'/><target dev='vnet7'/><mac address='52:54:00:00:00:03'/><model type='virtio'/><mtu size='9000'/></interface>";
+    const named = "<interface type='bridge'><source bridge='br9'/><target dev='guest-web'/><mac address='52:54:00:00:00:04'/><model type='e1000'/></interface>";
+    const { taps } = launch(bridgeNic + second + named, { tapsInUse: new Set(['vdabcdef010']) });
+    expect(taps).toEqual([
+      { ifname: 'vdabcdef011', bridge: 'br9', mac: '52:54:00:00:00:02' },
+      { ifname: 'vdabcdef012', bridge: 'br9', mac: '52:54:00:00:00:03', mtu: 9000 },
+      { ifname: 'guest-web', bridge: 'br9', mac: '52:54:00:00:00:04' },
+    ]);
+  });
+
+  it('refuse a <target dev> no tap can be named, a tap QEMU cannot open, and vhost where it cannot be had', () => {
+    const bad = "<interface type='bridge'><source bridge='br9'/><target dev='-far-too-long-name'/><mac address='52:54:00:00:00:02'/></interface>";
+    expect(launch(bad).diagnostics).toContainEqual(expect.objectContaining({ severity: 'error', code: 'invalid-value' }));
+    const blocked = launch(bridgeNic, { tapBlocked: 'QEMU runs as virtdeck-qemu, who cannot open /dev/net/tun (mode 0600).' });
+    expect(blocked.netdevs).toEqual([]);
+    expect(blocked.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'host-privileges-needed', message: "Attaching to the host bridge 'br9' needs a tap device that QEMU can open: QEMU runs as virtdeck-qemu, who cannot open /dev/net/tun (mode 0600)." }),
+    );
+    const vhost = bridgeNic.replace('<model', "<driver name='vhost'/><model");
+    expect(launch(vhost, { vhostNet: true }).diagnostics).toContainEqual(expect.objectContaining({ code: 'host-privileges-needed', message: "<driver name='vhost'> asks for vhost-net, but vhost-net needs KVM, and this guest runs under tcg." }));
+  });
+
+  it('give a virtio NIC vhost-net under KVM only where QEMU can open /dev/vhost-net', () => {
+    expect(launch(bridgeNic, { vhostNet: true }, 'kvm').netdevs[0]).toMatchObject({ type: 'tap', vhost: true });
+    expect(launch(bridgeNic, { vhostNet: false }, 'kvm').netdevs[0]).not.toHaveProperty('vhost');
+    expect(launch(bridgeNic, { vhostNet: true }, 'qemu').netdevs[0]).not.toHaveProperty('vhost');
+    expect(launch(bridgeNic.replace('<model', "<driver name='qemu'/><model"), { vhostNet: true }, 'kvm').netdevs[0]).toMatchObject({ vhost: false });
   });
 });

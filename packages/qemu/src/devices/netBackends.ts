@@ -3,10 +3,12 @@
  * bridge with dnsmasq and firewall rules; virtdeck runs it as QEMU's user-mode networking
  * (slirp), which needs no privileges, with the addresses the network's <ip> gives: the guest
  * sees the same subnet, gateway and DHCP range as under libvirt. A network forwarding to a
- * host bridge, and type='bridge', get a tap on that bridge through QEMU's bridge helper.
+ * host bridge, and type='bridge', get a tap on that bridge which the server (root) makes for
+ * QEMU's user before the launch, as libvirt makes it; QEMU opens it by name (ifname=).
  */
 import { firstChild, formatIp, inSubnet, ipPrefix, networkOf, offsetIp, parseIp, type Interface, type Network, type ParsedIp, type XmlElement } from '@virtdeck/schema';
-import type { BuildContext } from '../build/context.js';
+import type { BuildContext, TapPlan } from '../build/context.js';
+import { nicModel } from '../build/layout/deviceDefaults.js';
 import type { JsonObject } from '../options.js';
 
 /** Addresses slirp's DHCP server hands out from dhcpstart on (NB_BOOTP_CLIENTS). */
@@ -44,7 +46,7 @@ export function networkNetdev(ctx: BuildContext, iface: Interface): JsonObject |
         ctx.diagnostics.error('host-bridge-missing', at, `The network '${name}' (forward mode='${mode}') names no host bridge (<bridge name='…'/>) to attach to.`);
         return undefined;
       }
-      return bridgeNetdev(ctx, bridge, at, `of the network '${name}'`);
+      return bridgeNetdev(ctx, iface, bridge, at, `of the network '${name}'`);
     }
     case 'passthrough':
     case 'private':
@@ -59,8 +61,17 @@ export function networkNetdev(ctx: BuildContext, iface: Interface): JsonObject |
   }
 }
 
-/** A tap on a host bridge, checked against the host when the server says what it has. */
-export function bridgeNetdev(ctx: BuildContext, bridge: string | undefined, at: XmlElement, whose = ''): JsonObject | undefined {
+/**
+ * Tap names libvirt keeps for the ones it makes (vnetN, macvtapN, …) and Xen's: a <target dev>
+ * starting so, as a dump of a running libvirt guest has it, is ignored and a name generated.
+ */
+const RESERVED_TAP_PREFIXES = ['vnet', 'vif', 'macvtap', 'macvlan'];
+
+/** A name the kernel takes for a network device (IFNAMSIZ less its NUL), that no `ip` argument can be mistaken for. */
+const TAP_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/;
+
+/** A tap on a host bridge, checked against the host when the server says what it has; the server makes it (LaunchPlan.taps). */
+export function bridgeNetdev(ctx: BuildContext, iface: Interface, bridge: string | undefined, at: XmlElement, whose = ''): JsonObject | undefined {
   const host = ctx.options.networks;
   if (host !== undefined && bridge !== undefined) {
     if (!host.bridges.has(bridge)) {
@@ -71,9 +82,60 @@ export function bridgeNetdev(ctx: BuildContext, bridge: string | undefined, at: 
       ctx.diagnostics.error('host-privileges-needed', at, `Attaching to the host bridge '${bridge}' needs a tap device, which only a server running as root can make.`);
       return undefined;
     }
+    if (host.tapBlocked !== undefined) {
+      ctx.diagnostics.error('host-privileges-needed', at, `Attaching to the host bridge '${bridge}' needs a tap device that QEMU can open: ${host.tapBlocked}`);
+      return undefined;
+    }
   }
-  // qemu-bridge-helper creates the tap and adds it to the bridge.
-  return { type: 'bridge', br: bridge };
+  if (bridge === undefined) {
+    ctx.diagnostics.error('host-bridge-missing', at, 'This interface names no host bridge (<source bridge=…>) to attach to.');
+    return undefined;
+  }
+  const ifname = tapName(ctx, iface);
+  if (ifname === undefined) return undefined;
+  const queues = iface.driver?.queues ?? 0;
+  const plan: TapPlan = { ifname, bridge };
+  if (iface.mac !== undefined) plan.mac = iface.mac;
+  if (iface.mtu !== undefined) plan.mtu = iface.mtu;
+  if (queues > 1) plan.queues = queues;
+  ctx.launch.taps.push(plan);
+  return { type: 'tap', ifname, script: 'no', downscript: 'no', ...(queues > 1 ? { queues } : {}), ...tapVhostProps(ctx, iface) };
+}
+
+/** <target dev> where libvirt would honour it, otherwise the first free name of the guest's (vdHASHn). */
+function tapName(ctx: BuildContext, iface: Interface): string | undefined {
+  const wanted = iface.target?.dev;
+  if (wanted !== undefined && !RESERVED_TAP_PREFIXES.some((prefix) => wanted.startsWith(prefix))) {
+    if (TAP_NAME.test(wanted)) return wanted;
+    ctx.diagnostics.error('invalid-value', iface.target?.node ?? iface.node, `'${wanted}' cannot name a tap: at most 15 letters, digits, '_', '-' and '.', not starting with '-' or '.'.`);
+    return undefined;
+  }
+  const host = ctx.options.networks;
+  const prefix = host?.tapPrefix ?? 'vd';
+  const taken = new Set([...(host?.tapsInUse ?? []), ...ctx.launch.taps.map((t) => t.ifname)]);
+  let n = 0;
+  while (taken.has(`${prefix}${n}`)) n++;
+  return `${prefix}${n}`;
+}
+
+/**
+ * vhost-net for a virtio NIC on a tap, as libvirt gives it under KVM when the host has it and
+ * QEMU can open it; <driver name='qemu'> turns it off, <driver name='vhost'> requires it.
+ */
+function tapVhostProps(ctx: BuildContext, iface: Interface): JsonObject {
+  if (!nicModel(iface).startsWith('virtio')) return {};
+  const driver = iface.driver?.name;
+  if (driver === 'qemu') return { vhost: false };
+  const host = ctx.options.networks;
+  // Without the host (a preview) the definition's words are shown as they are.
+  if (host === undefined) return driver === 'vhost' ? { vhost: true } : {};
+  const usable = host.vhostNet === true && ctx.accel === 'kvm';
+  if (driver === 'vhost' && !usable) {
+    const why = ctx.accel === 'kvm' ? 'QEMU cannot open /dev/vhost-net on this host' : `vhost-net needs KVM, and this guest runs under ${ctx.accel}`;
+    ctx.diagnostics.error('host-privileges-needed', iface.driver?.node ?? iface.node, `<driver name='vhost'> asks for vhost-net, but ${why}.`);
+    return {};
+  }
+  return usable ? { vhost: true } : {};
 }
 
 /** slirp with the network's addresses; the parts of a libvirt network slirp cannot do are reported. */
