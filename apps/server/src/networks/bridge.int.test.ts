@@ -2,15 +2,18 @@
  * Guests on a host bridge, as libvirt attaches them: the server (root) makes a tap owned by
  * QEMU's user, puts it in the bridge and QEMU opens it by name. The demo guest, with a static
  * address on the bridge's subnet, fetches a page from a web server on the bridge's own address;
- * the tap goes with the guest (destroyed, or QEMU killed), a hot-plugged NIC gets a tap of its
- * own that goes when it is detached, a network with <forward mode='bridge'> works the same,
- * and a bridge that does not exist is a refusal that names it. Needs root (a bridge is made
- * for the test, 10.77.0.1/24, and removed after).
+ * the tap goes with the guest (destroyed, QEMU killed, or found gone by a restarted server), a
+ * hot-plugged NIC gets a tap of its own that goes when it is detached, a network with
+ * <forward mode='bridge'> works the same, and a bridge that does not exist is a refusal that
+ * names it. Needs root (a bridge is made for the test, 10.77.0.1/24, and removed after).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorBody, GuestSummary } from '../api.js';
@@ -19,6 +22,7 @@ import { probeCapabilities } from '../host/probeCapabilities.js';
 import { openConsole, type ConsoleClient } from '../testing/consoleClient.js';
 import { demoGuest } from '../testing/demoGuest.js';
 import { killProcessesMentioning } from '../testing/processes.js';
+import { spawnServer, type ServerProcess } from '../testing/serverProcess.js';
 import { startTestServer, type TestServer } from '../testing/testServer.js';
 import { waitFor } from '../testing/waitFor.js';
 import { USER_NETWORK_XML } from '../templates/xmlText.js';
@@ -134,6 +138,43 @@ describe.skipIf(!root)('guests on a host bridge (taps made by the server)', () =
     process.kill(started.body.pid!, 'SIGKILL');
     await waitFor('the guest shut off', async () => ((await server.api.get<GuestSummary>('/api/domains/forwarded')).body.state === 'shutoff' ? true : undefined), 30_000);
     await waitFor(`the tap ${tap!.ifname} gone`, () => (exists(tap!.ifname) ? undefined : true), 10_000);
+  });
+
+  it('keeps the tap of a guest that outlives the server, and removes that of one found gone after a restart', async () => {
+    const stateDir = await mkdtemp(path.join(os.tmpdir(), 'virtdeck-bridge-restart-'));
+    let other: ServerProcess | undefined = await spawnServer({ stateDir });
+    try {
+      for (const [name, mac] of [['kept', '52:54:00:77:00:06'], ['lost', '52:54:00:77:00:07']] as const) {
+        expect((await other.api.post('/api/domains', { xml: onBridge(name, mac) })).status).toBe(201);
+        const started = await other.api.post<ErrorBody>(`/api/domains/${name}/start`);
+        expect(started.status, started.body.message).toBe(200);
+      }
+      const taps = new Map((await ports()).map((p) => [p.address, p.ifname]));
+      const kept = taps.get('fe:54:00:77:00:06')!;
+      const lost = taps.get('fe:54:00:77:00:07')!;
+      expect([kept, lost].every((name) => name?.startsWith('vd'))).toBe(true);
+      const lostPid = (await other.api.get<GuestSummary>('/api/domains/lost')).body.pid!;
+
+      other.child.kill('SIGKILL');
+      await other.exited;
+      other = undefined;
+      // While no server runs, one QEMU dies: its tap stays until a server finds out.
+      process.kill(lostPid, 'SIGKILL');
+      await waitFor('QEMU gone', () => (existsSync(`/proc/${lostPid}`) ? undefined : true), 10_000);
+      expect(exists(lost)).toBe(true);
+
+      other = await spawnServer({ stateDir });
+      expect((await other.api.get<GuestSummary>('/api/domains/lost')).body.state).toBe('shutoff');
+      await waitFor(`the tap ${lost} gone`, () => (exists(lost) ? undefined : true), 10_000);
+      expect((await other.api.get<GuestSummary>('/api/domains/kept')).body.state).toBe('running');
+      expect((await ports()).map((p) => p.ifname)).toEqual([kept]);
+      expect((await other.api.post('/api/domains/kept/destroy')).status).toBe(200);
+      await waitFor(`the tap ${kept} gone`, () => (exists(kept) ? undefined : true), 10_000);
+    } finally {
+      other?.child.kill('SIGKILL');
+      killProcessesMentioning(stateDir);
+      await rm(stateDir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a bridge that does not exist, naming it, and leaves no tap', async () => {
