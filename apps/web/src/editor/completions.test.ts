@@ -1,11 +1,16 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseXml } from '@virtdeck/schema';
 import { describe, expect, it } from 'vitest';
 import { completionsAt, hoverAt } from './completions';
 
-const fixtures = fileURLToPath(new URL('../../../../packages/schema/fixtures/valid/', import.meta.url));
+/** The schema package's valid definitions, by file name. */
+const fixtures: Record<string, string> = Object.fromEntries(
+  Object.entries(import.meta.glob<string>('../../../../packages/schema/fixtures/valid/*.xml', { query: '?raw', import: 'default', eager: true })).map(([file, text]) => [file.slice(file.lastIndexOf('/') + 1), text]),
+);
+const fixture = (file: string): string => {
+  const text = fixtures[file];
+  if (text === undefined) throw new Error(`no fixture ${file}`);
+  return text;
+};
 
 /** The document with the cursor where `|` is. */
 function at(textWithCursor: string) {
@@ -56,7 +61,7 @@ describe('hover', () => {
 describe('completion ranges Monaco accepts', () => {
   // Monaco drops (and logs "[suggest] did IGNORE invalid completion item" for) an entry with
   // an empty label or a range that spans lines or starts on another line than the cursor.
-  const files = readdirSync(fixtures).filter((f) => f.endsWith('.xml'));
+  const files = Object.keys(fixtures);
 
   function problemsAt(text: string, offset: number, document = parseXml(text).document): string[] {
     const line = document.lines.position(offset).line;
@@ -69,7 +74,7 @@ describe('completion ranges Monaco accepts', () => {
   }
 
   it.each(files)('at every offset of %s', (file) => {
-    const text = readFileSync(path.join(fixtures, file), 'utf8');
+    const text = fixture(file);
     const problems: string[] = [];
     const document = parseXml(text).document;
     for (let offset = 0; offset <= text.length; offset++) problems.push(...problemsAt(text, offset, document));
@@ -77,14 +82,14 @@ describe('completion ranges Monaco accepts', () => {
   });
 
   it('while a definition is typed character by character', () => {
-    const text = readFileSync(path.join(fixtures, 'demo-guest.xml'), 'utf8');
+    const text = fixture('demo-guest.xml');
     const problems: string[] = [];
     for (let end = 1; end <= text.length; end++) problems.push(...problemsAt(text.slice(0, end), end));
     expect(problems.slice(0, 10)).toEqual([]);
   });
 
   it('while something is typed in the middle of a definition', () => {
-    const text = readFileSync(path.join(fixtures, 'demo-guest.xml'), 'utf8');
+    const text = fixture('demo-guest.xml');
     const typed = ['<', '<d', '<disk ', "<disk type='", "<disk type='f", '<disk>', '</', ' ', ' t', " type='", '>', "'", '"'];
     const problems: string[] = [];
     for (const [offset] of [...text.matchAll(/\n/g)].map((m) => [m.index] as const).concat([...text.matchAll(/[ >'"]/g)].map((m) => [m.index + 1] as const)))
