@@ -57,6 +57,21 @@ export interface CpuModel {
   aliasOf?: string;
 }
 
+/**
+ * The CPU `<cpu mode='host-model'>` stands for under one accelerator, as libvirt's
+ * domcapabilities gives it (`<mode name='host-model'>`): a named model with the features the
+ * host CPU has beyond it and those of the model it lacks. Features use QEMU's names, as the
+ * -cpu option wants them (libvirt writes them the same way on its command line).
+ */
+export interface HostCpuModel {
+  /** A model query-cpu-definitions lists, e.g. "EPYC". */
+  model: string;
+  /** CPUID vendor of the host CPU (of QEMU's max under TCG), e.g. "AuthenticAMD". */
+  vendor?: string;
+  /** Features the host has beyond the model (require) and features of the model it lacks (disable). */
+  features: Array<{ name: string; policy: 'require' | 'disable' }>;
+}
+
 /** What query-kvm said, with the accelerator virtdeck probed under. */
 export interface KvmState {
   present: boolean;
@@ -73,6 +88,12 @@ export interface EmulatorCapabilities {
   kvm: KvmState;
   machines: MachineType[];
   cpuModels: CpuModel[];
+  /**
+   * host-model per accelerator (`kvm`, `tcg`), from QEMU's CPU model expansions; absent where
+   * the binary was not asked or cannot say (no query-cpu-model-expansion), and then host-model
+   * runs as QEMU's host (KVM) or max (TCG) CPU.
+   */
+  hostCpuModels?: Partial<Record<string, HostCpuModel>>;
   /**
    * Device models (`-device` drivers) the binary knows, aliases included (lsi, ahci); absent
    * where the host does not say (a libvirt host: its domcapabilities name no -device drivers).

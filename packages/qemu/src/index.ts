@@ -28,6 +28,7 @@ export {
   findMachine,
   versionAtLeast,
   type CpuModel,
+  type HostCpuModel,
   type EmulatorCapabilities,
   type EmulatorProbeFailure,
   type FirmwareDescriptor,

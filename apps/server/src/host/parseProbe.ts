@@ -2,7 +2,7 @@
  * Turns what a QEMU binary prints (`-accel help`) and answers over QMP into the
  * capability types of @virtdeck/qemu. Pure, so it is tested without QEMU.
  */
-import type { CpuModel, KvmState, MachineType, QemuVersion } from '@virtdeck/qemu';
+import type { CpuModel, HostCpuModel, KvmState, MachineType, QemuVersion } from '@virtdeck/qemu';
 
 export class ProbeParseError extends Error {
   override name = 'ProbeParseError';
@@ -134,3 +134,113 @@ export function parseTarget(reply: Json): string {
   return string(record(reply, 'query-target').arch, 'query-target.arch');
 }
 
+
+/** A CPU model as a static expansion (query-cpu-model-expansion type=static) describes it. */
+export interface CpuExpansion {
+  vendor?: string;
+  family?: number;
+  model?: number;
+  /** Every CPUID feature QEMU names, on or off. */
+  features: Record<string, boolean>;
+}
+
+/**
+ * Booleans of a static expansion that are not CPUID features of the model: KVM's paravirtual
+ * leaves (libvirt sets those through <features>, not the CPU model) and lmce (an MCE property).
+ */
+const NOT_MODEL_FEATURE = /^(kvm|lmce$)/;
+
+/** query-cpu-model-expansion's return value for type=static: the base model plus every feature on or off. */
+export function parseCpuExpansion(reply: Json): CpuExpansion {
+  const model = record(record(reply, 'query-cpu-model-expansion').model, 'query-cpu-model-expansion.model');
+  const props = isRecord(model.props) ? model.props : {};
+  const features: Record<string, boolean> = {};
+  for (const [name, value] of Object.entries(props)) if (typeof value === 'boolean' && !NOT_MODEL_FEATURE.test(name)) features[name] = value;
+  const expansion: CpuExpansion = { features };
+  const vendor = optionalString(props.vendor);
+  if (vendor) expansion.vendor = vendor;
+  const family = optionalNumber(props.family);
+  if (family !== undefined) expansion.family = family;
+  const cpuModel = optionalNumber(props.model);
+  if (cpuModel !== undefined) expansion.model = cpuModel;
+  return expansion;
+}
+
+/** QEMU's CPUs rather than models of a real one. */
+const NOT_NAMED_MODELS = ['max', 'host', 'base'];
+/** Models without a real CPU behind them: never chosen for their family and model numbers. */
+const GENERIC_MODELS = new Set(['qemu64', 'qemu32', 'kvm64', 'kvm32']);
+
+/**
+ * The models host-model may name: those query-cpu-definitions lists under a name of their own,
+ * as libvirt's CPU map has them (EPYC, Skylake-Client-IBRS), not versions (EPYC-v3) and not
+ * max, host or base.
+ */
+export function hostModelCandidates(models: readonly CpuModel[]): string[] {
+  return models.filter((m) => !/-v\d+$/.test(m.name) && !NOT_NAMED_MODELS.includes(m.name)).map((m) => m.name);
+}
+
+/**
+ * libvirt's host-model (what `virsh domcapabilities` gives as `<mode name='host-model'>`): the
+ * host CPU (QEMU's `host` under KVM, `max` under TCG, so what TCG can emulate) decoded into
+ * the named model of its vendor that needs the fewest features turned on or off, as
+ * libvirt's x86Decode does. Under KVM a model with the host's own family and model numbers
+ * wins over one with fewer features (the host is a real CPU of that model); under TCG, max's
+ * numbers are QEMU's invention and are not looked at. Ties go to the newer model (higher
+ * family, then model number, then more features). `vendors` gives each model's own vendor
+ * where the expansions do not (KVM reports the host's vendor for every model).
+ */
+export function decodeHostCpuModel(
+  host: CpuExpansion,
+  models: ReadonlyMap<string, CpuExpansion>,
+  options: { matchSignature: boolean; vendors?: ReadonlyMap<string, string | undefined> },
+): HostCpuModel | undefined {
+  interface Candidate {
+    name: string;
+    expansion: CpuExpansion;
+    features: HostCpuModel['features'];
+    signature: boolean;
+    size: number;
+  }
+  let best: Candidate | undefined;
+  const newer = (a: Candidate, b: Candidate): boolean =>
+    (a.expansion.family ?? 0) !== (b.expansion.family ?? 0)
+      ? (a.expansion.family ?? 0) > (b.expansion.family ?? 0)
+      : (a.expansion.model ?? 0) !== (b.expansion.model ?? 0)
+        ? (a.expansion.model ?? 0) > (b.expansion.model ?? 0)
+        : a.size !== b.size
+          ? a.size > b.size
+          : a.name < b.name;
+  for (const [name, expansion] of models) {
+    if (NOT_NAMED_MODELS.includes(name)) continue;
+    const vendor = options.vendors?.has(name) ? options.vendors.get(name) : expansion.vendor;
+    if (vendor !== undefined && host.vendor !== undefined && vendor !== host.vendor) continue;
+    const names = [...new Set([...Object.keys(host.features), ...Object.keys(expansion.features)])].sort();
+    const require = names.filter((f) => host.features[f] === true && expansion.features[f] !== true);
+    const disable = names.filter((f) => expansion.features[f] === true && host.features[f] !== true);
+    const candidate: Candidate = {
+      name,
+      expansion,
+      features: [...require.map((f) => ({ name: f, policy: 'require' as const })), ...disable.map((f) => ({ name: f, policy: 'disable' as const }))],
+      signature:
+        options.matchSignature &&
+        !GENERIC_MODELS.has(name) &&
+        host.family !== undefined &&
+        expansion.family === host.family &&
+        expansion.model === host.model,
+      size: Object.values(expansion.features).filter(Boolean).length,
+    };
+    if (
+      !best ||
+      (candidate.signature && !best.signature) ||
+      (candidate.signature === best.signature &&
+        (candidate.features.length < best.features.length || (candidate.features.length === best.features.length && newer(candidate, best))))
+    ) {
+      best = candidate;
+    }
+  }
+  if (!best) return undefined;
+  const result: HostCpuModel = { model: best.name, features: best.features };
+  if (host.vendor) result.vendor = host.vendor;
+  return result;
+}

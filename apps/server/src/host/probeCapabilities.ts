@@ -4,7 +4,8 @@
  * GET /api/host and used by @virtdeck/qemu to check and build guests.
  *
  * Each binary is asked once: `<bin> -accel help` and `-device help`, then a QEMU started with
- * `-S -nodefaults -display none -machine none -qmp stdio` answers QMP queries on its pipes.
+ * `-S -nodefaults -display none -machine none -qmp stdio` answers QMP queries on its pipes,
+ * host-model's CPU among them (a second QEMU under TCG gives TCG's when the first had KVM).
  * Results are cached in memory and, when `cacheDir` is given, on disk, keyed by the
  * binary's path, mtime and size (and whether /dev/kvm was usable, which query-kvm and the
  * CPU model list depend on): they stay valid until the binary changes.
@@ -16,8 +17,20 @@ import { access, mkdir, open, readdir, readFile, rename, stat, writeFile } from 
 import path from 'node:path';
 import type { EmulatorCapabilities, EmulatorProbeFailure, HostCapabilities, KvmDeviceStatus } from '@virtdeck/qemu';
 import { probeFirmware, probeTpmEmulator } from './probeFirmware.js';
-import { parseAccelHelp, parseCpuModels, parseDeviceHelp, parseKvm, parseMachines, parseTarget, parseVersion } from './parseProbe.js';
-import { QmpStdioSession } from './qmpStdio.js';
+import {
+  decodeHostCpuModel,
+  hostModelCandidates,
+  parseAccelHelp,
+  parseCpuExpansion,
+  parseCpuModels,
+  parseDeviceHelp,
+  parseKvm,
+  parseMachines,
+  parseTarget,
+  parseVersion,
+  type CpuExpansion,
+} from './parseProbe.js';
+import { QmpCommandError, QmpStdioSession } from './qmpStdio.js';
 
 export interface ProbeOptions {
   /** Emulator binaries to probe; by default every `qemu-system-*` found in `searchPath`. */
@@ -35,7 +48,7 @@ export interface ProbeOptions {
 }
 
 /** Bumped when the cached shape changes, so old cache files are ignored. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 const DEFAULT_TIMEOUT_MS = 20_000;
 const EMULATOR_NAME = /^qemu-system-[A-Za-z0-9_-]+$/;
 
@@ -190,7 +203,7 @@ function runForOutput(binary: string, args: string[], timeoutMs: number): Promis
   });
 }
 
-/** Asks one binary everything; always ends the QEMU it started. */
+/** Asks one binary everything; always ends the QEMUs it started. */
 async function probeEmulator(
   binary: string,
   kvmUsable: boolean,
@@ -205,6 +218,70 @@ async function probeEmulator(
   const accelArgs: string[] = [];
   if (kvmUsable && accelerators.includes('kvm')) accelArgs.push('-accel', 'kvm');
   if (accelerators.includes('tcg')) accelArgs.push('-accel', 'tcg');
+  const first = await withProbeQemu(binary, accelArgs, timeoutMs, async (session) => {
+    const version = parseVersion(await session.execute('query-version'));
+    const arch = parseTarget(await session.execute('query-target'));
+    const kvm = parseKvm(await session.execute('query-kvm'));
+    const machines = parseMachines(await session.execute('query-machines'));
+    const cpuModels = parseCpuModels(await session.execute('query-cpu-definitions'));
+    const caps: EmulatorCapabilities = { path: binary, arch, version, accelerators, kvm, machines, cpuModels, devices, fingerprint };
+    const expansions = X86_ARCHES.has(arch) ? await expandCpuModels(session, kvm.enabled ? 'host' : 'max', hostModelCandidates(cpuModels)) : undefined;
+    return { caps, expansions };
+  });
+  const { caps } = first;
+  if (!first.expansions) return caps;
+  // host-model under TCG is what max has, which needs a QEMU of its own when the first had KVM;
+  // its expansions also give each model's own vendor (under KVM every model has the host's).
+  const tcg = !caps.kvm.enabled
+    ? first.expansions
+    : accelerators.includes('tcg')
+      ? await withProbeQemu(binary, ['-accel', 'tcg'], timeoutMs, (session) => expandCpuModels(session, 'max', hostModelCandidates(caps.cpuModels))).catch(() => undefined)
+      : undefined;
+  const hostCpuModels: NonNullable<EmulatorCapabilities['hostCpuModels']> = {};
+  const tcgModel = tcg && decodeHostCpuModel(tcg.host, tcg.models, { matchSignature: false });
+  if (tcgModel) hostCpuModels.tcg = tcgModel;
+  if (caps.kvm.enabled) {
+    const vendors = tcg ? new Map([...tcg.models].map(([name, m]) => [name, m.vendor])) : undefined;
+    const kvmModel = decodeHostCpuModel(first.expansions.host, first.expansions.models, { matchSignature: true, ...(vendors ? { vendors } : {}) });
+    if (kvmModel) hostCpuModels.kvm = kvmModel;
+  }
+  return Object.keys(hostCpuModels).length > 0 ? { ...caps, hostCpuModels } : caps;
+}
+
+/** Architectures whose CPU models host-model is decoded into (libvirt's x86 CPU driver). */
+const X86_ARCHES = new Set(['x86_64', 'i386']);
+
+/**
+ * Static expansions of `host` or `max` and of each named model, or undefined when this QEMU
+ * cannot expand CPU models (then host-model keeps QEMU's host or max CPU).
+ */
+async function expandCpuModels(
+  session: QmpStdioSession,
+  hostName: 'host' | 'max',
+  names: readonly string[],
+): Promise<{ host: CpuExpansion; models: Map<string, CpuExpansion> } | undefined> {
+  const expand = async (name: string) => parseCpuExpansion(await session.execute('query-cpu-model-expansion', { type: 'static', model: { name } }));
+  let host: CpuExpansion;
+  try {
+    host = await expand(hostName);
+  } catch (error) {
+    if (error instanceof QmpCommandError) return undefined;
+    throw error;
+  }
+  const models = new Map<string, CpuExpansion>();
+  for (const name of names) {
+    try {
+      models.set(name, await expand(name));
+    } catch (error) {
+      // a model this QEMU lists but will not expand is not a candidate
+      if (!(error instanceof QmpCommandError)) throw error;
+    }
+  }
+  return { host, models };
+}
+
+/** Starts `binary -machine none` with a QMP monitor on its pipes, asks, and ends it whatever happens. */
+async function withProbeQemu<T>(binary: string, accelArgs: string[], timeoutMs: number, ask: (session: QmpStdioSession) => Promise<T>): Promise<T> {
   const qemuArgs = ['-S', '-nodefaults', '-display', 'none', '-machine', 'none', ...accelArgs, '-qmp', 'stdio'];
   // QEMU does not exit when its QMP stdin closes, so if the server dies mid-probe the probe
   // QEMU would live on: coreutils' timeout bounds its life whatever happens to us.
@@ -234,16 +311,7 @@ async function probeEmulator(
     timer = setTimeout(() => reject(new Error(`${binary} did not answer QMP within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    const ask = async (): Promise<EmulatorCapabilities> => {
-      await session.start();
-      const version = parseVersion(await session.execute('query-version'));
-      const arch = parseTarget(await session.execute('query-target'));
-      const kvm = parseKvm(await session.execute('query-kvm'));
-      const machines = parseMachines(await session.execute('query-machines'));
-      const cpuModels = parseCpuModels(await session.execute('query-cpu-definitions'));
-      return { path: binary, arch, version, accelerators, kvm, machines, cpuModels, devices, fingerprint };
-    };
-    return await Promise.race([ask(), timeout]);
+    return await Promise.race([session.start().then(() => ask(session)), timeout]);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(stderr.trim() ? `${message}: ${stderr.trim()}` : message, { cause: error });

@@ -9,6 +9,11 @@ export class QmpProbeError extends Error {
   override name = 'QmpProbeError';
 }
 
+/** QEMU answered a command with an error (the session goes on). */
+export class QmpCommandError extends QmpProbeError {
+  override name = 'QmpCommandError';
+}
+
 interface Pending {
   command: string;
   resolve: (value: unknown) => void;
@@ -78,7 +83,7 @@ export class QmpStdioSession {
     this.pending.delete(id);
     if ('error' in message) {
       const error = message.error as { class?: string; desc?: string } | undefined;
-      pending.reject(new QmpProbeError(`${pending.command} failed: ${error?.class ?? 'Error'}: ${error?.desc ?? 'no description'}`));
+      pending.reject(new QmpCommandError(`${pending.command} failed: ${error?.class ?? 'Error'}: ${error?.desc ?? 'no description'}`));
     } else {
       pending.resolve(message.return);
     }

@@ -74,6 +74,13 @@ describe('host capabilities, validation and command lines from the real QEMU', (
 
     expect(posted.body).toMatchObject({ startable: true });
 
+    // host-model is previewed as the named model and features the probe found, as libvirt writes it.
+    const hostModel = (await server.api.get<HostInfo>('/api/host')).body.emulators.find((e) => e.path === '/usr/bin/qemu-system-x86_64')?.hostCpuModels?.tcg;
+    expect(hostModel?.model).toBeDefined();
+    const withHostModel = await server.api.post<CommandLine>('/api/argv', { xml: demoGuestXml('host-model', guest).replace('<clock ', "<cpu mode='host-model'/><clock ") });
+    const cpu = withHostModel.body.argv[withHostModel.body.argv.indexOf('-cpu') + 1];
+    expect(cpu).toBe([hostModel?.model, ...(hostModel?.features ?? []).map((f) => `${f.name}=${f.policy === 'require' ? 'on' : 'off'}`)].join(','));
+
     // A valid definition this host cannot start still has its best command line, the reason beside it.
     const unstartable = await server.api.post<CommandLine>('/api/argv', { xml: demoGuestXml('old', guest).replace("<domain type='qemu'>", "<domain type='kqemu'>") });
     expect(unstartable.status).toBe(200);

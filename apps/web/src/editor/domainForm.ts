@@ -58,7 +58,7 @@ export type InterfaceField = (typeof INTERFACE_FIELDS)[number];
 /** CPU modes the form offers (libvirt's <cpu mode>). */
 export const CPU_FORM_MODES = {
   'host-passthrough': 'the host CPU exactly (KVM only)',
-  'host-model': 'a named model close to the host CPU (KVM only)',
+  'host-model': 'the named model closest to the host CPU (to what TCG emulates under TCG), with its extra features',
   maximum: 'every feature the accelerator can provide',
   custom: 'a named CPU model',
 } as const;

@@ -1,6 +1,7 @@
 /** -cpu, -smp and I/O threads. */
 import { HYPERV_FEATURES } from '@virtdeck/schema';
 import type { BuildContext } from '../build/context.js';
+import type { HostCpuModel } from '../capabilities.js';
 import { jsonOption, keyValue, type QemuOption } from '../options.js';
 
 /**
@@ -25,6 +26,20 @@ export function defaultCpuModel(ctx: BuildContext): string {
   return ctx.machine.chipset === 'isapc' ? '486' : 'qemu64';
 }
 
+/**
+ * What host-model stands for under this accelerator, from the host's capabilities (the probe's
+ * CPU model expansions, as libvirt's domcapabilities give it), when they say and QEMU can be
+ * given it as a -cpu option.
+ */
+export function hostCpuModel(ctx: BuildContext): HostCpuModel | undefined {
+  const expanded = ctx.emulator?.hostCpuModels?.[ctx.accel];
+  if (!expanded || !CPU_TOKEN.test(expanded.model) || expanded.features.some((f) => !CPU_TOKEN.test(f.name))) return undefined;
+  return expanded;
+}
+
+/** Feature names as QEMU matches them: sse4_1, sse4-1 and sse4.1 are one feature, tsc_adjust and tsc-adjust too. */
+const featureKey = (name: string): string => name.toLowerCase().replace(/[_.]/g, '-');
+
 /** The -cpu model name the definition asks for, with accelerator-dependent modes resolved. */
 export function cpuModelName(ctx: BuildContext): string {
   const cpu = ctx.domain.cpu;
@@ -38,15 +53,18 @@ export function cpuModelName(ctx: BuildContext): string {
         );
       }
       return 'host';
-    case 'host-model':
-      // libvirt expands host-model to a named model plus the host's features; QEMU's own
-      // equivalents are host (KVM) and max (TCG).
+    case 'host-model': {
+      const expanded = hostCpuModel(ctx);
+      if (expanded) return expanded.model;
+      // libvirt expands host-model to a named model plus the host's features; without the
+      // host's expansion QEMU's own equivalents are host (KVM) and max (TCG).
       ctx.diagnostics.info(
         'not-applicable',
         cpu.node,
-        `mode='host-model' runs as QEMU's '${ctx.accel === 'kvm' ? 'host' : 'max'}' CPU: virtdeck does not expand it into a named model with the host's features as libvirt does.`,
+        `mode='host-model' runs as QEMU's '${ctx.accel === 'kvm' ? 'host' : 'max'}' CPU: this host's capabilities do not say which named model and features libvirt would expand it into under ${ctx.accel}.`,
       );
       return ctx.accel === 'kvm' ? 'host' : 'max';
+    }
     case 'maximum':
       return 'max';
     default: {
@@ -70,6 +88,12 @@ export function buildCpuArgs(ctx: BuildContext): QemuOption[] {
     parts.push(`${name}=${value ? 'on' : 'off'}`);
   };
   if (cpu?.mode === 'host-passthrough' || (cpu?.mode === 'host-model' && model === 'host')) on('migratable', cpu.migratable ?? true);
+  if (cpu?.mode === 'host-model') {
+    // libvirt's spelling: the model, then the host's extra features and the model's missing
+    // ones as name=on/off; a feature the definition names itself is left to its own <feature>.
+    const own = new Set((cpu.features ?? []).map((f) => featureKey(f.name)));
+    for (const f of hostCpuModel(ctx)?.features ?? []) if (!own.has(featureKey(f.name))) on(f.name, f.policy === 'require');
+  }
   for (const f of cpu?.features ?? []) {
     if (!CPU_TOKEN.test(f.name)) {
       ctx.diagnostics.error('invalid-value', f.node, `CPU feature '${f.name}' is not a feature name (letters, digits, '-', '_', '.').`);
