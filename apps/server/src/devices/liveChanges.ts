@@ -49,7 +49,7 @@ async function placed(ctx: LiveContext, device: DeviceXml): Promise<DeviceXml> {
     throw new VirtdeckError(
       'conflict',
       q35
-        ? `'${ctx.name}' has no free PCIe port for the device: a q35 guest takes hot-plugged devices on empty pcie-root-ports. Add <controller type='pci' model='pcie-root-port'/> to its definition (for the next start)`
+        ? `'${ctx.name}' has no free PCIe port for the device: a q35 guest takes hot-plugged devices on empty pcie-root-ports, once its firmware has numbered them (early in the boot). Add <controller type='pci' model='pcie-root-port'/> to its definition (for the next start), or try again when it has booted`
         : `'${ctx.name}' has no free PCI slot for the device`,
     );
   }

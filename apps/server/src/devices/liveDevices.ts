@@ -11,20 +11,25 @@ import { describeError, VirtdeckError } from '../errors.js';
 interface PciDeviceInfo {
   slot: number;
   qdev_id?: string;
-  pci_bridge?: { devices?: PciDeviceInfo[] };
+  pci_bridge?: { bus?: { secondary?: number }; devices?: PciDeviceInfo[] };
 }
 interface PciBusInfo {
   bus: number;
   devices: PciDeviceInfo[];
 }
 
-/** The first free slot on a hot-plug bus, from query-pci; undefined when every one is taken. */
+/**
+ * The first free slot on a hot-plug bus, from query-pci; undefined when every one is taken.
+ * QEMU lists what is behind a bridge or port only once the guest has given it a bus number
+ * (its firmware does, early in the boot): until then a port looks empty though a device may be
+ * on it, so such a port is never offered.
+ */
 export async function freePciSlot(qmp: QmpClient, buses: readonly HotplugBus[]): Promise<{ bus: number; slot: number } | undefined> {
   const info = await qmp.execute<PciBusInfo[]>('query-pci');
   const taken = new Map<string, Set<number>>();
   const walk = (name: string, devices: readonly PciDeviceInfo[]) => {
     taken.set(name, new Set(devices.map((d) => d.slot)));
-    for (const d of devices) if (d.qdev_id && d.pci_bridge) walk(d.qdev_id, d.pci_bridge.devices ?? []);
+    for (const d of devices) if (d.qdev_id && d.pci_bridge && (d.pci_bridge.bus?.secondary ?? 0) > 0) walk(d.qdev_id, d.pci_bridge.devices ?? []);
   };
   const root = info[0];
   if (root) walk('pci.0', root.devices);
