@@ -250,6 +250,8 @@ export type HostInfo = HostCapabilities & {
   bridges?: string[];
   /** Whether the server can make taps (it runs as root); absent where the host is not the server's own. */
   privileged?: boolean;
+  /** Why QEMU cannot open the taps the server makes (/dev/net/tun out of its reach), when it cannot. */
+  tapBlocked?: string;
   /**
    * Whether <qemu:commandline>, <qemu:env> and tap scripts may start here (VIRTDECK_HOST_PASSTHROUGH);
    * absent where the host is not the server's own.

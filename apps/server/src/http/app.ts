@@ -10,7 +10,7 @@ import { hostsRoutes } from '../hosts/hostsRoutes.js';
 import { displayRoutes } from '../vnc/displayRoutes.js';
 import type { DisplayTickets } from '../vnc/DisplayTickets.js';
 import type { GuestDisplays } from '../vnc/GuestDisplays.js';
-import { hostBridges } from '../networks/networkHost.js';
+import { hostBridges, tapAccess } from '../networks/networkHost.js';
 import { networkRoutes } from '../networks/networkRoutes.js';
 import type { Networks } from '../networks/Networks.js';
 import type { Pools } from '../storage/Pools.js';
@@ -124,8 +124,10 @@ export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabil
   app.use('/api/networks', networkRoutes(networks));
   app.use('/api/pools', poolRoutes(pools, volumes));
   app.get('/api/host', async (_req, res) => {
-    const [caps, bridges] = await Promise.all([capabilities(), hostBridges()]);
-    res.json({ ...hostInfo(caps, acceleratorCaution), bridges: [...bridges].sort(), privileged: process.getuid?.() === 0, hostPassthrough } satisfies HostInfo);
+    const [caps, bridges, { tapBlocked }] = await Promise.all([capabilities(), hostBridges(), tapAccess()]);
+    const info: HostInfo = { ...hostInfo(caps, acceleratorCaution), bridges: [...bridges].sort(), privileged: process.getuid?.() === 0, hostPassthrough };
+    if (tapBlocked !== undefined) info.tapBlocked = tapBlocked;
+    res.json(info);
   });
   app.post('/api/validate', async (req, res) => {
     const xml = xmlBody(req);

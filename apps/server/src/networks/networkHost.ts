@@ -47,20 +47,25 @@ export interface TapOwner {
 export async function networkHost(stateDir: string, guest?: TapOwner): Promise<NetworkHost> {
   const privileged = process.getuid?.() === 0;
   const [networks, bridges, user] = await Promise.all([definedNetworks(stateDir), hostBridges(), privileged ? qemuUser().catch(() => undefined) : undefined]);
-  const host: NetworkHost = { networks, bridges, privileged };
-  if (user) {
-    const tun = await deviceAccess(TUN_DEVICE, user);
-    if (tun === 'missing') host.tapBlocked = `${TUN_DEVICE} does not exist on this host (the tun module is not loaded, or /dev lacks it).`;
-    else if (tun !== 'usable') {
-      host.tapBlocked = `QEMU runs as ${user.name}, who cannot open ${TUN_DEVICE} (mode ${tun}); systemd's udev makes it 0666, which lets a user attach only to taps made for them: chmod 0666 ${TUN_DEVICE} (npm start does).`;
-    }
-    host.vhostNet = (await deviceAccess(VHOST_NET_DEVICE, user)) === 'usable';
-  }
+  const host: NetworkHost = { networks, bridges, privileged, ...(user ? await tapAccess(user) : {}) };
   if (guest) {
     host.tapPrefix = guest.tapPrefix;
     if (guest.tapsFile !== undefined) host.tapsInUse = new Set((await recordedTaps(guest.tapsFile)).map((t) => t.ifname));
   }
   return host;
+}
+
+/** What QEMU, running as `user`, can open of what a tap needs (NetworkHost.tapBlocked and vhostNet). */
+export async function tapAccess(user?: QemuUser): Promise<Pick<NetworkHost, 'tapBlocked' | 'vhostNet'>> {
+  const qemu = user ?? (process.getuid?.() === 0 ? await qemuUser().catch(() => undefined) : undefined);
+  if (!qemu) return {};
+  const access: Pick<NetworkHost, 'tapBlocked' | 'vhostNet'> = { vhostNet: (await deviceAccess(VHOST_NET_DEVICE, qemu)) === 'usable' };
+  const tun = await deviceAccess(TUN_DEVICE, qemu);
+  if (tun === 'missing') access.tapBlocked = `${TUN_DEVICE} does not exist on this host (the tun module is not loaded, or /dev lacks it).`;
+  else if (tun !== 'usable') {
+    access.tapBlocked = `QEMU runs as ${qemu.name}, who cannot open ${TUN_DEVICE} (mode ${tun}); systemd's udev makes it 0666, which lets a user attach only to taps made for them: chmod 0666 ${TUN_DEVICE} (npm start does).`;
+  }
+  return access;
 }
 
 const TUN_DEVICE = '/dev/net/tun';

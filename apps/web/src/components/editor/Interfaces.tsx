@@ -121,6 +121,7 @@ function bridgeProblem(bridge: string | undefined, host: HostInfo | undefined): 
   if (!host) return undefined;
   if (bridge === undefined || !(host.bridges ?? []).includes(bridge)) return `the host has no bridge '${bridge ?? ''}'`;
   if (host.privileged === false) return 'a tap on a bridge needs the server to run as root';
+  if (host.tapBlocked !== undefined) return host.tapBlocked;
   return undefined;
 }
 
