@@ -1,7 +1,7 @@
 import { serialConsoleAccess, type SerialConsoleAccess } from '@virtdeck/qemu';
 import type { Domain } from '@virtdeck/schema';
 import { readTags } from './guestTags.js';
-import { DEFAULT_LIFECYCLE_ACTIONS, LIFECYCLE_ACTIONS, type LifecycleAction, type LifecycleActions } from './lifecycle.js';
+import { DEFAULT_LIFECYCLE_ACTIONS, type LifecycleActions } from './lifecycle.js';
 
 /** What the guest manager needs to know about a definition, read once from the model. */
 export interface DomainFacts {
@@ -35,9 +35,9 @@ export function domainFacts(domain: Domain): DomainFacts {
     vcpus: domain.vcpu?.current ?? domain.vcpu?.count ?? 1,
     memoryKiB: domain.currentMemory?.kib ?? domain.memory?.kib ?? 0,
     actions: {
-      onPoweroff: action(domain.onPoweroff, DEFAULT_LIFECYCLE_ACTIONS.onPoweroff),
-      onReboot: action(domain.onReboot, DEFAULT_LIFECYCLE_ACTIONS.onReboot),
-      onCrash: action(domain.onCrash, DEFAULT_LIFECYCLE_ACTIONS.onCrash),
+      onPoweroff: domain.onPoweroff ?? DEFAULT_LIFECYCLE_ACTIONS.onPoweroff,
+      onReboot: domain.onReboot ?? DEFAULT_LIFECYCLE_ACTIONS.onReboot,
+      onCrash: domain.onCrash ?? DEFAULT_LIFECYCLE_ACTIONS.onCrash,
     },
     balloon: domain.devices.memballoon?.model !== 'none',
     interfaces: domain.devices.interfaces.map((nic, index) => {
@@ -56,8 +56,4 @@ export function domainFacts(domain: Domain): DomainFacts {
   const screen = screenOf(domain);
   if (screen) facts.display = screen.type as 'vnc' | 'spice';
   return facts;
-}
-
-function action(value: string | undefined, fallback: LifecycleAction): LifecycleAction {
-  return value !== undefined && (LIFECYCLE_ACTIONS as readonly string[]).includes(value) ? (value as LifecycleAction) : fallback;
 }

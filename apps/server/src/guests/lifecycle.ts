@@ -5,11 +5,11 @@
  * an event (the libvirt way: qemuProcessHandle* only record and queue).
  */
 import type { QmpEvent } from '@virtdeck/qmp';
+import type { CrashAction } from '@virtdeck/schema';
 import type { GuestState, LifecycleEventName, StateReason } from '../api.js';
 
-/** What `<on_poweroff>`, `<on_reboot>` and `<on_crash>` can say (the last two only for on_crash). */
-export const LIFECYCLE_ACTIONS = ['destroy', 'restart', 'preserve', 'rename-restart', 'coredump-destroy', 'coredump-restart'] as const;
-export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
+/** What `<on_poweroff>`, `<on_reboot>` and `<on_crash>` can say (coredump-* only on_crash): @virtdeck/schema's CRASH_ACTIONS. */
+export type LifecycleAction = CrashAction;
 
 export interface LifecycleActions {
   onPoweroff: LifecycleAction;
