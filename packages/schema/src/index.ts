@@ -184,7 +184,8 @@ export { GRAPHICS_TYPES, LISTEN_TYPES, SPICE_CHANNEL_NAMES, SPICE_CHANNEL_MODES,
 export { HOSTDEV_MODES, HOSTDEV_TYPES, MDEV_MODELS, type HostdevType, type Hostdev } from './model/devices/hostdev.js';
 export { HUB_TYPES, type Hub } from './model/devices/hub.js';
 export { INPUT_TYPES, INPUT_BUSES, GRAB_TOGGLES, type InputType, type InputBus, type Input } from './model/devices/input.js';
-export { INTERFACE_TYPES, NIC_MODELS, MACVTAP_MODES, VIRTUALPORT_TYPES, NET_DRIVER_NAMES, LINK_STATES, type InterfaceType, type Interface } from './model/devices/interface.js';
+export { INTERFACE_TYPES, NIC_MODELS, PCIE_NIC_MODELS, knownNicModel, MACVTAP_MODES, VIRTUALPORT_TYPES, NET_DRIVER_NAMES, LINK_STATES, type InterfaceType, type NicModel, type Interface } from './model/devices/interface.js';
+export { FORM_BOOT_DEVICES, FORM_DISK_BUSES, FORM_DISK_DEVICES, FORM_DISK_FORMATS, FORM_INTERFACE_TYPES, FORM_NIC_MODELS, HOTPLUG_NIC_MODELS } from './model/formChoices.js';
 export { IOMMU_MODELS, type Iommu } from './model/devices/iommu.js';
 export { MEMBALLOON_MODELS, type MemBalloon } from './model/devices/memballoon.js';
 export { MEMORY_DEVICE_MODELS, type MemoryDevice } from './model/devices/memoryDevice.js';

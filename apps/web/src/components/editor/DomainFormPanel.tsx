@@ -1,3 +1,4 @@
+import { DISK_BUSES, DISK_DEVICES, DISK_FORMATS, FORM_BOOT_DEVICES, FORM_DISK_BUSES, FORM_DISK_DEVICES, FORM_DISK_FORMATS, type BootDevice } from '@virtdeck/schema';
 import { useState } from 'react';
 import type { HostInfo } from '../../api/types';
 import type { EmulatorChoices } from '../../editor/protocol';
@@ -10,10 +11,8 @@ import { FirmwareAndTpm } from './FirmwareAndTpm';
 import { Interfaces } from './Interfaces';
 import { usePendingValue } from '../common/usePendingValue';
 
-const BOOT_CHOICES = { hd: 'hard disk', cdrom: 'CD-ROM', network: 'network (PXE)', fd: 'floppy' } as const;
-const DISK_DEVICE_CHOICES = ['disk', 'cdrom'] as const;
-const DISK_BUS_CHOICES = ['virtio', 'sata', 'scsi', 'ide', 'usb'] as const;
-const DISK_FORMAT_CHOICES = ['qcow2', 'raw', 'iso'] as const;
+/** The boot devices' names in the form, one for each of the schema's. */
+const BOOT_CHOICES = { hd: 'hard disk', cdrom: 'CD-ROM', network: 'network (PXE)', fd: 'floppy' } as const satisfies Record<BootDevice, string>;
 
 /**
  * The definition's main settings as a form, two-way with the XML: it shows what the
@@ -155,7 +154,7 @@ function BootOrder({ form, onChange }: { form: DomainForm; onChange: (change: Fo
   const [adding, setAdding] = useState('');
   if (form.perDeviceBoot) return <p className="hint small">Boot order is set per device (&lt;boot order&gt;); edit it in the XML.</p>;
   const set = (devices: string[]) => void onChange({ kind: 'boot', devices });
-  const remaining = (Object.keys(BOOT_CHOICES) as (keyof typeof BOOT_CHOICES)[]).filter((d) => !form.boot.includes(d));
+  const remaining = FORM_BOOT_DEVICES.filter((d) => !form.boot.includes(d));
   return (
     <div className="field boot-order" data-testid="form-boot">
       <span>Boot order</span>
@@ -209,7 +208,7 @@ function Disks({ disks, onChange }: { disks: DiskForm[]; onChange: (change: Form
       {disks.map((disk, index) => (
         <div className="device-row" key={index} data-testid={`form-disk-${index}`}>
           <div className="device-title">
-            <Choice value={disk.device} choices={DISK_DEVICE_CHOICES} onChange={(value) => onChange({ kind: 'disk', index, field: 'device', value })} label="Device kind" />
+            <Choice value={disk.device} choices={FORM_DISK_DEVICES} descriptions={DISK_DEVICES} onChange={(value) => onChange({ kind: 'disk', index, field: 'device', value })} label="Device kind" />
             <span className="hint small">{disk.type}</span>
             <span className="spacer" />
             <button type="button" className="icon" aria-label={`Remove disk ${disk.targetDev ?? index + 1}`} onClick={() => onChange({ kind: 'remove-disk', index })}>
@@ -239,11 +238,11 @@ function Disks({ disks, onChange }: { disks: DiskForm[]; onChange: (change: Form
             </label>
             <label className="field">
               <span>Bus</span>
-              <Choice value={disk.targetBus} choices={DISK_BUS_CHOICES} onChange={(value) => onChange({ kind: 'disk', index, field: 'targetBus', value })} />
+              <Choice value={disk.targetBus} choices={FORM_DISK_BUSES} descriptions={DISK_BUSES} onChange={(value) => onChange({ kind: 'disk', index, field: 'targetBus', value })} />
             </label>
             <label className="field">
               <span>Format</span>
-              <Choice value={disk.format} choices={DISK_FORMAT_CHOICES} onChange={(value) => onChange({ kind: 'disk', index, field: 'format', value })} />
+              <Choice value={disk.format} choices={FORM_DISK_FORMATS} descriptions={DISK_FORMATS} onChange={(value) => onChange({ kind: 'disk', index, field: 'format', value })} />
             </label>
           </div>
         </div>

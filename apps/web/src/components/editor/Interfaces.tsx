@@ -1,3 +1,4 @@
+import { FORM_INTERFACE_TYPES, FORM_NIC_MODELS, INTERFACE_TYPES, NIC_MODELS } from '@virtdeck/schema';
 import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../../api/client';
 import type { HostInfo, NetworkSummary } from '../../api/types';
@@ -6,8 +7,6 @@ import { usePendingValue } from '../common/usePendingValue';
 import { Choice } from './Choice';
 import { CommitInput } from './CommitInput';
 
-const NIC_TYPE_CHOICES = ['user', 'network', 'bridge', 'direct'] as const;
-const NIC_MODEL_CHOICES = ['virtio', 'e1000e', 'e1000', 'rtl8139'] as const;
 
 /** What an interface can attach to here: a name, and why it cannot be used when it cannot. */
 interface Attachment {
@@ -32,7 +31,7 @@ export function Interfaces({ interfaces, host, onChange }: { interfaces: Interfa
         return (
           <div className="device-row" key={index} data-testid={`form-interface-${index}`}>
             <div className="device-title">
-              <Choice value={nic.type} choices={NIC_TYPE_CHOICES} onChange={set('type')} label="Interface type" />
+              <Choice value={nic.type} choices={FORM_INTERFACE_TYPES} descriptions={INTERFACE_TYPES} onChange={set('type')} label="Interface type" />
               <span className="spacer" />
               <button type="button" className="icon" aria-label={`Remove interface ${index + 1}`} onClick={() => onChange({ kind: 'remove-interface', index })}>
                 ✕
@@ -51,7 +50,7 @@ export function Interfaces({ interfaces, host, onChange }: { interfaces: Interfa
               ) : null}
               <label className="field">
                 <span>Model</span>
-                <Choice value={nic.model} choices={NIC_MODEL_CHOICES} onChange={set('model')} />
+                <Choice value={nic.model} choices={FORM_NIC_MODELS} descriptions={NIC_MODELS} onChange={set('model')} />
               </label>
               <label className="field">
                 <span>MAC</span>

@@ -1,4 +1,4 @@
-import { escapeXml, validateDomain, type Disk, type Interface } from '@virtdeck/schema';
+import { escapeXml, HOTPLUG_NIC_MODELS, NIC_MODELS, validateDomain, type Disk, type Interface } from '@virtdeck/schema';
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage, type DeviceTargets } from '../../api/client';
 import type { GuestSummary, NetworkSummary } from '../../api/types';
@@ -9,7 +9,6 @@ type ApplyTo = keyof typeof APPLY_TO;
 const targetsOf = (apply: ApplyTo): DeviceTargets => (apply === 'both' ? { live: true, config: true } : apply === 'live' ? { live: true } : { config: true });
 
 const BUSES = ['virtio', 'sata', 'scsi', 'usb'] as const;
-const NIC_MODELS = ['virtio', 'e1000', 'rtl8139'] as const;
 const PREFIX: Record<(typeof BUSES)[number], string> = { virtio: 'vd', sata: 'sd', scsi: 'sd', usb: 'sd' };
 
 /** The first target name of a bus the guest does not use yet (vdb after vda). */
@@ -232,8 +231,8 @@ function AttachNic({ busy, onAttach }: { busy: boolean; onAttach: (xml: string) 
       <label>
         model{' '}
         <select value={model} onChange={(e) => setModel(e.target.value)} data-testid="attach-nic-model">
-          {NIC_MODELS.map((m) => (
-            <option key={m} value={m}>
+          {HOTPLUG_NIC_MODELS.map((m) => (
+            <option key={m} value={m} title={NIC_MODELS[m]}>
               {m}
             </option>
           ))}

@@ -1,6 +1,6 @@
 /** Device defaults libvirt fills in after parsing, shared by the layout and the device builders. */
 import type { Disk, Input, Interface, Video } from '@virtdeck/schema';
-import { diskBus as inferredDiskBus } from '@virtdeck/schema';
+import { diskBus as inferredDiskBus, knownNicModel } from '@virtdeck/schema';
 
 /** libvirt's disk name to index (hda -> 0, sdb -> 1, vdaa -> 26), as the schema reads it. */
 export { diskNameIndex } from '@virtdeck/schema';
@@ -10,14 +10,11 @@ export function diskBus(disk: Disk): string {
   return inferredDiskBus(disk) ?? 'ide';
 }
 
-const NIC_MODELS_KNOWN = new Set(['virtio', 'virtio-transitional', 'virtio-non-transitional', 'e1000', 'e1000e', 'igb', 'rtl8139', 'ne2k_pci', 'pcnet', 'vmxnet3', 'usb-net']);
-
 /** The NIC model with libvirt's defaulting and case rules for known models. */
 export function nicModel(iface: Interface): string {
   const model = iface.model;
   if (model === undefined) return 'rtl8139';
-  const l = model.toLowerCase();
-  return NIC_MODELS_KNOWN.has(l) ? l : model;
+  return knownNicModel(model) ?? model;
 }
 
 export function videoType(video: Video): string {

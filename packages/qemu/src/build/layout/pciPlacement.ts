@@ -4,6 +4,7 @@
  * order, then the two-pass assignment of address/assignPci.ts. Controllers the topology
  * needed become part of the layout, as libvirt writes them into the definition.
  */
+import { PCIE_NIC_MODELS } from '@virtdeck/schema';
 import type {
   Controller,
   DeviceAddress,
@@ -54,7 +55,7 @@ const CONNECT = {
     const model = nicModel(iface);
     if (model === 'usb-net') return 'none';
     if (model === 'virtio' || model === 'virtio-non-transitional') return 'virtio';
-    return model === 'e1000e' || model === 'igb' ? 'pcie' : 'pci';
+    return (PCIE_NIC_MODELS as readonly string[]).includes(model) ? 'pcie' : 'pci';
   },
   sound: (s: Sound): SlotKind => (PCI_SOUND_MODELS.has(s.model ?? '') ? 'pci' : 'none'),
   controller: (c: Controller, model: string | undefined): SlotKind => {

@@ -35,6 +35,16 @@ export const NIC_MODELS = {
   vmxnet3: 'VMware vmxnet3',
   'usb-net': 'USB network adapter',
 } as const;
+export type NicModel = keyof typeof NIC_MODELS;
+
+/** The models QEMU builds as PCI Express devices (a PCIe slot on q35), as libvirt's qemuDomainDeviceCalculatePCIConnectFlags has them. */
+export const PCIE_NIC_MODELS: readonly NicModel[] = ['e1000e', 'igb'];
+
+/** A known model in libvirt's spelling (it compares them without case), or undefined for a model libvirt passes on as it is. */
+export function knownNicModel(model: string): NicModel | undefined {
+  const lower = model.toLowerCase();
+  return Object.hasOwn(NIC_MODELS, lower) ? (lower as NicModel) : undefined;
+}
 
 export const MACVTAP_MODES = {
   vepa: 'traffic goes through the external switch (VEPA)',
