@@ -1,5 +1,5 @@
 /** -device for controllers: PCI buses first, then USB, SCSI, SATA, virtio-serial; CCID after hubs. */
-import type { Controller } from '@virtdeck/schema';
+import type { Controller, PCI_CONTROLLER_MODELS, SCSI_CONTROLLER_MODELS, USB_CONTROLLER_MODELS, VIRTIO_MODELS } from '@virtdeck/schema';
 import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
 import { jsonOption, type JsonObject, type QemuOption } from '../options.js';
 import { usbBusProps } from './usb.js';
@@ -13,7 +13,10 @@ const PCI_DRIVERS: Record<string, string | undefined> = {
   'pcie-switch-downstream-port': 'xio3130-downstream',
   'pci-expander-bus': 'pxb',
   'pcie-expander-bus': 'pxb-pcie',
-};
+  // built into the machine
+  'pci-root': undefined,
+  'pcie-root': undefined,
+} satisfies Record<keyof typeof PCI_CONTROLLER_MODELS, string | undefined>;
 
 const USB_DRIVERS: Record<string, string | undefined> = {
   'piix3-uhci': 'piix3-usb-uhci',
@@ -27,7 +30,11 @@ const USB_DRIVERS: Record<string, string | undefined> = {
   'pci-ohci': 'pci-ohci',
   'nec-xhci': 'nec-usb-xhci',
   'qemu-xhci': 'qemu-xhci',
-};
+  // not in QEMU's x86 emulators, or no controller at all
+  qusb1: undefined,
+  qusb2: undefined,
+  none: undefined,
+} satisfies Record<keyof typeof USB_CONTROLLER_MODELS, string | undefined>;
 
 const SCSI_DRIVERS: Record<string, string | undefined> = {
   lsilogic: 'lsi',
@@ -41,13 +48,16 @@ const SCSI_DRIVERS: Record<string, string | undefined> = {
   buslogic: 'buslogic',
   dc390: 'dc390',
   am53c974: 'am53c974',
-};
+  // chosen by the layout before this table is read; ncr53c90 is a machine's built-in (sparc)
+  auto: undefined,
+  ncr53c90: undefined,
+} satisfies Record<keyof typeof SCSI_CONTROLLER_MODELS, string | undefined>;
 
 const VIRTIO_SERIAL_DRIVERS: Record<string, string | undefined> = {
   virtio: 'virtio-serial-pci',
   'virtio-transitional': 'virtio-serial-pci-transitional',
   'virtio-non-transitional': 'virtio-serial-pci-non-transitional',
-};
+} satisfies Record<keyof typeof VIRTIO_MODELS, string | undefined>;
 
 const TYPE_ORDER = ['pci', 'usb', 'scsi', 'ide', 'sata', 'fdc', 'virtio-serial'] as const;
 

@@ -3,7 +3,7 @@
  * each disk and its backing images, then the -device. Node names and ids follow libvirt:
  * libvirt-N-storage / libvirt-N-format, numbered from the last disk backwards.
  */
-import { firstChild, textContent, walkElements, type BackingStore, type Disk, type DiskSource } from '@virtdeck/schema';
+import { firstChild, textContent, walkElements, type BackingStore, type Disk, type DiskCacheMode, type DiskSource } from '@virtdeck/schema';
 import { planDiskThrottle } from './iotune.js';
 import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
 import { diskBus } from '../build/layout/deviceDefaults.js';
@@ -26,7 +26,9 @@ const CACHE_MODES: Record<string, { direct: boolean; noFlush: boolean; writeCach
   writethrough: { direct: false, noFlush: false, writeCache: false },
   directsync: { direct: true, noFlush: false, writeCache: false },
   unsafe: { direct: false, noFlush: true, writeCache: true },
-};
+  // QEMU's own default: no cache options
+  default: undefined,
+} satisfies Record<DiskCacheMode, { direct: boolean; noFlush: boolean; writeCache: boolean } | undefined>;
 
 /**
  * Block node numbers: libvirt numbers images from the last disk backwards, each chain

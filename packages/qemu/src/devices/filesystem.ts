@@ -1,9 +1,10 @@
 /** Shared folders over virtio-9p (-fsdev + virtio-9p-pci). virtiofs needs virtiofsd. */
+import type { FILESYSTEM_ACCESS_MODES } from '@virtdeck/schema';
 import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
 import { versionAtLeast } from '../capabilities.js';
 import { jsonOption, keyValue, type QemuOption } from '../options.js';
 
-const SECURITY_MODELS: Record<string, string> = { passthrough: 'passthrough', mapped: 'mapped', squash: 'none' };
+const SECURITY_MODELS: Record<string, string> = { passthrough: 'passthrough', mapped: 'mapped', squash: 'none' } satisfies Record<keyof typeof FILESYSTEM_ACCESS_MODES, string>;
 
 export function buildFilesystemArgs(ctx: BuildContext): QemuOption[] {
   const options: QemuOption[] = [];

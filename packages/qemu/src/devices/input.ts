@@ -1,12 +1,12 @@
 /** Input devices. PS/2 mouse and keyboard are built into pc machines and need no option. */
-import type { Input } from '@virtdeck/schema';
+import type { Input, InputType } from '@virtdeck/schema';
 import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
 import { inputBus } from '../build/layout/deviceDefaults.js';
 import { jsonOption, type JsonObject, type QemuOption } from '../options.js';
 import { usbBusProps } from './usb.js';
 
-const USB_DRIVERS: Record<string, string | undefined> = { mouse: 'usb-mouse', tablet: 'usb-tablet', keyboard: 'usb-kbd' };
-const VIRTIO_DRIVERS: Record<string, string | undefined> = { mouse: 'virtio-mouse', tablet: 'virtio-tablet', keyboard: 'virtio-keyboard' };
+const USB_DRIVERS: Record<string, string | undefined> = { mouse: 'usb-mouse', tablet: 'usb-tablet', keyboard: 'usb-kbd', passthrough: undefined, evdev: undefined } satisfies Record<InputType, string | undefined>;
+const VIRTIO_DRIVERS: Record<string, string | undefined> = { mouse: 'virtio-mouse', tablet: 'virtio-tablet', keyboard: 'virtio-keyboard', passthrough: undefined, evdev: undefined } satisfies Record<InputType, string | undefined>;
 
 function inputOption(ctx: BuildContext, input: Input): QemuOption | undefined {
   const id = ctx.layout.alias.get(input);

@@ -1,4 +1,5 @@
 /** The memory balloon (virtio), which libvirt adds to every pc/q35 guest unless model='none'. */
+import type { MEMBALLOON_MODELS } from '@virtdeck/schema';
 import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
 import { jsonOption, type QemuOption } from '../options.js';
 
@@ -6,7 +7,9 @@ const DRIVERS: Record<string, string | undefined> = {
   virtio: 'virtio-balloon-pci',
   'virtio-transitional': 'virtio-balloon-pci-transitional',
   'virtio-non-transitional': 'virtio-balloon-pci-non-transitional',
-};
+  xen: undefined,
+  none: undefined,
+} satisfies Record<keyof typeof MEMBALLOON_MODELS, string | undefined>;
 
 export function buildMemballoonArgs(ctx: BuildContext): QemuOption[] {
   const balloon = ctx.layout.memballoon;

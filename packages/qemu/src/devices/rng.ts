@@ -1,4 +1,5 @@
 /** Random number generators: an rng backend object and a virtio-rng device. */
+import type { VIRTIO_MODELS } from '@virtdeck/schema';
 import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
 import { jsonOption, type JsonObject, type QemuOption } from '../options.js';
 
@@ -6,7 +7,7 @@ const DRIVERS: Record<string, string | undefined> = {
   virtio: 'virtio-rng-pci',
   'virtio-transitional': 'virtio-rng-pci-transitional',
   'virtio-non-transitional': 'virtio-rng-pci-non-transitional',
-};
+} satisfies Record<keyof typeof VIRTIO_MODELS, string | undefined>;
 
 export function buildRngArgs(ctx: BuildContext): QemuOption[] {
   const options: QemuOption[] = [];

@@ -1,11 +1,11 @@
 /** Sound cards and their HDA codecs; the PC speaker is a -machine property instead. */
-import type { Sound } from '@virtdeck/schema';
+import type { Sound, SOUND_CODECS } from '@virtdeck/schema';
 import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
 import { jsonOption, type JsonObject, type QemuOption } from '../options.js';
 import { usbBusProps } from './usb.js';
 import { audioId } from './graphics.js';
 
-const CODEC_DRIVERS: Record<string, string> = { duplex: 'hda-duplex', micro: 'hda-micro', output: 'hda-output' };
+const CODEC_DRIVERS: Record<string, string> = { duplex: 'hda-duplex', micro: 'hda-micro', output: 'hda-output' } satisfies Record<keyof typeof SOUND_CODECS, string>;
 
 /** The audiodev of the PC speaker, for -machine pcspk-audiodev=. */
 export function pcspkAudiodev(ctx: BuildContext): string | undefined {

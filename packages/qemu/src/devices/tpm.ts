@@ -1,9 +1,9 @@
 /** TPMs: a -tpmdev backend and the tpm-tis / tpm-crb device. */
-import type { Tpm } from '@virtdeck/schema';
+import type { Tpm, TPM_MODELS } from '@virtdeck/schema';
 import { hasDevice, runFile, type BuildContext } from '../build/context.js';
 import { jsonOption, keyValue, type QemuOption } from '../options.js';
 
-const DRIVERS: Record<string, string | undefined> = { 'tpm-tis': 'tpm-tis', 'tpm-crb': 'tpm-crb' };
+const DRIVERS: Record<string, string | undefined> = { 'tpm-tis': 'tpm-tis', 'tpm-crb': 'tpm-crb', 'tpm-spapr': undefined, 'spapr-tpm-proxy': undefined } satisfies Record<keyof typeof TPM_MODELS, string | undefined>;
 
 export function buildTpmArgs(ctx: BuildContext): QemuOption[] {
   const options: QemuOption[] = [];

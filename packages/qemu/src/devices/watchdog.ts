@@ -1,4 +1,5 @@
 /** Watchdogs, and the -watchdog-action they share. q35 always has the ICH9 iTCO watchdog. */
+import type { WATCHDOG_ACTIONS } from '@virtdeck/schema';
 import { hasDevice, pciBusProps, type BuildContext } from '../build/context.js';
 import { jsonOption, type QemuOption } from '../options.js';
 
@@ -11,7 +12,7 @@ const ACTIONS: Record<string, string> = {
   none: 'none',
   dump: 'pause',
   'inject-nmi': 'inject-nmi',
-};
+} satisfies Record<keyof typeof WATCHDOG_ACTIONS, string>;
 
 export function buildWatchdogArgs(ctx: BuildContext): QemuOption[] {
   const options: QemuOption[] = [];
