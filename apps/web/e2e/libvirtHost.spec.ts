@@ -73,13 +73,26 @@ test.describe('a guest of a libvirt host', () => {
     await page.getByTestId('tab-xml').click();
     await expect(page.getByTestId('command-preview-source')).toContainText("libvirt's own command line", { timeout: 20_000 });
     await expect(page.getByTestId('command-preview-line')).toContainText(`guest=${name}`);
+    // The form offers what THAT host offers: its accelerators as `virsh capabilities` has them, its CPU models as `virsh domcapabilities`.
+    const kvm = (await libvirt.virsh('capabilities')).includes("<domain type='kvm'");
+    await expect(page.getByTestId('accel-qemu').locator('input')).toBeChecked();
+    await expect(page.getByTestId('accel-kvm').locator('input')).toBeEnabled({ enabled: kvm });
+    const custom = /<mode name='custom'[^>]*>([\s\S]*?)<\/mode>/.exec(await libvirt.virsh('domcapabilities'))?.[1] ?? '';
+    const libvirtModels = [...custom.matchAll(/<model(?![^>]*deprecated='yes')[^>]*>([^<]+)<\/model>/g)].map((m) => m[1]);
+    await page.getByTestId('form-cpu-mode').selectOption('custom');
+    await expect(page.getByTestId('form-cpu-model').locator('option')).toHaveCount(libvirtModels.length);
+    expect(await page.getByTestId('form-cpu-model').locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual(libvirtModels);
+    await page.getByTestId('form-cpu-model').selectOption('Skylake-Client');
+    await expect(viewLine(page, 'Skylake-Client</model>')).toBeVisible();
     await clearLine(page, '<title>');
     await page.keyboard.type('<title>changed in the browser</title>');
     await expect(viewLine(page, 'changed in the browser')).toBeVisible();
     await page.getByTestId('save').click();
     await page.getByTestId('confirm-save').click();
     await expect(page.getByTestId('save-message')).toContainText('Saved');
-    expect(await libvirt.virsh('dumpxml', name, '--inactive')).toContain('<title>changed in the browser</title>');
+    const saved = await libvirt.virsh('dumpxml', name, '--inactive');
+    expect(saved).toContain('<title>changed in the browser</title>');
+    expect(saved).toMatch(/<cpu mode='custom'[^>]*>\s*<model[^>]*>Skylake-Client<\/model>/);
 
     // Its saved command line and QEMU's log, as that host gives them.
     await page.getByTestId('tab-command-line').click();

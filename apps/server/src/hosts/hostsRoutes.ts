@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import { domainRoutes } from '../http/domainRoutes.js';
-import type { ValidateResult } from '../api.js';
+import { LOCAL_HOST_ID, type HostInfo, type ValidateResult } from '../api.js';
+import { hostInfo } from '../http/hostInfo.js';
 import { jsonBody, parseInput, xmlBody } from '../http/input.js';
 import { INLINE_MAX_CHARS, refuseInvalidDefinition, validationPool } from '../validation/requestValidation.js';
 import { displayRoutes } from '../vnc/displayRoutes.js';
@@ -13,7 +14,7 @@ import type { Hosts } from './Hosts.js';
  * `/api/hosts`: the hosts (local and libvirt connections), adding and removing one, and
  * every guest route of a host under `/api/hosts/ID/domains/…`.
  */
-export function hostsRoutes(hosts: Hosts, screens: { displays: GuestDisplays; tickets: DisplayTickets }): Router {
+export function hostsRoutes(hosts: Hosts, screens: { displays: GuestDisplays; tickets: DisplayTickets }, localHostInfo: () => Promise<HostInfo>): Router {
   const router = Router();
   const idOf = (req: Request) => parseInput(hostId, (req.params as { host?: string }).host, 'host id');
 
@@ -52,6 +53,15 @@ export function hostsRoutes(hosts: Hosts, screens: { displays: GuestDisplays; ti
       return { host, driver: hosts.driver(host) };
     }),
   );
+
+  // What the host can run, as GET /api/host has it for the local one: for a libvirt host its
+  // capabilities and domcapabilities (machine types, CPU models, accelerators), read once per
+  // connection; what only the server's own host has (bridges for taps, root) is left out.
+  router.get('/:host/host', async (req, res) => {
+    const id = idOf(req);
+    const info: HostInfo = id === LOCAL_HOST_ID ? await localHostInfo() : hostInfo(await hosts.driver(id).capabilities());
+    res.json(info);
+  });
 
   // The editor of a host's guest checks against that host: its capabilities (libvirt's
   // domcapabilities) and, for the command line, libvirt's own domxml-to-native.

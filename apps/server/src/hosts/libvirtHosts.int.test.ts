@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandLine, ErrorBody, GuestSummary, HostLifecycleEvent, HostSummary, StatsEvent, ValidateResult } from '../api.js';
+import type { CommandLine, ErrorBody, GuestSummary, HostInfo, HostLifecycleEvent, HostSummary, StatsEvent, ValidateResult } from '../api.js';
 import { demoGuestXml } from '../demoGuest.js';
 import { openConsole } from '../testing/consoleClient.js';
 import { demoGuest } from '../testing/demoGuest.js';
@@ -105,6 +105,10 @@ describe('libvirt hosts', () => {
         lost = await sse.next<HostSummary[]>('hosts', hostReady('lost'), 30_000);
         expect(lost.data.find((h) => h.id === 'lv')?.error).toBeTruthy();
         expect((await server.api.get<GuestSummary>(`/api/hosts/lv/domains/${name}`)).body).toMatchObject({ state: 'shutoff', reason: 'destroyed' });
+        // Its capabilities were read once for this connection: the editor still checks against them while the host is away.
+        const offline = await server.api.post<ValidateResult>('/api/hosts/lv/validate', { xml: xml.replace("machine='q35'", "machine='q99'") });
+        expect(offline.status).toBe(200);
+        expect(offline.body.diagnostics.some((d) => d.code === 'machine-unknown' && d.message.includes('q99'))).toBe(true);
       } finally {
         await libvirt.startDaemon();
       }
@@ -117,6 +121,29 @@ describe('libvirt hosts', () => {
       if ((await server.api.get('/api/hosts/lv')).status === 404) await server.api.post<HostSummary>('/api/hosts', { json: { id: 'lv', uri: uri() } });
       await sse.next<HostSummary[]>('hosts', hostReady('connected'));
       const xml = demoGuestXml(`${name}-draft`, demoGuest());
+
+      // What the editor's form offers for this host: libvirt's own lists, not the local probe's.
+      const info = await server.api.get<HostInfo>('/api/hosts/lv/host');
+      expect(info.status).toBe(200);
+      const domCaps = await libvirt.virsh('domcapabilities');
+      const custom = /<mode name='custom'[^>]*>([\s\S]*?)<\/mode>/.exec(domCaps)?.[1] ?? '';
+      const libvirtModels = [...custom.matchAll(/<model[^>]*>([^<]+)<\/model>/g)].map((m) => m[1]);
+      expect(libvirtModels.length).toBeGreaterThan(0);
+      const emulator = info.body.emulators.find((e) => e.arch === 'x86_64');
+      expect(emulator?.cpuModels.map((m) => m.name)).toEqual(libvirtModels);
+      expect(emulator?.machines.some((m) => m.alias === 'q35')).toBe(true);
+      const kvm = (await libvirt.virsh('capabilities')).includes("<domain type='kvm'");
+      expect(info.body.accelerators.find((a) => a.name === 'qemu')).toMatchObject({ usable: true });
+      expect(info.body.accelerators.find((a) => a.name === 'kvm')?.usable).toBe(kvm);
+      // The server's own host keeps its own answer under the same route.
+      expect((await server.api.get<HostInfo>('/api/hosts/local/host')).status).toBe((await server.api.get('/api/host')).status);
+      expect((await server.api.get<ErrorBody>('/api/hosts/nowhere/host')).status).toBe(404);
+
+      // A CPU model this host's domcapabilities do not list is refused, with the host's close ones.
+      const badCpu = await server.api.post<ValidateResult>('/api/hosts/lv/validate', { xml: xml.replace('</vcpu>', "</vcpu>\n  <cpu mode='custom'><model>Skylake-Clientt</model></cpu>") });
+      expect(badCpu.body.startable).toBe(false);
+      expect(badCpu.body.diagnostics.find((d) => d.code === 'cpu-model-unknown')?.message).toMatch(/no CPU model 'Skylake-Clientt'.*Close ones: Skylake-Client/);
+
       const valid = await server.api.post<ValidateResult>('/api/hosts/lv/validate', { xml });
       expect(valid.body).toMatchObject({ valid: true, startable: true });
       // A machine type this host's QEMU lacks, as its domcapabilities say.

@@ -120,14 +120,17 @@ export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabil
       removeVolumes: (chosen) => removeVolumes(volumes, chosen),
     }),
   );
-  app.use('/api/hosts', hostsRoutes(guestHosts, { displays, tickets: displayTickets }));
-  app.use('/api/networks', networkRoutes(networks));
-  app.use('/api/pools', poolRoutes(pools, volumes));
-  app.get('/api/host', async (_req, res) => {
+  const localHostInfo = async (): Promise<HostInfo> => {
     const [caps, bridges, { tapBlocked }] = await Promise.all([capabilities(), hostBridges(), tapAccess()]);
     const info: HostInfo = { ...hostInfo(caps, acceleratorCaution), bridges: [...bridges].sort(), privileged: process.getuid?.() === 0, hostPassthrough };
     if (tapBlocked !== undefined) info.tapBlocked = tapBlocked;
-    res.json(info);
+    return info;
+  };
+  app.use('/api/hosts', hostsRoutes(guestHosts, { displays, tickets: displayTickets }, localHostInfo));
+  app.use('/api/networks', networkRoutes(networks));
+  app.use('/api/pools', poolRoutes(pools, volumes));
+  app.get('/api/host', async (_req, res) => {
+    res.json(await localHostInfo());
   });
   app.post('/api/validate', async (req, res) => {
     const xml = xmlBody(req);

@@ -108,7 +108,7 @@ export const guestSocketUrl = (host: string, name: string, socket: 'console' | '
  * routes. Definitions are checked and previewed by the host they are for.
  */
 export const api = {
-  host: () => request<HostInfo>('GET', '/api/host'),
+  host: (host: string = LOCAL_HOST) => request<HostInfo>('GET', hostUrl(host, '/host')),
   listGuests: () => request<GuestSummary[]>('GET', '/api/domains'),
   guest: (host: string, name: string) => request<GuestSummary>('GET', guestUrl(host, name)),
   /** The saved definition; `running` asks for the one the running QEMU was started from. */

@@ -1,32 +1,48 @@
 import { create } from 'zustand';
 import { api, errorMessage } from '../api/client';
-import type { HostInfo } from '../api/types';
+import { LOCAL_HOST, type HostInfo } from '../api/types';
 
 interface HostStore {
-  host?: HostInfo;
-  error?: string;
-  /** Fetches `GET /api/host` once; the capabilities do not change while the page is open. */
-  load: () => Promise<HostInfo | undefined>;
+  /** What each host can run, by host id (`local`, or a libvirt host's: its domcapabilities). */
+  hosts: Record<string, HostInfo>;
+  errors: Record<string, string>;
+  /**
+   * Fetches a host's capabilities once (`GET /api/host`, `GET /api/hosts/ID/host`); they do
+   * not change while the page is open (the server reads a libvirt host's again when it reconnects).
+   */
+  load: (host?: string) => Promise<HostInfo | undefined>;
 }
 
-let inflight: Promise<HostInfo | undefined> | undefined;
+const inflight = new Map<string, Promise<HostInfo | undefined>>();
 
 export const useHostStore = create<HostStore>()((set, get) => ({
-  load: () => {
-    const loaded = get().host;
+  hosts: {},
+  errors: {},
+  load: (host = LOCAL_HOST) => {
+    const loaded = get().hosts[host];
     if (loaded) return Promise.resolve(loaded);
-    inflight ??= api.host().then(
-      (host) => {
-        set({ host, error: undefined });
-        return host;
-      },
-      (e: unknown) => {
-        // Let a later caller try again (the server may have been restarting).
-        inflight = undefined;
-        set({ error: errorMessage(e) });
-        return undefined;
-      },
-    );
-    return inflight;
+    let pending = inflight.get(host);
+    if (!pending) {
+      pending = api.host(host).then(
+        (info) => {
+          set((s) => {
+            const { [host]: _cleared, ...errors } = s.errors;
+            return { hosts: { ...s.hosts, [host]: info }, errors };
+          });
+          return info;
+        },
+        (e: unknown) => {
+          // Let a later caller try again (the server may have been restarting, the host lost).
+          inflight.delete(host);
+          set((s) => ({ errors: { ...s.errors, [host]: errorMessage(e) } }));
+          return undefined;
+        },
+      );
+      inflight.set(host, pending);
+    }
+    return pending;
   },
 }));
+
+/** The local host's capabilities: the new-guest editor and everything that is about this machine. */
+export const selectLocalHost = (s: HostStore): HostInfo | undefined => s.hosts[LOCAL_HOST];

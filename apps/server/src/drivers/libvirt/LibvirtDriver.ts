@@ -76,6 +76,8 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
   private readonly closing = new AbortController();
   private readonly loop: Promise<void>;
   private lastStats: { at: bigint; cpu: Map<string, number> } | undefined;
+  /** What the host can run, read once per connection (validation asks on every pause in typing). */
+  private capabilitiesRead: Promise<HostCapabilities> | undefined;
   /** Every definition a guest had before a change virtdeck saw (its own saves and `virsh define` from outside). */
   private readonly versions: DefinitionHistory;
 
@@ -287,9 +289,21 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     return result;
   }
 
-  async capabilities(): Promise<HostCapabilities> {
-    const [caps, domCaps, version] = await Promise.all([this.run(['capabilities']), this.run(['domcapabilities']), this.run(['version'])]);
-    return parseCapabilities(caps, domCaps, version);
+  /**
+   * `virsh capabilities`, `domcapabilities` and `version` of THIS host, read once per
+   * connection: the editor's checks and the accelerator form ask often, and over SSH each
+   * read is three round trips. A new connection (libvirtd restarted, perhaps upgraded) reads
+   * them again; while the host is lost the last ones known still answer, so its guests'
+   * definitions can still be checked. A failed read is not kept.
+   */
+  capabilities(): Promise<HostCapabilities> {
+    if (this.capabilitiesRead) return this.capabilitiesRead;
+    const read = Promise.all([this.run(['capabilities']), this.run(['domcapabilities']), this.run(['version'])]).then(([caps, domCaps, version]) => parseCapabilities(caps, domCaps, version));
+    this.capabilitiesRead = read;
+    read.catch(() => {
+      if (this.capabilitiesRead === read) this.capabilitiesRead = undefined;
+    });
+    return read;
   }
 
   /** `virsh domxml-to-native`: libvirt's own command line for a saved definition. */
@@ -547,6 +561,8 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
   private setConnection(next: HostConnection): void {
     if (this.state.state === next.state && this.state.error === next.error) return;
     if (next.state !== 'connected') this.options.logger.warn({ uri: this.uri, state: next.state, error: next.error }, 'libvirt host not reachable');
+    // Connected again: the host may have changed meanwhile (libvirt or QEMU upgraded), so its capabilities are read anew.
+    if (next.state === 'connected') this.capabilitiesRead = undefined;
     this.state = next;
     this.emit('connection', next);
   }

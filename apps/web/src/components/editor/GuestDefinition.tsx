@@ -33,7 +33,8 @@ const lastDefinedAt = (key: string) => (s: ReturnType<typeof useEventLogStore.ge
 export function GuestDefinition({ guest }: { guest: GuestSummary }) {
   const { name, host: hostId } = guest;
   const key = guestKey(hostId, name);
-  const host = useHostStore((s) => s.host);
+  // That host's capabilities (a libvirt host's domcapabilities): the form's machine types, CPU models and accelerators.
+  const host = useHostStore((s) => s.hosts[hostId]);
   const [loaded, setLoaded] = useState<{ text?: string; error?: string }>();
   const [review, setReview] = useState<Review>();
   const [message, setMessage] = useState<Message>();
@@ -45,7 +46,7 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
   /** The stored definition this editor started from (or last saved): a save compares against it. */
   const baseline = useRef<string | undefined>(undefined);
 
-  useEffect(() => void useHostStore.getState().load(), []);
+  useEffect(() => void useHostStore.getState().load(hostId), [hostId]);
 
   useEffect(() => {
     const abort = new AbortController();

@@ -4,7 +4,7 @@ import { storageApi } from '../../api/storage';
 import { LOCAL_HOST, type IsoInstallNetwork, type IsoOsFamily, type NetworkSummary, type PoolSummary, type VolumeSummary } from '../../api/types';
 import { formatBytes } from '../../format';
 import { guestKey, useGuestStore } from '../../store/guestStore';
-import { useHostStore } from '../../store/hostStore';
+import { selectLocalHost, useHostStore } from '../../store/hostStore';
 import { UploadVolumeForm } from '../storage/UploadVolumeForm';
 
 /** Each family's label and what its installer usually wants (virt-install's defaults, Windows 11's minimums). */
@@ -53,7 +53,7 @@ export function IsoInstallCard({ onDefinition }: { onDefinition: (xml: string) =
   const [accelerator, setAccelerator] = useState<'qemu' | 'kvm'>('qemu');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const kvm = useHostStore((s) => s.host?.accelerators.find((a) => a.name === 'kvm'));
+  const kvm = useHostStore((s) => selectLocalHost(s)?.accelerators.find((a) => a.name === 'kvm'));
   const taken = useGuestStore((s) => (name.trim() ? s.guests[guestKey(LOCAL_HOST, name.trim())] !== undefined : false));
 
   useEffect(() => void useHostStore.getState().load(), []);

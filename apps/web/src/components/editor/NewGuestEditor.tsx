@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, ApiError, errorMessage } from '../../api/client';
 import { useEditorSession } from '../../editor/useEditorSession';
 import { hrefFor, navigate } from '../../router';
-import { useHostStore } from '../../store/hostStore';
+import { selectLocalHost, useHostStore } from '../../store/hostStore';
 import { EditorWorkbench } from './EditorWorkbench';
 import { LEAVE_QUESTION, useUnsavedGuard } from './useUnsavedGuard';
 
@@ -13,7 +13,7 @@ let nextDraft = 1;
  * installer) it also starts it and opens its screen, where the installer is answered.
  */
 export function NewGuestEditor({ initialText, origin, startOnDefine = false, onStartOver }: { initialText: string; origin: string; startOnDefine?: boolean; onStartOver: () => void }) {
-  const host = useHostStore((s) => s.host);
+  const host = useHostStore(selectLocalHost);
   const [uri] = useState(() => `virtdeck:/draft/${nextDraft++}.xml`);
   const session = useEditorSession(uri, initialText, host);
   const [saving, setSaving] = useState(false);
