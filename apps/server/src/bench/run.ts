@@ -15,28 +15,35 @@
  * Runs are interleaved, each column first in turn, so load from elsewhere on the machine
  * spreads over all columns alike. Medians are printed, with the targets of issue 5.
  * BENCH_RUNS, BENCH_GUESTS, BENCH_CLIENTS and BENCH_EVENTS change the sizes. Arguments pick
- * parts (`npm run bench -w @virtdeck/server -- sse`): start (1, 2), load (3), sse (4); all by default.
+ * parts (`npm run bench -w @virtdeck/server -- sse`): start (1, 2), uefi (5), confine (6), load (3),
+ * sse (4); all by default.
+ *
+ * 5. The UEFI+TPM guest (uefiStart.ts): start → running (and → the ready marker with
+ *    BENCH_UEFI_READY=1), virtdeck against swtpm and raw QEMU launched by hand with the same argv.
+ * 6. The cost of confinement (confineStart.ts): start → running with a root server (QEMU as
+ *    virtdeck-qemu) against the same server as an unprivileged user (QEMU as that user).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { CommandLine, GuestSummary, LifecycleEvent } from '../api.js';
 import { demoGuestXml, type DemoGuestFiles } from '../demoGuest.js';
-import { isAlive, signal } from '../guests/qemuProcess.js';
 import { RunDir } from '../guests/RunDir.js';
 import { openConsole } from '../testing/consoleClient.js';
 import { killProcessesMentioning } from '../testing/processes.js';
 import { spawnServer, type ServerProcess } from '../testing/serverProcess.js';
 import { SseClient } from '../testing/sseClient.js';
-import { waitFor, waitForText } from '../testing/waitFor.js';
+import { waitForText } from '../testing/waitFor.js';
 import { connectLibvirt, type Libvirt } from './libvirt.js';
+import { confinementCost, type ConfineResults } from './confineStart.js';
+import { killPidFile, waitForMarker, withoutOption } from './rawQemu.js';
 import { reportSseScale, sseAtScale, type SseScaleRow } from './sseScale.js';
 import { median, ms, quantile } from './stats.js';
+import { uefiTpmStart, type UefiStartResults } from './uefiStart.js';
 
 const run = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -49,7 +56,8 @@ const SSE_SIZES = (process.env.BENCH_SSE_SIZES ?? '16,64,100').split(',').map(Nu
 const SSE_WINDOW_MS = Number(process.env.BENCH_SSE_WINDOW_MS ?? 10_000);
 const SSE_PAUSE = process.env.BENCH_SSE_PAUSE !== '0';
 const SSE_BOOT = process.env.BENCH_SSE_BOOT === '1';
-const PARTS = ['start', 'load', 'sse'] as const;
+const UEFI_READY = process.env.BENCH_UEFI_READY === '1';
+const PARTS = ['start', 'uefi', 'confine', 'load', 'sse'] as const;
 const chosen = process.argv.slice(2);
 for (const part of chosen) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`unknown part '${part}': choose from ${PARTS.join(', ')}`);
 const runs = (part: (typeof PARTS)[number]) => chosen.length === 0 || chosen.includes(part);
@@ -78,9 +86,13 @@ async function main(): Promise<void> {
     }
 
     const start = runs('start') ? await startLatency(server, guest, stateDir, typeof libvirt === 'string' ? undefined : libvirt) : undefined;
+    const uefi = runs('uefi') ? await uefiTpmStart(server, guest, stateDir, { runs: RUNS, settleMs: SETTLE_MS, ready: UEFI_READY, log }) : undefined;
+    const confine = runs('confine') ? await confinementCost(server, guest, { runs: RUNS, settleMs: SETTLE_MS, entry: existsSync(built) ? 'dist' : 'source', log }) : undefined;
     const load = runs('load') ? await underLoad(server, guest, stateDir) : undefined;
     const sse: SseScaleRow[] = runs('sse') ? await sseAtScale(server, guest, stateDir, { sizes: SSE_SIZES, windowMs: SSE_WINDOW_MS, pause: SSE_PAUSE, boot: SSE_BOOT, log }) : [];
     if (start || load) report(start, load, typeof libvirt === 'string' ? libvirt : undefined);
+    if (uefi) reportUefi(uefi);
+    if (confine) reportConfine(confine);
     reportSseScale(sse, { pause: SSE_PAUSE, boot: SSE_BOOT });
   } finally {
     server?.child.kill('SIGKILL');
@@ -108,7 +120,8 @@ async function startLatency(server: ServerProcess, guest: DemoGuest, stateDir: s
   await api.post('/api/domains', { xml: demoGuestXml('bench-raw', guest) });
   const { argv } = (await api.get<CommandLine>('/api/domains/bench-raw/argv')).body;
   const rawRun = new RunDir(stateDir, 'bench-raw');
-  await mkdir(rawRun.dir, { recursive: true });
+  // QEMU's own folder is apart from the run folder when the server is root (/run/virtdeck-qemu/…).
+  for (const dir of [rawRun.dir, rawRun.qemuDir]) await mkdir(dir, { recursive: true });
   const [emulator, ...rawArgs] = withoutOption(
     argv.filter((arg) => arg !== '-S'),
     // -daemonize forks, which the seccomp sandbox (spawn=deny) kills with SIGSYS.
@@ -175,41 +188,6 @@ async function startLatency(server: ServerProcess, guest: DemoGuest, stateDir: s
     }
   }
   return results;
-}
-
-function withoutOption(argv: string[], flag: string): string[] {
-  const at = argv.indexOf(flag);
-  return at < 0 ? argv : [...argv.slice(0, at), ...argv.slice(at + 2)];
-}
-
-/** Reads a raw QEMU's console socket until the ready marker appears. */
-function waitForMarker(socketPath: string, marker: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const socket = net.connect(socketPath);
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`no ready marker from the raw QEMU within 120 s`));
-    }, 120_000);
-    socket.on('data', (chunk: Buffer) => {
-      seen = (seen + chunk.toString('latin1')).slice(-4096);
-      if (seen.includes(marker)) {
-        clearTimeout(timer);
-        socket.destroy();
-        resolve();
-      }
-    });
-    socket.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
-}
-
-async function killPidFile(pidFile: string): Promise<void> {
-  const pid = Number((await readFile(pidFile, 'utf8')).trim());
-  signal(pid, 'SIGKILL');
-  await waitFor(`raw QEMU ${pid} to exit`, () => (isAlive(pid) ? undefined : true));
 }
 
 interface LoadResults {
@@ -291,6 +269,40 @@ function report(start: StartResults | undefined, load: LoadResults | undefined, 
     console.log('\nsamples (ms):');
     for (const [name, samples] of Object.entries({ ...start })) console.log(`  ${name}: ${samples.map((s) => s.toFixed(1)).join(' ')}`);
   }
+}
+
+const row = (label: string, value: string, note = '') => console.log(`${label.padEnd(46)} ${value.padStart(12)}  ${note}`);
+const ratioText = (a: readonly number[], b: readonly number[]) => `${(median(a) / median(b)).toFixed(2)}×`.padStart(6) + ` (paired ${pairedRatio(a, b).toFixed(2)}×)`;
+const samplesText = (samples: Record<string, readonly number[]>) => {
+  console.log('\nsamples (ms):');
+  for (const [name, values] of Object.entries(samples)) if (values.length > 0) console.log(`  ${name}: ${values.map((s) => s.toFixed(1)).join(' ')}`);
+};
+
+function reportUefi(r: UefiStartResults): void {
+  console.log(`\nUEFI+TPM guest (q35, firmware='efi', tpm-crb with swtpm, TCG demo kernel) — medians of ${RUNS} runs, load average ${os.loadavg()[0]?.toFixed(1)}`);
+  row('start: virtdeck API call → running', ms(median(r.virtdeck)));
+  row('start: swtpm + raw qemu -daemonize', ms(median(r.raw)));
+  row('  virtdeck / raw', ratioText(r.virtdeck, r.raw));
+  if (r.virtdeckReady.length > 0) {
+    row('ready marker: virtdeck (start → marker)', ms(median(r.virtdeckReady)));
+    row('ready marker: raw (launch → marker)', ms(median(r.rawReady)));
+    row('  virtdeck / raw', ratioText(r.virtdeckReady, r.rawReady));
+  } else {
+    row('ready marker', 'not waited for', 'BENCH_UEFI_READY=1 waits for it (about a minute per boot under TCG here)');
+  }
+  samplesText({ ...r });
+}
+
+function reportConfine(r: ConfineResults | string): void {
+  console.log(`\nconfinement: demo guest start → running, server as root (QEMU as virtdeck-qemu) and as an unprivileged user (QEMU as that user) — medians of ${RUNS} runs`);
+  if (typeof r === 'string') {
+    row('confinement', 'skipped', r);
+    return;
+  }
+  row('start: root server, QEMU confined', ms(median(r.confined)));
+  row('start: unprivileged server, QEMU as itself', ms(median(r.unconfined)));
+  row('  confined / unconfined', ratioText(r.confined, r.unconfined), `difference of the medians ${ms(median(r.confined) - median(r.unconfined))}`);
+  samplesText({ ...r });
 }
 
 /** The median of a[i] / b[i]: runs of one round ran back to back, so their ratio shares the load. */
