@@ -115,7 +115,8 @@ function vncValue(ctx: BuildContext, g: Graphics, secret: string | undefined): s
     first = text.includes('=') ? `vnc=${escapeOptionValue(text)}` : escapeOptionValue(text);
     if (auto && ctx.runtime && chosen === undefined) first += ',to=99'; // QEMU takes the first free display
   }
-  const share = g.sharePolicy === 'allow-exclusive' ? 'allow-exclusive' : g.sharePolicy === 'force-shared' ? 'force-shared' : g.sharePolicy === 'ignore' ? 'ignore' : undefined;
+  // QEMU's share= values are libvirt's sharePolicy words.
+  const share = g.sharePolicy;
   const rest = keyValue([
     ['password-secret', secret],
     ['websocket', g.websocket],

@@ -1,5 +1,5 @@
 /** Network interfaces: a -netdev backend and the NIC -device, paired as hostnetN / netN. */
-import { childElements, attributeValue, firstChild, type Interface, type XmlElement } from '@virtdeck/schema';
+import { childElements, attributeValue, firstChild, type Interface, type NetTxMode, type XmlElement } from '@virtdeck/schema';
 import { hasDevice, hostPassthroughAllowed, pciBusProps, type BuildContext } from '../build/context.js';
 import { nicModel } from '../build/layout/deviceDefaults.js';
 import { jsonOption, type JsonObject, type JsonValue, type QemuOption } from '../options.js';
@@ -12,6 +12,9 @@ const NIC_DRIVERS: Record<string, string> = {
   'virtio-non-transitional': 'virtio-net-pci-non-transitional',
   'usb-net': 'usb-net',
 };
+
+/** virtio-net's tx= for libvirt's txmode. */
+const TX_MODES = { iothread: 'bh', timer: 'timer' } as const satisfies Record<NetTxMode, string>;
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$/;
 const IPV6 = /^[0-9a-fA-F:.]+$/;
@@ -135,8 +138,7 @@ function nicProps(ctx: BuildContext, iface: Interface, netdev: string | undefine
   const props: JsonObject = { driver };
   const queues = iface.driver?.queues ?? 0;
   if (model.startsWith('virtio')) {
-    if (iface.driver?.txmode === 'iothread') props.tx = 'bh';
-    else if (iface.driver?.txmode === 'timer') props.tx = 'timer';
+    if (iface.driver?.txmode !== undefined) props.tx = TX_MODES[iface.driver.txmode];
     props.ioeventfd = iface.driver?.ioeventfd;
     props.event_idx = iface.driver?.eventIdx;
     if (queues > 1) {

@@ -57,6 +57,13 @@ export const FIRMWARE_FORMATS = {
   qcow2: 'a qcow2 image',
 } as const;
 
+/** `<os><firmware><feature name=…>`: what an automatically chosen firmware must (not) have. */
+export const FIRMWARE_FEATURES = {
+  'enrolled-keys': 'Secure Boot keys are enrolled',
+  'secure-boot': 'Secure Boot is supported',
+} as const;
+export type FirmwareFeature = keyof typeof FIRMWARE_FEATURES;
+
 export const BOOT_DEVICES = {
   hd: 'the first hard disk',
   cdrom: 'the first CD-ROM',

@@ -1,7 +1,7 @@
 /** <os>: guest type, firmware, direct kernel boot, boot order, BIOS options. */
 import { ACCELERATORS, ACCELERATOR_VALUES, OS_TYPE_ACCELERATOR_WORDS } from '../model/accelerators.js';
 import { DISK_TYPES } from '../model/devices/disk.js';
-import { ACPI_TABLE_TYPES, ARCHITECTURES, BOOT_DEVICES, FIRMWARE_FORMATS, FIRMWARE_KINDS, LOADER_TYPES, OS_TYPES, SMBIOS_MODES, X86_MACHINES } from '../model/os.js';
+import { ACPI_TABLE_TYPES, ARCHITECTURES, BOOT_DEVICES, FIRMWARE_FEATURES, FIRMWARE_FORMATS, FIRMWARE_KINDS, LOADER_TYPES, OS_TYPES, SMBIOS_MODES, X86_MACHINES } from '../model/os.js';
 import { YES_NO, yesNo } from './common.js';
 import { sourceParts } from './devices/disk.js';
 import { textOf } from './shorthands.js';
@@ -37,7 +37,7 @@ export const osSpec = element('how the guest boots: its type, firmware, kernel, 
             element('a firmware feature', {
               attributes: {
                 enabled: required('whether the firmware must have it', oneOf(YES_NO)),
-                name: required('the feature', oneOf({ 'enrolled-keys': 'Secure Boot keys are enrolled', 'secure-boot': 'Secure Boot is supported' })),
+                name: required('the feature', oneOf(FIRMWARE_FEATURES)),
               },
             }),
             1,

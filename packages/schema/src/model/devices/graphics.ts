@@ -1,6 +1,14 @@
 import { childElements, firstChild, type XmlElement } from '../../xml/tree.js';
 import { read } from '../values.js';
 
+/** `<graphics type='vnc' sharePolicy=…>`: how clients share the display. */
+export const VNC_SHARE_POLICIES = {
+  'allow-exclusive': 'allow exclusive access',
+  'force-shared': 'always shared',
+  ignore: 'ignore the request',
+} as const;
+export type VncSharePolicy = keyof typeof VNC_SHARE_POLICIES;
+
 export const GRAPHICS_TYPES = {
   vnc: 'a VNC server',
   spice: 'a SPICE server',
@@ -51,7 +59,7 @@ export interface Graphics {
   xauth?: string;
   fullscreen?: boolean;
   defaultMode?: string;
-  sharePolicy?: string;
+  sharePolicy?: VncSharePolicy;
   listens: { type?: string; address?: string; network?: string; socket?: string; node: XmlElement }[];
   channels: { name?: string; mode?: string; node: XmlElement }[];
   gl?: { enable?: boolean; rendernode?: string; node: XmlElement };
@@ -103,7 +111,7 @@ export function parseGraphics(node: XmlElement): Graphics {
       xauth: read.string(node, 'xauth'),
       fullscreen: read.boolean(node, 'fullscreen'),
       defaultMode: read.string(node, 'defaultMode'),
-      sharePolicy: read.string(node, 'sharePolicy'),
+      sharePolicy: read.enum(node, 'sharePolicy', VNC_SHARE_POLICIES),
       gl: gl === undefined ? undefined : { enable: read.boolean(gl, 'enable'), rendernode: read.string(gl, 'rendernode'), node: gl },
       audioId: audio === undefined ? undefined : read.number(audio, 'id') };
 }

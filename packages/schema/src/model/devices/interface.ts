@@ -46,6 +46,13 @@ export function knownNicModel(model: string): NicModel | undefined {
   return Object.hasOwn(NIC_MODELS, lower) ? (lower as NicModel) : undefined;
 }
 
+/** `<driver txmode=…>` of a virtio NIC: what mitigates TX notifications. */
+export const NET_TX_MODES = {
+  iothread: 'a bottom half',
+  timer: 'a timer',
+} as const;
+export type NetTxMode = keyof typeof NET_TX_MODES;
+
 export const MACVTAP_MODES = {
   vepa: 'traffic goes through the external switch (VEPA)',
   bridge: 'guests on the same device talk directly',
@@ -92,7 +99,7 @@ export interface Interface extends DeviceCommon {
     node: XmlElement;
   };
   target?: { dev?: string; managed?: boolean; node: XmlElement };
-  driver?: { name?: string; queues?: number; txmode?: string; rxQueueSize?: number; txQueueSize?: number; ioeventfd?: boolean; eventIdx?: boolean; node: XmlElement };
+  driver?: { name?: string; queues?: number; txmode?: NetTxMode; rxQueueSize?: number; txQueueSize?: number; ioeventfd?: boolean; eventIdx?: boolean; node: XmlElement };
   backend?: { type?: string; tap?: string; vhost?: string; logFile?: string; node: XmlElement };
   /** A program QEMU runs on the host when it opens the tap (<script path=…>), and when it closes it. */
   script?: { path?: string; node: XmlElement };
@@ -171,7 +178,7 @@ export function parseInterface(node: XmlElement): Interface {
         : {
             name: read.string(driver, 'name'),
             queues: read.unsigned(driver, 'queues'),
-            txmode: read.string(driver, 'txmode'),
+            txmode: read.enum(driver, 'txmode', NET_TX_MODES),
             rxQueueSize: read.unsigned(driver, 'rx_queue_size'),
             txQueueSize: read.unsigned(driver, 'tx_queue_size'),
             ioeventfd: read.boolean(driver, 'ioeventfd'),

@@ -1,5 +1,5 @@
 /** <graphics>: VNC, SPICE, SDL, EGL, D-Bus, RDP displays. */
-import { GRAPHICS_TYPES, LISTEN_TYPES, SPICE_CHANNEL_MODES, SPICE_CHANNEL_NAMES } from '../../model/devices/graphics.js';
+import { GRAPHICS_TYPES, LISTEN_TYPES, SPICE_CHANNEL_MODES, SPICE_CHANNEL_NAMES, VNC_SHARE_POLICIES } from '../../model/devices/graphics.js';
 import { ON_OFF, YES_NO, yesNo } from '../common.js';
 import { attr, data, element, many, one, oneOf, required } from '../types.js';
 import { audioRef } from './common.js';
@@ -31,7 +31,7 @@ export const graphicsSpec = element('a graphical console', {
           websocket: attr('the WebSocket port', data('portNumber')),
           listen: attr('the listen address (prefer <listen>)', data('ipOrName')),
           socket: attr('a UNIX socket instead of TCP', data('absPath')),
-          sharePolicy: attr('sharing between clients', oneOf({ 'allow-exclusive': 'allow exclusive access', 'force-shared': 'always shared', ignore: 'ignore the request' })),
+          sharePolicy: attr('sharing between clients', oneOf(VNC_SHARE_POLICIES)),
           powerControl: yesNo('allow power control from the client'),
           passwd: attr('the password', data('string')),
           keymap: attr('the keyboard layout (en-us, de, fr…)', data('string')),

@@ -1,5 +1,5 @@
 /** <interface>: network interfaces, their source depending on the type. */
-import { INTERFACE_TYPES, LINK_STATES, MACVTAP_MODES, NET_DRIVER_NAMES, NIC_MODELS, VIRTUALPORT_TYPES } from '../../model/devices/interface.js';
+import { INTERFACE_TYPES, LINK_STATES, MACVTAP_MODES, NET_DRIVER_NAMES, NET_TX_MODES, NIC_MODELS, VIRTUALPORT_TYPES } from '../../model/devices/interface.js';
 import { bootSpec, onOff, reconnectSpec, virtioOptions, yesNo } from '../common.js';
 import { attr, data, element, many, must, one, oneOf, required, type SpecParts, suggest } from '../types.js';
 import { placement } from './common.js';
@@ -159,7 +159,7 @@ export const interfaceSpec = element('a network interface', {
           queues: attr('multiqueue: number of queue pairs', data('positive')),
           rx_queue_size: attr('RX virtqueue size', data('positive')),
           tx_queue_size: attr('TX virtqueue size', data('positive')),
-          txmode: attr('TX mitigation', oneOf({ iothread: 'a bottom half', timer: 'a timer' })),
+          txmode: attr('TX mitigation', oneOf(NET_TX_MODES)),
           ioeventfd: onOff('ioeventfd'),
           event_idx: onOff('virtio event index'),
           rss: onOff('receive side scaling'),
