@@ -53,8 +53,9 @@ export interface PixelStats {
  * What the noVNC canvas of the page's Screen tab shows, and the server's screenshot of the
  * same guest decoded in the same page, so both are measured alike.
  */
-export async function screenPixels(page: Page, name: string): Promise<{ canvas: PixelStats | null; screenshot: PixelStats }> {
-  return page.evaluate(async (guest) => {
+export async function screenPixels(page: Page, name: string, host?: string): Promise<{ canvas: PixelStats | null; screenshot: PixelStats }> {
+  const screenshotUrl = `${host === undefined ? '/api' : `/api/hosts/${encodeURIComponent(host)}`}/domains/${encodeURIComponent(name)}/screenshot?width=4096`;
+  return page.evaluate(async (url) => {
     const stats = (data: ImageData) => {
       let sum = 0;
       const levels = new Set<number>();
@@ -67,11 +68,11 @@ export async function screenPixels(page: Page, name: string): Promise<{ canvas: 
     };
     const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="screen"] canvas');
     const canvasStats = canvas && canvas.width > 0 ? stats(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height)) : null;
-    const response = await fetch(`/api/domains/${encodeURIComponent(guest)}/screenshot?width=4096`);
+    const response = await fetch(url);
     const bitmap = await createImageBitmap(await response.blob());
     const off = new OffscreenCanvas(bitmap.width, bitmap.height);
     const context = off.getContext('2d')!;
     context.drawImage(bitmap, 0, 0);
     return { canvas: canvasStats, screenshot: stats(context.getImageData(0, 0, bitmap.width, bitmap.height)) };
-  }, name);
+  }, screenshotUrl);
 }

@@ -6,6 +6,7 @@ import { ensureDemoGuest } from '../../../scripts/lib/demo-guest.mjs';
 import { demoGuestXml } from '../../server/src/demoGuest.js';
 import { startLibvirtHost, type LibvirtHost } from '../../server/src/testing/libvirtHost.js';
 import { expect, openApp, test, uniqueName } from './fixtures.js';
+import { installerIso, isoGuestXml, screenPixels } from './isoGuest.js';
 import { clearLine, viewLine } from './monaco.js';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -104,6 +105,43 @@ test.describe('a guest of a libvirt host', () => {
     await page.getByTestId('tab-events').click();
     await expect(page.getByTestId('event-row').first()).toContainText('stopped');
     expect((await api.get(`/api/hosts/${host}/domains/${name}`)).ok()).toBe(true);
+  });
+});
+
+test.describe('the screen of a guest of a libvirt host', () => {
+  let libvirt: LibvirtHost;
+  const host = uniqueName('lvscreen');
+  const name = uniqueName('e2e-libvirt-screen');
+
+  test.beforeAll(async () => {
+    libvirt = await startLibvirtHost();
+  });
+  test.afterEach(async ({ api }) => {
+    await libvirt?.virsh('destroy', name).catch(() => undefined);
+    await libvirt?.virsh('undefine', name).catch(() => undefined);
+    await api.delete(`/api/hosts/${host}`);
+  });
+  test.afterAll(async () => {
+    await libvirt?.close();
+  });
+
+  test("shows the VNC display libvirt gave the guest on its Screen tab, through qemu:///system", async ({ page, server, api }) => {
+    test.setTimeout(120_000);
+    expect((await api.post('/api/hosts', { data: { id: host, uri: 'qemu:///system' } })).status()).toBe(201);
+    await defineOutside(libvirt, isoGuestXml(name, await installerIso()));
+    await libvirt.virsh('start', name);
+    await openApp(page, server, `#/hosts/${host}/guest/${name}/screen`);
+    await expect(page.getByTestId('screen-status')).toHaveText('connected', { timeout: 30_000 });
+    // The ISO's banner is on the noVNC canvas: not blank, and as bright on average as libvirt's screenshot of it.
+    await expect
+      .poll(
+        async () => {
+          const { canvas, screenshot } = await screenPixels(page, name, host);
+          return canvas !== null && canvas.levels > 1 && screenshot.levels > 1 && Math.abs(canvas.mean - screenshot.mean) < 2 && canvas.width === screenshot.width;
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(true);
   });
 });
 
