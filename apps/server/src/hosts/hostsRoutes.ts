@@ -23,7 +23,7 @@ export function hostsRoutes(hosts: Hosts, screens: { displays: GuestDisplays; ti
   });
 
   router.post('/', async (req, res) => {
-    const entry = parseInput(hostEntry, jsonBody(req), 'body');
+    const entry = parseInput(hostEntry, jsonBody(req), 'new host');
     const summary = await hosts.add(entry);
     res.status(201).location(`/api/hosts/${encodeURIComponent(summary.id)}`).json(summary);
   });

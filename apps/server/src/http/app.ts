@@ -150,7 +150,7 @@ export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabil
     res.json(await isoInstallDefinition(request, { templates, pools, volumes, networks }));
   });
   app.post('/api/templates/:id', async (req, res) => {
-    const { name } = parseInput(templateBody, jsonBody(req), 'body');
+    const { name } = parseInput(templateBody, jsonBody(req), 'new guest');
     res.json({ xml: await instantiateTemplate(req.params.id, name, templates) });
   });
   app.use('/api', (req, _res, next) => next(new VirtdeckError('not-found', `No API endpoint ${req.method} ${req.originalUrl}`)));

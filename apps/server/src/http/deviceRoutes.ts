@@ -28,13 +28,13 @@ export const mediaBody = z.object({ source: mediumPath.nullable(), live: flag, c
 export function addDeviceRoutes(router: Router, hostOf: HostOfRequest, nameOf: (params: { name?: string }) => string): void {
   router.post('/:name/devices', async (req, res) => {
     const { host, driver } = hostOf(req);
-    const { xml, live, config } = parseInput(attachBody, jsonBody(req), 'body');
+    const { xml, live, config } = parseInput(attachBody, jsonBody(req), 'device to attach');
     res.json(withHost(host, await driver.attachDevice(nameOf(req.params), xml, { live, config })));
   });
 
   router.delete('/:name/devices', async (req, res) => {
     const { host, driver } = hostOf(req);
-    const query = parseInput(detachQuery, req.query, 'query');
+    const query = parseInput(detachQuery, req.query, 'detach request');
     const selector = query.target !== undefined ? { target: query.target } : query.mac !== undefined ? { mac: query.mac } : { alias: query.alias ?? '' };
     res.json(withHost(host, await driver.detachDevice(nameOf(req.params), selector, { live: on(query.live), config: on(query.config) })));
   });
@@ -42,7 +42,7 @@ export function addDeviceRoutes(router: Router, hostOf: HostOfRequest, nameOf: (
   router.post('/:name/disks/:dev/media', async (req, res) => {
     const { host, driver } = hostOf(req);
     const dev = parseInput(diskTarget, req.params.dev, 'disk target');
-    const { source, live, config } = parseInput(mediaBody, jsonBody(req), 'body');
+    const { source, live, config } = parseInput(mediaBody, jsonBody(req), 'medium change');
     res.json(withHost(host, await driver.changeMedia(nameOf(req.params), dev, source, { live, config })));
   });
 }

@@ -71,7 +71,7 @@ export function domainRoutes(hostOf: HostOfRequest, hooks: DefineHooks = {}): Ro
   router.delete('/:name', async (req, res) => {
     const guests = hostOf(req).driver;
     const name = nameOf(req.params);
-    const { volumes } = parseInput(undefineQuery, req.query, 'query');
+    const { volumes } = parseInput(undefineQuery, req.query, 'delete request');
     if (volumes === undefined) {
       await guests.undefine(name);
       res.status(204).end();
@@ -93,7 +93,7 @@ export function domainRoutes(hostOf: HostOfRequest, hooks: DefineHooks = {}): Ro
 
   router.get('/:name/xml', async (req, res) => {
     const guests = hostOf(req).driver;
-    const { running } = parseInput(xmlQuery, req.query, 'query');
+    const { running } = parseInput(xmlQuery, req.query, 'definition request');
     const name = nameOf(req.params);
     sendDefinition(req, res, `${name}.xml`, await guests.definition(name, { running: running === '1' || running === 'true' }));
   });
@@ -118,13 +118,13 @@ export function domainRoutes(hostOf: HostOfRequest, hooks: DefineHooks = {}): Ro
 
   router.put('/:name/autostart', async (req, res) => {
     const { host, driver: guests } = hostOf(req);
-    const { autostart } = parseInput(autostartBody, jsonBody(req), 'body');
+    const { autostart } = parseInput(autostartBody, jsonBody(req), 'autostart setting');
     res.json(withHost(host, await guests.setAutostart(nameOf(req.params), autostart)));
   });
 
   router.put('/:name/tags', async (req, res) => {
     const { host, driver: guests } = hostOf(req);
-    const { tags } = parseInput(tagsBody, jsonBody(req), 'body');
+    const { tags } = parseInput(tagsBody, jsonBody(req), 'tags');
     res.json(withHost(host, await setTags(guests, nameOf(req.params), tags)));
   });
 
@@ -149,7 +149,7 @@ export function domainRoutes(hostOf: HostOfRequest, hooks: DefineHooks = {}): Ro
     const { host, driver: guests } = hostOf(req);
     const name = nameOf(req.params);
     const action = parseInput(actionParam, req.params.action, 'action');
-    const options = parseInput(actionBody, jsonBody(req), 'body');
+    const options = parseInput(actionBody, jsonBody(req), `${action} options`);
     res.json(withHost(host, await guests.act(name, action, options)));
   });
 

@@ -31,7 +31,7 @@ const tag = z.string().superRefine((value, ctx) => {
   const problem = tagProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
-export const tagsBody = z.object({ tags: z.array(tag).max(MAX_TAGS, `at most ${MAX_TAGS} tags`) }).strict();
+export const tagsBody = z.object({ tags: z.array(tag).max(MAX_TAGS, `a guest has at most ${MAX_TAGS} tags`) }).strict();
 export const templateBody = z.object({ name: guestName }).strict();
 const required = (what: string) => z.string({ error: `${what} is required` }).min(1, `${what} is required`);
 /** POST /api/templates/iso (IsoInstallRequest). */
@@ -53,12 +53,72 @@ export const isoInstallBody = z
   .strict();
 export const xmlQuery = z.object({ running: z.enum(['0', '1', 'true', 'false']).optional() });
 
-/** Checks API input against its schema; a mismatch is a 400 that says what and where. */
+/**
+ * Checks API input against its schema; a mismatch is a 400 that says what and where in
+ * words: `what` names the input as a user would ("new guest", "shutdown options"), each
+ * field is named as it is spelt in the request, and zod's codes are said plainly.
+ */
 export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
+  // reportInput: an issue carries the value it is about, to say what kind of value was sent.
+  const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
-  throw new VirtdeckError('invalid-request', `Invalid ${what}: ${problems.join('; ')}`);
+  const problems = [...new Set(result.error.issues.map((issue) => describeIssue(issue, what)))];
+  throw new VirtdeckError('invalid-request', `${capitalise(what)}: ${problems.join('; ')}`);
+}
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const quoted = (path: PropertyKey[]) => `'${path.map(String).join('.')}'`;
+/** zod's own messages start so; the schemas' own are already in words. */
+const ZOD_WORDING = /^(Invalid|Too (small|big)|Unrecognized)\b/;
+
+function valueKind(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'a list';
+  switch (typeof input) {
+    case 'number':
+    case 'boolean':
+      return String(input);
+    case 'string':
+      return 'text';
+    case 'object':
+      return 'an object';
+    default:
+      return `a ${typeof input}`;
+  }
+}
+
+const KIND_WORDS: Record<string, string> = { string: 'text', number: 'a number', int: 'a whole number', boolean: 'true or false', object: 'an object', array: 'a list' };
+
+function bound(issue: { origin: string; inclusive?: boolean }, limit: number | bigint, direction: 'min' | 'max'): string {
+  const words = direction === 'min' ? (issue.inclusive ? 'at least' : 'more than') : issue.inclusive ? 'at most' : 'less than';
+  const unit = issue.origin === 'string' ? ' characters long' : issue.origin === 'array' || issue.origin === 'set' ? ' items' : '';
+  return `${words} ${limit}${unit}`;
+}
+
+export function describeIssue(issue: z.core.$ZodIssue, what: string): string {
+  const field = issue.path.length > 0 ? quoted(issue.path) : `the ${what}`;
+  if (!ZOD_WORDING.test(issue.message)) {
+    // The schema's own message: a bound ("at least 16 MiB") needs its field, a sentence does not.
+    return /^(at (least|most)|more than|less than)\b/.test(issue.message) ? `${field} should be ${issue.message}` : issue.message;
+  }
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? `${field} is missing` : `${field} should be ${KIND_WORDS[issue.expected] ?? issue.expected}, not ${valueKind(issue.input)}`;
+    case 'invalid_value':
+      return `${field} should be ${issue.values.length === 1 ? '' : 'one of '}${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'unrecognized_keys':
+      return `${issue.keys.map((key) => `'${key}'`).join(', ')} ${issue.keys.length === 1 ? 'is not a field' : 'are not fields'} of ${field}`;
+    case 'too_small':
+      return `${field} should be ${bound(issue, issue.minimum, 'min')}`;
+    case 'too_big':
+      return `${field} should be ${bound(issue, issue.maximum, 'max')}`;
+    case 'invalid_union':
+      return `${field} is none of the forms it may take`;
+    case 'invalid_format':
+      return `${field} is not a valid ${issue.format}`;
+    default:
+      return `${field}: ${issue.message}`;
+  }
 }
 
 /** The domain XML of a request: sent as the body with an XML content type. */

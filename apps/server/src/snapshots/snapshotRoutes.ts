@@ -58,7 +58,7 @@ export function addSnapshotRoutes(router: Router, hostOf: HostOfRequest): void {
 
   router.post('/:name/clone', async (req, res) => {
     const { host, driver } = hostOf(req);
-    const request = parseInput(cloneBody, jsonBody(req), 'body');
+    const request = parseInput(cloneBody, jsonBody(req), 'clone');
     const summary = await driver.clone(nameOf(req), request);
     res.status(201).location(`${req.baseUrl}/${encodeURIComponent(summary.name)}`).json(withHost(host, summary));
   });

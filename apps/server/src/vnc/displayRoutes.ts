@@ -28,14 +28,14 @@ export function displayRoutes(displays: GuestDisplays, tickets: DisplayTickets, 
 
   router.get('/:name/screenshot', async (req, res) => {
     const guest = guestOf(req);
-    const { width } = parseInput(screenshotQuery, req.query, 'query');
+    const { width } = parseInput(screenshotQuery, req.query, 'screenshot request');
     const png = await displays.screenshot(guest, width);
     res.set('Cache-Control', 'no-store').type('image/png').send(png);
   });
 
   router.post('/:name/type-text', async (req, res) => {
     const guest = guestOf(req);
-    const { text } = parseInput(typeTextBody, jsonBody(req), 'body');
+    const { text } = parseInput(typeTextBody, jsonBody(req), 'text to type');
     await displays.typeText(guest, text);
     res.status(204).end();
   });
