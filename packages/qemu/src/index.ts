@@ -18,7 +18,7 @@ export { SWTPM_FILES } from './devices/tpm.js';
 export { hugepageNeeds } from './system/memory.js';
 export { formatCommandLine, shellQuote } from './formatCommandLine.js';
 export { libvirtRuntimeFile, serialConsoleAccess, type SerialConsoleAccess } from './devices/serialConsole.js';
-export { resolveAccelerator, type AcceleratorRequest, type AcceleratorResolution } from './resolveAccelerator.js';
+export { acceleratorUsability, resolveAccelerator, type AcceleratorRequest, type AcceleratorResolution } from './resolveAccelerator.js';
 export { checkHost } from './checkHost.js';
 export { QEMU_DIAGNOSTIC_CODES, type QemuDiagnostic, type QemuDiagnosticCode } from './diagnostics.js';
 export {

@@ -62,6 +62,15 @@ function unavailableReason(name: string, caps: HostCapabilities, emulator: Emula
   return undefined;
 }
 
+/**
+ * Whether this host can run the accelerator and, when not, why, with its emulator for the
+ * host's architecture: what GET /api/host lists for the picker and a start refuses with.
+ */
+export function acceleratorUsability(name: string, caps: HostCapabilities): { usable: boolean; reason?: string } {
+  const reason = unavailableReason(name, caps, findEmulator(caps, { arch: caps.host.arch }));
+  return reason === undefined ? { usable: true } : { usable: false, reason };
+}
+
 /** The element (or attribute value) where the accelerator is written, for diagnostics. */
 function acceleratorRange(request: AcceleratorRequest): Range | undefined {
   const root = request.node;

@@ -50,7 +50,7 @@ describe('AcceleratorObservations', () => {
     const caps = {
       host: { os: 'linux', arch: 'x86_64' },
       kvmDevice: { path: '/dev/kvm', usable: true },
-      emulators: [{ accelerators: ['kvm', 'tcg'] }],
+      emulators: [{ path: '/usr/bin/qemu-system-x86_64', arch: 'x86_64', accelerators: ['kvm', 'tcg'], kvm: { present: true, enabled: true } }],
     } as unknown as HostCapabilities;
     const info = hostInfo(caps, (name) => `seen under ${name}`);
     expect(info.accelerators.find((a) => a.name === 'kvm')).toMatchObject({ usable: true, caution: 'seen under kvm' });
