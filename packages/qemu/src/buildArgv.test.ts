@@ -27,6 +27,24 @@ describe('buildArgv: the preview', () => {
     expect(argv).toContain('-nodefaults');
   });
 
+  it('gives a pcie-root-port without an index the lowest one free after those given, never the root\'s 0', () => {
+    const ports = (argv: readonly string[]) =>
+      jsonValues(argv, '-device')
+        .filter((d) => d.driver === 'pcie-root-port')
+        .map((d) => `${String(d.id)}@${String(d.addr)}`);
+    // The text the hint for a q35 guest without a free port adds, the root implicit: ports 1 and 2 (the first took 0, the root's).
+    const bare = buildArgv(guest({ devices: "<controller type='pci' model='pcie-root-port'/><controller type='pci' model='pcie-root-port'/>" }), caps);
+    expect(bare.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(ports(bare.argv).slice(0, 2)).toEqual(['pci.1@0x1', 'pci.2@0x1.0x1']);
+    // An index given later in the text is counted first, as libvirt's post-parse does (virsh domxml-to-native: pci.2 and pci.3 for the two without).
+    const mixed = buildArgv(
+      guest({ devices: "<controller type='pci' model='pcie-root-port'/><controller type='pci' model='pcie-root-port'/><controller type='pci' index='0' model='pcie-root'/><controller type='pci' index='1' model='pcie-root-port'/>" }),
+      caps,
+    );
+    expect(mixed.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(ports(mixed.argv).map((p) => p.split('@')[0])).toEqual(['pci.1', 'pci.2', 'pci.3']);
+  });
+
   it('gives the same result for the same input (no clock, no randomness)', () => {
     const domain = guest({ devices: "<interface type='user'><model type='virtio'/></interface><disk type='file' device='disk'><source file='/img/a.qcow2'/><driver name='qemu' type='qcow2'/><target dev='vda' bus='virtio'/></disk>" });
     expect(buildArgv(domain, caps)).toEqual(buildArgv(domain, caps));

@@ -82,6 +82,14 @@ describe('hot-plug arguments come from the command line builders', () => {
     ]);
   });
 
+  it('offers pcie-root-ports added without an index, as the hint for a full q35 guest suggests', () => {
+    const ports = "<controller type='pci' model='pcie-root-port'/><controller type='pci' model='pcie-root-port'/>";
+    expect(hotplugBuses(domain('q35', ports), undefined).slice(0, 2)).toEqual([
+      { bus: 1, name: 'pci.1', slots: [0] },
+      { bus: 2, name: 'pci.2', slots: [0] },
+    ]);
+  });
+
   it('tells the id a start gave a device', () => {
     const d = domain('q35', `${rootPorts}\n    ${hot}`);
     expect(deviceAlias(d, undefined, d.devices.disks[0]!)).toBe('virtio-disk1');

@@ -95,7 +95,7 @@ export function buildLayout(input: LayoutInput): Layout {
   const isPcMachine = chipset === 'i440fx' || chipset === 'q35';
 
   const controllers = new ControllerSet(devicesNode, implicit);
-  for (const c of dev.controllers) controllers.addExplicit(c);
+  controllers.addDefinition(dev.controllers);
   addChipsetControllers(controllers, chipset, input.qemuXhci);
   const disks = sortDisks(dev.disks);
   const drive = assignDriveSlots(disks, controllers);

@@ -10,10 +10,11 @@ export class ControllerSet {
   readonly index = new Map<Controller, number>();
   readonly model = new Map<Controller, string>();
   /** Per type in order of first appearance, each in the order added until `list` sorts it. */
-  readonly #groups = new Map<string, { controllers: Controller[]; sorted: boolean; lowestFree: number }>();
+  readonly #groups = new Map<string, { controllers: Controller[]; sorted: boolean }>();
   /** The first in list order of each type and index. */
   readonly #byIndex = new Map<string, Controller>();
   #list: Controller[] | undefined;
+  readonly #lowestFree = new Map<string, number>();
 
   constructor(
     private readonly devicesNode: XmlElement,
@@ -45,10 +46,24 @@ export class ControllerSet {
     return this.#groups.has(type);
   }
 
-  /** Adds a definition's controller, with the lowest free index of its type when it has none. */
-  addExplicit(c: Controller): void {
-    this.index.set(c, c.index ?? this.nextIndex(c.type));
-    this.insert(c);
+  /**
+   * Adds the definition's controllers as libvirt's post-parse (virDomainAssignControllerIndexes)
+   * does: those with an index first, then each without one gets the lowest index its type has
+   * free, whichever comes first in the text. A PCI controller other than the root never gets 0:
+   * that is the root's, which libvirt writes into every pc and q35 definition it saves, while a
+   * definition here may leave it implicit.
+   */
+  addDefinition(controllers: readonly Controller[]): void {
+    for (const c of controllers) {
+      if (c.index === undefined) continue;
+      this.index.set(c, c.index);
+      this.insert(c);
+    }
+    for (const c of controllers) {
+      if (c.index !== undefined) continue;
+      this.index.set(c, this.nextIndex(c.type, c.type === 'pci' && !isPciRoot(c.model) ? 1 : 0));
+      this.insert(c);
+    }
   }
 
   /** Adds a controller virtdeck decided the guest has (libvirt writes it into the definition). */
@@ -61,17 +76,18 @@ export class ControllerSet {
     return c;
   }
 
-  /** Indexes are only ever added, so the lowest free one of a type only grows. */
-  private nextIndex(type: string): number {
-    const group = this.#groups.get(type);
-    if (group === undefined) return 0;
-    while (this.find(type, group.lowestFree)) group.lowestFree++;
-    return group.lowestFree;
+  /** The lowest index of `type` from `from` on that no controller has; indexes are only ever added, so it only grows. */
+  private nextIndex(type: string, from: number): number {
+    const key = `${type}:${from}`;
+    let index = this.#lowestFree.get(key) ?? from;
+    while (this.find(type, index)) index++;
+    this.#lowestFree.set(key, index);
+    return index;
   }
 
   private insert(controller: Controller): void {
     const group = this.#groups.get(controller.type);
-    if (group === undefined) this.#groups.set(controller.type, { controllers: [controller], sorted: true, lowestFree: 0 });
+    if (group === undefined) this.#groups.set(controller.type, { controllers: [controller], sorted: true });
     else {
       group.controllers.push(controller);
       group.sorted = false;
@@ -83,6 +99,8 @@ export class ControllerSet {
     if (first === undefined || (first.master !== undefined && controller.master === undefined)) this.#byIndex.set(key, controller);
   }
 }
+
+const isPciRoot = (model: string | undefined): boolean => model === 'pci-root' || model === 'pcie-root';
 
 /** The PCI root, the default USB controller and the chipset's disk controller. */
 export function addChipsetControllers(set: ControllerSet, chipset: Chipset, qemuXhci: boolean): void {
