@@ -1,7 +1,8 @@
 import { parseDomain, validateDomain } from '@virtdeck/schema';
 import { describe, expect, it } from 'vitest';
 import { ISO_OS_FAMILIES, type IsoOsFamily } from '../api.js';
-import { isoInstallXml, SPARE_PCIE_PORTS, type IsoInstallPlan } from './isoInstall.js';
+import { isoInstallXml, type IsoInstallPlan } from './isoInstall.js';
+import { SPARE_PCIE_PORTS } from './xmlText.js';
 
 const plan = (os: IsoOsFamily, extra: Partial<IsoInstallPlan> = {}): IsoInstallPlan => ({
   name: `install-${os}`,

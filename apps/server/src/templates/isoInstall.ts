@@ -1,5 +1,5 @@
 import type { IsoInstallNetwork, IsoOsFamily } from '../api.js';
-import { escapeXml, LIFECYCLE_XML, SERIAL_CONSOLE_XML } from './xmlText.js';
+import { escapeXml, LIFECYCLE_XML, pcieRootPortsXml, SERIAL_CONSOLE_XML, SPARE_PCIE_PORTS } from './xmlText.js';
 
 /** What the definition of a guest installing from an ISO is made of, every path already resolved. */
 export interface IsoInstallPlan {
@@ -86,12 +86,6 @@ export const ISO_OS_DEVICES = {
   },
 } as const satisfies Record<IsoOsFamily, FamilyDevices>;
 
-/**
- * Empty PCIe ports a q35 guest is given beyond what its own devices take, so disks and NICs can
- * be hot-plugged (a q35 root bus takes none); virt-install leaves free ones the same way.
- */
-export const SPARE_PCIE_PORTS = 4;
-
 /** The q35 devices that sit on a pcie-root-port of their own (libvirt puts each PCIe device on one). */
 function pcieDevices(devices: FamilyDevices, network: IsoInstallNetwork): number {
   const onPorts = [devices.disk.bus === 'virtio', network.type !== 'none', true /* USB */, true /* balloon */];
@@ -99,11 +93,6 @@ function pcieDevices(devices: FamilyDevices, network: IsoInstallNetwork): number
 }
 
 const indent = (lines: string[], depth: number): string => lines.map((line) => `${'  '.repeat(depth)}${line}`).join('\n');
-
-/** The pcie-root-ports of a q35 guest: one per device that needs one, and the spares. */
-export function pcieRootPortsXml(count: number, firstIndex = 1): string[] {
-  return Array.from({ length: count }, (_, i) => `<controller type='pci' index='${firstIndex + i}' model='pcie-root-port'/>`);
-}
 
 function interfaceXml(network: IsoInstallNetwork, model: string): string[] {
   switch (network.type) {

@@ -7,7 +7,7 @@ import type { TemplateInfo } from '../api.js';
 import { demoGuestXml, type DemoGuestFiles } from '../demoGuest.js';
 import { describeError, VirtdeckError } from '../errors.js';
 import { assertGuestName } from '../guests/guestName.js';
-import { escapeXml, LIFECYCLE_XML, SERIAL_CONSOLE_XML, USER_NETWORK_XML } from './xmlText.js';
+import { escapeXml, LIFECYCLE_XML, pcieRootPortsXml, SERIAL_CONSOLE_XML, SPARE_PCIE_PORTS, USER_NETWORK_XML } from './xmlText.js';
 
 const run = promisify(execFile);
 
@@ -42,7 +42,7 @@ export const TEMPLATES = {
   },
   'q35-virtio-disk': {
     title: 'q35 with a virtio disk',
-    description: `A q35 machine under TCG with an empty ${DISK_SIZE} qcow2 disk (made with qemu-img in the default pool when the guest is defined), virtio networking and a serial console.`,
+    description: `A q35 machine under TCG with an empty ${DISK_SIZE} qcow2 disk (made with qemu-img in the default pool when the guest is defined), virtio networking, a serial console and ${SPARE_PCIE_PORTS} free PCIe ports for hot-plug.`,
     create: async (name, ctx) => q35Xml(name, await reserveDiskImage(name, ctx), ctx.emulator),
   },
   blank: {
@@ -143,6 +143,11 @@ export async function createTemplateDisks(xml: string, ctx: TemplateContext): Pr
   };
 }
 
+/** The q35 template's disk, NIC, USB controller and balloon each take a port of their own; the spares take hot-plugged devices. */
+const Q35_ROOT_PORTS_XML = pcieRootPortsXml(4 + SPARE_PCIE_PORTS)
+  .map((line) => `    ${line}`)
+  .join('\n');
+
 function q35Xml(name: string, image: string, emulator: string): string {
   return `<domain type='qemu'>
   <name>${escapeXml(name)}</name>
@@ -165,6 +170,7 @@ ${LIFECYCLE_XML}
       <source file='${escapeXml(image)}'/>
       <target dev='vda' bus='virtio'/>
     </disk>
+${Q35_ROOT_PORTS_XML}
 ${USER_NETWORK_XML}
 ${SERIAL_CONSOLE_XML}
     <memballoon model='virtio'/>

@@ -18,3 +18,14 @@ export const SERIAL_CONSOLE_XML = `    <serial type='pty'>
 export const USER_NETWORK_XML = `    <interface type='user'>
       <model type='virtio'/>
     </interface>`;
+
+/**
+ * Empty PCIe ports a q35 guest is given beyond what its own devices take, so disks and NICs can
+ * be hot-plugged (a q35 root bus takes none); virt-install leaves free ones the same way.
+ */
+export const SPARE_PCIE_PORTS = 4;
+
+/** `count` pcie-root-ports, indexes from 1 (0 is the PCIe root's). */
+export function pcieRootPortsXml(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `<controller type='pci' index='${i + 1}' model='pcie-root-port'/>`);
+}
