@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { domainRoutes } from '../http/domainRoutes.js';
 import { LOCAL_HOST_ID, type HostInfo, type ValidateResult } from '../api.js';
 import { hostInfo } from '../http/hostInfo.js';
+import { moveRoute, type MoveDirectories } from './moveGuest.js';
 import { jsonBody, parseInput, xmlBody } from '../http/input.js';
 import { INLINE_MAX_CHARS, refuseInvalidDefinition, validationPool } from '../validation/requestValidation.js';
 import { displayRoutes } from '../vnc/displayRoutes.js';
@@ -14,7 +15,7 @@ import type { Hosts } from './Hosts.js';
  * `/api/hosts`: the hosts (local and libvirt connections), adding and removing one, and
  * every guest route of a host under `/api/hosts/ID/domains/…`.
  */
-export function hostsRoutes(hosts: Hosts, screens: { displays: GuestDisplays; tickets: DisplayTickets }, localHostInfo: () => Promise<HostInfo>): Router {
+export function hostsRoutes(hosts: Hosts, screens: { displays: GuestDisplays; tickets: DisplayTickets }, localHostInfo: () => Promise<HostInfo>, moveDirs: MoveDirectories): Router {
   const router = Router();
   const idOf = (req: Request) => parseInput(hostId, (req.params as { host?: string }).host, 'host id');
 
@@ -36,6 +37,9 @@ export function hostsRoutes(hosts: Hosts, screens: { displays: GuestDisplays; ti
     await hosts.remove(idOf(req));
     res.status(204).end();
   });
+
+  // Before the lifecycle routes too: their POST /:name/:action would take it.
+  router.post('/:host/domains/:name/move', moveRoute(hosts, moveDirs, idOf));
 
   // The graphical console's routes come before the lifecycle routes, whose POST /:name/:action would take them.
   router.use(

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { HostCapabilities } from '@virtdeck/qemu';
 import compression from 'compression';
 import express, { type ErrorRequestHandler, type Express } from 'express';
@@ -7,6 +8,7 @@ import type { AccessToken } from '../auth/accessToken.js';
 import { toVirtdeckError, VirtdeckError } from '../errors.js';
 import type { Hosts } from '../hosts/Hosts.js';
 import { hostsRoutes } from '../hosts/hostsRoutes.js';
+import { moveRoute } from '../hosts/moveGuest.js';
 import { displayRoutes } from '../vnc/displayRoutes.js';
 import type { DisplayTickets } from '../vnc/DisplayTickets.js';
 import type { GuestDisplays } from '../vnc/GuestDisplays.js';
@@ -109,6 +111,9 @@ export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabil
   app.get('/api/events', events.handle);
   app.use('/api/domains', displayRoutes(displays, displayTickets, () => LOCAL_HOST_ID));
   // The guests of every host; each host's own list is under /api/hosts/ID/domains.
+  // To another host; before the lifecycle routes, whose POST /:name/:action would take it.
+  const moveDirs = { localImages: path.join(templates.stateDir, 'images') };
+  app.post('/api/domains/:name/move', moveRoute(guestHosts, moveDirs, () => LOCAL_HOST_ID));
   app.get('/api/domains', (_req, res) => {
     res.json(guestHosts.guests());
   });
@@ -126,7 +131,7 @@ export function createApp({ guestHosts, logger, token, tokenFile, hosts, capabil
     if (tapBlocked !== undefined) info.tapBlocked = tapBlocked;
     return info;
   };
-  app.use('/api/hosts', hostsRoutes(guestHosts, { displays, tickets: displayTickets }, localHostInfo));
+  app.use('/api/hosts', hostsRoutes(guestHosts, { displays, tickets: displayTickets }, localHostInfo, moveDirs));
   app.use('/api/networks', networkRoutes(networks));
   app.use('/api/pools', poolRoutes(pools, volumes));
   app.get('/api/host', async (_req, res) => {
