@@ -423,6 +423,11 @@ export interface SnapshotSummary {
   memory: boolean;
   /** The disks (targets) it holds. */
   disks: string[];
+  /**
+   * Its file could not be read as a snapshot (why, naming the file): listed so it can be seen
+   * and deleted, never reverted to; its other fields are placeholders (a root, shut off, no disks).
+   */
+  broken?: string;
 }
 
 /** `POST /api/domains/NAME/snapshots`: a running or paused guest's snapshot always holds its memory. */

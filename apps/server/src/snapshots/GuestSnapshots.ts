@@ -43,8 +43,15 @@ export class GuestSnapshots {
     return this.store;
   }
 
+  /** The snapshots, and after them any file that does not read as one, with why (so it can be deleted). */
   list(name: string): Promise<SnapshotSummary[]> {
-    return this.host.locked(name, async () => (await this.store.list(name)).map((s) => s.summary));
+    return this.host.locked(name, async () => {
+      const { snapshots, broken } = await this.store.listAll(name);
+      return [
+        ...snapshots.map((s) => s.summary),
+        ...broken.map(({ name: snapshot, reason }): SnapshotSummary => ({ name: snapshot, createdAt: '', state: 'shutoff', current: false, memory: false, disks: [], broken: reason })),
+      ];
+    });
   }
 
   xml(name: string, snapshot: string): Promise<string> {
@@ -131,7 +138,13 @@ export class GuestSnapshots {
   delete(name: string, snapshot: string): Promise<void> {
     const snapshotName = checkSnapshotName(snapshot);
     return this.host.locked(name, async (guest) => {
-      const stored = await this.store.read(name, snapshotName);
+      if (!(await this.store.exists(name, snapshotName))) throw new VirtdeckError('not-found', `'${name}' has no snapshot named '${snapshotName}'`);
+      const stored = await this.store.read(name, snapshotName).catch(() => undefined);
+      // A file that does not read as a snapshot names no disks: only it goes (a tag of its name in the images stays).
+      if (stored === undefined) {
+        await this.store.remove(name, snapshotName);
+        return;
+      }
       const live = liveMonitor(guest);
       if (live) {
         // QEMU deletes it from every image that has it and skips the others.

@@ -29,11 +29,25 @@ export interface StoredSnapshot {
 export class SnapshotStore {
   constructor(private readonly stateDir: string) {}
 
+  /** The guest's snapshots whose files read as snapshots, oldest first. */
   async list(guest: string): Promise<StoredSnapshot[]> {
+    return (await this.listAll(guest)).snapshots;
+  }
+
+  /** Every snapshot file: those that read as snapshots, oldest first, and those that do not, each with why (one broken file hides none of the others). */
+  async listAll(guest: string): Promise<{ snapshots: StoredSnapshot[]; broken: { name: string; reason: string }[] }> {
     const files = this.files(guest);
     const current = await this.current(guest);
-    const snapshots = await Promise.all((await files.list()).map((name) => this.load(files, name, current)));
-    return snapshots.sort((a, b) => a.summary.createdAt.localeCompare(b.summary.createdAt) || a.summary.name.localeCompare(b.summary.name));
+    const names = await files.list();
+    const loaded = await Promise.allSettled(names.map((name) => this.load(files, name, current)));
+    const snapshots: StoredSnapshot[] = [];
+    const broken: { name: string; reason: string }[] = [];
+    for (const [i, result] of loaded.entries()) {
+      if (result.status === 'fulfilled') snapshots.push(result.value);
+      else broken.push({ name: names[i] ?? '', reason: result.reason instanceof Error ? result.reason.message : describeError(result.reason) });
+    }
+    snapshots.sort((a, b) => a.summary.createdAt.localeCompare(b.summary.createdAt) || a.summary.name.localeCompare(b.summary.name));
+    return { snapshots, broken: broken.sort((a, b) => a.name.localeCompare(b.name)) };
   }
 
   async read(guest: string, name: string): Promise<StoredSnapshot> {
@@ -55,12 +69,14 @@ export class SnapshotStore {
   /** Removes one snapshot's metadata; its children are handed to its parent, as libvirt does. */
   async remove(guest: string, name: string): Promise<void> {
     const files = this.files(guest);
-    const gone = await this.read(guest, name);
-    const parent = gone.summary.parent;
+    if (!(await files.exists(name))) throw new VirtdeckError('not-found', `'${guest}' has no snapshot named '${name}'`);
+    // A file that does not read as a snapshot has no parent or children to hand over: it just goes.
+    const gone = await this.read(guest, name).catch(() => undefined);
+    const parent = gone?.summary.parent;
     for (const child of await this.list(guest)) {
       if (child.summary.parent === name) await files.write(child.summary.name, withParent(child.xml, parent));
     }
-    if ((await this.current(guest)) === name) await this.setCurrent(guest, parent);
+    if (gone && (await this.current(guest)) === name) await this.setCurrent(guest, parent);
     await files.remove(name);
   }
 

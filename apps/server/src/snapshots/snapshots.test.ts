@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ErrorBody, GuestSummary, SnapshotSummary } from '../api.js';
@@ -138,9 +138,28 @@ describe('snapshots of a shut-off guest (qemu-img snapshot)', () => {
     const dir = path.join(server.stateDir, 'snapshots', 'box');
     await writeFile(path.join(server.stateDir, 'elsewhere.xml'), '<domainsnapshot><name>linked</name></domainsnapshot>');
     await symlink(path.join(server.stateDir, 'elsewhere.xml'), path.join(dir, 'linked.xml'));
-    const listed = await server.api.get<ErrorBody>('/api/domains/box/snapshots');
-    expect(listed.status).toBe(409);
-    expect(listed.body.message).toContain('linked');
+    // The others are still listed; the one that cannot be read is reported with why, and can be deleted.
+    const listed = await server.api.get<SnapshotSummary[]>('/api/domains/box/snapshots');
+    expect(listed.status).toBe(200);
+    expect(listed.body.map((s) => [s.name, s.broken === undefined])).toEqual([
+      ['s', true],
+      ['linked', false],
+    ]);
+    expect(listed.body[1]?.broken).toMatch(/linked/);
+    expect((await server.api.post<ErrorBody>('/api/domains/box/snapshots/linked/revert')).status).toBe(409);
+    expect((await server.api.delete('/api/domains/box/snapshots/linked')).status).toBe(204);
+    expect((await server.api.get<SnapshotSummary[]>('/api/domains/box/snapshots')).body.map((s) => s.name)).toEqual(['s']);
+    expect(await readFile(path.join(server.stateDir, 'elsewhere.xml'), 'utf8')).toContain('linked');
+  });
+
+  it('lists the other snapshots when one file is not a snapshot document, and says which and why', async () => {
+    await server.api.post('/api/domains/box/snapshots', { json: { name: 'good' } });
+    await writeFile(path.join(server.stateDir, 'snapshots', 'box', 'torn.xml'), '<domainsnapshot><name>torn</na');
+    const listed = await server.api.get<SnapshotSummary[]>('/api/domains/box/snapshots');
+    expect(listed.status).toBe(200);
+    expect(listed.body.map((s) => s.name)).toEqual(['good', 'torn']);
+    expect(listed.body[0]).toMatchObject({ current: true, disks: ['vda'] });
+    expect(listed.body[1]?.broken).toBe('The snapshot file snapshots/box/torn.xml is not a snapshot document');
   });
 });
 

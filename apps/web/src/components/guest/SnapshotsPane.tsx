@@ -103,6 +103,7 @@ export function revertLoss(guest: GuestSummary, snapshot: SnapshotSummary): stri
 }
 
 function deleteLoss(snapshot: SnapshotSummary): string {
+  if (snapshot.broken !== undefined) return `The file of '${snapshot.name}', which cannot be read as a snapshot, is deleted; a snapshot of that name inside the disk images stays there.`;
   return `'${snapshot.name}' is removed from the disk images and can no longer be reverted to; the guest's current state is kept.${snapshot.parent ? ` Snapshots taken after it then follow '${snapshot.parent}'.` : ''}`;
 }
 
@@ -157,15 +158,23 @@ function SnapshotList({ nodes, onRevert, onDelete }: { nodes: SnapshotNode[]; on
                 current
               </span>
             ) : null}
-            <span className="hint">
-              {formatTime(snapshot.createdAt)} · {snapshot.state}
-              {snapshot.memory ? ' · with memory' : ' · disks only'}
-            </span>
+            {snapshot.broken !== undefined ? (
+              <span className="error small" data-testid={`snapshot-${snapshot.name}-broken`}>
+                {snapshot.broken}
+              </span>
+            ) : (
+              <span className="hint">
+                {formatTime(snapshot.createdAt)} · {snapshot.state}
+                {snapshot.memory ? ' · with memory' : ' · disks only'}
+              </span>
+            )}
             {snapshot.description ? <span className="snapshot-description">{snapshot.description}</span> : null}
             <span className="spacer" />
-            <button type="button" onClick={() => onRevert(snapshot)} data-testid={`snapshot-${snapshot.name}-revert`}>
-              Revert
-            </button>
+            {snapshot.broken === undefined ? (
+              <button type="button" onClick={() => onRevert(snapshot)} data-testid={`snapshot-${snapshot.name}-revert`}>
+                Revert
+              </button>
+            ) : null}
             <button type="button" className="danger-outline" onClick={() => onDelete(snapshot)} data-testid={`snapshot-${snapshot.name}-delete`}>
               Delete
             </button>
