@@ -218,6 +218,16 @@ async function probeEmulator(
   const accelArgs: string[] = [];
   if (kvmUsable && accelerators.includes('kvm')) accelArgs.push('-accel', 'kvm');
   if (accelerators.includes('tcg')) accelArgs.push('-accel', 'tcg');
+  // host-model under TCG is what max has, which needs a QEMU of its own when the first gets
+  // KVM: asked at the same time. Its expansions also give each model's own vendor (under KVM
+  // every model has the host's).
+  const tcgAlongside =
+    accelArgs.includes('kvm') && accelerators.includes('tcg')
+      ? withProbeQemu(binary, ['-accel', 'tcg'], timeoutMs, async (session) => {
+          if (!X86_ARCHES.has(parseTarget(await session.execute('query-target')))) return undefined;
+          return expandCpuModels(session, 'max', hostModelCandidates(parseCpuModels(await session.execute('query-cpu-definitions'))));
+        }).catch(() => undefined)
+      : Promise.resolve(undefined);
   const first = await withProbeQemu(binary, accelArgs, timeoutMs, async (session) => {
     const version = parseVersion(await session.execute('query-version'));
     const arch = parseTarget(await session.execute('query-target'));
@@ -227,16 +237,11 @@ async function probeEmulator(
     const caps: EmulatorCapabilities = { path: binary, arch, version, accelerators, kvm, machines, cpuModels, devices, fingerprint };
     const expansions = X86_ARCHES.has(arch) ? await expandCpuModels(session, kvm.enabled ? 'host' : 'max', hostModelCandidates(cpuModels)) : undefined;
     return { caps, expansions };
-  });
+  }).finally(() => tcgAlongside);
   const { caps } = first;
+  const alongside = await tcgAlongside;
   if (!first.expansions) return caps;
-  // host-model under TCG is what max has, which needs a QEMU of its own when the first had KVM;
-  // its expansions also give each model's own vendor (under KVM every model has the host's).
-  const tcg = !caps.kvm.enabled
-    ? first.expansions
-    : accelerators.includes('tcg')
-      ? await withProbeQemu(binary, ['-accel', 'tcg'], timeoutMs, (session) => expandCpuModels(session, 'max', hostModelCandidates(caps.cpuModels))).catch(() => undefined)
-      : undefined;
+  const tcg = caps.kvm.enabled ? alongside : first.expansions;
   const hostCpuModels: NonNullable<EmulatorCapabilities['hostCpuModels']> = {};
   const tcgModel = tcg && decodeHostCpuModel(tcg.host, tcg.models, { matchSignature: false });
   if (tcgModel) hostCpuModels.tcg = tcgModel;
