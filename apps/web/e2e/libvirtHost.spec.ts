@@ -108,6 +108,40 @@ test.describe('a guest of a libvirt host', () => {
   });
 });
 
+test.describe('moving a guest to a libvirt host', () => {
+  let libvirt: LibvirtHost;
+  const host = uniqueName('lvmove');
+  const name = uniqueName('e2e-move');
+
+  test.beforeAll(async () => {
+    libvirt = await startLibvirtHost();
+  });
+  test.afterEach(async ({ api }) => {
+    await libvirt?.virsh('undefine', name).catch(() => undefined);
+    await api.delete(`/api/domains/${name}`);
+    await api.delete(`/api/hosts/${host}`);
+  });
+  test.afterAll(async () => {
+    await libvirt?.close();
+  });
+
+  test('moves a shut-off guest from its page after a confirmation, and its page follows it', async ({ page, server, api }) => {
+    expect((await api.post('/api/hosts', { data: { id: host, uri: 'qemu:///system' } })).status()).toBe(201);
+    const files = await ensureDemoGuest({ cacheDir: path.join(repoRoot, '.cache', 'guest'), log: () => undefined });
+    expect((await api.post('/api/domains', { data: demoGuestXml(name, files), headers: { 'Content-Type': 'application/xml' } })).status()).toBe(201);
+    await openApp(page, server, `#/guest/${name}/console`);
+    // The button is there once the other host is connected.
+    await expect(page.getByTestId(`vm-${name}-move`)).toBeVisible({ timeout: 30_000 });
+    await page.getByTestId(`vm-${name}-move`).click();
+    await page.getByTestId('move-target').selectOption(host);
+    await page.getByTestId('confirm-move').getByTestId('confirm').click();
+    await expect(page).toHaveURL(new RegExp(`#/hosts/${host}/guest/${name}(/console)?$`));
+    await expect(page.getByTestId('guest-host')).toContainText(host);
+    expect(await libvirt.virsh('dumpxml', name, '--inactive')).toContain(`<name>${name}</name>`);
+    expect((await api.get(`/api/domains/${name}`)).status()).toBe(404);
+  });
+});
+
 test.describe('the screen of a guest of a libvirt host', () => {
   let libvirt: LibvirtHost;
   const host = uniqueName('lvscreen');

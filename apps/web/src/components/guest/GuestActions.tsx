@@ -2,7 +2,9 @@ import { guestCondition, isAllowed, offeredActions } from '@virtdeck/schema';
 import { useEffect, useState } from 'react';
 import { api, ApiError, errorMessage } from '../../api/client';
 import { LOCAL_HOST, type GuestAction, type GuestSummary, type GuestVolume } from '../../api/types';
+import { navigate } from '../../router';
 import { guestKey, useGuestStore } from '../../store/guestStore';
+import { useHostsStore } from '../../store/hostsStore';
 import { useSessionStore } from '../../store/sessionStore';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { ErrorLine } from '../common/ErrorLine';
@@ -27,7 +29,7 @@ const ACTION_TITLES: Record<GuestAction, string> = {
   destroy: 'Stop QEMU at once, like pulling the plug',
 };
 
-type Busy = GuestAction | 'delete';
+type Busy = GuestAction | 'delete' | 'move';
 
 interface ActionError {
   message: string;
@@ -47,6 +49,9 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
   const [error, setError] = useState<ActionError | undefined>();
   const [confirming, setConfirming] = useState(false);
   const [volumes, setVolumes] = useState<string[]>([]);
+  /** The host chosen in the move dialog, while it is open. */
+  const [moveTo, setMoveTo] = useState<string | undefined>();
+  const hosts = useHostsStore((s) => s.hosts);
   // The stream coming back says the server can be reached again.
   useEffect(
     () =>
@@ -80,6 +85,17 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
     const ok = await run('delete', () => api.undefine(guest.host, name, volumes));
     if (!ok) expectRemoval(key, false);
     setConfirming(false);
+  };
+
+  // Another host this guest can be moved to (shut off, and only on its page: the move needs a confirmation).
+  const targets = Object.values(hosts).filter((h) => h.id !== guest.host && h.state === 'connected');
+  const movable = !compact && guest.state === 'shutoff' && targets.length > 0;
+  const move = async (to: string) => {
+    expectRemoval(key, 'rename');
+    const ok = await run('move', () => api.move(guest.host, name, to));
+    setMoveTo(undefined);
+    if (!ok) expectRemoval(key, false);
+    else navigate({ page: 'guest', host: to, name, tab: 'console' }, { replace: true, force: true });
   };
 
   return (
@@ -117,6 +133,11 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
             {busy === 'delete' ? 'Deleting…' : 'Delete'}
           </button>
         ) : null}
+        {movable ? (
+          <button type="button" data-testid={`vm-${id}-move`} disabled={busy !== undefined} onClick={() => setMoveTo(targets[0]?.id)} aria-label={`Move ${name} to another host`}>
+            {busy === 'move' ? 'Moving…' : 'Move…'}
+          </button>
+        ) : null}
       </div>
       {error && error.message !== guest.error ? <ErrorLine message={error.message} detail={error.detail} testId={`vm-${id}-error`} /> : null}
       {confirming ? (
@@ -132,6 +153,31 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
             The definition of <strong>{name}</strong> is removed from virtdeck. Disk images it uses stay where they are, unless you tick them below.
           </p>
           {guest.host === LOCAL_HOST ? <VolumeChoice host={guest.host} name={name} chosen={volumes} onChange={setVolumes} /> : null}
+        </ConfirmDialog>
+      ) : null}
+      {moveTo !== undefined ? (
+        <ConfirmDialog
+          title={`Move ${name} to another host?`}
+          confirmLabel="Move"
+          busy={busy === 'move'}
+          onConfirm={() => void move(moveTo)}
+          onCancel={() => setMoveTo(undefined)}
+          testId="confirm-move"
+        >
+          <label className="field">
+            <span>To</span>
+            <select value={moveTo} onChange={(e) => setMoveTo(e.target.value)} data-testid="move-target">
+              {targets.map((h) => (
+                <option key={h.id} value={h.id}>
+                  {h.id} ({h.uri})
+                </option>
+              ))}
+            </select>
+          </label>
+          <p>
+            <strong>{name}</strong> is defined there with the same UUID, the files of its disks are copied next to that host&apos;s images, and then it is
+            removed here with the files copied. Disks cannot be copied to or from a host on another machine.
+          </p>
         </ConfirmDialog>
       ) : null}
     </div>
