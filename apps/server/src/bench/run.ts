@@ -16,12 +16,14 @@
  * spreads over all columns alike. Medians are printed, with the targets of issue 5.
  * BENCH_RUNS, BENCH_GUESTS, BENCH_CLIENTS and BENCH_EVENTS change the sizes. Arguments pick
  * parts (`npm run bench -w @virtdeck/server -- sse`): start (1, 2), uefi (5), confine (6), load (3),
- * sse (4); all by default.
+ * sse (4), upload (7); all by default.
  *
  * 5. The UEFI+TPM guest (uefiStart.ts): start → running (and → the ready marker with
  *    BENCH_UEFI_READY=1), virtdeck against swtpm and raw QEMU launched by hand with the same argv.
  * 6. The cost of confinement (confineStart.ts): start → running with a root server (QEMU as
  *    virtdeck-qemu) against the same server as an unprivileged user (QEMU as that user).
+ * 7. A 1 GiB volume upload against `cp` of the same file, and the server's RSS during it
+ *    (uploadThroughput.ts; part `upload`, BENCH_UPLOAD_MIB, BENCH_UPLOAD_RUNS).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -44,6 +46,7 @@ import { killPidFile, waitForMarker, withoutOption } from './rawQemu.js';
 import { reportSseScale, sseAtScale, type SseScaleRow } from './sseScale.js';
 import { median, ms, quantile } from './stats.js';
 import { uefiTpmStart, type UefiStartResults } from './uefiStart.js';
+import { reportUpload, uploadThroughput } from './uploadThroughput.js';
 
 const run = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -57,7 +60,9 @@ const SSE_WINDOW_MS = Number(process.env.BENCH_SSE_WINDOW_MS ?? 10_000);
 const SSE_PAUSE = process.env.BENCH_SSE_PAUSE !== '0';
 const SSE_BOOT = process.env.BENCH_SSE_BOOT === '1';
 const UEFI_READY = process.env.BENCH_UEFI_READY === '1';
-const PARTS = ['start', 'uefi', 'confine', 'load', 'sse'] as const;
+const PARTS = ['start', 'uefi', 'confine', 'load', 'sse', 'upload'] as const;
+const UPLOAD_RUNS = Number(process.env.BENCH_UPLOAD_RUNS ?? 3);
+const UPLOAD_MIB = Number(process.env.BENCH_UPLOAD_MIB ?? 1024);
 const chosen = process.argv.slice(2);
 for (const part of chosen) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`unknown part '${part}': choose from ${PARTS.join(', ')}`);
 const runs = (part: (typeof PARTS)[number]) => chosen.length === 0 || chosen.includes(part);
@@ -89,11 +94,13 @@ async function main(): Promise<void> {
     const uefi = runs('uefi') ? await uefiTpmStart(server, guest, stateDir, { runs: RUNS, settleMs: SETTLE_MS, ready: UEFI_READY, log }) : undefined;
     const confine = runs('confine') ? await confinementCost(server, guest, { runs: RUNS, settleMs: SETTLE_MS, entry: existsSync(built) ? 'dist' : 'source', log }) : undefined;
     const load = runs('load') ? await underLoad(server, guest, stateDir) : undefined;
+    const upload = runs('upload') ? await uploadThroughput(server, stateDir, { runs: UPLOAD_RUNS, mib: UPLOAD_MIB, settleMs: SETTLE_MS, log }) : undefined;
     const sse: SseScaleRow[] = runs('sse') ? await sseAtScale(server, guest, stateDir, { sizes: SSE_SIZES, windowMs: SSE_WINDOW_MS, pause: SSE_PAUSE, boot: SSE_BOOT, log }) : [];
     if (start || load) report(start, load, typeof libvirt === 'string' ? libvirt : undefined);
     if (uefi) reportUefi(uefi);
     if (confine) reportConfine(confine);
     reportSseScale(sse, { pause: SSE_PAUSE, boot: SSE_BOOT });
+    if (upload) reportUpload(upload, UPLOAD_RUNS);
   } finally {
     server?.child.kill('SIGKILL');
     killProcessesMentioning(stateDir);
