@@ -41,6 +41,7 @@ import { spawnServer, type ServerProcess } from '../testing/serverProcess.js';
 import { SseClient } from '../testing/sseClient.js';
 import { waitForText } from '../testing/waitFor.js';
 import { connectLibvirt, type Libvirt } from './libvirt.js';
+import { libvirtHostBench, reportLibvirtHost } from './libvirtHostBench.js';
 import { confinementCost, type ConfineResults } from './confineStart.js';
 import { killPidFile, waitForMarker, withoutOption } from './rawQemu.js';
 import { reportSseScale, sseAtScale, type SseScaleRow } from './sseScale.js';
@@ -60,7 +61,7 @@ const SSE_WINDOW_MS = Number(process.env.BENCH_SSE_WINDOW_MS ?? 10_000);
 const SSE_PAUSE = process.env.BENCH_SSE_PAUSE !== '0';
 const SSE_BOOT = process.env.BENCH_SSE_BOOT === '1';
 const UEFI_READY = process.env.BENCH_UEFI_READY === '1';
-const PARTS = ['start', 'uefi', 'confine', 'load', 'sse', 'upload'] as const;
+const PARTS = ['start', 'uefi', 'confine', 'load', 'sse', 'upload', 'libvirt'] as const;
 const UPLOAD_RUNS = Number(process.env.BENCH_UPLOAD_RUNS ?? 3);
 const UPLOAD_MIB = Number(process.env.BENCH_UPLOAD_MIB ?? 1024);
 const chosen = process.argv.slice(2);
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
   try {
     server = await spawnServer({ stateDir, entry: existsSync(built) ? 'dist' : 'source' });
     log(`server pid ${server.child.pid} (${existsSync(built) ? 'built dist/main.js' : 'src/main.ts through tsx'}), state in ${stateDir}`);
-    if (runs('start')) {
+    if (runs('start') || runs('libvirt')) {
       libvirt = await connectLibvirt(log);
       if (typeof libvirt === 'string') log(`virsh column skipped: ${libvirt}`);
     }
@@ -97,7 +98,9 @@ async function main(): Promise<void> {
     const upload = runs('upload') ? await uploadThroughput(server, stateDir, { runs: UPLOAD_RUNS, mib: UPLOAD_MIB, settleMs: SETTLE_MS, log }) : undefined;
     const sse: SseScaleRow[] = runs('sse') ? await sseAtScale(server, guest, stateDir, { sizes: SSE_SIZES, windowMs: SSE_WINDOW_MS, pause: SSE_PAUSE, boot: SSE_BOOT, log }) : [];
     if (start || load) report(start, load, typeof libvirt === 'string' ? libvirt : undefined);
+    const lvHost = runs('libvirt') && typeof libvirt !== 'string' ? await libvirtHostBench(server, guest, libvirt, { count: Number(process.env.BENCH_LIBVIRT_GUESTS ?? 50), runs: Math.min(RUNS, 5), log }) : undefined;
     if (uefi) reportUefi(uefi);
+    if (lvHost) reportLibvirtHost(lvHost);
     if (confine) reportConfine(confine);
     reportSseScale(sse, { pause: SSE_PAUSE, boot: SSE_BOOT });
     if (upload) reportUpload(upload, UPLOAD_RUNS);

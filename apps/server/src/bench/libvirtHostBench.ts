@@ -1,0 +1,102 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { GuestSummary, HostSummary } from '../api.js';
+import { demoGuestXml, type DemoGuestFiles } from '../demoGuest.js';
+import type { ServerProcess } from '../testing/serverProcess.js';
+import { SseClient } from '../testing/sseClient.js';
+import type { Libvirt } from './libvirt.js';
+import { median, ms } from './stats.js';
+
+const HOST = 'benchlv';
+const PREFIX = 'vdbench-lv-';
+
+export interface LibvirtHostResults {
+  guests: number;
+  listApiMs: number;
+  listVirshMs: number;
+  eventStartMs: number;
+  eventStopMs: number;
+  startApiMs: number;
+  startVirshMs: number;
+}
+
+/**
+ * A libvirt host (qemu:///system) with `count` small shut-off guests defined through virsh:
+ * GET /api/hosts/ID/domains against `virsh list --all` in the same run; a `virsh start` /
+ * `virsh destroy` from outside until the SSE client sees the guest's new state; and start
+ * through virtdeck (POST …/start, which answers once libvirt has started it) against `virsh start`.
+ */
+export async function libvirtHostBench(server: ServerProcess, guest: DemoGuestFiles, libvirt: Libvirt, options: { count: number; runs: number; log: (m: string) => void }): Promise<LibvirtHostResults> {
+  const names = Array.from({ length: options.count }, (_, i) => `${PREFIX}${String(i).padStart(2, '0')}`);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'virtdeck-bench-lv-'));
+  const sse = await SseClient.connect(server.url, server.token);
+  try {
+    for (const name of names) {
+      const file = path.join(dir, `${name}.xml`);
+      await writeFile(file, demoGuestXml(name, guest).replace("<memory unit='MiB'>256</memory>", "<memory unit='MiB'>72</memory>"));
+      await libvirt.virsh('define', file);
+    }
+    options.log(`defined ${names.length} guests on qemu:///system`);
+    await server.api.post('/api/hosts', { json: { id: HOST, uri: 'qemu:///system' } });
+    await sse.next<HostSummary[]>('hosts', (list) => list.some((h) => h.id === HOST && h.state === 'connected' && h.guests >= names.length), 120_000);
+
+    const time = async (work: () => Promise<unknown>) => {
+      const t0 = performance.now();
+      await work();
+      return performance.now() - t0;
+    };
+    const listApi: number[] = [];
+    const listVirsh: number[] = [];
+    for (let i = 0; i < options.runs; i++) {
+      listApi.push(await time(() => server.api.get<GuestSummary[]>(`/api/hosts/${HOST}/domains`)));
+      listVirsh.push(await time(() => libvirt.virsh('list', '--all')));
+    }
+
+    const target = names[0] as string;
+    const eventStart: number[] = [];
+    const eventStop: number[] = [];
+    const startApi: number[] = [];
+    const startVirsh: number[] = [];
+    const seen = (state: string) => (g: GuestSummary) => g.host === HOST && g.name === target && g.state === state;
+    for (let i = 0; i < options.runs; i++) {
+      let t0 = performance.now();
+      await libvirt.virsh('start', target);
+      startVirsh.push(performance.now() - t0);
+      await sse.next<GuestSummary>('guest', seen('running'), 60_000);
+      eventStart.push(performance.now() - t0);
+      t0 = performance.now();
+      await libvirt.virsh('destroy', target);
+      await sse.next<GuestSummary>('guest', seen('shutoff'), 60_000);
+      eventStop.push(performance.now() - t0);
+      startApi.push(await time(() => server.api.post(`/api/hosts/${HOST}/domains/${target}/start`)));
+      await server.api.post(`/api/hosts/${HOST}/domains/${target}/destroy`);
+      await sse.next<GuestSummary>('guest', seen('shutoff'), 60_000);
+    }
+    return {
+      guests: names.length,
+      listApiMs: median(listApi),
+      listVirshMs: median(listVirsh),
+      eventStartMs: median(eventStart),
+      eventStopMs: median(eventStop),
+      startApiMs: median(startApi),
+      startVirshMs: median(startVirsh),
+    };
+  } finally {
+    sse.close();
+    await server.api.delete(`/api/hosts/${HOST}`).catch(() => undefined);
+    for (const name of names) {
+      await libvirt.virsh('destroy', name).catch(() => undefined);
+      await libvirt.virsh('undefine', name).catch(() => undefined);
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export function reportLibvirtHost(r: LibvirtHostResults): void {
+  const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '–');
+  console.log(`\nlibvirt host (qemu:///system), ${r.guests} guests defined through virsh, medians`);
+  console.log(`  list: GET /api/hosts/ID/domains ${ms(r.listApiMs)} vs virsh list --all ${ms(r.listVirshMs)} (${ratio(r.listApiMs, r.listVirshMs)})`);
+  console.log(`  event → SSE client: virsh start ${ms(r.eventStartMs)} (includes virsh start itself), virsh destroy ${ms(r.eventStopMs)}`);
+  console.log(`  start: POST …/start through virtdeck ${ms(r.startApiMs)} vs virsh start ${ms(r.startVirshMs)} (${ratio(r.startApiMs, r.startVirshMs)})`);
+}
