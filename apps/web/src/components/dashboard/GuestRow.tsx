@@ -1,6 +1,6 @@
-import { memo } from 'react';
-import { useShallow } from 'zustand/react/shallow';
+import { memo, useMemo } from 'react';
 import { LOCAL_HOST, type GuestSummary } from '../../api/types';
+import type { StatsSample } from '../../store/statsSeries';
 import { formatMemoryKiB, formatPercent } from '../../format';
 import { hrefFor } from '../../router';
 import { guestKey } from '../../store/guestStore';
@@ -98,8 +98,16 @@ export const GuestRow = memo(function GuestRow({ guest, selected }: { guest: Gue
   );
 });
 
-function CpuSparkline({ statsKey, id, name, active }: { statsKey: string; id: string; name: string; active: boolean }) {
-  const values = useStatsStore(useShallow((s) => (s.series[statsKey]?.samples ?? []).slice(-60).map((p) => p.cpuPercent)));
+const NO_SAMPLES: readonly StatsSample[] = [];
+
+/**
+ * Subscribes to its guest's samples array only: a stats message leaves the arrays of guests it
+ * does not report (stopped ones) as they were, so only the rows of running guests re-render,
+ * and the last minute's values are worked out once per new sample, not in the store's selector.
+ */
+const CpuSparkline = memo(function CpuSparkline({ statsKey, id, name, active }: { statsKey: string; id: string; name: string; active: boolean }) {
+  const samples = useStatsStore((s) => s.series[statsKey]?.samples ?? NO_SAMPLES);
+  const values = useMemo(() => samples.slice(-60).map((p) => p.cpuPercent), [samples]);
   const latest = values[values.length - 1];
   return (
     <span className="cpu-cell" data-testid={`vm-${id}-cpu`}>
@@ -107,4 +115,4 @@ function CpuSparkline({ statsKey, id, name, active }: { statsKey: string; id: st
       <span className="cpu-value">{active && latest !== undefined ? formatPercent(latest) : '–'}</span>
     </span>
   );
-}
+});
