@@ -6,7 +6,7 @@ import { viewLine } from './monaco.js';
 /** OVMF under TCG on two busy cores takes far longer than SeaBIOS to get going. */
 const UEFI_BOOT_MS = 180_000;
 
-test('a q35 guest given UEFI, a TPM and the default network in the form runs OVMF with its swtpm', async ({ page, server }) => {
+test('a q35 guest given UEFI, a TPM and the default network in the form runs OVMF with its swtpm', async ({ page, server, api }) => {
   test.setTimeout(UEFI_BOOT_MS + 60_000);
   const name = uniqueName('e2e-uefi');
   await openApp(page, server);
@@ -28,7 +28,9 @@ test('a q35 guest given UEFI, a TPM and the default network in the form runs OVM
   const network = page.getByTestId('form-interface-0-source');
   await expect(network.locator('option', { hasText: 'default (NAT, 192.168.122.0/24)' })).toBeEnabled();
   await network.selectOption('default');
-  await expect(viewLine(page, "<source network='default'/>")).toBeVisible();
+  // The interface's lines are below the editor's fold (the template's spare root ports come
+  // first): the preview's note on that line says the text has it; the saved text is read below.
+  await expect(page.getByTestId('command-preview')).toContainText("The network 'default' is looked up when the guest starts");
   await expect(page.getByTestId('command-preview-line')).toContainText('OVMF_CODE_4M.fd');
 
   // The form reads what the text now says.
@@ -38,6 +40,9 @@ test('a q35 guest given UEFI, a TPM and the default network in the form runs OVM
 
   await page.getByTestId('save').click();
   await expect(page.getByTestId(`guest-page-${name}`)).toBeVisible();
+  const saved = await (await api.get(`/api/domains/${encodeURIComponent(name)}/xml`)).text();
+  expect(saved).toContain("<source network='default'/>");
+  expect(saved).toContain("<os firmware='efi'>");
   const badge = page.getByTestId(`vm-${name}-state`);
   await page.getByTestId(`vm-${name}-start`).click();
   await expect(badge).toHaveText('running');
