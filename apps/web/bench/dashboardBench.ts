@@ -13,9 +13,8 @@
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { chromium, request, type APIRequestContext, type Page } from '@playwright/test';
-import config from '../../../playwright.config.js';
-import globalSetup from '../e2e/globalSetup.js';
+import type { APIRequestContext, Page } from '@playwright/test';
+import { startBenchServer } from './benchServer.js';
 
 const GUESTS = Number(process.env.BENCH_DASHBOARD_GUESTS ?? 100);
 const RUNNING = Number(process.env.BENCH_DASHBOARD_RUNNING ?? 30);
@@ -190,12 +189,8 @@ function printProfile(profile: { nodes: { id: number; callFrame: { functionName:
 
 async function main(): Promise<void> {
   const t0 = Date.now();
-  const teardown = await globalSetup();
-  const url = process.env.VIRTDECK_E2E_URL!;
-  const origin = new URL(url).origin;
-  const token = new URL(url).searchParams.get('token') ?? '';
-  const api = await request.newContext({ baseURL: origin, extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
-  const browser = await chromium.launch({ ...config.use?.launchOptions, headless: true });
+  const server = await startBenchServer();
+  const { url, api, browser } = server;
   try {
     const names = await defineGuests(api);
     log(`${GUESTS} guests defined; starting ${RUNNING}`);
@@ -244,9 +239,7 @@ async function main(): Promise<void> {
     line('  main thread in the guest handler', lifecycle.handler);
     await context.close();
   } finally {
-    await browser.close();
-    await api.dispose();
-    await teardown();
+    await server.close();
   }
   log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }

@@ -14,9 +14,8 @@
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { chromium, request, type APIRequestContext, type Page } from '@playwright/test';
-import config from '../../../playwright.config.js';
-import globalSetup from '../e2e/globalSetup.js';
+import type { APIRequestContext, Page } from '@playwright/test';
+import { startBenchServer } from './benchServer.js';
 import { installerIso, isoGuestXml } from '../e2e/isoGuest.js';
 
 const RUNS = Number(process.env.BENCH_SCREEN_RUNS ?? 9);
@@ -90,12 +89,8 @@ async function screenshotMs(api: APIRequestContext): Promise<number> {
 
 async function main(): Promise<void> {
   const t0 = Date.now();
-  const teardown = await globalSetup();
-  const url = process.env.VIRTDECK_E2E_URL!;
-  const origin = new URL(url).origin;
-  const token = new URL(url).searchParams.get('token') ?? '';
-  const api = await request.newContext({ baseURL: origin, extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
-  const browser = await chromium.launch({ ...config.use?.launchOptions, headless: true });
+  const server = await startBenchServer();
+  const { url, origin, api, browser } = server;
   try {
     const defined = await api.post('/api/domains', { data: isoGuestXml(NAME, await installerIso()), headers: { 'Content-Type': 'application/xml' } });
     if (defined.status() !== 201) throw new Error(`defining ${NAME}: ${await defined.text()}`);
@@ -132,9 +127,7 @@ async function main(): Promise<void> {
     await context.close();
   } finally {
     await api.post(`/api/domains/${NAME}/destroy`).catch(() => undefined);
-    await browser.close();
-    await api.dispose();
-    await teardown();
+    await server.close();
   }
   log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
