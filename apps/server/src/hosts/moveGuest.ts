@@ -136,7 +136,7 @@ export function moveRoute(hosts: Hosts, dirs: MoveDirectories, hostOf: (req: Req
   return async (req: Request, res: Response): Promise<void> => {
     const from = hostOf(req);
     const name = parseInput(guestName, (req.params as { name?: string }).name, 'guest name');
-    const { to, live } = parseInput(moveBody, jsonBody(req), 'body');
+    const { to, live } = parseInput(moveBody, jsonBody(req), 'move request');
     res.json(await moveGuest(hosts, from, name, live === undefined ? { to } : { to, live }, dirs));
   };
 }
