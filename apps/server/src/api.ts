@@ -185,11 +185,18 @@ export interface HostLifecycleEvent extends LifecycleEvent {
   host: string;
 }
 
+/** A guest that left its host's list: deleted, or renamed (then `renamedTo` is its new name there). */
+export interface GuestRemoval {
+  host: string;
+  name: string;
+  renamedTo?: string;
+}
+
 /** Payloads of the `GET /api/events` stream, by SSE event name. */
 export interface ServerEvents {
   snapshot: GuestSummary[];
   guest: GuestSummary;
-  removed: { host: string; name: string };
+  removed: GuestRemoval;
   lifecycle: HostLifecycleEvent;
   stats: StatsEvent;
   hostUsage: HostUsageEvent;

@@ -29,3 +29,22 @@ test('a new name in the form renames the shut-off guest on save, as virsh domren
   await expect(page.getByTestId(`vm-${name}`)).toHaveCount(0);
   expect((await api.delete(`/api/domains/${newName}`)).status()).toBe(204);
 });
+
+test('a page open on a guest renamed elsewhere follows it to its new name and says so, where a deleted one would close', async ({ page, server, api }) => {
+  const name = uniqueName('e2e-renamed-elsewhere');
+  const newName = `${name}-new`;
+  const xml = await defineFromTemplate(api, 'blank', name);
+  await openApp(page, server, `#/guest/${name}/history`);
+  await expect(page.getByTestId(`guest-page-${name}`)).toBeVisible();
+
+  // Another browser (here the API) saves the definition under a new name.
+  const renamed = await api.put(`/api/domains/${name}/xml`, { data: xml.replace(`<name>${name}</name>`, `<name>${newName}</name>`), headers: { 'Content-Type': 'application/xml' } });
+  expect(renamed.ok(), await renamed.text()).toBe(true);
+
+  await expect(page.getByTestId('notice')).toContainText(`${name} was renamed to ${newName} elsewhere`);
+  await expect(page.getByTestId('notice')).not.toContainText('deleted');
+  await expect(page).toHaveURL(new RegExp(`#/guest/${newName}/history$`));
+  await expect(page.getByTestId(`guest-page-${newName}`)).toBeVisible();
+  await expect(page.getByTestId('tab-history')).toHaveAttribute('aria-selected', 'true');
+  expect((await api.delete(`/api/domains/${newName}`)).status()).toBe(204);
+});

@@ -9,8 +9,8 @@ import type { KeyStroke } from '../vnc/usKeymap.js';
 export interface DriverEvents {
   /** A guest's full new summary, after any change. */
   guest: [DomainSummary];
-  /** A guest is no longer defined (by its name). */
-  removed: [string];
+  /** A guest is no longer defined (by its name), or is defined under the new name `renamedTo`. */
+  removed: [name: string, renamedTo?: string];
   lifecycle: [LifecycleEvent];
   /** The connection to the hypervisor changed state. */
   connection: [HostConnection];

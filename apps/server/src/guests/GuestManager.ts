@@ -268,7 +268,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
       await this.store.remove(from);
       this.guests.delete(from);
       this.guests.set(name, renamed);
-      this.emit('removed', from);
+      this.emit('removed', from, name);
       this.emit('lifecycle', { name: from, event: 'undefined', state: 'shutoff', reason: guest.reason, timestamp: new Date().toISOString(), detail: `renamed to '${name}'` });
       const summary = this.states.announce(renamed);
       this.states.record(renamed, 'defined', `renamed from '${from}'`);

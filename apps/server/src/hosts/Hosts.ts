@@ -4,6 +4,7 @@ import {
   LOCAL_HOST_ID,
   LOCAL_HOST_URI,
   type DomainSummary,
+  type GuestRemoval,
   type GuestSummary,
   type HostCapabilitySummary,
   type HostLifecycleEvent,
@@ -19,7 +20,7 @@ import type { HostStore } from './HostStore.js';
 
 export interface HostsEvents {
   guest: [GuestSummary];
-  removed: [{ host: string; name: string }];
+  removed: [GuestRemoval];
   lifecycle: [HostLifecycleEvent];
   /** The host list changed: a host came or went, or one's state, capabilities or guest count changed. */
   hosts: [HostSummary[]];
@@ -142,8 +143,8 @@ export class Hosts extends EventEmitter<HostsEvents> {
       this.emit('guest', withHost(id, guest));
       countChanged();
     };
-    const onRemoved = (name: string) => {
-      this.emit('removed', { host: id, name });
+    const onRemoved = (name: string, renamedTo?: string) => {
+      this.emit('removed', renamedTo === undefined ? { host: id, name } : { host: id, name, renamedTo });
       countChanged();
     };
     const onLifecycle = (event: LifecycleEvent) => this.emit('lifecycle', { ...event, host: id });

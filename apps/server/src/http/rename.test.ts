@@ -27,7 +27,8 @@ describe('renaming a guest by saving its definition under a new name (virsh domr
 
     const renamed = await server.api.put<GuestSummary>('/api/domains/before/xml', { xml: xml('after', 128) });
     expect(renamed).toMatchObject({ status: 200, body: { name: 'after', state: 'shutoff', autostart: true, memoryKiB: 128 * 1024 } });
-    expect((await stream.next<{ name: string }>('removed')).data).toEqual({ host: 'local', name: 'before' });
+    // Pages open on the old name learn where the guest went, rather than that it was deleted.
+    expect((await stream.next<{ name: string }>('removed')).data).toEqual({ host: 'local', name: 'before', renamedTo: 'after' });
     expect((await stream.next<GuestSummary>('guest', (g) => g.name === 'after')).data).toMatchObject({ autostart: true });
     stream.close();
 

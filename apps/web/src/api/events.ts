@@ -35,8 +35,8 @@ export function connectEvents(): () => void {
       session.setStream('live');
     });
     on('guest', (guest) => useGuestStore.getState().upsert(guest));
-    on('removed', ({ host, name }) => {
-      useGuestStore.getState().remove(guestKey(host, name));
+    on('removed', ({ host, name, renamedTo }) => {
+      useGuestStore.getState().remove(guestKey(host, name), renamedTo);
       useStatsStore.getState().forget(guestKey(host, name));
     });
     on('hosts', (hosts) => useHostsStore.getState().replaceAll(hosts));

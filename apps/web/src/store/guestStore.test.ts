@@ -5,7 +5,7 @@ import { guestSummary } from '../testing/guestSummary';
 
 const guest = guestSummary;
 
-beforeEach(() => useGuestStore.setState({ guests: {}, removed: {}, removing: {}, loaded: false }));
+beforeEach(() => useGuestStore.setState({ guests: {}, removed: {}, renamed: {}, removing: {}, loaded: false }));
 
 describe('guestStore', () => {
   it('replaces everything with each snapshot and lists guests by name', () => {
@@ -40,6 +40,17 @@ describe('guestStore', () => {
     store.remove('local/a');
     store.upsert(guest('a'));
     expect(useGuestStore.getState().removed).toEqual({});
+  });
+
+  it('remembers the new name of a renamed guest until a guest of the old name is defined again', () => {
+    const store = useGuestStore.getState();
+    store.replaceAll([guest('old'), guest('other')]);
+    store.remove('local/old', 'new');
+    store.remove('local/other');
+    expect(useGuestStore.getState().renamed).toEqual({ 'local/old': 'new' });
+    expect(Object.keys(useGuestStore.getState().removed).sort()).toEqual(['local/old', 'local/other']);
+    store.upsert(guest('old'));
+    expect(useGuestStore.getState().renamed).toEqual({});
   });
 
   it('keeps guests of the same name on different hosts apart', () => {

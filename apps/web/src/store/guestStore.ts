@@ -10,6 +10,8 @@ export interface GuestStore {
   guests: Record<string, GuestSummary>;
   /** Guests that went away while this page was open, with when: a guest page explains it. */
   removed: Record<string, number>;
+  /** Of those, the ones renamed (elsewhere or here), with their new name on the same host. */
+  renamed: Record<string, string>;
   /** Deletions and renames asked for from this page, so they are not reported as "deleted elsewhere". */
   removing: Record<string, RemovalReason>;
   /** True once the first snapshot has arrived: before that, an absent guest is merely unknown. */
@@ -18,7 +20,8 @@ export interface GuestStore {
   replaceAll: (guests: GuestSummary[]) => void;
   /** One guest's new truth: replaces that guest. */
   upsert: (guest: GuestSummary) => void;
-  remove: (key: string) => void;
+  /** `renamedTo`: the guest is defined again under that name, on the same host. */
+  remove: (key: string, renamedTo?: string) => void;
   expectRemoval: (key: string, why: RemovalReason | false) => void;
 }
 
@@ -27,6 +30,7 @@ export type RemovalReason = 'delete' | 'rename';
 export const useGuestStore = create<GuestStore>()((set) => ({
   guests: {},
   removed: {},
+  renamed: {},
   removing: {},
   loaded: false,
   replaceAll: (list) =>
@@ -36,19 +40,25 @@ export const useGuestStore = create<GuestStore>()((set) => ({
       const now = Date.now();
       // A guest deleted while the stream was down shows up only as missing from the snapshot.
       if (s.loaded) for (const key of Object.keys(s.guests)) if (!guests[key]) removed[key] = now;
-      for (const key of Object.keys(guests)) delete removed[key];
-      return { guests, removed, loaded: true };
+      const renamed = { ...s.renamed };
+      for (const key of Object.keys(guests)) {
+        delete removed[key];
+        delete renamed[key];
+      }
+      return { guests, removed, renamed, loaded: true };
     }),
   upsert: (guest) =>
     set((s) => {
       const key = keyOf(guest);
       const { [key]: _gone, ...removed } = s.removed;
-      return { guests: { ...s.guests, [key]: guest }, removed };
+      const { [key]: _was, ...renamed } = s.renamed;
+      return { guests: { ...s.guests, [key]: guest }, removed, renamed };
     }),
-  remove: (key) =>
+  remove: (key, renamedTo) =>
     set((s) => {
       const { [key]: _removed, ...guests } = s.guests;
-      return { guests, removed: { ...s.removed, [key]: Date.now() } };
+      const { [key]: _before, ...renamed } = s.renamed;
+      return { guests, removed: { ...s.removed, [key]: Date.now() }, renamed: renamedTo === undefined ? renamed : { ...renamed, [key]: renamedTo } };
     }),
   expectRemoval: (key, why) =>
     set((s) => {

@@ -146,7 +146,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
       if (this.guests.has(name)) throw new VirtdeckError('conflict', `A guest named '${name}' already exists on this host`);
       await this.run(['domrename', from, name]);
       await this.versions.move(from, name);
-      this.forget(from);
+      this.forget(from, name);
       await this.guard(virshWithFile(this.uri, keepingUuid(checked, guest), (file) => ['define', '--validate', file]));
       return this.readGuest(name);
     }));
@@ -541,12 +541,12 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     }, afterMs).unref();
   }
 
-  private forget(name: string): void {
+  private forget(name: string, renamedTo?: string): void {
     const guest = this.guests.get(name);
     if (!guest) return;
     this.guests.delete(name);
     guest.console?.close();
-    this.emit('removed', name);
+    this.emit('removed', name, renamedTo);
     this.emit('lifecycle', { name, event: 'undefined', state: 'shutoff', reason: guest.summary.reason, timestamp: new Date().toISOString() });
   }
 

@@ -33,24 +33,34 @@ export function GuestPage({ host, name, tab }: { host: string; name: string; tab
   const removedAt = useGuestStore((s) => s.removed[key]);
   const removingHere = useGuestStore((s) => s.removing[key]);
   const loaded = useGuestStore((s) => s.loaded);
+  const renamedTo = useGuestStore((s) => s.renamed[key]);
+  const renamedArrived = useGuestStore((s) => renamedTo !== undefined && s.guests[guestKey(host, renamedTo)] !== undefined);
 
-  // A guest deleted while its page is open (here or elsewhere): leave, and say why.
+  // A guest deleted or renamed while its page is open (here or elsewhere): leave or follow it, and say why.
   useEffect(() => {
     // A rename from this page goes to the new name's page itself (GuestDefinition).
     if (guest || removedAt === undefined || removingHere === 'rename') return;
     const { notify } = useSessionStore.getState();
     // The Definition tab, closing with unsaved edits, has kept them as a draft by now.
     const kept = useDraftStore.getState().draft?.origin === unsavedEditsOf(host, name) ? ' Your unsaved edits of its definition are kept under New guest.' : '';
+    if (renamedTo !== undefined) {
+      // The new name is announced right after the old one goes: follow once it is there.
+      if (!renamedArrived) return;
+      notify('info', `${name} was renamed to ${renamedTo} elsewhere (another browser or the API), so this page now shows it under its new name.${kept}`);
+      navigate({ page: 'guest', host, name: renamedTo, tab }, { replace: true, force: true });
+      return;
+    }
     if (removingHere) notify('info', `Deleted ${name}.`);
     else notify('warning', `The guest '${name}' was deleted elsewhere (another browser or the API), so its page was closed.${kept}`);
     useGuestStore.getState().expectRemoval(key, false);
     // Unsaved edits of its definition are kept as a draft by the editor as it closes.
     navigate({ page: 'dashboard' }, { replace: true, force: true });
-  }, [guest, removedAt, removingHere, host, name, key]);
+  }, [guest, removedAt, removingHere, renamedTo, renamedArrived, host, name, tab, key]);
 
   if (!guest) {
     if (!loaded) return <p className="hint">Loading…</p>;
     if (removingHere === 'rename') return <p className="hint">Renaming {name}…</p>;
+    if (renamedTo !== undefined) return <p className="hint">{name} was renamed to {renamedTo}…</p>;
     const where = host === LOCAL_HOST ? '' : ` on ${host}`;
     return (
       <section className="guest-page" data-testid="guest-missing">
