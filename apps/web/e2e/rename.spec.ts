@@ -48,3 +48,27 @@ test('a page open on a guest renamed elsewhere follows it to its new name and sa
   await expect(page.getByTestId('tab-history')).toHaveAttribute('aria-selected', 'true');
   expect((await api.delete(`/api/domains/${newName}`)).status()).toBe(204);
 });
+
+test('a running guest is not renamed: the save dialog says why before Save, which stays disabled', async ({ page, server, api }) => {
+  const name = uniqueName('e2e-rename-running');
+  await defineFromTemplate(api, 'minimal-tcg', name);
+  expect((await api.post(`/api/domains/${name}/start`)).ok()).toBe(true);
+  await openApp(page, server, `#/guest/${name}/xml`);
+  await expect(page.getByTestId(`vm-${name}-state`)).toHaveText('running');
+
+  const field = page.getByTestId('form-name');
+  await field.fill(`${name}-new`);
+  await field.press('Enter');
+  await expect(viewLine(page, `<name>${name}-new</name>`)).toBeVisible();
+  await page.getByTestId('save').click();
+  const dialog = page.getByTestId('save-diff');
+  await expect(dialog.getByTestId('save-refused')).toHaveText(new RegExp(`^${name} is running, so it cannot be renamed to ${name}-new: a guest is renamed when it is shut off`));
+  // Nothing there promises the rename for later.
+  await expect(dialog).not.toContainText('applies at its next start');
+  await expect(dialog.getByTestId('confirm-save')).toBeDisabled();
+  await dialog.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(dialog).toBeHidden();
+  expect((await api.get(`/api/domains/${name}`)).ok()).toBe(true);
+  expect((await api.post(`/api/domains/${name}/destroy`)).ok()).toBe(true);
+  expect((await api.delete(`/api/domains/${name}`)).status()).toBe(204);
+});

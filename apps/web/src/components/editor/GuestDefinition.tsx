@@ -131,7 +131,7 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
       baseline.current = review.proposed;
       if (session.text === review.proposed) session.markSaved();
       setReview(undefined);
-      setMessage({ kind: 'info', text: isActive(guest) ? `Saved. ${name} is running: the changes apply at its next start.` : 'Saved.' });
+      setMessage({ kind: 'info', text: isActive(guest) ? `Saved. ${name} is ${guest.state}: the changes apply at its next start.` : 'Saved.' });
     } catch (e) {
       if (e instanceof ApiError && e.diagnostics.length > 0) {
         session.showRejected(e.diagnostics);
@@ -183,11 +183,16 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
           proposed={review.proposed}
           saving={review.saving}
           error={review.error}
+          refusal={
+            review.renameTo && isActive(guest)
+              ? `${name} is ${guest.state}, so it cannot be renamed to ${review.renameTo}: a guest is renamed when it is shut off (as virsh domrename does). Shut it down first, or give it back the name ${name} to save the other changes.`
+              : undefined
+          }
           note={
             [
-              review.renameTo ? `Saving renames ${name} to ${review.renameTo}: its definition, logs, events and history move to the new name (disk images stay where they are).` : '',
+              review.renameTo && !isActive(guest) ? `Saving renames ${name} to ${review.renameTo}: its definition, logs, events and history move to the new name (disk images stay where they are).` : '',
               review.changedElsewhere ? 'The stored definition changed since you opened it: the left side is that version, which this save replaces.' : '',
-              isActive(guest) ? `${name} is ${guest.state}: the saved definition applies at its next start.` : '',
+              isActive(guest) && !review.renameTo ? `${name} is ${guest.state}: the saved definition applies at its next start.` : '',
             ]
               .filter(Boolean)
               .join(' ') || undefined

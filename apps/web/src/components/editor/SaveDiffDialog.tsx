@@ -12,6 +12,7 @@ export function SaveDiffDialog({
   saving,
   error,
   note,
+  refusal,
   onConfirm,
   onCancel,
 }: {
@@ -21,12 +22,15 @@ export function SaveDiffDialog({
   saving: boolean;
   error?: string;
   note?: string;
+  /** Why this save cannot be made as it is (the server would refuse it): said before Save, which is then disabled. */
+  refusal?: string;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
   const confirmRef = useRef<HTMLButtonElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
 
-  useEffect(() => confirmRef.current?.focus(), []);
+  useEffect(() => (refusal ? cancelRef : confirmRef).current?.focus(), [refusal]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && !saving && onCancel();
@@ -42,16 +46,21 @@ export function SaveDiffDialog({
         <p className="hint small">{unchanged ? 'The text is the same as the stored definition.' : 'Left: the stored definition. Right: what will be saved.'}</p>
         <DiffView original={stored} modified={proposed} labels={{ original: 'Saved definition', modified: 'Definition to save' }} />
         {note ? <p className="tag-note">{note}</p> : null}
+        {refusal ? (
+          <p className="error" role="alert" data-testid="save-refused">
+            {refusal}
+          </p>
+        ) : null}
         {error ? (
           <p className="error" role="alert" data-testid="save-error">
             {error}
           </p>
         ) : null}
         <div className="modal-actions">
-          <button type="button" onClick={onCancel} disabled={saving}>
+          <button type="button" ref={cancelRef} onClick={onCancel} disabled={saving}>
             Keep editing
           </button>
-          <button type="button" className="primary" ref={confirmRef} onClick={onConfirm} disabled={saving} data-testid="confirm-save">
+          <button type="button" className="primary" ref={confirmRef} onClick={onConfirm} disabled={saving || refusal !== undefined} data-testid="confirm-save">
             {saving ? 'Saving…' : 'Save'}
           </button>
         </div>
