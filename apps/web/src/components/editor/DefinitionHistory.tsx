@@ -1,7 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { api, errorMessage } from '../../api/client';
 import type { DefinitionVersion, GuestSummary } from '../../api/types';
 import { formatBytes, formatTime } from '../../format';
+import { isActive } from '../../store/guestStore';
+import { versionUnderName } from '../../editor/versionUnderName';
 import { DiffView } from './DiffView';
 import { SaveDiffDialog } from './SaveDiffDialog';
 
@@ -49,18 +51,22 @@ export function DefinitionHistory({ guest }: { guest: GuestSummary }) {
     return () => abort.abort();
   }, [host, name, selectedId, needsText]);
 
+  const selectedText = selected?.text;
+  const toRestore = useMemo(() => (selectedText === undefined ? undefined : versionUnderName(selectedText, name)), [selectedText, name]);
+
   if (error) return <p className="error">{error}</p>;
   if (!loaded) return <p className="hint">Loading the history…</p>;
   const { versions, current } = loaded;
   const version = versions.find((v) => v.id === selectedId);
 
   const confirmRestore = async () => {
-    if (!version || selected?.text === undefined) return;
+    if (!version || !toRestore) return;
     setRestore({ saving: true });
     try {
-      await api.redefine(host, name, selected.text);
+      await api.redefine(host, name, toRestore.text);
       setRestore(undefined);
-      setMessage(`Restored the definition saved ${formatTime(version.savedAt)}; the one it replaced is now the newest version here.`);
+      const later = isActive(guest) ? ` ${name} is ${guest.state}: the restored definition applies at its next start.` : '';
+      setMessage(`Restored the definition saved ${formatTime(version.savedAt)}; the one it replaced is now the newest version here.${later}`);
     } catch (e) {
       setRestore({ saving: false, error: errorMessage(e) });
     }
@@ -102,13 +108,13 @@ export function DefinitionHistory({ guest }: { guest: GuestSummary }) {
           </ol>
           <div className="history-detail">
             {selected?.error ? <p className="error">{selected.error}</p> : null}
-            {selected?.text !== undefined && version ? (
+            {selected?.text !== undefined && toRestore && version ? (
               <>
                 <div className="pane-toolbar">
                   <span>Left: the definition saved {formatTime(version.savedAt)}. Right: the current one.</span>
                   <span className="spacer" />
-                  <button type="button" onClick={() => setRestore({ saving: false })} disabled={selected.text === current} data-testid="restore-version">
-                    {selected.text === current ? 'Same as the current one' : 'Restore this version…'}
+                  <button type="button" onClick={() => setRestore({ saving: false })} disabled={toRestore.text === current} data-testid="restore-version">
+                    {toRestore.text === current ? 'Same as the current one' : 'Restore this version…'}
                   </button>
                 </div>
                 <DiffView original={selected.text} modified={current} labels={{ original: 'Earlier version', modified: 'Current definition' }} testId="history-diff" />
@@ -119,14 +125,21 @@ export function DefinitionHistory({ guest }: { guest: GuestSummary }) {
           </div>
         </div>
       )}
-      {restore && selected?.text !== undefined ? (
+      {restore && toRestore ? (
         <SaveDiffDialog
           name={name}
           stored={current}
-          proposed={selected.text}
+          proposed={toRestore.text}
           saving={restore.saving}
           error={restore.error}
-          note={guest.pid !== undefined ? `${name} is running: the restored definition applies at its next start.` : undefined}
+          note={
+            [
+              toRestore.namedThen !== undefined ? `This version was saved when the guest was called ${toRestore.namedThen}: it is restored under its name now, ${name}.` : '',
+              isActive(guest) ? `${name} is ${guest.state}: the restored definition applies at its next start.` : '',
+            ]
+              .filter(Boolean)
+              .join(' ') || undefined
+          }
           onConfirm={() => void confirmRestore()}
           onCancel={() => setRestore(undefined)}
         />
