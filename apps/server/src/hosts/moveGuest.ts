@@ -7,7 +7,9 @@ import { promisify } from 'node:util';
 import { applyEdits, escapeXml, firstChild, validateDomain, type TextEdit } from '@virtdeck/schema';
 import { LOCAL_HOST_ID, type GuestSummary } from '../api.js';
 import { VirtdeckError } from '../errors.js';
-import { virsh } from '../drivers/libvirt/virsh.js';
+import { parseDefinition } from '../guests/guestRecord.js';
+import { LibvirtDriver } from '../drivers/libvirt/LibvirtDriver.js';
+import { VirshError } from '../drivers/libvirt/virsh.js';
 import { guestName, jsonBody, parseInput } from '../http/input.js';
 import { withHost, type Hosts } from './Hosts.js';
 
@@ -53,7 +55,7 @@ export async function moveGuest(hosts: Hosts, from: string, name: string, reques
   const sourceHost = hosts.get(from);
   const targetHost = hosts.get(to);
   const guest = source.get(name);
-  if (request.live) return migrateLive(hosts, name, sourceHost, targetHost, guest.state);
+  if (request.live) return migrateLive(hosts, name, from, to);
   if (guest.state !== 'shutoff') {
     throw new VirtdeckError('conflict', `'${name}' is ${guest.state}: a guest is moved when it is shut off (a running one moves live, between two libvirt hosts)`);
   }
@@ -62,7 +64,6 @@ export async function moveGuest(hosts: Hosts, from: string, name: string, reques
   const xml = await source.definition(name);
   const { domain } = validateDomain(xml);
   if (!domain) throw new VirtdeckError('invalid-xml', `The definition of '${name}' cannot be read as a domain`);
-  const onThisMachine = (host: typeof sourceHost) => host.id === LOCAL_HOST_ID || /^qemu(\+unix)?:\/\/\//.test(host.uri);
   const targetDir = to === LOCAL_HOST_ID ? dirs.localImages : (dirs.libvirtImages ?? LIBVIRT_IMAGES_DIR);
   const copies: CopiedDisk[] = [];
   const edits: TextEdit[] = [];
@@ -112,21 +113,57 @@ export async function moveGuest(hosts: Hosts, from: string, name: string, reques
   }
 }
 
-/** `virsh migrate --live --p2p --persistent --undefinesource`: the source's libvirtd talks to the target's itself. */
-async function migrateLive(hosts: Hosts, name: string, source: { id: string; uri: string; driver: string }, target: { id: string; uri: string; driver: string }, state: string): Promise<GuestSummary> {
-  if (source.driver !== 'libvirt' || target.driver !== 'libvirt') {
-    throw new VirtdeckError('not-implemented', `Live migration is libvirt's (virsh migrate --live --p2p) and needs two libvirt hosts; ${source.driver === 'libvirt' ? target.id : source.id} is virtdeck's own host. Shut the guest off to move it`);
+/**
+ * Live migration between two libvirt hosts, libvirt's own peer-to-peer one: the source's
+ * libvirtd connects to the target's itself, at the URI virtdeck knows the target by. What
+ * would fail only halfway, or with libvirt's words naming neither host, is refused first: a
+ * target that cannot be reached, one that has a guest of that name, and a target URI that
+ * means this machine (`qemu:///system`) while the source is another one, whose libvirtd would
+ * read it as its own. On a failure the guest is still on the source, and the error says so.
+ */
+async function migrateLive(hosts: Hosts, name: string, from: string, to: string): Promise<GuestSummary> {
+  const source = hosts.driver(from);
+  const target = hosts.driver(to);
+  const sourceHost = hosts.get(from);
+  const targetHost = hosts.get(to);
+  if (!(source instanceof LibvirtDriver) || !(target instanceof LibvirtDriver)) {
+    throw new VirtdeckError('not-implemented', `Live migration is libvirt's (virsh migrate --live --p2p) and needs two libvirt hosts; ${source instanceof LibvirtDriver ? to : from} is virtdeck's own host. Shut the guest off to move it`);
   }
-  if (state !== 'running' && state !== 'paused') throw new VirtdeckError('conflict', `'${name}' is ${state}: live migration moves a running guest; a shut-off one is moved without --live`);
+  if (targetHost.state !== 'connected') {
+    throw new VirtdeckError('unavailable', `${to} (${targetHost.uri}) cannot be reached (${targetHost.error ?? targetHost.state}): '${name}' stays on ${from}`);
+  }
+  if (target.list().some((g) => g.name === name)) {
+    const [here, there] = (await Promise.all([source.definition(name), target.definition(name)])).map((xml) => parseDefinition(xml).facts.uuid);
+    if (here !== undefined && here === there) {
+      throw new VirtdeckError('conflict', `${to} (${targetHost.uri}) lists '${name}' with the same UUID: it is the libvirtd of ${from} itself, under another URI, and a guest is not migrated to the host it is on`);
+    }
+    throw new VirtdeckError('conflict', `${to} has a guest named '${name}' already`);
+  }
+  if (onThisMachine(targetHost) && !onThisMachine(sourceHost)) {
+    throw new VirtdeckError(
+      'not-implemented',
+      `${from}'s libvirtd connects to the target itself, and ${targetHost.uri} would mean ${from}'s own libvirt there: add this machine's libvirt under a URI that ${from} can reach (qemu+ssh://user@this-machine/system) and migrate to that host`,
+    );
+  }
   try {
-    await virsh(source.uri, ['migrate', '--live', '--p2p', '--persistent', '--undefinesource', '--verbose', name, target.uri], { timeoutMs: 30 * 60_000 });
+    await source.migrate(name, targetHost.uri);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new VirtdeckError('qemu-failed', `libvirt did not migrate '${name}' from ${source.id} to ${target.id}: ${reason}`, { cause: error });
+    if (!(error instanceof VirshError)) throw error;
+    const still = source.list().find((g) => g.name === name);
+    const where = still ? `; '${name}' is still ${still.state} on ${from}` : '';
+    if (/same host/i.test(error.said)) {
+      // Two machines cloned from one image share a host UUID (machine-id) or host name.
+      throw new VirtdeckError('conflict', `libvirt takes ${to} for the same host as ${from} (the same host name or host UUID) and does not migrate a guest to the host it is on (${error.said})${where}`, { cause: error });
+    }
+    throw new VirtdeckError(error.connection ? 'unavailable' : 'qemu-failed', `libvirt did not migrate '${name}' from ${from} to ${to}: ${error.said}${where}`, { cause: error });
   }
-  // The target's event stream brings the guest in; its summary as known now.
-  const driver = hosts.driver(target.id);
-  return withHost(target.id, driver.list().find((g) => g.name === name) ?? { ...hosts.driver(source.id).get(name) });
+  // The target's own word, not what its event stream had told by now (an incoming guest is paused until the end).
+  return withHost(to, await target.refresh(name));
+}
+
+/** The embedded host, and libvirt URIs of this machine (`qemu:///…`, `qemu+unix:///…`). */
+function onThisMachine(host: { id: string; uri: string }): boolean {
+  return host.id === LOCAL_HOST_ID || /^qemu(\+unix)?:\/\/\//.test(host.uri);
 }
 
 const moveBody = z.object({ to: z.string().min(1).max(63), live: z.boolean().optional() }).strict();

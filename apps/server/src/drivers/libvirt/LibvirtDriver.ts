@@ -34,6 +34,8 @@ const RETRY_DELAYS_MS = [500, 1000, 2000, 5000];
 const SETTLE_MS = 3000;
 /** Reads of different guests at once, so a host with many guests is read quickly without flooding it. */
 const READ_CONCURRENCY = 8;
+/** How long a live migration may take: a big guest's memory over a slow link. */
+const MIGRATION_TIMEOUT_MS = 30 * 60_000;
 
 export interface LibvirtDriverOptions {
   logger: Logger;
@@ -190,6 +192,37 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
       if (action === 'shutdown' && options.escalateAfterMs !== undefined) this.escalate(name, options.escalateAfterMs);
       return this.readGuest(name);
     });
+  }
+
+  /**
+   * Live migration of a running guest to another libvirt host: `virsh migrate --live --p2p
+   * --persistent --undefinesource`, so this host's libvirtd talks to the target's itself
+   * (`targetUri` is the target as this host's libvirtd reaches it), and the guest is defined
+   * there and no longer here. In the guest's turn, so no other change of it runs meanwhile.
+   * When libvirt fails, the guest is still running here (libvirt resumes it): it is read
+   * again so its summary is libvirt's, and the VirshError says what libvirt said.
+   */
+  migrate(name: string, targetUri: string): Promise<void> {
+    return this.locks.run(name, async () => {
+      const guest = this.require(name);
+      if (guest.summary.state !== 'running' && guest.summary.state !== 'paused') {
+        throw new VirtdeckError('conflict', `'${name}' is ${guest.summary.state}: live migration moves a running guest; a shut-off one is moved without live`);
+      }
+      try {
+        await virsh(this.uri, ['migrate', '--live', '--p2p', '--persistent', '--undefinesource', name, targetUri], { timeoutMs: MIGRATION_TIMEOUT_MS });
+      } catch (error) {
+        await this.readGuest(name).catch(() => undefined);
+        throw error;
+      }
+      // Gone from here now; the 'undefined' event that follows finds nothing left to forget.
+      this.forget(name);
+    });
+  }
+
+  /** Reads one guest anew, in its turn: one that came from elsewhere (a migration) is listed at once. */
+  refresh(name: string): Promise<DomainSummary> {
+    assertGuestName(name);
+    return this.locks.run(name, () => this.readGuest(name));
   }
 
   /** The live console of a running guest (`virsh console` in a pty), and what any guest printed last. */

@@ -18,6 +18,8 @@ export class VirshError extends Error {
     message: string,
     readonly connection: ConnectionFailure | undefined,
     readonly code: ErrorCode,
+    /** libvirt's own words, without virtdeck's reading of them (which names no host). */
+    readonly said: string = message,
   ) {
     super(message);
     this.name = 'VirshError';
@@ -94,13 +96,13 @@ export function classify(stderr: string): VirshError {
     .filter((line) => line.length > 0)
     .join('; ');
   if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No .*host key is known/i.test(message)) {
-    return new VirshError(`The SSH host key of this host is unknown or has changed, so the connection was refused; add it to known_hosts after checking it (${message})`, 'auth-failed', 'unavailable');
+    return new VirshError(`The SSH host key of this host is unknown or has changed, so the connection was refused; add it to known_hosts after checking it (${message})`, 'auth-failed', 'unavailable', message);
   }
   if (/Permission denied|authentication (failed|unavailable)|Authentication failed/i.test(message)) {
-    return new VirshError(`The host refused the login: ${message}`, 'auth-failed', 'unavailable');
+    return new VirshError(`The host refused the login: ${message}`, 'auth-failed', 'unavailable', message);
   }
   if (/failed to connect to the hypervisor|Failed to connect socket|Cannot recv data|End of file while reading data|Connection reset|no connection driver|Broken pipe|Disconnected from|unable to connect|Connection refused|Connection closed|keepalive/i.test(message)) {
-    return new VirshError(`The host cannot be reached: ${message}`, 'lost', 'unavailable');
+    return new VirshError(`The host cannot be reached: ${message}`, 'lost', 'unavailable', message);
   }
   if (/failed to get domain|Domain not found|no domain with matching name/i.test(message)) return new VirshError(message, undefined, 'not-found');
   if (/Requested operation is not valid|domain is (not|already) running|is already active|not running|already exists/i.test(message)) {
