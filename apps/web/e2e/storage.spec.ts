@@ -59,3 +59,18 @@ test('the storage page creates and uploads volumes, lists them with their sizes,
   await page.getByTestId('confirm-delete-volume').getByTestId('confirm').click();
   await expect(uploadedRow).toHaveCount(0);
 });
+
+test('the storage page keeps the margins and heading size of the other pages', async ({ page, server }) => {
+  await openApp(page, server);
+  const guests = await page.getByRole('heading', { name: 'Guests', exact: true }).boundingBox();
+  await page.goto(`${server.origin}/#/storage`);
+  const heading = page.getByRole('heading', { name: 'Storage', exact: true });
+  await expect(heading).toBeVisible();
+  const storage = await heading.boundingBox();
+  const pools = await page.getByTestId('pools').boundingBox();
+  expect(guests && storage && pools).toBeTruthy();
+  // Not against the window's edge, and no taller than the dashboard's heading.
+  expect(Math.abs(storage!.x - guests!.x)).toBeLessThanOrEqual(2);
+  expect(pools!.x).toBeGreaterThanOrEqual(guests!.x - 2);
+  expect(storage!.height).toBeLessThanOrEqual(guests!.height + 2);
+});
