@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { APIRequestContext, Page, TestInfo } from '@playwright/test';
 import { GUEST_TABS, type GuestTab } from '../src/router.js';
 import { defineFromTemplate, expect, openApp, test, uniqueName } from './fixtures.js';
+import { installerIso, isoGuestXml, screenPixels } from './isoGuest.js';
 import { editorOf, viewLine, waitForColours } from './monaco.js';
 
 type AxeResults = Awaited<ReturnType<AxeBuilder['analyze']>>;
@@ -54,8 +56,12 @@ for (const colorScheme of ['light', 'dark'] as const) {
       const page = await context.newPage();
       await page.goto(server.origin);
       await expect(page.getByTestId('sign-in')).toBeVisible();
-      await page.getByTestId('token-input').fill('not-the-token');
       await check(page, testInfo, 'sign-in');
+      // A wrong token: the page says it was refused.
+      await page.getByTestId('token-input').fill('not-the-token');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect(page.getByTestId('sign-in-refused')).toBeVisible();
+      await check(page, testInfo, 'sign-in, a wrong token refused');
       await context.close();
     });
 
@@ -121,6 +127,46 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await waitForColours(page.getByTestId('history-diff').locator('.modified'));
       await check(page, testInfo, 'guest page with an error, History tab with a version');
       expect((await api.delete(`/api/domains/${failing}`)).status()).toBe(204);
+    });
+
+    test('a guest with a screen, storage with volumes, the ISO install card with an ISO and a dashboard search that finds nothing have no serious accessibility violations', async ({ page, server, api }, testInfo) => {
+      test.setTimeout(180_000);
+      const name = uniqueName('e2e-a11y-screen');
+      const iso = await installerIso();
+      const volume = `${name}.iso`;
+      const uploaded = await api.put(`/api/pools/default/volumes/${volume}`, { data: await readFile(iso), headers: { 'Content-Type': 'application/octet-stream' } });
+      expect(uploaded.ok(), await uploaded.text()).toBe(true);
+      const defined = await api.post('/api/domains', { data: isoGuestXml(name, iso), headers: { 'Content-Type': 'application/xml' } });
+      expect(defined.status(), await defined.text()).toBe(201);
+      expect((await api.post(`/api/domains/${name}/start`)).ok()).toBe(true);
+
+      // The demo guest has no display: this one's Screen tab is noVNC's canvas with the installer's banner.
+      await openApp(page, server, `#/guest/${name}/screen`);
+      await expect(page.getByTestId('screen-status')).toHaveText('connected');
+      await expect.poll(async () => (await screenPixels(page, name)).canvas?.levels ?? 0, { timeout: 60_000 }).toBeGreaterThan(1);
+      await check(page, testInfo, 'guest page, Screen tab with a display');
+
+      await page.goto(`${server.origin}/#/storage`);
+      await page.getByTestId('pool-default').getByRole('button', { name: 'default', exact: true }).click();
+      await expect(page.getByTestId(`volume-${volume}`)).toBeVisible();
+      await check(page, testInfo, 'storage, a pool with volumes');
+
+      await page.goto(`${server.origin}/#/new`);
+      const card = page.getByTestId('iso-install');
+      await card.getByTestId('iso-volume').selectOption(volume);
+      await card.getByTestId('iso-name').fill(name);
+      // The name is taken: the card says so where the name is given.
+      await expect(card.getByText(`A guest named ${name} exists already.`)).toBeVisible();
+      await check(page, testInfo, 'new guest, the ISO install card with an ISO chosen');
+
+      await page.goto(`${server.origin}/#/`);
+      await page.getByTestId('guest-search').fill('no guest is called this');
+      await expect(page.getByTestId('no-match')).toBeVisible();
+      await check(page, testInfo, 'dashboard, a search that finds nothing');
+
+      expect((await api.post(`/api/domains/${name}/destroy`)).ok()).toBe(true);
+      expect((await api.delete(`/api/domains/${name}`)).status()).toBe(204);
+      expect((await api.delete(`/api/pools/default/volumes/${volume}`)).status()).toBe(204);
     });
 
     test('storage, the pages that do not exist and the new guest editor have no serious accessibility violations', async ({ page, server }, testInfo) => {
