@@ -6,6 +6,7 @@ export function ConfirmDialog({
   children,
   confirmLabel,
   busy,
+  confirmDisabled,
   onConfirm,
   onCancel,
   testId,
@@ -14,6 +15,8 @@ export function ConfirmDialog({
   children: ReactNode;
   confirmLabel: string;
   busy?: boolean;
+  /** Why the answer cannot be given yet (the dialog's choices do not allow it): the button is off. */
+  confirmDisabled?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
   testId?: string;
@@ -34,7 +37,7 @@ export function ConfirmDialog({
           <button type="button" ref={cancelRef} onClick={onCancel} disabled={busy}>
             Cancel
           </button>
-          <button type="button" className="danger" onClick={onConfirm} disabled={busy} data-testid="confirm">
+          <button type="button" className="danger" onClick={onConfirm} disabled={busy || confirmDisabled} data-testid="confirm">
             {busy ? `${confirmLabel}…` : confirmLabel}
           </button>
         </div>

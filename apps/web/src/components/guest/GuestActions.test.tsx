@@ -1,14 +1,20 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GuestState } from '../../api/types';
+import type { GuestState, HostSummary } from '../../api/types';
+import { useHostsStore } from '../../store/hostsStore';
 import { useSessionStore } from '../../store/sessionStore';
 import { guestSummary } from '../../testing/guestSummary';
 import { GuestActions } from './GuestActions';
 
 const guest = (state: GuestState) => guestSummary('web', { state });
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  act(() => useHostsStore.getState().replaceAll([]));
+});
+
+const host = (id: string, driver: HostSummary['driver'], state: HostSummary['state'] = 'connected'): HostSummary => ({ id, uri: driver === 'embedded' ? 'local' : `qemu+ssh://${id}/system`, driver, state, guests: 1 });
 
 describe('guest actions', () => {
   it('offers Delete only for a guest without a QEMU process, and asks first', () => {
@@ -66,5 +72,31 @@ describe('guest actions', () => {
     expect(screen.getByTestId('vm-web-error')).toBeTruthy();
     act(() => useSessionStore.getState().setStream('live'));
     expect(screen.queryByTestId('vm-web-error')).toBeNull();
+  });
+
+  it('offers live migration for a running guest of a libvirt host only, to another connected libvirt host', () => {
+    act(() => useHostsStore.getState().replaceAll([host('local', 'embedded'), host('a', 'libvirt'), host('b', 'libvirt'), host('c', 'libvirt', 'lost')]));
+    // A running guest of virtdeck's own host cannot migrate live: no Move… at all.
+    const { rerender } = render(<GuestActions guest={guest('running')} />);
+    expect(screen.queryByTestId('vm-web-move')).toBeNull();
+
+    rerender(<GuestActions guest={guestSummary('web', { state: 'running', host: 'a' })} />);
+    fireEvent.click(screen.getByTestId('vm-a/web-move'));
+    // Only b: local is not libvirt, c cannot be reached.
+    expect([...(screen.getByTestId('move-target') as HTMLSelectElement).options].map((o) => o.value)).toEqual(['b']);
+    const live = screen.getByTestId('move-live') as HTMLInputElement;
+    expect(live.checked && !live.disabled).toBe(true);
+    expect(screen.getByTestId('confirm').textContent).toBe('Migrate live');
+    fireEvent.click(live);
+    expect((screen.getByTestId('confirm') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId('move-explanation').textContent).toContain('A running guest moves only live');
+    fireEvent.click(screen.getByText('Cancel'));
+
+    // Shut off, it is moved by copy to any connected host; the live option is off.
+    rerender(<GuestActions guest={guestSummary('web', { state: 'shutoff', host: 'a' })} />);
+    fireEvent.click(screen.getByTestId('vm-a/web-move'));
+    expect([...(screen.getByTestId('move-target') as HTMLSelectElement).options].map((o) => o.value)).toEqual(['local', 'b']);
+    expect((screen.getByTestId('move-live') as HTMLInputElement).disabled).toBe(true);
+    expect(screen.getByTestId('confirm').textContent).toBe('Move');
   });
 });

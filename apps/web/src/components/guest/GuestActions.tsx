@@ -51,6 +51,8 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
   const [volumes, setVolumes] = useState<string[]>([]);
   /** The host chosen in the move dialog, while it is open. */
   const [moveTo, setMoveTo] = useState<string | undefined>();
+  /** The move dialog's live-migration choice. */
+  const [moveLive, setMoveLive] = useState(false);
   const hosts = useHostsStore((s) => s.hosts);
   // The stream coming back says the server can be reached again.
   useEffect(
@@ -87,12 +89,16 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
     setConfirming(false);
   };
 
-  // Another host this guest can be moved to (shut off, and only on its page: the move needs a confirmation).
-  const targets = Object.values(hosts).filter((h) => h.id !== guest.host && h.state === 'connected');
-  const movable = !compact && guest.state === 'shutoff' && targets.length > 0;
-  const move = async (to: string) => {
+  // Another host this guest can be moved to, only on its page (the move needs a confirmation): any
+  // connected one when it is shut off; when it runs, live, from a libvirt host to another.
+  const running = guest.state === 'running' || guest.state === 'paused';
+  const isLibvirt = (id: string | undefined) => id !== undefined && hosts[id]?.driver === 'libvirt';
+  const targets = Object.values(hosts).filter((h) => h.id !== guest.host && h.state === 'connected' && (!running || h.driver === 'libvirt'));
+  const movable = !compact && targets.length > 0 && (guest.state === 'shutoff' || (running && isLibvirt(guest.host)));
+  const liveAllowed = running && isLibvirt(guest.host) && isLibvirt(moveTo);
+  const move = async (to: string, live: boolean) => {
     expectRemoval(key, 'rename');
-    const ok = await run('move', () => api.move(guest.host, name, to));
+    const ok = await run('move', () => api.move(guest.host, name, to, live));
     setMoveTo(undefined);
     if (!ok) expectRemoval(key, false);
     else navigate({ page: 'guest', host: to, name, tab: 'console' }, { replace: true, force: true });
@@ -134,7 +140,16 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
           </button>
         ) : null}
         {movable ? (
-          <button type="button" data-testid={`vm-${id}-move`} disabled={busy !== undefined} onClick={() => setMoveTo(targets[0]?.id)} aria-label={`Move ${name} to another host`}>
+          <button
+            type="button"
+            data-testid={`vm-${id}-move`}
+            disabled={busy !== undefined}
+            onClick={() => {
+              setMoveTo(targets[0]?.id);
+              setMoveLive(running);
+            }}
+            aria-label={`Move ${name} to another host`}
+          >
             {busy === 'move' ? 'Moving…' : 'Move…'}
           </button>
         ) : null}
@@ -158,9 +173,10 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
       {moveTo !== undefined ? (
         <ConfirmDialog
           title={`Move ${name} to another host?`}
-          confirmLabel="Move"
+          confirmLabel={moveLive && liveAllowed ? 'Migrate live' : 'Move'}
           busy={busy === 'move'}
-          onConfirm={() => void move(moveTo)}
+          confirmDisabled={running && !(moveLive && liveAllowed)}
+          onConfirm={() => void move(moveTo, moveLive && liveAllowed)}
           onCancel={() => setMoveTo(undefined)}
           testId="confirm-move"
         >
@@ -174,10 +190,23 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
               ))}
             </select>
           </label>
-          <p>
-            <strong>{name}</strong> is defined there with the same UUID, the files of its disks are copied next to that host&apos;s images, and then it is
-            removed here with the files copied. Disks cannot be copied to or from a host on another machine.
-          </p>
+          <label className="field checkbox" title={liveAllowed ? undefined : 'Only a running guest migrates live, from a libvirt host to another'}>
+            <input type="checkbox" checked={moveLive && liveAllowed} disabled={!liveAllowed} onChange={(e) => setMoveLive(e.target.checked)} data-testid="move-live" />
+            <span>Live migration: it keeps running (virsh migrate --live --p2p)</span>
+          </label>
+          {moveLive && liveAllowed ? (
+            <p data-testid="move-explanation">
+              <strong>{name}</strong> keeps running while libvirt on {guest.host} copies its memory to {moveTo} and resumes it there; then it is no longer
+              defined here. Its disks are not copied: they must be on storage both hosts reach.
+            </p>
+          ) : running ? (
+            <p data-testid="move-explanation">A running guest moves only live. Shut it off to move its definition and disks instead.</p>
+          ) : (
+            <p data-testid="move-explanation">
+              <strong>{name}</strong> is defined there with the same UUID, the files of its disks are copied next to that host&apos;s images, and then it is
+              removed here with the files copied. Disks cannot be copied to or from a host on another machine.
+            </p>
+          )}
         </ConfirmDialog>
       ) : null}
     </div>
