@@ -148,6 +148,8 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
       if (this.guests.has(name)) throw new VirtdeckError('conflict', `A guest named '${name}' already exists on this host`);
       await this.run(['domrename', from, name]);
       await this.versions.move(from, name);
+      // The guest is read afresh under its new name, so what this save replaces is kept here.
+      await this.versions.keep(name, guest.xml, guest.xmlSeenAt);
       this.forget(from, name);
       await this.guard(virshWithFile(this.uri, keepingUuid(checked, guest), (file) => ['define', '--validate', file]));
       return this.readGuest(name);

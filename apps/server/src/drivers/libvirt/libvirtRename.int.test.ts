@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DefinitionVersion, GuestRemoval, GuestSummary, HostSummary } from '../../api.js';
+import { smallDefinition } from '../../testing/definitions.js';
+import { startLibvirtHost, type LibvirtHost } from '../../testing/libvirtHost.js';
+import { SseClient } from '../../testing/sseClient.js';
+import { notProbed, startTestServer, type TestServer } from '../../testing/testServer.js';
+
+/**
+ * A libvirt guest saved under a new name: `virsh domrename`, then the save, as the
+ * embedded guests' rename — the stream says where it went and the history keeps what the
+ * save replaced, the old name's definition included.
+ */
+describe('renaming a guest of a libvirt host', () => {
+  const before = `vdt-${process.pid}-rename-a`;
+  const after = `vdt-${process.pid}-rename-b`;
+  let libvirt: LibvirtHost;
+  let server: TestServer;
+  let sse: SseClient;
+
+  beforeAll(async () => {
+    libvirt = await startLibvirtHost();
+    server = await startTestServer({ capabilities: notProbed });
+    sse = await SseClient.connect(server.url, server.token.value);
+    expect((await server.api.post('/api/hosts', { json: { id: 'lv', uri: 'qemu:///system' } })).status).toBe(201);
+    await sse.next<HostSummary[]>('hosts', (list) => list.some((h) => h.id === 'lv' && h.state === 'connected'), 60_000);
+  }, 90_000);
+  afterAll(async () => {
+    sse?.close();
+    for (const name of [before, after]) await libvirt?.virsh('undefine', name).catch(() => undefined);
+    await server?.dispose();
+    await libvirt?.close();
+  });
+
+  it('renames it with virsh domrename, says so on the stream, and keeps the definition the save replaced', async () => {
+    expect((await server.api.post('/api/hosts/lv/domains', { xml: smallDefinition(before, 64) })).status).toBe(201);
+    const stored = (await server.api.get<string>(`/api/hosts/lv/domains/${before}/xml`)).body;
+    expect(stored).toContain(`<name>${before}</name>`);
+
+    const renamed = await server.api.put<GuestSummary>(`/api/hosts/lv/domains/${before}/xml`, { xml: smallDefinition(after, 96) });
+    expect(renamed).toMatchObject({ status: 200, body: { name: after, host: 'lv', memoryKiB: 96 * 1024 } });
+    expect((await sse.next<GuestRemoval>('removed', (r) => r.host === 'lv' && r.name === before)).data).toEqual({ host: 'lv', name: before, renamedTo: after });
+
+    expect(await libvirt.virsh('list', '--all', '--name')).toContain(after);
+    expect(await libvirt.virsh('list', '--all', '--name')).not.toContain(before);
+    expect((await server.api.get(`/api/hosts/lv/domains/${before}`)).status).toBe(404);
+    // What the save replaced, under its old name and memory, is the newest version of the renamed guest.
+    const versions = (await server.api.get<DefinitionVersion[]>(`/api/hosts/lv/domains/${after}/history`)).body;
+    expect(versions.length).toBeGreaterThan(0);
+    expect((await server.api.get<string>(`/api/hosts/lv/domains/${after}/history/${versions[0]!.id}`)).body).toBe(stored);
+  });
+});
