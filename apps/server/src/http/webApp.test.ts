@@ -1,10 +1,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { notProbed, startTestServer, type TestServer } from '../testing/testServer.js';
+import { webApp } from './webApp.js';
 
 interface Reply {
   status: number;
@@ -76,6 +79,24 @@ describe('the built web app as served', () => {
       expect(shell.status).toBe(200);
       expect(shell.headers['cache-control']).toBe('no-cache');
       expect(shell.body.toString()).toContain('/assets/index-AbC123.js');
+    }
+  });
+
+  it('has every asset in brotli before the first request asks for it', async () => {
+    const router = webApp(webRoot);
+    await router.precompressed;
+    // Gone from the disk: only a copy made ahead can answer.
+    await rm(path.join(webRoot, 'assets', 'index-AbC123.js'));
+    const listener = express().use(router).listen(0, '127.0.0.1');
+    await new Promise((resolve) => listener.once('listening', resolve));
+    try {
+      const { port } = listener.address() as AddressInfo;
+      const br = await get(`http://127.0.0.1:${port}/assets/index-AbC123.js`, { 'Accept-Encoding': 'br' });
+      expect(br.status).toBe(200);
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(zlib.brotliDecompressSync(br.body).toString()).toBe(script);
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
     }
   });
 });
