@@ -16,13 +16,23 @@ import { startGuest } from '../guests/startGuest.js';
 import { demoGuest } from '../testing/demoGuest.js';
 import { startLibvirtHost, type LibvirtHost } from '../testing/libvirtHost.js';
 import { waitForText } from '../testing/waitFor.js';
+import { libvirtFeatureName } from './parseProbe.js';
 import { probeCapabilities } from './probeCapabilities.js';
 
 const QEMU = '/usr/bin/qemu-system-x86_64';
 const guest = demoGuest();
 
-/** The model of domcapabilities' <mode name='host-model'>. */
-const libvirtHostModel = (xml: string): string | undefined => /<mode name='host-model' supported='yes'>\s*<model[^>]*>([^<]+)<\/model>/.exec(xml)?.[1];
+/** domcapabilities' <mode name='host-model'>: its model and features, in libvirt's names. */
+const libvirtHostModel = (xml: string) => {
+  const mode = /<mode name='host-model' supported='yes'>([\s\S]*?)<\/mode>/.exec(xml)?.[1] ?? '';
+  return {
+    model: /<model[^>]*>([^<]+)<\/model>/.exec(mode)?.[1],
+    features: [...mode.matchAll(/<feature policy='(\w+)' name='([^']+)'\/>/g)].map((m) => ({ name: m[2], policy: m[1] })),
+  };
+};
+/** The probe's host-model in libvirt's feature names (QEMU spells some otherwise: lahf-lm, tsc-adjust). */
+const asLibvirtNames = (model: { model: string; features: Array<{ name: string; policy: string }> } | undefined) =>
+  model && { model: model.model, features: model.features.map((f) => ({ name: libvirtFeatureName(f.name), policy: f.policy })) };
 
 describe('host-model', () => {
   let dir: string;
@@ -41,7 +51,7 @@ describe('host-model', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("names the model libvirt's domain capabilities name, for TCG and (where KVM works) for KVM", async () => {
+  it("names the model and features libvirt's domain capabilities name, for TCG and (where KVM works) for KVM", async () => {
     const caps = await probeCapabilities({ binaries: [QEMU] });
     const emulator = caps.emulators[0];
     const tcg = emulator?.hostCpuModels?.tcg;
@@ -49,9 +59,9 @@ describe('host-model', () => {
     // Under TCG nothing the host lacks is asked for: every feature turned on is one max has.
     expect(emulator?.cpuModels.find((m) => m.name === tcg?.model)).toBeDefined();
     libvirt = await startLibvirtHost();
-    expect(libvirtHostModel(await libvirt.virsh('domcapabilities', '--emulatorbin', QEMU, '--virttype', 'qemu', '--arch', 'x86_64'))).toBe(tcg?.model);
+    expect(libvirtHostModel(await libvirt.virsh('domcapabilities', '--emulatorbin', QEMU, '--virttype', 'qemu', '--arch', 'x86_64'))).toEqual(asLibvirtNames(tcg));
     if (emulator?.kvm.enabled) {
-      expect(libvirtHostModel(await libvirt.virsh('domcapabilities', '--emulatorbin', QEMU, '--virttype', 'kvm', '--arch', 'x86_64'))).toBe(emulator.hostCpuModels?.kvm?.model);
+      expect(libvirtHostModel(await libvirt.virsh('domcapabilities', '--emulatorbin', QEMU, '--virttype', 'kvm', '--arch', 'x86_64'))).toEqual(asLibvirtNames(emulator.hostCpuModels?.kvm));
     } else {
       expect(emulator?.hostCpuModels?.kvm).toBeUndefined();
     }

@@ -107,11 +107,12 @@ describe('host-model from CPU model expansions', () => {
     }).map(([name, reply]) => [name, parseCpuExpansion(reply)]),
   );
 
-  it('reads a static expansion into its vendor, family, model and CPUID features, leaving out KVM leaves and lmce', () => {
+  it('reads a static expansion into its vendor, family, model, stepping and CPUID features, leaving out KVM leaves and lmce', () => {
     expect(parseCpuExpansion(expansion('AuthenticAMD', 23, 1, ['avx'], ['avx', 'la57', 'kvm-pv-eoi', 'lmce']))).toEqual({
       vendor: 'AuthenticAMD',
       family: 23,
       model: 1,
+      stepping: 1,
       features: { avx: true, la57: false },
     });
   });

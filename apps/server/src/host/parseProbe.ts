@@ -3,6 +3,7 @@
  * capability types of @virtdeck/qemu. Pure, so it is tested without QEMU.
  */
 import type { CpuModel, HostCpuModel, KvmState, MachineType, QemuVersion } from '@virtdeck/qemu';
+import type { CpuSignature, LibvirtCpuMap, LibvirtCpuModel } from './libvirtCpuMap.js';
 
 export class ProbeParseError extends Error {
   override name = 'ProbeParseError';
@@ -140,6 +141,7 @@ export interface CpuExpansion {
   vendor?: string;
   family?: number;
   model?: number;
+  stepping?: number;
   /** Every CPUID feature QEMU names, on or off. */
   features: Record<string, boolean>;
 }
@@ -163,6 +165,8 @@ export function parseCpuExpansion(reply: Json): CpuExpansion {
   if (family !== undefined) expansion.family = family;
   const cpuModel = optionalNumber(props.model);
   if (cpuModel !== undefined) expansion.model = cpuModel;
+  const stepping = optionalNumber(props.stepping);
+  if (stepping !== undefined) expansion.stepping = stepping;
   return expansion;
 }
 
@@ -181,8 +185,96 @@ export function hostModelCandidates(models: readonly CpuModel[]): string[] {
 }
 
 /**
- * libvirt's host-model (what `virsh domcapabilities` gives as `<mode name='host-model'>`): the
- * host CPU (QEMU's `host` under KVM, `max` under TCG, so what TCG can emulate) decoded into
+ * QEMU's feature names that libvirt spells otherwise (libvirt's src/qemu/qemu_capabilities.c,
+ * virQEMUCapsCPUFeaturesX86); every other name is the same in both.
+ */
+const LIBVIRT_FEATURE_NAME: Readonly<Record<string, string>> = {
+  'cmp-legacy': 'cmp_legacy',
+  'ds-cpl': 'ds_cpl',
+  'fxsr-opt': 'fxsr_opt',
+  'lahf-lm': 'lahf_lm',
+  'nodeid-msr': 'nodeid_msr',
+  pclmulqdq: 'pclmuldq',
+  'perfctr-core': 'perfctr_core',
+  'perfctr-nb': 'perfctr_nb',
+  'tsc-adjust': 'tsc_adjust',
+};
+const QEMU_FEATURE_NAME: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(LIBVIRT_FEATURE_NAME).map(([q, l]) => [l, q]));
+
+/** A QEMU feature name as libvirt spells it. */
+export const libvirtFeatureName = (qemu: string): string => LIBVIRT_FEATURE_NAME[qemu] ?? qemu;
+/** A libvirt feature name as QEMU's -cpu option and QOM spell it. */
+export const qemuFeatureName = (libvirt: string): string => QEMU_FEATURE_NAME[libvirt] ?? libvirt;
+
+const signatureMatches = (signatures: readonly CpuSignature[], host: CpuExpansion): boolean =>
+  signatures.some(
+    (s) =>
+      s.family === host.family &&
+      s.model === host.model &&
+      (s.steppings.length === 0 || s.steppings.some(([from, to]) => host.stepping !== undefined && host.stepping >= from && host.stepping <= to)),
+  );
+
+/**
+ * host-model as libvirt 9.0 decodes it for `virsh domcapabilities` (src/cpu/cpu_x86.c:
+ * x86Decode, x86DataToCPU and x86DecodeUseCandidate; the CPU is decoded as a guest CPU, so
+ * a model that needs features disabled is not refused): the host CPU (the static expansion
+ * of QEMU's `host` under KVM, `max` under TCG, with migratable=off) in libvirt's own features,
+ * tried against every model of libvirt's CPU map that this QEMU has under this accelerator
+ * (usable or not), newest first, skipping models of another vendor (generic models such as
+ * kvm64 have none) and models marked `<decode guest='off'/>`. A candidate's features are the
+ * host's features the model lacks (require) and the model's features the host lacks, plus
+ * what QEMU says blocks its own version of the model (disable). A model with one of the
+ * host's family/model signatures beats one without; otherwise the shorter list wins, and on a
+ * tie the newer model stays. Feature names come back as QEMU spells them.
+ */
+export function decodeHostCpuModelAsLibvirt(host: CpuExpansion, map: LibvirtCpuMap, hypervisorModels: readonly CpuModel[]): HostCpuModel | undefined {
+  const known = new Set(map.features);
+  const hostFeatures = new Set(
+    Object.entries(host.features)
+      .filter(([, on]) => on)
+      .map(([name]) => libvirtFeatureName(name))
+      .filter((name) => known.has(name)),
+  );
+  // libvirt drops Intel's broken TSX (x86DataFilterTSX) before decoding.
+  if (host.vendor === 'GenuineIntel' && host.family === 6 && ((host.model === 63 && (host.stepping ?? 0) < 4) || [60, 69, 70].includes(host.model ?? -1))) {
+    hostFeatures.delete('hle');
+    hostFeatures.delete('rtm');
+  }
+  const hypervisor = new Map(hypervisorModels.map((m) => [m.name, m]));
+  interface Candidate {
+    model: LibvirtCpuModel;
+    require: string[];
+    disable: string[];
+    signature: boolean;
+  }
+  let best: Candidate | undefined;
+  for (const model of [...map.models].reverse()) {
+    const hvModel = hypervisor.get(model.name);
+    if (!hvModel) continue;
+    if (model.vendor !== undefined && host.vendor !== undefined && model.vendor !== host.vendor) continue;
+    if (!model.decodeGuest) continue;
+    const require = map.features.filter((f) => hostFeatures.has(f) && !model.features.has(f));
+    const blockers = new Set(hvModel.unavailableFeatures.map(libvirtFeatureName).filter((f) => known.has(f) && !require.includes(f)));
+    const disable = map.features.filter((f) => (model.features.has(f) && !hostFeatures.has(f)) || blockers.has(f));
+    const candidate: Candidate = { model, require, disable, signature: signatureMatches(model.signatures, host) };
+    const length = (c: Candidate) => c.require.length + c.disable.length;
+    if (!best || (candidate.signature && !best.signature) || (candidate.signature === best.signature && length(candidate) < length(best))) best = candidate;
+  }
+  if (!best) return undefined;
+  const result: HostCpuModel = {
+    model: best.model.name,
+    features: [
+      ...best.require.map((f) => ({ name: qemuFeatureName(f), policy: 'require' as const })),
+      ...best.disable.map((f) => ({ name: qemuFeatureName(f), policy: 'disable' as const })),
+    ],
+  };
+  if (host.vendor) result.vendor = host.vendor;
+  return result;
+}
+
+/**
+ * Without libvirt's CPU map, an approximation of libvirt's host-model (what `virsh
+ * domcapabilities` gives as `<mode name='host-model'>`) from QEMU's own models: the host CPU (QEMU's `host` under KVM, `max` under TCG, so what TCG can emulate) decoded into
  * the named model of its vendor that needs the fewest features turned on or off, as
  * libvirt's x86Decode does. Under KVM a model with the host's own family and model numbers
  * wins over one with fewer features (the host is a real CPU of that model); under TCG, max's

@@ -16,9 +16,11 @@ import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EmulatorCapabilities, EmulatorProbeFailure, HostCapabilities, KvmDeviceStatus } from '@virtdeck/qemu';
+import { readLibvirtCpuMap, type LibvirtCpuMap } from './libvirtCpuMap.js';
 import { probeFirmware, probeTpmEmulator } from './probeFirmware.js';
 import {
   decodeHostCpuModel,
+  decodeHostCpuModelAsLibvirt,
   hostModelCandidates,
   parseAccelHelp,
   parseCpuExpansion,
@@ -45,10 +47,12 @@ export interface ProbeOptions {
   firmwareDirs?: string[];
   /** How long one binary may take to answer, in milliseconds. */
   timeoutMs?: number;
+  /** libvirt's CPU map, which host-model is decoded against; /usr/share/libvirt/cpu_map unless told otherwise. */
+  cpuMapDir?: string;
 }
 
 /** Bumped when the cached shape changes, so old cache files are ignored. */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 const DEFAULT_TIMEOUT_MS = 20_000;
 const EMULATOR_NAME = /^qemu-system-[A-Za-z0-9_-]+$/;
 
@@ -68,7 +72,8 @@ const NODE_ARCH: Record<string, string> = {
 export async function probeCapabilities(options: ProbeOptions = {}): Promise<HostCapabilities> {
   const [kvmDevice, firmware, tpmEmulator] = await Promise.all([checkKvmDevice(options.kvmDevice ?? '/dev/kvm'), probeFirmware(options.firmwareDirs), probeTpmEmulator()]);
   const binaries = options.binaries ?? (await findEmulatorBinaries(options.searchPath ?? defaultSearchPath()));
-  const results = await Promise.allSettled(binaries.map((binary) => probeEmulatorCached(binary, kvmDevice.usable, options)));
+  const cpuMap = await readLibvirtCpuMap(options.cpuMapDir);
+  const results = await Promise.allSettled(binaries.map((binary) => probeEmulatorCached(binary, kvmDevice.usable, cpuMap, options)));
   const emulators: EmulatorCapabilities[] = [];
   const failures: EmulatorProbeFailure[] = [];
   results.forEach((result, i) => {
@@ -136,10 +141,11 @@ export async function findEmulatorBinaries(dirs: readonly string[]): Promise<str
   return [...byName.values()];
 }
 
-async function probeEmulatorCached(binary: string, kvmUsable: boolean, options: ProbeOptions): Promise<EmulatorCapabilities> {
+async function probeEmulatorCached(binary: string, kvmUsable: boolean, cpuMap: LibvirtCpuMap | undefined, options: ProbeOptions): Promise<EmulatorCapabilities> {
   const info = await stat(binary);
   const fingerprint = { mtimeMs: info.mtimeMs, size: info.size };
-  const key = JSON.stringify([CACHE_FORMAT, binary, fingerprint.mtimeMs, fingerprint.size, kvmUsable]);
+  // host-model depends on libvirt's CPU map too: a libvirt installed or upgraded probes again.
+  const key = JSON.stringify([CACHE_FORMAT, binary, fingerprint.mtimeMs, fingerprint.size, kvmUsable, cpuMap?.digest ?? null]);
   const cached = memoryCache.get(key);
   if (cached) return cached;
   const probe = (async () => {
@@ -150,7 +156,7 @@ async function probeEmulatorCached(binary: string, kvmUsable: boolean, options: 
       const fromDisk = await readCacheFile(cacheFile, key);
       if (fromDisk) return fromDisk;
     }
-    const caps = await probeEmulator(binary, kvmUsable, fingerprint, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const caps = await probeEmulator(binary, kvmUsable, cpuMap, fingerprint, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     if (cacheFile) await writeCacheFile(cacheFile, key, caps);
     return caps;
   })();
@@ -207,6 +213,7 @@ function runForOutput(binary: string, args: string[], timeoutMs: number): Promis
 async function probeEmulator(
   binary: string,
   kvmUsable: boolean,
+  cpuMap: LibvirtCpuMap | undefined,
   fingerprint: EmulatorCapabilities['fingerprint'],
   timeoutMs: number,
 ): Promise<EmulatorCapabilities> {
@@ -225,7 +232,9 @@ async function probeEmulator(
     accelArgs.includes('kvm') && accelerators.includes('tcg')
       ? withProbeQemu(binary, ['-accel', 'tcg'], timeoutMs, async (session) => {
           if (!X86_ARCHES.has(parseTarget(await session.execute('query-target')))) return undefined;
-          return expandCpuModels(session, 'max', hostModelCandidates(parseCpuModels(await session.execute('query-cpu-definitions'))));
+          const cpuModels = parseCpuModels(await session.execute('query-cpu-definitions'));
+          const expansions = await expandCpuModels(session, 'max', hostModelCandidates(cpuModels));
+          return expansions && { ...expansions, cpuModels };
         }).catch(() => undefined)
       : Promise.resolve(undefined);
   const first = await withProbeQemu(binary, accelArgs, timeoutMs, async (session) => {
@@ -241,13 +250,17 @@ async function probeEmulator(
   const { caps } = first;
   const alongside = await tcgAlongside;
   if (!first.expansions) return caps;
-  const tcg = caps.kvm.enabled ? alongside : first.expansions;
+  const tcg = caps.kvm.enabled ? alongside : { ...first.expansions, cpuModels: caps.cpuModels };
   const hostCpuModels: NonNullable<EmulatorCapabilities['hostCpuModels']> = {};
-  const tcgModel = tcg && decodeHostCpuModel(tcg.host, tcg.models, { matchSignature: false });
+  // Decoded as libvirt does against libvirt's CPU map (with the models and blockers QEMU
+  // reports under each accelerator); without the map, approximated from QEMU's models.
+  const tcgModel = tcg && (cpuMap ? decodeHostCpuModelAsLibvirt(tcg.host, cpuMap, tcg.cpuModels) : decodeHostCpuModel(tcg.host, tcg.models, { matchSignature: false }));
   if (tcgModel) hostCpuModels.tcg = tcgModel;
   if (caps.kvm.enabled) {
     const vendors = tcg ? new Map([...tcg.models].map(([name, m]) => [name, m.vendor])) : undefined;
-    const kvmModel = decodeHostCpuModel(first.expansions.host, first.expansions.models, { matchSignature: true, ...(vendors ? { vendors } : {}) });
+    const kvmModel = cpuMap
+      ? decodeHostCpuModelAsLibvirt(first.expansions.host, cpuMap, caps.cpuModels)
+      : decodeHostCpuModel(first.expansions.host, first.expansions.models, { matchSignature: true, ...(vendors ? { vendors } : {}) });
     if (kvmModel) hostCpuModels.kvm = kvmModel;
   }
   return Object.keys(hostCpuModels).length > 0 ? { ...caps, hostCpuModels } : caps;
@@ -265,10 +278,12 @@ async function expandCpuModels(
   hostName: 'host' | 'max',
   names: readonly string[],
 ): Promise<{ host: CpuExpansion; models: Map<string, CpuExpansion> } | undefined> {
-  const expand = async (name: string) => parseCpuExpansion(await session.execute('query-cpu-model-expansion', { type: 'static', model: { name } }));
+  const expand = async (name: string, props?: Record<string, unknown>) =>
+    parseCpuExpansion(await session.execute('query-cpu-model-expansion', { type: 'static', model: props ? { name, props } : { name } }));
   let host: CpuExpansion;
   try {
-    host = await expand(hostName);
+    // As libvirt asks: with migratable=off the host's non-migratable features (invtsc) count too.
+    host = await expand(hostName, { migratable: false });
   } catch (error) {
     if (error instanceof QmpCommandError) return undefined;
     throw error;
