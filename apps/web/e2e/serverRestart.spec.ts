@@ -31,6 +31,8 @@ test.describe('a server killed and started again under an open guest page', () =
     await console.click();
     await page.keyboard.type('echo before-$((6*7))\n');
     await expect(console).toContainText('before-42');
+    // A program waits for a line (the shell's prompt would swallow a stray cursor report; read does not).
+    await page.keyboard.type('read x; echo "read ${#x} characters"\n');
 
     // The server dies; the guest does not.
     await server.stop('SIGKILL');
@@ -47,6 +49,8 @@ test.describe('a server killed and started again under an open guest page', () =
     await expect(page.getByTestId('console-status')).toHaveText('connected', { timeout: 60_000 });
     await expect(console).toContainText('before-42');
     await console.click();
+    await page.keyboard.type('hello\n');
+    await expect(console).toContainText('read 5 characters');
     await page.keyboard.type('echo after-$((6*7))\n');
     await expect(console).toContainText('after-42');
     await expect(console).not.toContainText('not found');
