@@ -67,6 +67,26 @@ test('typing a whole definition key by key logs no ignored completion', async ({
     await page.keyboard.press('End');
     await page.keyboard.press('Enter');
   }
+  // Then a device added in the middle, as one edits a definition: the quotes further down are
+  // where an open value's text ran on to.
+  await editor.locator('.view-line', { hasText: '<devices>' }).click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  for (const line of [`<interface type='user'>`, `<model type='virtio'/>`, `</interface>`]) {
+    await page.keyboard.type(line, { delay: 15 });
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+  }
+  // And an attribute added to an empty element: before '/>' Monaco does not close the quote, so
+  // the value is open while it is typed.
+  await editor.locator('.view-line', { hasText: "<driver name='qemu'" }).click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.type(" cache='none'", { delay: 15 });
+  await page.keyboard.press('Escape');
+  await expect(editor.locator('.view-line', { hasText: "<driver name='qemu'" })).toContainText("cache='none'/>");
   // Completions were asked along the way (the test would prove nothing otherwise).
   expect(await page.evaluate(() => (window as unknown as { __suggestOpened: number }).__suggestOpened)).toBeGreaterThan(5);
   expect(messages.filter((text) => text.includes('did IGNORE'))).toEqual([]);
