@@ -78,7 +78,7 @@ describe('live migration between two libvirt hosts', () => {
 
     // The event stream and the list show it on the second host, without a reload.
     await sse.next<GuestSummary>('guest', (g) => g.host === 'lvb' && g.name === name && g.state === 'running');
-    await sse.next<{ host: string; name: string }>('removed', (r) => r.host === 'lva' && r.name === name);
+    const left = await sse.next<{ host: string; name: string }>('removed', (r) => r.host === 'lva' && r.name === name);
     const list = (await server.api.get<GuestSummary[]>('/api/domains')).body.filter((g) => g.name === name);
     expect(list).toEqual([expect.objectContaining({ host: 'lvb', state: 'running' })]);
 
@@ -93,8 +93,9 @@ describe('live migration between two libvirt hosts', () => {
 
     // And back with virsh from outside, as someone beside virtdeck would: the list follows that too.
     await second.virsh('migrate', '--live', '--p2p', '--persistent', '--undefinesource', name, first.uri);
-    await sse.next<GuestSummary>('guest', (g) => g.host === 'lva' && g.name === name && g.state === 'running');
-    await sse.next<{ host: string; name: string }>('removed', (r) => r.host === 'lvb' && r.name === name);
+    // Only what came after it left the first host: that host's earlier messages were of its start.
+    await sse.next<GuestSummary>('guest', (g) => g.host === 'lva' && g.name === name && g.state === 'running', 30_000, left);
+    await sse.next<{ host: string; name: string }>('removed', (r) => r.host === 'lvb' && r.name === name, 30_000, left);
     expect((await server.api.get<GuestSummary[]>('/api/domains')).body.filter((g) => g.name === name)).toEqual([expect.objectContaining({ host: 'lva', state: 'running' })]);
   }, 300_000);
 

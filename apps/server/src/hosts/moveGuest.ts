@@ -133,11 +133,18 @@ async function migrateLive(hosts: Hosts, name: string, from: string, to: string)
     throw new VirtdeckError('unavailable', `${to} (${targetHost.uri}) cannot be reached (${targetHost.error ?? targetHost.state}): '${name}' stays on ${from}`);
   }
   if (target.list().some((g) => g.name === name)) {
-    const [here, there] = (await Promise.all([source.definition(name), target.definition(name)])).map((xml) => parseDefinition(xml).facts.uuid);
-    if (here !== undefined && here === there) {
-      throw new VirtdeckError('conflict', `${to} (${targetHost.uri}) lists '${name}' with the same UUID: it is the libvirtd of ${from} itself, under another URI, and a guest is not migrated to the host it is on`);
+    // Listed there but gone meanwhile (it was just migrated away from there, say): libvirt will judge.
+    const there = await target.definition(name).catch((error: unknown) => {
+      if (error instanceof VirtdeckError && error.code === 'not-found') return undefined;
+      throw error;
+    });
+    if (there !== undefined) {
+      const uuid = parseDefinition(there).facts.uuid;
+      if (uuid !== undefined && uuid === parseDefinition(await source.definition(name)).facts.uuid) {
+        throw new VirtdeckError('conflict', `${to} (${targetHost.uri}) lists '${name}' with the same UUID: it is the libvirtd of ${from} itself, under another URI, and a guest is not migrated to the host it is on`);
+      }
+      throw new VirtdeckError('conflict', `${to} has a guest named '${name}' already`);
     }
-    throw new VirtdeckError('conflict', `${to} has a guest named '${name}' already`);
   }
   if (onThisMachine(targetHost) && !onThisMachine(sourceHost)) {
     throw new VirtdeckError(

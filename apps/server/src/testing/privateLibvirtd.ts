@@ -116,20 +116,21 @@ export async function startPrivateLibvirtd(n: number): Promise<PrivateLibvirtd> 
   let exited: number | string | null | undefined;
   child.on('exit', (code, sig) => (exited = code ?? sig));
   const pid = child.pid;
+  if (pid === undefined) throw new Error(`unshare could not be started for libvirtd ${n}`);
+  /** Its mount namespace, read once it answers: QEMU is not libvirtd's child, and whatever still runs in it at the end is one of its guests. */
+  let namespace: string | undefined;
 
   const close = async () => {
-    if (pid !== undefined && isAlive(pid)) {
+    if (isAlive(pid)) {
       const names = (await virsh('list', '--all', '--name').catch(() => '')).split('\n').map((n) => n.trim()).filter(Boolean);
       for (const name of names) {
         await virsh('destroy', name).catch(() => undefined);
         await virsh('undefine', name, '--nvram').catch(() => virsh('undefine', name).catch(() => undefined));
       }
-      // QEMU is not libvirtd's child once started: whatever still runs in its mount namespace is one of its guests.
-      const namespace = await readlink(`/proc/${pid}/ns/mnt`).catch(() => undefined);
       signal(pid, 'SIGTERM');
       await waitFor(`libvirtd ${n} to stop`, () => (isAlive(pid) ? undefined : true), 20_000).catch(() => signal(pid, 'SIGKILL'));
-      if (namespace) await killNamespace(namespace);
     }
+    if (namespace) await killNamespace(namespace);
     await rm(dir, { recursive: true, force: true });
   };
 
@@ -146,6 +147,10 @@ export async function startPrivateLibvirtd(n: number): Promise<PrivateLibvirtd> 
       60_000,
       100,
     );
+    const own = await readlink(`/proc/${pid}/ns/mnt`);
+    // Never this process's own namespace, which every other process on the machine shares.
+    if (own === (await readlink('/proc/self/ns/mnt'))) throw new Error(`libvirtd ${n} runs in this process's mount namespace: unshare --mount did not take`);
+    namespace = own;
   } catch (error) {
     await close();
     throw error;
