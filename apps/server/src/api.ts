@@ -34,7 +34,12 @@ export interface DomainSummary {
   accelerator: string;
   vcpus: number;
   memoryKiB: number;
-  /** QEMU's pid while a process exists. */
+  /**
+   * A QEMU process exists for it (libvirt's "active domain"): starting, running, paused,
+   * shutting down, or crashed and kept by on_crash=preserve for inspection.
+   */
+  active: boolean;
+  /** QEMU's pid while a process exists, where the driver knows it (virtdeck's own guests). */
   pid?: number;
   /** When the state last changed (ISO 8601). */
   since: string;

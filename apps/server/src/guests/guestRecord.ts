@@ -86,6 +86,7 @@ export function toSummary(guest: Guest): DomainSummary {
     memoryKiB: running.memoryKiB,
     since: guest.since,
     autostart: guest.autostart,
+    active: guest.runtime !== undefined,
     pendingChanges: guest.runtime !== undefined && guest.runtime.xml !== guest.xml,
     tags: guest.facts.tags,
   };

@@ -68,9 +68,10 @@ describe('guestStore', () => {
     expect(useGuestStore.getState().removed).toEqual({});
   });
 
-  it('counts a guest with a QEMU process as active', () => {
-    expect(['running', 'paused', 'shutdown'].every((state) => isActive({ state: state as GuestSummary['state'] }))).toBe(true);
-    expect(isActive({ state: 'shutoff' })).toBe(false);
-    expect(isActive({ state: 'crashed' })).toBe(false);
+  it('counts a guest with a QEMU process as active, a crashed one whose QEMU on_crash kept included', () => {
+    expect(['running', 'paused', 'shutdown'].every((state) => isActive({ state: state as GuestSummary['state'], active: true }))).toBe(true);
+    expect(isActive({ state: 'shutoff', active: false })).toBe(false);
+    expect(isActive({ state: 'crashed', active: true })).toBe(true);
+    expect(isActive({ state: 'crashed', active: false })).toBe(false);
   });
 });

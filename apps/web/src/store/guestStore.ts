@@ -1,3 +1,4 @@
+import { guestCondition } from '@virtdeck/schema';
 import { create } from 'zustand';
 import type { GuestSummary } from '../api/types';
 
@@ -70,7 +71,11 @@ export const useGuestStore = create<GuestStore>()((set) => ({
 export const selectGuestList = (s: GuestStore): GuestSummary[] =>
   Object.values(s.guests).sort((a, b) => a.name.localeCompare(b.name) || a.host.localeCompare(b.host));
 
-/** A guest with a QEMU process: it can be forced off, and its definition changes wait for the next start. */
-export function isActive(guest: Pick<GuestSummary, 'state'>): boolean {
-  return guest.state === 'running' || guest.state === 'paused' || guest.state === 'shutdown';
+/**
+ * A guest with a QEMU process, as the server's rules see it (@virtdeck/schema's guest
+ * conditions): its console, screen and graphs are live, and definition changes wait for the
+ * next start. A crashed guest is one when on_crash kept its QEMU for inspection.
+ */
+export function isActive(guest: Pick<GuestSummary, 'state' | 'active'>): boolean {
+  return guestCondition(guest).qemu;
 }

@@ -3,49 +3,42 @@ import { GUEST_STATES, guestCondition, isAllowed, offeredActions, type GuestOper
 
 describe('guest rules', () => {
   it('offers the buttons of each state in their order', () => {
-    expect(offeredActions({ state: 'shutoff' })).toEqual(['start']);
-    expect(offeredActions({ state: 'crashed' })).toEqual(['start']);
-    expect(offeredActions({ state: 'crashed', pid: 4242 })).toEqual(['reset', 'destroy']);
-    expect(offeredActions({ state: 'running' })).toEqual(['shutdown', 'reboot', 'reset', 'suspend', 'destroy']);
-    expect(offeredActions({ state: 'paused' })).toEqual(['resume', 'destroy']);
-    expect(offeredActions({ state: 'shutdown', reason: 'user' })).toEqual(['destroy']);
-    expect(offeredActions({ state: 'shutdown', reason: 'shutdown' })).toEqual(['reset', 'destroy']);
-    expect(offeredActions({ state: 'broken' })).toEqual([]);
+    expect(offeredActions({ state: 'shutoff', active: false })).toEqual(['start']);
+    expect(offeredActions({ state: 'crashed', active: false })).toEqual(['start']);
+    expect(offeredActions({ state: 'crashed', active: true })).toEqual(['reset', 'destroy']);
+    expect(offeredActions({ state: 'running', active: true })).toEqual(['shutdown', 'reboot', 'reset', 'suspend', 'destroy']);
+    expect(offeredActions({ state: 'paused', active: true })).toEqual(['resume', 'destroy']);
+    expect(offeredActions({ state: 'shutdown', reason: 'user', active: true })).toEqual(['destroy']);
+    expect(offeredActions({ state: 'shutdown', reason: 'shutdown', active: true })).toEqual(['reset', 'destroy']);
+    expect(offeredActions({ state: 'broken', active: false })).toEqual([]);
     // A start under way: QEMU exists while the state is still shutoff; only Force off cuts it short.
-    expect(offeredActions({ state: 'shutoff', pid: 4242 })).toEqual(['destroy']);
+    expect(offeredActions({ state: 'shutoff', active: true })).toEqual(['destroy']);
   });
 
   it('keeps a guest whose QEMU exists, crashed and preserved included, from being deleted, renamed or cloned', () => {
-    const kept = guestCondition({ state: 'crashed', pid: 4242 });
+    const kept = guestCondition({ state: 'crashed', active: true });
     expect(kept).toEqual({ state: 'crashed', qemu: true });
     for (const operation of ['delete', 'rename', 'clone', 'start'] as const) expect(isAllowed(operation, kept), operation).toBe(false);
     for (const operation of ['reset', 'destroy'] as const) expect(isAllowed(operation, kept), operation).toBe(true);
-    const gone = guestCondition({ state: 'crashed' });
+    const gone = guestCondition({ state: 'crashed', active: false });
     for (const operation of ['delete', 'rename', 'clone', 'start'] as const) expect(isAllowed(operation, gone), operation).toBe(true);
     expect(isAllowed('reset', gone)).toBe(false);
   });
 
-  it('reads a summary without a pid (a libvirt host) as running QEMU in the running states', () => {
-    expect(guestCondition({ state: 'running' }).qemu).toBe(true);
-    expect(guestCondition({ state: 'paused' }).qemu).toBe(true);
-    expect(guestCondition({ state: 'shutoff' }).qemu).toBe(false);
-    expect(isAllowed('delete', guestCondition({ state: 'paused' }))).toBe(false);
-  });
-
   it('allows a broken guest only to be deleted', () => {
-    const broken = guestCondition({ state: 'broken' });
+    const broken = guestCondition({ state: 'broken', active: false });
     const operations: GuestOperation[] = ['start', 'shutdown', 'destroy', 'reboot', 'reset', 'suspend', 'resume', 'delete', 'rename', 'clone'];
     expect(operations.filter((operation) => isAllowed(operation, broken))).toEqual(['delete']);
   });
 
   it('offers nothing the rules refuse, and Delete exactly where QEMU is gone', () => {
     for (const state of GUEST_STATES) {
-      for (const pid of [undefined, 4242]) {
+      for (const active of [false, true]) {
         for (const reason of ['user', 'shutdown', 'crashed']) {
-          const guest = pid === undefined ? { state, reason } : { state, reason, pid };
+          const guest = { state, reason, active };
           const condition = guestCondition(guest);
-          for (const action of offeredActions(guest)) expect(isAllowed(action, condition), `${action} when ${state}/${reason}/${pid}`).toBe(true);
-          expect(isAllowed('delete', condition)).toBe(!condition.qemu);
+          for (const action of offeredActions(guest)) expect(isAllowed(action, condition), `${action} when ${state}/${reason}/${active}`).toBe(true);
+          expect(isAllowed('delete', condition)).toBe(!active);
         }
       }
     }

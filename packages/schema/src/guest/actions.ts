@@ -62,15 +62,13 @@ export function statesFor(operation: GuestOperation): readonly GuestState[] {
   return GUEST_RULES[operation].states;
 }
 
-/** States in which a QEMU process always exists: a guest summary without a pid (a libvirt host's guests) is still running in them. */
-const QEMU_STATES: readonly GuestState[] = ['running', 'paused', 'shutdown'];
-
 /**
- * The condition of a guest as the API lists it: its state, and whether QEMU exists, which
- * its pid says (virtdeck's own guests) or else its state (a libvirt host reports no pid).
+ * The condition of a guest as the API lists it: its state, and whether QEMU exists, which its
+ * driver says (`active`: virtdeck's own guests have a runtime, a libvirt host's guests are
+ * active domains; a crashed one is either kept by on_crash or gone).
  */
-export function guestCondition(guest: { state: GuestState; pid?: number }): GuestCondition {
-  return { state: guest.state, qemu: guest.pid !== undefined || QEMU_STATES.includes(guest.state) };
+export function guestCondition(guest: { state: GuestState; active: boolean }): GuestCondition {
+  return { state: guest.state, qemu: guest.active };
 }
 
 /** The order of a guest's buttons. */
@@ -87,7 +85,7 @@ function offered(action: GuestAction, guest: GuestCondition & { reason?: string 
 }
 
 /** The actions a guest page offers for a guest, in the order of its buttons: each one the server allows. */
-export function offeredActions(guest: { state: GuestState; reason?: string; pid?: number }): GuestAction[] {
+export function offeredActions(guest: { state: GuestState; reason?: string; active: boolean }): GuestAction[] {
   const condition = { ...guestCondition(guest), reason: guest.reason };
   return BUTTON_ORDER.filter((action) => isAllowed(action, condition) && offered(action, condition));
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { buildArgv, formatCommandLine, type HostCapabilities, type QemuDiagnostic } from '@virtdeck/qemu';
-import { applyEdits, capDiagnostics, firstChild, insertChildEdit, isValidDocument, validateDomain } from '@virtdeck/schema';
+import { applyEdits, capDiagnostics, firstChild, guestCondition, insertChildEdit, isAllowed, isValidDocument, validateDomain } from '@virtdeck/schema';
 import type { Logger } from 'pino';
 import type { CloneRequest, CommandLine, DefinitionVersion, DomainSummary, GuestAction, GuestStats, LifecycleEvent, SnapshotRequest, SnapshotSummary, ValidateResult } from '../../api.js';
 import { readLogTail, SerialLog } from '../../console/SerialLog.js';
@@ -23,7 +23,7 @@ import type { ActionOptions, DefineOptions, Driver, DriverEvents, GraphicsEndpoi
 import { spawnConsole } from './consoleProcess.js';
 import { libvirtGraphics } from './libvirtGraphics.js';
 import { splitCommandLine } from './nativeArgv.js';
-import { lifecycleEventOf, parseCapabilities, parseDomInfo, parseDomState, parseDomStats, parseEventLine, parseNames, toGuestStats, type VirshEvent } from './parseVirsh.js';
+import { isActiveDomain, lifecycleEventOf, parseCapabilities, parseDomInfo, parseDomState, parseDomStats, parseEventLine, parseNames, toGuestStats, type VirshEvent } from './parseVirsh.js';
 import { KEEPALIVE_ARGS, virsh, virshEnvironment, VirshError, virshWithFile } from './virsh.js';
 
 /** How many lifecycle events of a guest are kept for its page. */
@@ -144,7 +144,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     const [first, second] = [from, name].sort();
     return this.locks.run(first as string, () => this.locks.run(second as string, async () => {
       const guest = this.require(from);
-      if (guest.summary.state !== 'shutoff') throw new VirtdeckError('conflict', `'${from}' is ${guest.summary.state}; a guest is renamed when it is shut off (as virsh domrename does)`);
+      if (!isAllowed('rename', guestCondition(guest.summary))) throw new VirtdeckError('conflict', `'${from}' is ${guest.summary.state}; a guest is renamed when it is shut off (as virsh domrename does)`);
       if (this.guests.has(name)) throw new VirtdeckError('conflict', `A guest named '${name}' already exists on this host`);
       await this.run(['domrename', from, name]);
       await this.versions.move(from, name);
@@ -169,7 +169,8 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
   async undefine(name: string): Promise<void> {
     await this.locks.run(name, async () => {
       const guest = this.require(name);
-      if (guest.summary.state !== 'shutoff' && guest.summary.state !== 'crashed') {
+      // virsh undefine would make an active guest (a crashed one kept included) transient, not delete it.
+      if (!isAllowed('delete', guestCondition(guest.summary))) {
         throw new VirtdeckError('conflict', `'${name}' is ${guest.summary.state}; force it off before deleting it`);
       }
       await this.run(['undefine', name, ...(guest.nvram ? ['--nvram'] : [])]);
@@ -268,7 +269,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
   /** The display as the running guest's live definition has it (with its password: `--security-info`). */
   async graphicsConsole(name: string): Promise<GraphicsEndpoint> {
     const guest = this.require(name);
-    if (guest.summary.state !== 'running' && guest.summary.state !== 'paused') throw new VirtdeckError('conflict', `'${name}' is not running (${guest.summary.state})`);
+    if (!guest.summary.active) throw new VirtdeckError('conflict', `'${name}' is not running (${guest.summary.state})`);
     return libvirtGraphics(this.uri, name, await this.run(['dumpxml', name, '--security-info']));
   }
 
@@ -303,13 +304,14 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
   }
 
   /**
-   * One `virsh domstats` for all the running guests of the host (not one call per guest);
-   * CPU use from the previous sample. The time of a sample is when virsh answered, so a slow
+   * One `virsh domstats` for all the active guests of the host (paused ones and crashed ones
+   * kept by on_crash too: their QEMU still answers), not one call per guest; CPU use from
+   * the previous sample. The time of a sample is when virsh answered, so a slow
    * (remote) answer shifts the window, not the figure.
    */
   async stats(): Promise<Record<string, GuestStats>> {
     if (this.state.state !== 'connected') return {};
-    const output = await this.run(['domstats', '--list-running', '--cpu-total', '--balloon', '--block', '--interface']);
+    const output = await this.run(['domstats', '--list-active', '--cpu-total', '--balloon', '--block', '--interface']);
     const at = process.hrtime.bigint();
     const previous = this.lastStats;
     const elapsedNs = previous ? Number(at - previous.at) : 0;
@@ -521,6 +523,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
       accelerator: facts.accelerator,
       vcpus: facts.vcpus,
       memoryKiB: facts.memoryKiB,
+      active: isActiveDomain(info),
       since: previous && previous.state === state && previous.reason === reason ? previous.since : (event?.timestamp ?? new Date().toISOString()),
       autostart: info.Autostart === 'enable',
       pendingChanges: false,
@@ -546,13 +549,12 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
   }
 
   /**
-   * A running guest's console is read from the moment it is seen running, so the log and
-   * the scrollback miss nothing; it is there at once (synchronously), so a viewer who
-   * connects right after a start gets the live console.
+   * An active guest's console (running, paused, or crashed and kept) is read from the moment
+   * it is seen active, so the log and the scrollback miss nothing; it is there at once
+   * (synchronously), so a viewer who connects right after a start gets the live console.
    */
   private followConsole(guest: LibvirtGuest): void {
-    const running = guest.summary.state === 'running' || guest.summary.state === 'paused';
-    if (!running || guest.console || this.closed) return;
+    if (!guest.summary.active || guest.console || this.closed) return;
     const name = guest.summary.name;
     const log = new SerialLog(guest.serialLog, { onError: (message) => this.options.logger.warn({ uri: this.uri, name }, message) });
     const console = new SerialConsole(log);
@@ -571,7 +573,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
   private escalate(name: string, afterMs: number): void {
     setTimeout(() => {
       const guest = this.guests.get(name);
-      if (!guest || guest.summary.state === 'shutoff' || this.closed) return;
+      if (!guest?.summary.active || this.closed) return;
       this.act(name, 'destroy').catch((error: unknown) => this.options.logger.warn({ uri: this.uri, name, err: describeError(error) }, 'escalating a shutdown failed'));
     }, afterMs).unref();
   }

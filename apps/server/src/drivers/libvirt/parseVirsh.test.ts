@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { splitCommandLine } from './nativeArgv.js';
-import { lifecycleEventOf, parseDomInfo, parseDomState, parseDomStats, parseEventLine, toGuestStats } from './parseVirsh.js';
+import { isActiveDomain, lifecycleEventOf, parseDomInfo, parseDomState, parseDomStats, parseEventLine, toGuestStats } from './parseVirsh.js';
 
 describe("reading virsh's output", () => {
   it("maps libvirt's states and reasons to virtdeck's", () => {
@@ -14,6 +14,12 @@ describe("reading virsh's output", () => {
 
   it('reads dominfo lines as keys and values', () => {
     expect(parseDomInfo('Id:             -\nName:           a:b\nAutostart:      enable\n')).toMatchObject({ Id: '-', Name: 'a:b', Autostart: 'enable' });
+  });
+
+  it('takes a domain with an Id for one whose QEMU exists, crashed and kept included', () => {
+    expect(isActiveDomain(parseDomInfo('Id:             7\nState:          crashed\n'))).toBe(true);
+    expect(isActiveDomain(parseDomInfo('Id:             -\nState:          shut off\n'))).toBe(false);
+    expect(isActiveDomain(parseDomInfo(''))).toBe(false);
   });
 
   it('reads event lines with their time, and names what happened in the event log words', () => {

@@ -59,6 +59,15 @@ export function parseDomInfo(output: string): Record<string, string> {
   return info;
 }
 
+/**
+ * Whether dominfo describes an active domain (a QEMU process exists): libvirt gives an
+ * active domain an Id and an inactive one `-`. A crashed guest is active when on_crash kept
+ * its QEMU (preserve), and `shut off (crashed)` when it did not.
+ */
+export function isActiveDomain(info: Record<string, string>): boolean {
+  return info.Id !== undefined && info.Id !== '-';
+}
+
 /** `virsh list --all --name`: one name a line. */
 export function parseNames(output: string): string[] {
   return output

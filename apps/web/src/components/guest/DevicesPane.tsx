@@ -2,6 +2,7 @@ import { escapeXml, HOTPLUG_NIC_MODELS, NIC_MODELS, validateDomain, type Disk, t
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage, type DeviceTargets } from '../../api/client';
 import type { GuestSummary, NetworkSummary } from '../../api/types';
+import { isActive } from '../../store/guestStore';
 import { VolumePicker, type PickedImage } from '../storage/VolumePicker';
 
 const APPLY_TO = { live: 'the running guest', both: 'the running guest and its saved definition', config: 'the saved definition (next start)' } as const;
@@ -40,7 +41,7 @@ export function interfaceXml(network: string, model: string): string {
  * or both. A shut-off guest's changes go to its definition.
  */
 export default function DevicesPane({ guest }: { guest: GuestSummary }) {
-  const running = guest.pid !== undefined && guest.state !== 'shutoff';
+  const running = isActive(guest) && guest.state !== 'shutoff';
   const [apply, setApply] = useState<ApplyTo>(running ? 'live' : 'config');
   const effective: ApplyTo = running ? apply : 'config';
   const [text, setText] = useState<string>();

@@ -23,7 +23,7 @@ describe('guest actions', () => {
     rerender(<GuestActions guest={guest('broken')} />);
     expect(screen.getByTestId('vm-web-delete')).toBeTruthy();
     // on_crash=preserve kept its QEMU for inspection: the server refuses to delete it until it is forced off.
-    rerender(<GuestActions guest={{ ...guest('crashed'), pid: 4242 }} />);
+    rerender(<GuestActions guest={{ ...guest('crashed'), active: true }} />);
     expect(screen.queryByTestId('vm-web-delete')).toBeNull();
     expect(screen.getByTestId('vm-web-reset')).toBeTruthy();
     expect(screen.getByTestId('vm-web-destroy')).toBeTruthy();
