@@ -106,6 +106,8 @@ export interface EmulatorCapabilities {
 export interface EmulatorProbeFailure {
   path: string;
   error: string;
+  /** The emulator did not answer in time (a busy host), rather than failing to run. */
+  timedOut?: boolean;
 }
 
 /**

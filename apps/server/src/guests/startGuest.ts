@@ -11,6 +11,7 @@ import { endProbedChains, preflight, preflightFailure } from '../preflight/prefl
 import { attachMonitor, consoleSocketOf, serialConsoleFor } from './attach.js';
 import { chooseDisplayPorts, type DisplayPorts } from '../host/displayPorts.js';
 import { prepareFirmware } from '../host/guestFirmware.js';
+import { noEmulatorMessage } from '../host/probeCapabilities.js';
 import { startSwtpm, stopSwtpm } from '../host/swtpm.js';
 import { applyGuestTuning, hugepageRuntime, prepareGuestTuning, releaseGuestTuning } from '../host/guestTuning.js';
 import { networkHost } from '../networks/networkHost.js';
@@ -88,10 +89,7 @@ async function startOnce(options: StartOptions): Promise<GuestRuntime> {
   try {
     const domain = options.domain ?? validDomain(name, options.xml);
     const caps = await options.capabilities();
-    if (caps.emulators.length === 0) {
-      const why = caps.failures.map((f) => `${f.path}: ${f.error}`).join('; ');
-      throw new VirtdeckError('qemu-missing', `No usable QEMU emulator was found on this host${why ? ` (${why})` : ''}; install qemu-system-x86`);
-    }
+    if (caps.emulators.length === 0) throw new VirtdeckError('qemu-missing', noEmulatorMessage(caps.failures));
     // The launch works on a model of its own: pre-flight points it at the files handed over.
     const launchDomain = validDomain(name, options.xml);
     await prepareFirmware(launchDomain, caps, run);

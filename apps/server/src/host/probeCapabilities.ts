@@ -51,9 +51,28 @@ export interface ProbeOptions {
   cpuMapDir?: string;
 }
 
+/** A probe QEMU that went quiet for the whole timeout (a hung QEMU, or a host far too busy). */
+export class ProbeTimeoutError extends Error {
+  override name = 'ProbeTimeoutError';
+}
+
+/**
+ * What a start says when no emulator could be probed: a probe that timed out on a busy host
+ * is not a missing QEMU, so it says to try again rather than to install one.
+ */
+export function noEmulatorMessage(failures: readonly EmulatorProbeFailure[]): string {
+  const why = failures.map((f) => `${f.path}: ${f.error}`).join('; ');
+  const detail = why ? ` (${why})` : '';
+  if (failures.length > 0 && failures.every((f) => f.timedOut))
+    return `QEMU did not answer the capability probe in time; the host may be busy. Try again${detail}`;
+  return `No usable QEMU emulator was found on this host${detail}; install qemu-system-x86`;
+}
+
 /** Bumped when the cached shape changes, so old cache files are ignored. */
 const CACHE_FORMAT = 4;
 const DEFAULT_TIMEOUT_MS = 20_000;
+/** A probe QEMU lives at most this many timeouts, whatever happens to the server. */
+const LIFETIME_TIMEOUTS = 10;
 const EMULATOR_NAME = /^qemu-system-[A-Za-z0-9_-]+$/;
 
 const memoryCache = new Map<string, Promise<EmulatorCapabilities>>();
@@ -79,7 +98,12 @@ export async function probeCapabilities(options: ProbeOptions = {}): Promise<Hos
   results.forEach((result, i) => {
     const binary = binaries[i] ?? '';
     if (result.status === 'fulfilled') emulators.push(result.value);
-    else failures.push({ path: binary, error: result.reason instanceof Error ? result.reason.message : String(result.reason) });
+    else
+      failures.push({
+        path: binary,
+        error: result.reason instanceof Error ? result.reason.message : String(result.reason),
+        ...(result.reason instanceof ProbeTimeoutError || (result.reason instanceof Error && result.reason.cause instanceof ProbeTimeoutError) ? { timedOut: true } : {}),
+      });
   });
   return {
     host: { os: process.platform, arch: NODE_ARCH[process.arch] ?? process.arch },
@@ -306,7 +330,8 @@ async function withProbeQemu<T>(binary: string, accelArgs: string[], timeoutMs: 
   // QEMU does not exit when its QMP stdin closes, so if the server dies mid-probe the probe
   // QEMU would live on: coreutils' timeout bounds its life whatever happens to us.
   const bounded = await lifetimeLimiter();
-  const seconds = String(Math.ceil(timeoutMs / 1000) + 5);
+  // Generous: the QMP timeout runs from the last answer, so a slow probe may take many times it.
+  const seconds = String(Math.ceil((timeoutMs * LIFETIME_TIMEOUTS) / 1000) + 5);
   const child = bounded
     ? spawn(bounded, ['--kill-after=2', seconds, binary, ...qemuArgs], { stdio: ['pipe', 'pipe', 'pipe'] })
     : spawn(binary, qemuArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -326,9 +351,16 @@ async function withProbeQemu<T>(binary: string, accelArgs: string[], timeoutMs: 
   });
   child.stdin.on('error', () => undefined); // EPIPE when QEMU died first; the exit says why
   const session = new QmpStdioSession(child);
+  // The timeout guards against a QEMU that hangs: it runs from QEMU's last answer, so a QEMU
+  // that is merely slow (a loaded host, dozens of CPU model expansions) is not given up on.
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${binary} did not answer QMP within ${timeoutMs} ms`)), timeoutMs);
+    const arm = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => reject(new ProbeTimeoutError(`${binary} did not answer QMP for ${timeoutMs} ms (timed out; the host may be busy)`)), timeoutMs);
+    };
+    arm();
+    child.stdout.on('data', arm);
   });
   try {
     return await Promise.race([session.start().then(() => ask(session)), timeout]);
