@@ -6,6 +6,8 @@ import { useHostsStore } from '../../store/hostsStore';
 import { useHostUsageStore } from '../../store/hostUsageStore';
 import { useStatsStore } from '../../store/statsStore';
 import { Dashboard } from './Dashboard';
+import { useDashboardStore } from './dashboardStore';
+import { DEFAULT_QUERY } from './guestQuery';
 import { guestSummary } from '../../testing/guestSummary';
 
 const guest = guestSummary;
@@ -15,6 +17,7 @@ beforeEach(() => {
   useStatsStore.setState({ series: {} });
   useHostsStore.setState({ hosts: {} });
   useHostUsageStore.setState({ usage: undefined });
+  useDashboardStore.setState({ query: DEFAULT_QUERY, selected: {} });
 });
 afterEach(cleanup);
 
@@ -101,5 +104,21 @@ describe('Dashboard', () => {
     expect(screen.getByTestId('host-disk').parentElement?.getAttribute('title')).toContain('/var/lib/virtdeck');
     act(() => useGuestStore.getState().upsert(guest('db', { state: 'running', reason: 'booted' })));
     expect(screen.getByTestId('host-guests').textContent).toBe('2 running, 1 paused of 3 defined');
+  });
+
+  it('offers a bulk action only when one of the selected guests it is for: Shut down and Force off stay disabled for guests that are off', () => {
+    useGuestStore.getState().replaceAll([guest('web'), guest('db'), guest('cache', { state: 'running', reason: 'booted', pid: 4242 })]);
+    render(<Dashboard />);
+    const enabled = () => ['start', 'shutdown', 'destroy'].filter((action) => !(screen.getByTestId(`bulk-${action}`) as HTMLButtonElement).disabled);
+    expect(enabled()).toEqual([]);
+    fireEvent.click(screen.getByTestId('vm-web-select'));
+    fireEvent.click(screen.getByTestId('vm-db-select'));
+    expect(screen.getByTestId('bulk-count').textContent).toBe('2 selected');
+    expect(enabled()).toEqual(['start']);
+    fireEvent.click(screen.getByTestId('vm-cache-select'));
+    expect(enabled()).toEqual(['start', 'shutdown', 'destroy']);
+    fireEvent.click(screen.getByTestId('vm-web-select'));
+    fireEvent.click(screen.getByTestId('vm-db-select'));
+    expect(enabled()).toEqual(['shutdown', 'destroy']);
   });
 });
