@@ -97,14 +97,60 @@ test('a bulk start of three guests, one of which fails, gives one summary naming
   expect(await headerWidths()).toEqual(before);
   expect(await stateCell()).toBe(stateBefore);
 
-  await page.getByTestId('state-filter').selectOption('running');
-  await expect.poll(() => shownNames(page, prefix)).toEqual([first, second]);
-  await expect(page.getByTestId('bulk-count')).toHaveText('2 selected');
+  // Force off of all three: the one that is off already is left alone and said so, not a failure.
+  await expect(page.getByTestId('bulk-count')).toHaveText('3 selected');
   await page.getByTestId('bulk-destroy').click();
-  await expect(page.getByTestId('bulk-summary')).toContainText('Force off: 2 forced off');
+  await expect(summary).toHaveText(/^Force off: 2 forced off; 1 off already, left as it was/);
+  await expect(summary.getByRole('listitem')).toHaveCount(0);
+  await expect(page.getByTestId(`vm-${first}-state`)).toHaveText('shutoff');
+  await expect(page.getByTestId(`vm-${second}-state`)).toHaveText('shutoff');
+  // None of the selection is running now: Shut down and Force off have nothing to do.
+  await expect(page.getByTestId('bulk-shutdown')).toBeDisabled();
+  await expect(page.getByTestId('bulk-destroy')).toBeDisabled();
+  await page.getByTestId('state-filter').selectOption('running');
   await expect(page.getByTestId('no-match')).toBeVisible();
   // Other specs count the errors on the dashboard: leave none behind.
   for (const name of [first, second, broken]) expect((await api.delete(`/api/domains/${name}`)).status()).toBe(204);
+});
+
+test('at 1024 px a guest that starts keeps its row’s height and every column where it was, and its CPU figure is in sight, not under the buttons', async ({ page, server, api }) => {
+  const prefix = uniqueName('e2e-rows');
+  const [first, second] = ['a', 'b'].map((suffix) => `${prefix}-${suffix}`) as [string, string];
+  for (const name of [first, second]) await defineFromTemplate(api, 'minimal-tcg', name);
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await openApp(page, server);
+  await page.getByTestId('guest-search').fill(prefix);
+  await expect.poll(() => shownNames(page, prefix)).toEqual([first, second]);
+  const layout = () =>
+    page.evaluate(
+      ([first, second]: [string, string]) => {
+        const row = (name: string) => document.querySelector(`tr[data-testid="vm-${name}"]`)!.getBoundingClientRect();
+        const cells = [...document.querySelector(`tr[data-testid="vm-${first}"]`)!.children].map((cell) => Math.round(cell.getBoundingClientRect().x));
+        return { height: Math.round(row(first).height), next: Math.round(row(second).y - row(first).y), cells };
+      },
+      [first, second] as [string, string],
+    );
+  const before = await layout();
+
+  await page.getByTestId(`vm-${first}-start`).click();
+  await expect(page.getByTestId(`vm-${first}-state`)).toHaveText('running');
+  const figure = page.getByTestId(`vm-${first}-cpu`).locator('.cpu-value');
+  await expect(figure).toHaveText(/^[\d.]+%$/);
+  expect(await layout()).toEqual(before);
+  // What is drawn at the middle of the figure is the figure, not a button of the next column.
+  const atFigure = await figure.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    const cell = element.closest('td')!.getBoundingClientRect();
+    const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    return { shown: top === element || element.contains(top), inCell: box.right <= cell.right };
+  });
+  expect(atFigure).toEqual({ shown: true, inCell: true });
+
+  await page.getByTestId(`vm-${first}-suspend`).click();
+  await expect(page.getByTestId(`vm-${first}-state`)).toHaveText('paused');
+  expect(await layout()).toEqual(before);
+  expect((await api.post(`/api/domains/${first}/destroy`)).ok()).toBe(true);
+  for (const name of [first, second]) expect((await api.delete(`/api/domains/${name}`)).status()).toBe(204);
 });
 
 const UNITS = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 } as const;

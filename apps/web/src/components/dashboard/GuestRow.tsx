@@ -23,7 +23,7 @@ export const GUEST_COLUMNS = [
   { id: 'accelerator', width: '6.5rem' },
   { id: 'vcpus', width: '4.5rem' },
   { id: 'memory', width: '6.5rem' },
-  { id: 'cpu', width: '9rem' },
+  { id: 'cpu', width: '10rem' },
   { id: 'actions', width: 'auto' },
 ] as const;
 
@@ -79,7 +79,7 @@ export const GuestRow = memo(function GuestRow({ guest, selected }: { guest: Gue
         <td className="num" data-testid={`vm-${id}-memory`}>
           {formatMemoryKiB(guest.memoryKiB)}
         </td>
-        <td>
+        <td className="clip">
           <CpuSparkline statsKey={key} id={id} name={name} active={guest.state === 'running'} />
         </td>
         <td>
@@ -99,6 +99,8 @@ export const GuestRow = memo(function GuestRow({ guest, selected }: { guest: Gue
 });
 
 const NO_SAMPLES: readonly StatsSample[] = [];
+/** With the figure beside it, within the CPU column (the figure ran under the Actions column's buttons with a 120 px line). */
+const SPARKLINE_WIDTH = 72;
 
 /**
  * Subscribes to its guest's samples array only: a stats message leaves the arrays of guests it
@@ -111,7 +113,7 @@ const CpuSparkline = memo(function CpuSparkline({ statsKey, id, name, active }: 
   const latest = values[values.length - 1];
   return (
     <span className="cpu-cell" data-testid={`vm-${id}-cpu`}>
-      <Sparkline values={values} max={100} label={`CPU use of ${name} over the last minute`} />
+      <Sparkline values={values} max={100} width={SPARKLINE_WIDTH} label={`CPU use of ${name} over the last minute`} />
       <span className="cpu-value">{active && latest !== undefined ? formatPercent(latest) : '–'}</span>
     </span>
   );

@@ -31,6 +31,13 @@ const ACTION_TITLES: Record<GuestAction, string> = {
 
 type Busy = GuestAction | 'delete' | 'move';
 
+/**
+ * A dashboard row's buttons (compact): the everyday ones. Reboot and Reset are on the guest's
+ * page: with them a running guest's buttons took three lines at 1024 px, and its row grew by a
+ * third when it started, moving every row below it.
+ */
+const COMPACT_ACTIONS: readonly GuestAction[] = ['start', 'shutdown', 'suspend', 'resume', 'destroy'];
+
 interface ActionError {
   message: string;
   detail?: string;
@@ -104,10 +111,12 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
     else navigate({ page: 'guest', host: to, name, tab: 'console' }, { replace: true, force: true });
   };
 
+  const buttons = offeredActions(guest).filter((action) => !compact || COMPACT_ACTIONS.includes(action));
+
   return (
     <div className={compact ? 'guest-actions compact' : 'guest-actions'}>
       <div className="actions">
-        {offeredActions(guest).map((action) => {
+        {buttons.map((action) => {
           const text = busy === action ? ACTION_LABELS[action][1] : ACTION_LABELS[action][0];
           return (
             <button
