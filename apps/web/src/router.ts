@@ -110,6 +110,9 @@ function snapshot(): Route {
   return cached.route;
 }
 
+/** Calls `listener` whenever the page's route changes; returns how to stop. */
+export const onRouteChange: (listener: () => void) => () => void = subscribe;
+
 export function useRoute(): Route {
   return useSyncExternalStore(subscribe, snapshot);
 }

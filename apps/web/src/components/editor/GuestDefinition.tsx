@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, errorMessage } from '../../api/client';
 import { LOCAL_HOST, type GuestSummary } from '../../api/types';
+import { loadGuestXml } from '../../editor/guestXmlPrefetch';
 import { useEditorSession } from '../../editor/useEditorSession';
 import { unsavedEditsOf, useDraftStore } from '../../store/draftStore';
 import { useEventLogStore } from '../../store/eventLogStore';
@@ -50,8 +51,9 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
 
   useEffect(() => {
     const abort = new AbortController();
-    api.guestXml(hostId, name, { signal: abort.signal }).then(
+    loadGuestXml(hostId, name, abort.signal).then(
       (text) => {
+        if (abort.signal.aborted) return;
         baseline.current = text;
         setLoaded({ text });
       },
