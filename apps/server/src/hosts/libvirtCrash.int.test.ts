@@ -1,11 +1,12 @@
 import { guestCondition, isAllowed, offeredActions } from '@virtdeck/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GuestSummary, HostSummary, StatsEvent } from '../api.js';
+import type { GuestSummary, StatsEvent } from '../api.js';
 import { demoGuestXml } from '../demoGuest.js';
 import { demoGuest } from '../testing/demoGuest.js';
-import { startLibvirtHost, type LibvirtHost } from '../testing/libvirtHost.js';
-import { SseClient } from '../testing/sseClient.js';
-import { notProbed, startTestServer, type TestServer } from '../testing/testServer.js';
+import type { LibvirtHost } from '../testing/libvirtHost.js';
+import { startLibvirtTestbed, type LibvirtTestbed } from '../testing/libvirtTestbed.js';
+import type { SseClient } from '../testing/sseClient.js';
+import type { TestServer } from '../testing/testServer.js';
 
 /**
  * A guest of a libvirt host (qemu:///system) that crashes. The demo guest has no pvpanic
@@ -15,26 +16,22 @@ import { notProbed, startTestServer, type TestServer } from '../testing/testServ
  * active, `crashed (panicked)`), destroy ends it (`shut off (crashed)`).
  */
 describe('a crashed guest of a libvirt host', () => {
+  let testbed: LibvirtTestbed;
   let libvirt: LibvirtHost;
   let server: TestServer;
   let sse: SseClient;
   const names: string[] = [];
 
   beforeAll(async () => {
-    libvirt = await startLibvirtHost();
-    server = await startTestServer({ capabilities: notProbed });
-    sse = await SseClient.connect(server.url, server.token.value);
-    expect((await server.api.post('/api/hosts', { json: { id: 'lv', uri: 'qemu:///system' } })).status).toBe(201);
-    await sse.next<HostSummary[]>('hosts', (list) => list.some((h) => h.id === 'lv' && h.state === 'connected'), 60_000);
+    testbed = await startLibvirtTestbed();
+    ({ libvirt, server, sse } = testbed);
   }, 90_000);
   afterAll(async () => {
-    sse?.close();
     for (const name of names) {
       await libvirt.virsh('destroy', name).catch(() => undefined);
       await libvirt.virsh('undefine', name).catch(() => undefined);
     }
-    await server?.dispose();
-    await libvirt?.close();
+    await testbed?.close();
   });
 
   const guestPath = (name: string) => `/api/hosts/lv/domains/${name}`;

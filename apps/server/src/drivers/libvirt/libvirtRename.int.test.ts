@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DefinitionVersion, GuestRemoval, GuestSummary, HostSummary } from '../../api.js';
+import type { DefinitionVersion, GuestRemoval, GuestSummary } from '../../api.js';
 import { smallDefinition } from '../../testing/definitions.js';
-import { startLibvirtHost, type LibvirtHost } from '../../testing/libvirtHost.js';
-import { SseClient } from '../../testing/sseClient.js';
-import { notProbed, startTestServer, type TestServer } from '../../testing/testServer.js';
+import type { LibvirtHost } from '../../testing/libvirtHost.js';
+import { startLibvirtTestbed, type LibvirtTestbed } from '../../testing/libvirtTestbed.js';
+import type { SseClient } from '../../testing/sseClient.js';
+import type { TestServer } from '../../testing/testServer.js';
 
 /**
  * A libvirt guest saved under a new name: `virsh domrename`, then the save, as the
@@ -13,22 +14,18 @@ import { notProbed, startTestServer, type TestServer } from '../../testing/testS
 describe('renaming a guest of a libvirt host', () => {
   const before = `vdt-${process.pid}-rename-a`;
   const after = `vdt-${process.pid}-rename-b`;
+  let testbed: LibvirtTestbed;
   let libvirt: LibvirtHost;
   let server: TestServer;
   let sse: SseClient;
 
   beforeAll(async () => {
-    libvirt = await startLibvirtHost();
-    server = await startTestServer({ capabilities: notProbed });
-    sse = await SseClient.connect(server.url, server.token.value);
-    expect((await server.api.post('/api/hosts', { json: { id: 'lv', uri: 'qemu:///system' } })).status).toBe(201);
-    await sse.next<HostSummary[]>('hosts', (list) => list.some((h) => h.id === 'lv' && h.state === 'connected'), 60_000);
+    testbed = await startLibvirtTestbed();
+    ({ libvirt, server, sse } = testbed);
   }, 90_000);
   afterAll(async () => {
-    sse?.close();
     for (const name of [before, after]) await libvirt?.virsh('undefine', name).catch(() => undefined);
-    await server?.dispose();
-    await libvirt?.close();
+    await testbed?.close();
   });
 
   it('renames it with virsh domrename, says so on the stream, and keeps the definition the save replaced', async () => {
