@@ -21,6 +21,7 @@ import type { HostEntry } from '../../hosts/hostConfig.js';
 import { parseDeviceXml, type DeviceSelector, type DeviceTargets } from '../../devices/deviceXml.js';
 import type { ActionOptions, DefineOptions, Driver, DriverEvents, GraphicsEndpoint, HostConnection, SerialEndpoint } from '../Driver.js';
 import { spawnConsole } from './consoleProcess.js';
+import { EventBatches } from './eventBatches.js';
 import { libvirtGraphics } from './libvirtGraphics.js';
 import { splitCommandLine } from './nativeArgv.js';
 import { isActiveDomain, lifecycleEventOf, parseCapabilities, parseDomInfo, parseDomState, parseDomStats, parseEventLine, parseNames, toGuestStats, type VirshEvent } from './parseVirsh.js';
@@ -71,6 +72,8 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
   readonly uri: string;
   private readonly guests = new Map<string, LibvirtGuest>();
   private readonly locks = new KeyedMutex();
+  /** Events no read of their guest has answered yet. */
+  private readonly batches = new EventBatches<VirshEvent>();
   private state: HostConnection = { state: 'connecting' };
   private eventProcess: ChildProcess | undefined;
   private closed = false;
@@ -463,16 +466,30 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     return { ended, stop: () => child.kill('SIGTERM') };
   }
 
+  /**
+   * An event means "read this guest again". Events that come while a read of the guest is
+   * queued join that read (EventBatches), and a read that begins for another reason (an
+   * action's, every guest's) answers the events waiting, so a start's three events cost one
+   * read, not three in a row. An undefined guest is forgotten in its turn; events after that
+   * wait for a read of their own.
+   */
   private onEvent(event: VirshEvent): void {
     const name = event.name;
-    const happened = lifecycleEventOf(event);
+    if (lifecycleEventOf(event) === 'undefined') {
+      this.batches.seal(name);
+      void this.locks.run(name, async () => {
+        this.batches.lift(name);
+        if (this.guests.has(name)) this.forget(name);
+      });
+      return;
+    }
+    const batch = this.batches.add(name, event);
+    if (!batch) return;
     this.locks
       .run(name, async () => {
-        if (happened === 'undefined') {
-          if (this.guests.has(name)) this.forget(name);
-          return;
-        }
-        await this.readGuest(name, happened, event);
+        const events = this.batches.takeBatch(name, batch);
+        // Answered already by a read that began after they came.
+        if (events.length > 0) await this.readGuest(name, events);
       })
       .catch((error: unknown) => {
         if ((error as VirtdeckError).code === 'not-found') {
@@ -502,10 +519,13 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
 
   /**
    * Reads one guest's definition, state and autostart from libvirt, announces its new
-   * summary when anything changed and records `happened` (an event's, so each is recorded
-   * once, however many reads there are). Runs in the guest's turn.
+   * summary when anything changed and records the events it answers: `events`, and those
+   * that came before it began and no read took yet (each event is recorded once, however
+   * many reads there are). Runs in the guest's turn.
    */
-  private async readGuest(name: string, happened?: LifecycleEvent['event'], event?: VirshEvent): Promise<DomainSummary> {
+  private async readGuest(name: string, events: VirshEvent[] = []): Promise<DomainSummary> {
+    events.push(...this.batches.take(name));
+    const event = events.at(-1);
     const [xml, stateText, infoText] = await Promise.all([
       this.run(['dumpxml', name, '--inactive']),
       this.run(['domstate', name, '--reason']),
@@ -543,7 +563,10 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     guest.interfaceTypes = facts.interfaces.map((nic) => nic.type);
     this.guests.set(name, guest);
     if (JSON.stringify(previous) !== JSON.stringify(summary)) this.emit('guest', summary);
-    if (happened) this.record(guest, happened, event?.detail, event?.timestamp);
+    for (const answered of events) {
+      const happened = lifecycleEventOf(answered);
+      if (happened) this.record(guest, happened, answered.detail, answered.timestamp);
+    }
     this.followConsole(guest);
     return summary;
   }
