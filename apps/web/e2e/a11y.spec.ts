@@ -194,3 +194,26 @@ for (const colorScheme of ['light', 'dark'] as const) {
     });
   });
 }
+
+test('every page has one h1 that names it, and no heading level is skipped below it', async ({ page, server }) => {
+  const headings = () => page.locator('h1, h2, h3, h4').evaluateAll((els) => els.map((el) => ({ level: Number(el.tagName[1]), text: el.textContent?.trim() ?? '' })));
+  const pages: [string, string, () => Promise<void>][] = [
+    ['#/', 'Guests', () => expect(page.getByTestId('vm-demo')).toBeVisible()],
+    ['#/new', 'New guest', () => expect(page.getByTestId('template-minimal-tcg')).toBeVisible()],
+    ['#/guest/demo/devices', 'demo', () => expect(page.getByTestId('tab-devices')).toHaveAttribute('aria-selected', 'true')],
+    ['#/storage', 'Storage', () => expect(page.getByTestId('storage-page')).toBeVisible()],
+    ['#/guest/no-such-guest', 'no-such-guest', () => expect(page.getByTestId('guest-missing')).toBeVisible()],
+    ['#/no/such/page', 'Page not found', () => expect(page.getByText('There is no page at')).toBeVisible()],
+  ];
+  await openApp(page, server);
+  for (const [hash, title, shown] of pages) {
+    await page.goto(`${server.origin}/${hash}`);
+    await shown();
+    // The devices pane's lists are headed too once they are read.
+    if (hash.endsWith('/devices')) await expect(page.getByRole('heading', { level: 2 }).first()).toBeVisible();
+    const found = await headings();
+    expect(found.filter((h) => h.level === 1), hash).toEqual([{ level: 1, text: title }]);
+    expect(found[0], hash).toEqual({ level: 1, text: title });
+    for (let i = 1; i < found.length; i++) expect(found[i]!.level - found[i - 1]!.level, `${hash}: ${JSON.stringify(found)}`).toBeLessThanOrEqual(1);
+  }
+});

@@ -45,11 +45,10 @@ export function App() {
   return (
     <div className="app">
       <header className="topbar">
-        <h1 className="brand-title">
-          <a className="brand" href={hrefFor({ page: 'dashboard' })}>
-            virtdeck
-          </a>
-        </h1>
+        {/* Not a heading: each page's h1 names the page (Guests, New guest, the guest's name). */}
+        <a className="brand" href={hrefFor({ page: 'dashboard' })}>
+          virtdeck
+        </a>
         {auth !== 'unauthorized' ? (
           <nav className="topnav">
             <a href={hrefFor({ page: 'dashboard' })} aria-current={route.page === 'dashboard' ? 'page' : undefined} data-testid="nav-guests">
@@ -95,9 +94,12 @@ function Page({ route }: { route: Route }) {
       return <StoragePage />;
     case 'not-found':
       return (
-        <p className="notice warning">
-          There is no page at {route.path}. <a href={hrefFor({ page: 'dashboard' })}>All guests</a>
-        </p>
+        <section className="not-found">
+          <h1>Page not found</h1>
+          <p className="notice warning">
+            There is no page at {route.path}. <a href={hrefFor({ page: 'dashboard' })}>All guests</a>
+          </p>
+        </section>
       );
     default: {
       const unreachable: never = route;

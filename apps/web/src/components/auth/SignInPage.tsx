@@ -17,7 +17,7 @@ export function SignInPage() {
   };
   return (
     <section className="sign-in" data-testid="sign-in">
-      <h2>This browser is not signed in to virtdeck</h2>
+      <h1>This browser is not signed in to virtdeck</h1>
       {refused ? (
         <p className="notice error" role="alert" data-testid="sign-in-refused">
           That token is not this server&apos;s, so this browser is still not signed in. A server started with another state directory has another token: use the address it printed last, or the

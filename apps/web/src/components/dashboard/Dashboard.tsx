@@ -37,7 +37,7 @@ export function Dashboard() {
   return (
     <section className="dashboard" data-testid="dashboard">
       <header className="page-header">
-        <h2>Guests</h2>
+        <h1>Guests</h1>
         <a className="button primary" href={hrefFor({ page: 'new' })} data-testid="new-guest" onPointerEnter={prefetchEditor} onFocus={prefetchEditor}>
           New guest
         </a>

@@ -118,7 +118,7 @@ export function IsoInstallCard({ onDefinition }: { onDefinition: (xml: string) =
   const volumes = isos?.pool === isoPool ? isos.volumes : undefined;
   return (
     <div className="card iso-install" data-testid="iso-install">
-      <h3>Install from an ISO</h3>
+      <h2>Install from an ISO</h2>
       {loadError ? <p className="error">{loadError}</p> : null}
       <fieldset className="field iso-source">
         <legend>Installer ISO</legend>

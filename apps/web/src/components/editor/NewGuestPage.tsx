@@ -81,7 +81,7 @@ function NewGuestChooser({ onText }: { onText: (text: string, origin: string, in
   return (
     <section className="new-guest" data-testid="new-guest-page">
       <header className="page-header">
-        <h2>New guest</h2>
+        <h1>New guest</h1>
         <a href={hrefFor({ page: 'dashboard' })}>Cancel</a>
       </header>
       {draft ? (
@@ -103,7 +103,7 @@ function NewGuestChooser({ onText }: { onText: (text: string, origin: string, in
       ) : null}
       <div className="new-guest-columns">
         <form className="card" onSubmit={(e) => void fromTemplate(e)} data-testid="template-form">
-          <h3>From a template</h3>
+          <h2>From a template</h2>
           {loadError ? <p className="error">The templates could not be loaded: {loadError}</p> : null}
           {!templates && !loadError ? <p className="hint">Loading templates…</p> : null}
           {templates?.map((t) => (
@@ -132,7 +132,7 @@ function NewGuestChooser({ onText }: { onText: (text: string, origin: string, in
         </form>
         <IsoInstallCard onDefinition={(xml) => onText(xml, 'the install-from-an-ISO form', true)} />
         <div className="card" data-testid="import-form">
-          <h3>Import a libvirt domain XML</h3>
+          <h2>Import a libvirt domain XML</h2>
           <p className="hint small">
             Paste the output of <code>virsh dumpxml NAME</code> (or any domain XML), or open a file.
           </p>

@@ -95,7 +95,7 @@ export default function DevicesPane({ guest }: { guest: GuestSummary }) {
         </p>
       ) : null}
       <section className="device-list">
-        <h3>Disks {live ? 'of the running guest' : 'of the saved definition'}</h3>
+        <h2>Disks {live ? 'of the running guest' : 'of the saved definition'}</h2>
         {disks.length === 0 ? <p className="hint small">No disks.</p> : null}
         {disks.map((disk) => (
           <DiskRow key={disk.target?.dev ?? disk.node.start} disk={disk} busy={busy} change={change} name={guest.name} />
@@ -103,7 +103,7 @@ export default function DevicesPane({ guest }: { guest: GuestSummary }) {
         <AttachDisk disks={disks} busy={busy} onAttach={(xml) => change((targets) => api.attachDevice(guest.name, xml, targets))} />
       </section>
       <section className="device-list">
-        <h3>Network cards</h3>
+        <h2>Network cards</h2>
         {interfaces.length === 0 ? <p className="hint small">No network cards.</p> : null}
         {interfaces.map((iface, i) => (
           <NicRow key={iface.mac ?? i} iface={iface} busy={busy} onDetach={(mac) => change((targets) => api.detachDevice(guest.name, { mac }, targets))} />

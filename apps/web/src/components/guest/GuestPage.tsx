@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState, type KeyboardEvent } from 'react';
 import { api, errorMessage } from '../../api/client';
 import type { GuestSummary } from '../../api/types';
 import { formatMemoryKiB, formatTime, formatVcpus } from '../../format';
@@ -63,7 +63,8 @@ export function GuestPage({ host, name, tab }: { host: string; name: string; tab
     if (renamedTo !== undefined) return <p className="hint">{name} was renamed to {renamedTo}…</p>;
     const where = host === LOCAL_HOST ? '' : ` on ${host}`;
     return (
-      <section className="guest-page" data-testid="guest-missing">
+      <section className="guest-page not-found" data-testid="guest-missing">
+        <h1>{name}</h1>
         <p className="notice warning" role="alert">
           {removedAt !== undefined ? `The guest '${name}'${where} was deleted.` : `There is no guest named '${name}'${where}.`}{' '}
           <a href={hrefFor({ page: 'dashboard' })}>Back to all guests</a>
@@ -75,29 +76,78 @@ export function GuestPage({ host, name, tab }: { host: string; name: string; tab
   return (
     <section className="guest-page" data-testid={`guest-page-${name}`}>
       <GuestHeader guest={guest} />
-      <nav className="tabs" role="tablist" aria-label={`${name} views`}>
-        {(Object.keys(GUEST_TABS) as GuestTab[]).map((t) => (
-          <a
-            key={t}
-            role="tab"
-            aria-selected={t === tab}
-            className={t === tab ? 'tab active' : 'tab'}
-            href={hrefFor({ page: 'guest', host, name, tab: t })}
-            data-testid={`tab-${t}`}
-            // Monaco is big: start loading it as soon as the pointer is on its way to the tab.
-            onPointerEnter={t === 'xml' || t === 'history' ? prefetchEditor : undefined}
-            onFocus={t === 'xml' || t === 'history' ? prefetchEditor : undefined}
-          >
-            {GUEST_TABS[t]}
-          </a>
-        ))}
-      </nav>
-      <div className="tab-panel" role="tabpanel">
+      <GuestTabs host={host} name={name} tab={tab} />
+      <div className="tab-panel" role="tabpanel" id={TAB_PANEL_ID} aria-labelledby={tabId(tab)}>
         <Suspense fallback={<p className="hint">Loading…</p>}>
           <TabContent guest={guest} tab={tab} />
         </Suspense>
       </div>
     </section>
+  );
+}
+
+const TAB_PANEL_ID = 'guest-tab-panel';
+const tabId = (tab: GuestTab) => `guest-tab-${tab}`;
+const TAB_ORDER = Object.keys(GUEST_TABS) as GuestTab[];
+
+/** Where each key moves the focus in the tab list, from the tab at `index` (arrows wrap round, as WAI-ARIA's tabs pattern has it). */
+function tabIndexAfter(key: string, index: number, count: number): number | undefined {
+  switch (key) {
+    case 'ArrowRight':
+      return (index + 1) % count;
+    case 'ArrowLeft':
+      return (index - 1 + count) % count;
+    case 'Home':
+      return 0;
+    case 'End':
+      return count - 1;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The guest's views as one tab list (WAI-ARIA tabs, manual activation): one Tab stop, the open
+ * tab's; the arrows, Home and End move the focus among the tabs, and Enter or Space opens the
+ * focused one. Opening is left to the user because a tab's pane can be heavy (Monaco, noVNC) and
+ * the console's terminal takes the focus when it opens.
+ */
+function GuestTabs({ host, name, tab }: { host: string; name: string; tab: GuestTab }) {
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
+    const tabs = [...event.currentTarget.querySelectorAll<HTMLElement>('[role="tab"]')];
+    const from = tabs.indexOf(event.target as HTMLElement);
+    if (from < 0) return;
+    if (event.key === ' ') {
+      event.preventDefault();
+      tabs[from]!.click();
+      return;
+    }
+    const to = tabIndexAfter(event.key, from, tabs.length);
+    if (to === undefined) return;
+    event.preventDefault();
+    tabs[to]!.focus();
+  };
+  return (
+    <nav className="tabs" role="tablist" aria-label={`${name} views`} onKeyDown={onKeyDown}>
+      {TAB_ORDER.map((t) => (
+        <a
+          key={t}
+          id={tabId(t)}
+          role="tab"
+          aria-selected={t === tab}
+          aria-controls={t === tab ? TAB_PANEL_ID : undefined}
+          tabIndex={t === tab ? 0 : -1}
+          className={t === tab ? 'tab active' : 'tab'}
+          href={hrefFor({ page: 'guest', host, name, tab: t })}
+          data-testid={`tab-${t}`}
+          // Monaco is big: start loading it as soon as the pointer or the focus is on its way to the tab.
+          onPointerEnter={t === 'xml' || t === 'history' ? prefetchEditor : undefined}
+          onFocus={t === 'xml' || t === 'history' ? prefetchEditor : undefined}
+        >
+          {GUEST_TABS[t]}
+        </a>
+      ))}
+    </nav>
   );
 }
 
@@ -137,7 +187,7 @@ function GuestHeader({ guest }: { guest: GuestSummary }) {
         <a href={hrefFor({ page: 'dashboard' })} className="back" aria-label="All guests">
           ←
         </a>
-        <h2>{guest.name}</h2>
+        <h1>{guest.name}</h1>
         <HostBadge host={guest.host} />
         <StateBadge name={guest.name} state={guest.state} />
         <span className="guest-meta" data-testid="guest-meta" title={`Since ${formatTime(guest.since)}`}>

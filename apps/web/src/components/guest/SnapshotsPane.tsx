@@ -70,7 +70,7 @@ export function SnapshotsPane({ guest }: { guest: GuestSummary }) {
         <SnapshotList nodes={snapshotTree(snapshots)} onRevert={(snapshot) => setPending({ kind: 'revert', snapshot })} onDelete={(snapshot) => setPending({ kind: 'delete', snapshot })} />
       )}
       <section className="clone-section">
-        <h3>Clone</h3>
+        <h2>Clone</h2>
         <p className="hint">A copy of this guest with its own name, UUID, MAC addresses and disks. {guestCondition(guest).qemu ? 'Shut it off first: its disks must not change while they are copied.' : ''}</p>
         <button type="button" onClick={() => setCloning(true)} disabled={!isAllowed('clone', guestCondition(guest))} data-testid="clone-open">
           Clone…
