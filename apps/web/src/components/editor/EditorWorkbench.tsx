@@ -5,7 +5,6 @@ import type { ApiDiagnostic, HostInfo } from '../../api/types';
 import type { FormChange } from '../../editor/domainForm';
 import type { EditorSession } from '../../editor/EditorSession';
 import { useEditorSnapshot } from '../../editor/useEditorSession';
-import { shownSeverity } from '../../monaco/convert';
 import { CommandPreview } from './CommandPreview';
 import { DomainFormPanel } from './DomainFormPanel';
 import { ProblemsList } from './ProblemsList';
@@ -55,7 +54,9 @@ export function EditorWorkbench({
     ...snapshot.diagnostics.map((diagnostic) => ({ diagnostic, source: 'virtdeck' })),
     ...snapshot.serverDiagnostics.map((diagnostic) => ({ diagnostic, source: 'host check' })),
   ];
-  const count = (severity: ApiDiagnostic['severity']) => problems.filter((p) => shownSeverity(p.diagnostic) === severity).length;
+  // By what each problem does to a start, as the command-line pane and the problems list label them: an
+  // error of this host (a disk without a source) stops the start as surely as one of the document.
+  const count = (severity: ApiDiagnostic['severity']) => problems.filter((p) => p.diagnostic.severity === severity).length;
   const errors = count('error');
   const warnings = count('warning');
 
@@ -90,7 +91,7 @@ export function EditorWorkbench({
         ) : null}
         <span className="spacer" />
         <button type="button" className="link" onClick={() => setBottom('problems')} data-testid="problem-counts">
-          {errors} {errors === 1 ? 'error' : 'errors'} · {warnings} {warnings === 1 ? 'warning' : 'warnings'}
+          {errors === 0 ? '0 errors' : `${errors} ${errors === 1 ? 'error stops' : 'errors stop'} a start`} · {warnings} {warnings === 1 ? 'warning' : 'warnings'}
         </button>
         <span className="hint small" data-testid="check-status">
           {snapshot.validateMs !== undefined ? `checked in ${Math.max(1, Math.round(snapshot.validateMs))} ms` : 'checking…'}
