@@ -140,6 +140,7 @@ export {
   type GuestOperation,
   type GuestState,
 } from './guest/actions.js';
+export { HISTORY_LIMIT } from './guest/history.js';
 export {
   ACCELERATORS,
   ACCELERATOR_SPELLINGS,

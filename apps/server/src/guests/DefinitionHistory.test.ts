@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { HISTORY_LIMIT } from '@virtdeck/schema';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DefinitionHistory } from './DefinitionHistory.js';
 
@@ -35,6 +36,14 @@ describe('DefinitionHistory', () => {
     const versions = await h.list('web');
     expect(await Promise.all(versions.map((v) => h.read('web', v.id)))).toEqual(['<domain>5</domain>', '<domain>4</domain>', '<domain>3</domain>']);
     expect(await readdir(path.join(stateDir, 'history', 'web'))).toHaveLength(3);
+  });
+
+  it("keeps @virtdeck/schema's HISTORY_LIMIT versions unless told otherwise (the number the history pane gives)", async () => {
+    const h = history();
+    for (let n = 0; n <= HISTORY_LIMIT; n++) await h.keep('web', `<domain>${n}</domain>`, new Date());
+    const versions = await h.list('web');
+    expect(versions).toHaveLength(HISTORY_LIMIT);
+    expect(await h.read('web', versions[HISTORY_LIMIT - 1]?.id ?? '')).toBe('<domain>1</domain>');
   });
 
   it('refuses ids that are not its own and never follows a symlink', async () => {

@@ -2,12 +2,10 @@ import { constants, type Dirent } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { HISTORY_LIMIT } from '@virtdeck/schema';
 import type { DefinitionVersion } from '../api.js';
 import { describeError, VirtdeckError } from '../errors.js';
 import { assertGuestName } from './guestName.js';
-
-/** Versions kept per guest; the oldest goes when a save would keep one more. */
-export const HISTORY_LIMIT = 50;
 
 const SUFFIX = '.xml';
 /** `<ms when it was replaced, 13 digits>-<8 hex>`: sorts by time, unique within the millisecond. */

@@ -1,3 +1,4 @@
+import { HISTORY_LIMIT } from '@virtdeck/schema';
 import { useEffect, useMemo, useState } from 'react';
 import { api, errorMessage } from '../../api/client';
 import type { DefinitionVersion, GuestSummary } from '../../api/types';
@@ -75,7 +76,7 @@ export function DefinitionHistory({ guest }: { guest: GuestSummary }) {
   return (
     <div className="history-pane" data-testid="history">
       <div className="pane-toolbar">
-        <span>Every save keeps the definition it replaces (the last 50 saves).</span>
+        <span>Every save keeps the definition it replaces (the last {HISTORY_LIMIT} saves).</span>
       </div>
       {message ? (
         <p className="notice info slim" role="status" data-testid="history-message">
