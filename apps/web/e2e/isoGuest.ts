@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
+import { escapeXml } from '@virtdeck/schema';
 import { ensureDemoGuest } from '../../../scripts/lib/demo-guest.mjs';
 import { ensureInstallerIso } from '../../../scripts/lib/installer-iso.mjs';
 
@@ -12,13 +13,11 @@ export async function installerIso(): Promise<string> {
   return (await ensureInstallerIso(guest, { cacheDir: path.join(repoRoot, '.cache', 'iso') })).iso;
 }
 
-const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/'/g, '&apos;');
-
 /** A guest booting the ISO from its CD-ROM, with a VGA screen behind a VNC display (and a serial port for its log). */
 export function isoGuestXml(name: string, iso: string, password?: string): string {
   const passwd = password === undefined ? '' : ` passwd='${escapeXml(password)}'`;
   return `<domain type='qemu'>
-  <name>${name}</name>
+  <name>${escapeXml(name)}</name>
   <memory unit='MiB'>256</memory>
   <vcpu>1</vcpu>
   <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='cdrom'/></os>

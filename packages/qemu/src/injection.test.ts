@@ -5,6 +5,7 @@
  * option and no key that the same definition with plain text lacks, and the text must
  * arrive whole (or be refused with an error diagnostic).
  */
+import { escapeXml } from '@virtdeck/schema';
 import { describe, expect, it } from 'vitest';
 import { buildArgv } from './buildArgv.js';
 import { hostCapabilitiesFixture } from './testing/conformance.js';
@@ -84,11 +85,8 @@ const FIELDS: Record<string, { devices?: string; os?: string; extra?: string; ma
   'Hyper-V vendor id': { extra: "<features><hyperv><vendor_id state='on' value='@V@'/></hyperv></features>" },
 };
 
-const xmlEscape = (text: string): string =>
-  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll("'", '&apos;').replaceAll('"', '&quot;');
-
 function definition(field: (typeof FIELDS)[string], value: string): string {
-  const v = (text: string | undefined): string => (text ?? '').replaceAll('@V@', xmlEscape(value));
+  const v = (text: string | undefined): string => (text ?? '').replaceAll('@V@', escapeXml(value));
   return `<domain type='kvm'>
   <name>${field.name ? v(field.name) : 'guest'}</name>
   <uuid>${field.uuid ? v(field.uuid) : '6f1c3a3e-7b7a-4e43-9d0a-2f1d1a9c0b11'}</uuid>
