@@ -121,3 +121,19 @@ async function readTail(file: string, maxBytes: number): Promise<Buffer> {
     () => Buffer.alloc(0),
   );
 }
+
+/**
+ * Moves a log and its rotated-out predecessor to `to` (a guest renamed), replacing what is
+ * there: a log left under the new name belongs to an earlier guest of that name, which is gone.
+ */
+export async function moveLog(from: string, to: string): Promise<void> {
+  for (const [source, target] of [
+    [from, to],
+    [backupOf(from), backupOf(to)],
+  ] as const) {
+    await fs.rm(target, { force: true });
+    await fs.rename(source, target).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+}

@@ -8,7 +8,7 @@ import { buildArgv, formatCommandLine, type HostCapabilities, type QemuDiagnosti
 import { applyEdits, capDiagnostics, firstChild, guestCondition, insertChildEdit, isAllowed, isValidDocument, validateDomain } from '@virtdeck/schema';
 import type { Logger } from 'pino';
 import type { CloneRequest, CommandLine, DefinitionVersion, DomainSummary, GuestAction, GuestStats, LifecycleEvent, SnapshotRequest, SnapshotSummary, ValidateResult } from '../../api.js';
-import { readLogTail, SerialLog } from '../../console/SerialLog.js';
+import { moveLog, readLogTail, SerialLog } from '../../console/SerialLog.js';
 import { SCROLLBACK_BYTES, SerialConsole } from '../../console/SerialConsole.js';
 import { describeError, VirtdeckError } from '../../errors.js';
 import { DefinitionHistory } from '../../guests/DefinitionHistory.js';
@@ -154,8 +154,12 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
       // The guest is read afresh under its new name, so what this save replaces is kept here.
       await this.versions.keep(name, guest.xml, guest.xmlSeenAt);
       this.forget(from, name);
+      // Its console log and its lifecycle events go with it, as an embedded guest's run folder does.
+      await moveLog(guest.serialLog, this.serialLogOf(name));
       await this.guard(virshWithFile(this.uri, keepingUuid(checked, guest), (file) => ['define', '--validate', file]));
-      return this.readGuest(name);
+      const summary = await this.readGuest(name);
+      this.guests.get(name)?.events.unshift(...guest.events);
+      return summary;
     }));
   }
 
@@ -552,7 +556,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     if (facts.title) summary.title = facts.title;
     if (facts.description) summary.description = facts.description;
     if (facts.display) summary.display = facts.display;
-    const guest: LibvirtGuest = existing ?? { summary, xml, xmlSeenAt: new Date(), nvram: false, interfaceTypes: [], events: [], serialLog: path.join(this.options.dataDir, `${name}.serial.log`) };
+    const guest: LibvirtGuest = existing ?? { summary, xml, xmlSeenAt: new Date(), nvram: false, interfaceTypes: [], events: [], serialLog: this.serialLogOf(name) };
     if (guest.xml !== xml) {
       await this.versions.keep(name, guest.xml, guest.xmlSeenAt);
       guest.xml = xml;
@@ -645,6 +649,11 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
   /** `qemu:///system` and the like run on this machine (their logs can be read here). */
   private isLocal(): boolean {
     return /^qemu(\+unix)?:\/\/\//.test(this.uri);
+  }
+
+  /** Where virtdeck keeps what a guest of this host printed on its serial console. */
+  private serialLogOf(name: string): string {
+    return path.join(this.options.dataDir, `${name}.serial.log`);
   }
 
   private require(name: string): LibvirtGuest {

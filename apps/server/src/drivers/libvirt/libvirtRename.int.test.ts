@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DefinitionVersion, GuestRemoval, GuestSummary } from '../../api.js';
+import type { DefinitionVersion, GuestRemoval, GuestSummary, LifecycleEvent } from '../../api.js';
+import { demoGuestXml } from '../../demoGuest.js';
+import { openConsole } from '../../testing/consoleClient.js';
 import { smallDefinition } from '../../testing/definitions.js';
+import { demoGuest } from '../../testing/demoGuest.js';
 import type { LibvirtHost } from '../../testing/libvirtHost.js';
 import { startLibvirtTestbed, type LibvirtTestbed } from '../../testing/libvirtTestbed.js';
 import type { SseClient } from '../../testing/sseClient.js';
@@ -14,6 +17,8 @@ import type { TestServer } from '../../testing/testServer.js';
 describe('renaming a guest of a libvirt host', () => {
   const before = `vdt-${process.pid}-rename-a`;
   const after = `vdt-${process.pid}-rename-b`;
+  const ran = `vdt-${process.pid}-rename-ran`;
+  const ranAfter = `vdt-${process.pid}-rename-ran-b`;
   let testbed: LibvirtTestbed;
   let libvirt: LibvirtHost;
   let server: TestServer;
@@ -24,7 +29,10 @@ describe('renaming a guest of a libvirt host', () => {
     ({ libvirt, server, sse } = testbed);
   }, 90_000);
   afterAll(async () => {
-    for (const name of [before, after]) await libvirt?.virsh('undefine', name).catch(() => undefined);
+    for (const name of [before, after, ran, ranAfter]) {
+      await libvirt?.virsh('destroy', name).catch(() => undefined);
+      await libvirt?.virsh('undefine', name).catch(() => undefined);
+    }
     await testbed?.close();
   });
 
@@ -44,5 +52,27 @@ describe('renaming a guest of a libvirt host', () => {
     const versions = (await server.api.get<DefinitionVersion[]>(`/api/hosts/lv/domains/${after}/history`)).body;
     expect(versions.length).toBeGreaterThan(0);
     expect((await server.api.get<string>(`/api/hosts/lv/domains/${after}/history/${versions[0]!.id}`)).body).toBe(stored);
+  });
+
+  it('takes the console log and the lifecycle events of a guest that has run to its new name', async () => {
+    const guest = demoGuest();
+    expect((await server.api.post('/api/hosts/lv/domains', { xml: demoGuestXml(ran, guest) })).status).toBe(201);
+    expect((await server.api.post<GuestSummary>(`/api/hosts/lv/domains/${ran}/start`)).body.state).toBe('running');
+    const live = await openConsole(server.url, server.token.value, ran, 'lv');
+    await live.waitFor(guest.readyMarker, { timeoutMs: 120_000 });
+    live.close();
+    expect((await server.api.post<GuestSummary>(`/api/hosts/lv/domains/${ran}/destroy`)).body.state).toBe('shutoff');
+    const events = (await server.api.get<LifecycleEvent[]>(`/api/hosts/lv/domains/${ran}/events`)).body.map((e) => e.event);
+    expect(events).toContain('started');
+
+    const saved = (await server.api.get<string>(`/api/hosts/lv/domains/${ran}/xml`)).body;
+    const renamed = await server.api.put<GuestSummary>(`/api/hosts/lv/domains/${ran}/xml`, { xml: saved.replace(`<name>${ran}</name>`, `<name>${ranAfter}</name>`) });
+    expect(renamed).toMatchObject({ status: 200, body: { name: ranAfter, state: 'shutoff' } });
+    // The console of the renamed guest replays the boot it printed under its old name.
+    const scrollback = await openConsole(server.url, server.token.value, ranAfter, 'lv');
+    await scrollback.waitFor(guest.readyMarker, { timeoutMs: 30_000 });
+    scrollback.close();
+    const eventsAfter = (await server.api.get<LifecycleEvent[]>(`/api/hosts/lv/domains/${ranAfter}/events`)).body.map((e) => e.event);
+    expect(eventsAfter.slice(0, events.length)).toEqual(events);
   });
 });
