@@ -26,6 +26,8 @@
  *    (uploadThroughput.ts; part `upload`, BENCH_UPLOAD_MIB, BENCH_UPLOAD_RUNS).
  * 8. Live migration of the demo guest between two libvirtd daemons of the bench's own, through
  *    virtdeck against `virsh migrate` (migrationBench.ts; part `migrate`, BENCH_MIGRATE_RUNS).
+ * 9. A guest started while a server compresses the web app's assets, against one started after
+ *    and one on a server without the web app (assetCompression.ts; part `assets`, BENCH_WEB_ROOT).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -45,6 +47,7 @@ import { waitForText } from '../testing/waitFor.js';
 import { connectLibvirt, type Libvirt } from './libvirt.js';
 import { libvirtHostBench, reportLibvirtHost } from './libvirtHostBench.js';
 import { migrationBench, reportMigration } from './migrationBench.js';
+import { assetCompressionCost, reportAssetCompression } from './assetCompression.js';
 import { confinementCost, type ConfineResults } from './confineStart.js';
 import { killPidFile, waitForMarker, withoutOption } from './rawQemu.js';
 import { reportSseScale, sseAtScale, type SseScaleRow } from './sseScale.js';
@@ -64,7 +67,7 @@ const SSE_WINDOW_MS = Number(process.env.BENCH_SSE_WINDOW_MS ?? 10_000);
 const SSE_PAUSE = process.env.BENCH_SSE_PAUSE !== '0';
 const SSE_BOOT = process.env.BENCH_SSE_BOOT === '1';
 const UEFI_READY = process.env.BENCH_UEFI_READY === '1';
-const PARTS = ['start', 'uefi', 'confine', 'load', 'sse', 'upload', 'libvirt', 'migrate'] as const;
+const PARTS = ['start', 'uefi', 'confine', 'load', 'sse', 'upload', 'libvirt', 'migrate', 'assets'] as const;
 const UPLOAD_RUNS = Number(process.env.BENCH_UPLOAD_RUNS ?? 3);
 const UPLOAD_MIB = Number(process.env.BENCH_UPLOAD_MIB ?? 1024);
 const chosen = process.argv.slice(2);
@@ -102,6 +105,9 @@ async function main(): Promise<void> {
     const sse: SseScaleRow[] = runs('sse') ? await sseAtScale(server, guest, stateDir, { sizes: SSE_SIZES, windowMs: SSE_WINDOW_MS, pause: SSE_PAUSE, boot: SSE_BOOT, log }) : [];
     if (start || load) report(start, load, typeof libvirt === 'string' ? libvirt : undefined);
     const lvHost = runs('libvirt') && typeof libvirt !== 'string' ? await libvirtHostBench(server, guest, libvirt, { count: Number(process.env.BENCH_LIBVIRT_GUESTS ?? 50), runs: Math.min(RUNS, 5), log }) : undefined;
+    const assets = runs('assets')
+      ? await assetCompressionCost(guest, { runs: RUNS, settleMs: SETTLE_MS, entry: existsSync(built) ? 'dist' : 'source', webRoot: process.env.BENCH_WEB_ROOT ?? path.join(repoRoot, 'apps/web/dist'), log })
+      : undefined;
     const migration = runs('migrate') ? await migrationBench(server, guest, { runs: Number(process.env.BENCH_MIGRATE_RUNS ?? 3), log }) : undefined;
     if (uefi) reportUefi(uefi);
     if (lvHost) reportLibvirtHost(lvHost);
@@ -109,6 +115,7 @@ async function main(): Promise<void> {
     reportSseScale(sse, { pause: SSE_PAUSE, boot: SSE_BOOT });
     if (upload) reportUpload(upload, UPLOAD_RUNS);
     if (migration) reportMigration(migration);
+    if (assets) reportAssetCompression(assets, RUNS);
   } finally {
     server?.child.kill('SIGKILL');
     killProcessesMentioning(stateDir);
