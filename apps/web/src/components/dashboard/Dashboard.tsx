@@ -1,32 +1,62 @@
 import { useEffect, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { GUEST_STATES } from '../../api/types';
+import { GUEST_STATES, type GuestSummary } from '../../api/types';
 import { hrefFor } from '../../router';
 import { guestKey, selectGuestList, useGuestStore } from '../../store/guestStore';
 import { selectHostList, useHostsStore } from '../../store/hostsStore';
+import { useStatsStore } from '../../store/statsStore';
 import { prefetchEditor } from '../editor/loadEditorPages';
 import { BulkActions } from './BulkActions';
 import { useDashboardStore } from './dashboardStore';
 import { GUEST_COLUMNS, GuestRow } from './GuestRow';
-import { allTags, queryGuests, toggleSort, type SortColumn } from './guestQuery';
+import { allTags, queryGuests, type CpuSnapshot, type GuestQuery, type SortColumn } from './guestQuery';
 import { HostList } from './HostList';
 import { HostSummary } from './HostSummary';
 
-const HEADERS: { column: SortColumn; label: string }[] = [
-  { column: 'name', label: 'Name' },
+/**
+ * The sortable header cells, in the table's column order; the name column also sorts by the
+ * tags shown under each name. `title` says what a sort by it orders by where that is not plain.
+ */
+const HEADERS: { column: SortColumn; label: string; also?: { column: SortColumn; label: string }; title?: string }[] = [
+  { column: 'name', label: 'Name', also: { column: 'tags', label: 'Tags' } },
   { column: 'host', label: 'Host' },
   { column: 'state', label: 'State' },
   { column: 'accelerator', label: 'Accelerator' },
   { column: 'vcpus', label: 'vCPUs' },
   { column: 'memory', label: 'Memory' },
+  { column: 'cpu', label: 'CPU', title: 'Orders the guests by their CPU use when you sort, so that rows stay put; sort again for the use of that moment' },
 ];
+const SORT_LABEL = Object.fromEntries(HEADERS.flatMap((h) => [[h.column, h.label], ...(h.also ? [[h.also.column, h.also.label]] : [])])) as Record<SortColumn, string>;
+
+/** Each running guest's latest CPU figure, as its row shows it: what the CPU sort orders by. */
+function cpuNow(guests: readonly GuestSummary[]): CpuSnapshot {
+  const { series } = useStatsStore.getState();
+  return Object.fromEntries(
+    guests.flatMap((g) => {
+      const key = guestKey(g.host, g.name);
+      const latest = series[key]?.samples.at(-1);
+      return g.state === 'running' && latest ? [[key, latest.cpuPercent] as const] : [];
+    }),
+  );
+}
+
+function SortButton({ column, label, sort, onSort, title }: { column: SortColumn; label: string; sort: GuestQuery['sort']; onSort: (column: SortColumn) => void; title?: string }) {
+  const active = sort.column === column;
+  return (
+    <button type="button" className={active ? 'sort-button active' : 'sort-button'} onClick={() => onSort(column)} title={title} data-testid={`sort-by-${column}`}>
+      {label}
+      <span aria-hidden="true">{active ? (sort.direction === 'ascending' ? ' ▲' : ' ▼') : ''}</span>
+    </button>
+  );
+}
 
 export function Dashboard() {
   const all = useGuestStore(useShallow(selectGuestList));
   const loaded = useGuestStore((s) => s.loaded);
   const hostIds = useHostsStore(useShallow((s) => selectHostList(s).map((h) => h.id)));
-  const { query, selected, setQuery, toggleAll, retain } = useDashboardStore();
-  const guests = useMemo(() => queryGuests(all, query), [all, query]);
+  const { query, selected, cpuAtSort, setQuery, sortBy, toggleAll, retain } = useDashboardStore();
+  const guests = useMemo(() => queryGuests(all, query, cpuAtSort), [all, query, cpuAtSort]);
+  const onSort = (column: SortColumn) => sortBy(column, column === 'cpu' ? cpuNow(all) : undefined);
   const tags = useMemo(() => allTags(all), [all]);
   const visibleKeys = useMemo(() => guests.map((g) => guestKey(g.host, g.name)), [guests]);
   const chosen = guests.filter((g) => selected[guestKey(g.host, g.name)]);
@@ -89,7 +119,7 @@ export function Dashboard() {
           No guests defined yet. Create one from a template or import a libvirt XML with <a href={hrefFor({ page: 'new' })}>New guest</a>.
         </p>
       ) : (
-        <table className="guest-table fixed" data-testid="guest-table">
+        <table className="guest-table fixed" data-testid="guest-table" aria-describedby="guest-sort-status">
           <colgroup>
             {GUEST_COLUMNS.map((c) => (
               <col key={c.id} style={{ width: c.width }} />
@@ -100,15 +130,20 @@ export function Dashboard() {
               <th scope="col">
                 <input type="checkbox" checked={allChosen} onChange={() => toggleAll(visibleKeys)} aria-label="Select all guests shown" data-testid="select-all" />
               </th>
-              {HEADERS.map(({ column, label }) => (
-                <th scope="col" key={column} aria-sort={query.sort.column === column ? query.sort.direction : 'none'} data-testid={`sort-${column}`}>
-                  <button type="button" className="sort-button" onClick={() => setQuery({ sort: toggleSort(query.sort, column) })}>
-                    {label}
-                    <span aria-hidden="true">{query.sort.column === column ? (query.sort.direction === 'ascending' ? ' ▲' : ' ▼') : ''}</span>
-                  </button>
-                </th>
-              ))}
-              <th scope="col">CPU</th>
+              {HEADERS.map(({ column, label, also, title }) => {
+                const sorted = query.sort.column === column || query.sort.column === also?.column;
+                return (
+                  <th scope="col" key={column} aria-sort={sorted ? query.sort.direction : 'none'} data-testid={`sort-${column}`}>
+                    <SortButton column={column} label={label} sort={query.sort} onSort={onSort} title={title} />
+                    {also ? (
+                      <>
+                        {' · '}
+                        <SortButton column={also.column} label={also.label} sort={query.sort} onSort={onSort} />
+                      </>
+                    ) : null}
+                  </th>
+                );
+              })}
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -122,6 +157,10 @@ export function Dashboard() {
           </tbody>
         </table>
       )}
+      <span className="visually-hidden" role="status" id="guest-sort-status" data-testid="sort-status">
+        Sorted by {SORT_LABEL[query.sort.column]}, {query.sort.direction}
+        {query.sort.column === 'cpu' ? ' (the use when sorted)' : ''}
+      </span>
       {loaded && all.length > 0 && guests.length === 0 ? (
         <p className="hint" data-testid="no-match">
           No guest matches these filters.

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { DEFAULT_QUERY, type GuestQuery } from './guestQuery';
+import { DEFAULT_QUERY, toggleSort, type CpuSnapshot, type GuestQuery, type SortColumn } from './guestQuery';
 
 /**
  * What the dashboard shows and which guests are selected (by guestKey). Kept outside the
@@ -8,7 +8,11 @@ import { DEFAULT_QUERY, type GuestQuery } from './guestQuery';
 export interface DashboardStore {
   query: GuestQuery;
   selected: Record<string, true>;
+  /** The CPU use the CPU sort orders by: taken when that sort was chosen. */
+  cpuAtSort: CpuSnapshot;
   setQuery: (change: Partial<GuestQuery>) => void;
+  /** A header chosen: sorts by its column, or turns the direction round; the CPU sort takes `cpu` as its snapshot. */
+  sortBy: (column: SortColumn, cpu?: CpuSnapshot) => void;
   toggle: (key: string) => void;
   /** Select all of these, or, when all of them are selected already, none. */
   toggleAll: (keys: readonly string[]) => void;
@@ -19,7 +23,9 @@ export interface DashboardStore {
 export const useDashboardStore = create<DashboardStore>()((set) => ({
   query: DEFAULT_QUERY,
   selected: {},
+  cpuAtSort: {},
   setQuery: (change) => set((s) => ({ query: { ...s.query, ...change } })),
+  sortBy: (column, cpu) => set((s) => ({ query: { ...s.query, sort: toggleSort(s.query.sort, column) }, ...(cpu ? { cpuAtSort: cpu } : {}) })),
   toggle: (key) =>
     set((s) => {
       const { [key]: was, ...rest } = s.selected;

@@ -37,6 +37,19 @@ describe('queryGuests', () => {
     expect(names({ sort: { column: 'host', direction: 'descending' } })).toEqual(['db', 'cache', 'web9', 'web10']);
   });
 
+  it('sorts by tags tag by tag, the untagged after the tagged, and reverses that', () => {
+    expect(names({ sort: { column: 'tags', direction: 'ascending' } })).toEqual(['db', 'web10', 'web9', 'cache']);
+    expect(names({ sort: { column: 'tags', direction: 'descending' } })).toEqual(['cache', 'web9', 'web10', 'db']);
+  });
+
+  it('sorts by the CPU use of the snapshot it is given, guests not in it below 0 %, ties by name', () => {
+    const cpu = { 'local/web10': 0, 'rack2/db': 37.5 };
+    expect(queryGuests(guests, { ...DEFAULT_QUERY, sort: { column: 'cpu', direction: 'descending' } }, cpu).map((g) => g.name)).toEqual(['db', 'web10', 'cache', 'web9']);
+    expect(queryGuests(guests, { ...DEFAULT_QUERY, sort: { column: 'cpu', direction: 'ascending' } }, cpu).map((g) => g.name)).toEqual(['cache', 'web9', 'web10', 'db']);
+    // Without a snapshot every guest ties: the order is by name.
+    expect(names({ sort: { column: 'cpu', direction: 'descending' } })).toEqual(['cache', 'db', 'web9', 'web10']);
+  });
+
   it('lists the tags once, and a header click sorts by its column or turns the direction', () => {
     expect(allTags(guests)).toEqual(['db', 'eu', 'web']);
     expect(toggleSort({ column: 'name', direction: 'ascending' }, 'name')).toEqual({ column: 'name', direction: 'descending' });

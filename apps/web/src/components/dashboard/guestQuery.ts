@@ -1,7 +1,11 @@
 import type { GuestState, GuestSummary } from '../../api/types';
+import { guestKey } from '../../store/guestStore';
 
-/** The columns the dashboard sorts by (the CPU column moves every second: sorting by it would make rows jump). */
-export const SORT_COLUMNS = ['name', 'host', 'state', 'accelerator', 'vcpus', 'memory'] as const;
+/**
+ * The columns the dashboard sorts by. The CPU figure moves every second: sorting by it orders the
+ * guests by their use when the header was chosen (a snapshot), so that rows do not jump under the pointer.
+ */
+export const SORT_COLUMNS = ['name', 'tags', 'host', 'state', 'accelerator', 'vcpus', 'memory', 'cpu'] as const;
 export type SortColumn = (typeof SORT_COLUMNS)[number];
 export type SortDirection = 'ascending' | 'descending';
 
@@ -15,17 +19,35 @@ export interface GuestQuery {
   sort: { column: SortColumn; direction: SortDirection };
 }
 
+/** CPU use in percent by guestKey when the CPU sort was chosen; a guest not in it (not running then) counts as below 0 %. */
+export type CpuSnapshot = Readonly<Record<string, number>>;
+
 export const DEFAULT_QUERY: GuestQuery = { search: '', state: '', tag: '', host: '', sort: { column: 'name', direction: 'ascending' } };
 
 const byText = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' });
 
-const COMPARE: Record<SortColumn, (a: GuestSummary, b: GuestSummary) => number> = {
+/** Tag lists compared tag by tag in their sorted order, a shorter list first on a tie; untagged guests after every tagged one (ascending). */
+function compareTags(a: GuestSummary, b: GuestSummary): number {
+  if (a.tags.length === 0 || b.tags.length === 0) return Number(a.tags.length === 0) - Number(b.tags.length === 0);
+  const [x, y] = [[...a.tags].sort(byText), [...b.tags].sort(byText)];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const order = byText(x[i]!, y[i]!);
+    if (order !== 0) return order;
+  }
+  return x.length - y.length;
+}
+const cpuOf = (cpu: CpuSnapshot, guest: GuestSummary) => cpu[guestKey(guest.host, guest.name)] ?? -1;
+
+type Compare = (a: GuestSummary, b: GuestSummary, cpu: CpuSnapshot) => number;
+const COMPARE: Record<SortColumn, Compare> = {
   name: (a, b) => byText(a.name, b.name),
+  tags: compareTags,
   host: (a, b) => byText(a.host, b.host),
   state: (a, b) => byText(a.state, b.state),
   accelerator: (a, b) => byText(a.accelerator, b.accelerator),
   vcpus: (a, b) => a.vcpus - b.vcpus,
   memory: (a, b) => a.memoryKiB - b.memoryKiB,
+  cpu: (a, b, cpu) => cpuOf(cpu, a) - cpuOf(cpu, b),
 };
 
 function matches(guest: GuestSummary, query: GuestQuery, words: string[]): boolean {
@@ -38,13 +60,13 @@ function matches(guest: GuestSummary, query: GuestQuery, words: string[]): boole
 }
 
 /** The guests the query shows, in its order; ties go by name, then host, so the order is stable. */
-export function queryGuests(guests: readonly GuestSummary[], query: GuestQuery): GuestSummary[] {
+export function queryGuests(guests: readonly GuestSummary[], query: GuestQuery, cpu: CpuSnapshot = {}): GuestSummary[] {
   const words = query.search.toLowerCase().split(/\s+/).filter(Boolean);
   const compare = COMPARE[query.sort.column];
   const sign = query.sort.direction === 'ascending' ? 1 : -1;
   return guests
     .filter((guest) => matches(guest, query, words))
-    .sort((a, b) => sign * compare(a, b) || COMPARE.name(a, b) || COMPARE.host(a, b));
+    .sort((a, b) => sign * compare(a, b, cpu) || COMPARE.name(a, b, cpu) || COMPARE.host(a, b, cpu));
 }
 
 /** Every tag of these guests, once, sorted: the tag filter's choices. */
