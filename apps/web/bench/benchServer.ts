@@ -32,3 +32,17 @@ export async function startBenchServer(): Promise<BenchServer> {
     },
   };
 }
+
+/** Another real server for the web app built in `webRoot` (a reference to compare with); `url` signs a browser in. */
+export async function startWebServer(webRoot: string): Promise<{ url: string; close(): Promise<void> }> {
+  const saved = { url: process.env.VIRTDECK_E2E_URL, root: process.env.VIRTDECK_E2E_WEB_ROOT };
+  process.env.VIRTDECK_E2E_WEB_ROOT = webRoot;
+  try {
+    const teardown = await globalSetup();
+    return { url: process.env.VIRTDECK_E2E_URL!, close: teardown };
+  } finally {
+    process.env.VIRTDECK_E2E_URL = saved.url;
+    if (saved.root === undefined) delete process.env.VIRTDECK_E2E_WEB_ROOT;
+    else process.env.VIRTDECK_E2E_WEB_ROOT = saved.root;
+  }
+}

@@ -4,12 +4,15 @@
  *   - navigation to an editable editor (a guest's Definition tab);
  *   - keystroke → marker latency in a 100-line and a 2,000-line document.
  * `npm run bench -w @virtdeck/web`. Not a test: it prints figures next to their targets.
+ * BENCH_REFERENCE_WEB_ROOT=DIR times another build of the web app in turns with this one.
  */
-import { loadavg } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import config from '../../../playwright.config.js';
-import globalSetup from '../e2e/globalSetup.js';
+import { startBenchServer, startWebServer } from './benchServer.js';
 import { domainOfLines } from './domainOfLines.js';
 
 const TARGETS = {
@@ -34,8 +37,17 @@ const quantile = (values: number[], q: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
 };
 
+/** Under load (up to 7 agents on 2 cores) a step can take far longer than Playwright's 30 s default. */
+const STEP_TIMEOUT_MS = 120_000;
+
+async function newContext(browser: Browser, options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  return context;
+}
+
 async function signedInContext(browser: Browser, url: string): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await newContext(browser);
   const page = await context.newPage();
   await page.goto(url);
   await page.getByTestId('stream-status').filter({ hasText: 'live' }).waitFor();
@@ -45,7 +57,7 @@ async function signedInContext(browser: Browser, url: string): Promise<BrowserCo
 
 async function initialJs(browser: Browser, url: string, origin: string): Promise<{ kib: number; files: string[] }> {
   const state = await (await signedInContext(browser, url)).storageState();
-  const context = await browser.newContext({ storageState: state });
+  const context = await newContext(browser, { storageState: state });
   const page = await context.newPage();
   const scripts: { url: string; gzip: number }[] = [];
   page.on('response', (response) => {
@@ -62,42 +74,181 @@ async function initialJs(browser: Browser, url: string, origin: string): Promise
   return { kib: scripts.reduce((sum, s) => sum + s.gzip, 0) / 1024, files: scripts.map((s) => `${s.url} ${(s.gzip / 1024).toFixed(1)} KiB`) };
 }
 
+/** A phase of opening the editor, read from the page's Performance marks and Resource Timing. */
+const PHASES = [
+  ['html', 'the page (HTML) received'],
+  ['entry', 'entry script running (main.tsx)'],
+  ['definition', 'definition received (GET …/xml)'],
+  ['monacoFetched', 'Monaco chunks received'],
+  ['app', 'app chunk running (startApp.tsx)'],
+  ['monacoEvaluated', 'Monaco chunks evaluated'],
+  ['session', 'definition handed to a model'],
+  ['editorCreate', 'monaco.editor.create called'],
+  ['editorCreated', 'editor created and focused'],
+  ['shown', 'text and input in place'],
+  ['editable', 'typed key visible in the text'],
+  ['workers', 'schema workers started'],
+  ['diagnostics', 'first diagnostics'],
+] as const;
+type Phase = (typeof PHASES)[number][0];
+type Phases = Partial<Record<Phase, number>>;
+
+/** The key the bench types: it lands at 1:1, so the first line starts with it once typed. */
+const TYPED = 'q';
+
+/** A build of the web app served by a real server: this one, and optionally a reference to compare with in the same run. */
+interface Target {
+  label: string;
+  url: string;
+  origin: string;
+}
+
 /**
- * From navigation start to a Monaco editor showing the definition and ready for input (its
- * EditContext or text area in place). `cold`: a new browser profile each time (nothing
- * cached); warm: the same profile, as when the page is opened again (HTTP and V8 code caches).
+ * How the editor page is opened: `cold`, a new private profile each time (nothing cached);
+ * `warm, private window`, the same private profile again (HTTP cache; Chromium keeps no V8
+ * code cache for private profiles); `warm`, a profile on disk as a user's browser has (HTTP
+ * cache and V8's code cache of the scripts it has run before).
  */
-async function editorReady(browser: Browser, url: string, origin: string, cold: boolean): Promise<number[]> {
-  const state = await (await signedInContext(browser, url)).storageState();
-  const times: number[] = [];
-  const shared = cold ? undefined : await browser.newContext({ storageState: state, viewport: { width: 1280, height: 800 } });
-  if (shared) {
-    // Fill the caches once.
-    const first = await shared.newPage();
-    await first.goto(`${origin}/#/guest/demo/xml`);
-    await first.getByTestId('xml-editor').locator('.view-lines').filter({ hasText: '<domain' }).waitFor();
-    await first.close();
+const MODES = ['cold', 'warm, private window', 'warm'] as const;
+type Mode = (typeof MODES)[number];
+
+/** Somewhere to open pages in a mode: a new context per run (cold) or one for all runs. */
+interface Opener {
+  context(): Promise<BrowserContext>;
+  done(context: BrowserContext): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function openerFor(browser: Browser, target: Target, mode: Mode): Promise<Opener> {
+  const state = await (await signedInContext(browser, target.url)).storageState();
+  if (mode === 'cold') {
+    return { context: () => newContext(browser, { storageState: state }), done: (context) => context.close(), close: async () => undefined };
   }
-  for (let i = 0; i < NAVIGATION_RUNS; i++) {
-    const context = shared ?? (await browser.newContext({ storageState: state, viewport: { width: 1280, height: 800 } }));
-    const page = await context.newPage();
-    await page.goto(`${origin}/#/guest/demo/xml`, { waitUntil: 'commit' });
-    const handle = await page.waitForFunction(
-      () => {
+  let shared: BrowserContext;
+  let dir: string | undefined;
+  if (mode === 'warm') {
+    dir = await mkdtemp(path.join(tmpdir(), 'virtdeck-bench-profile-'));
+    shared = await chromium.launchPersistentContext(dir, { ...config.use?.launchOptions, headless: true, viewport: { width: 1280, height: 800 } });
+    shared.setDefaultTimeout(STEP_TIMEOUT_MS);
+    // The server's URL signs the profile in (a cookie).
+    const page = await shared.newPage();
+    await page.goto(target.url);
+    await page.getByTestId('stream-status').filter({ hasText: 'live' }).waitFor();
+    await page.close();
+  } else shared = await newContext(browser, { storageState: state });
+  // Fill the caches. Twice: Chromium keeps the code V8 compiled for a script when it runs it a second time.
+  for (let i = 0; i < 2; i++) {
+    const page = await shared.newPage();
+    await page.goto(`${target.origin}/#/guest/demo/xml`);
+    await page.getByTestId('xml-editor').locator('.view-lines').filter({ hasText: '<domain' }).waitFor();
+    await page.close();
+  }
+  return {
+    context: async () => shared,
+    done: async () => undefined,
+    close: async () => {
+      await shared.close();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * From navigation start until a key typed into the editor shows in its text: the bench types
+ * a key every few milliseconds from navigation on, as someone would who starts typing as soon
+ * as they can, and times the first frame whose first line starts with it. Keys that come
+ * before the editor has focus land nowhere.
+ */
+async function openEditor(context: BrowserContext, origin: string): Promise<Phases> {
+  const page = await context.newPage();
+  await page.goto(`${origin}/#/guest/demo/xml`, { waitUntil: 'commit' });
+  let typing = true;
+  const typist = (async () => {
+    while (typing) {
+      await page.keyboard.press(TYPED).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+  try {
+    await page.waitForFunction(
+      (typed) => {
+        const w = window as unknown as { __shown?: number };
         const root = document.querySelector('[data-testid="xml-editor"]');
         const input = root?.querySelector('.monaco-editor .native-edit-context, .monaco-editor textarea');
-        const shown = root?.querySelector('.view-lines')?.textContent?.includes('<domain');
-        return input && shown ? performance.now() : false;
+        const first = root?.querySelector('.view-lines .view-line')?.textContent ?? '';
+        if (input && w.__shown === undefined && root?.querySelector('.view-lines')?.textContent?.includes('<domain')) w.__shown = performance.now();
+        if (!first.startsWith(`${typed}<domain`)) return false;
+        performance.mark('virtdeck:editable');
+        return true;
       },
-      undefined,
-      { polling: 'raf', timeout: 30_000 },
+      TYPED,
+      { polling: 'raf', timeout: STEP_TIMEOUT_MS },
     );
-    times.push((await handle.jsonValue()) as number);
-    await page.close();
-    if (!shared) await context.close();
+  } finally {
+    typing = false;
+    await typist;
   }
-  await shared?.close();
-  return times;
+  // The workers start and the first diagnostics come after the editor is editable: wait for them too.
+  await page.waitForFunction(() => performance.getEntriesByName('virtdeck:diagnostics').length > 0, undefined, { timeout: STEP_TIMEOUT_MS });
+  // Raw entries, taken apart here: a function defined inside evaluate() would need tsx's helpers in the page.
+  const entries = await page.evaluate(() => ({
+    marks: performance.getEntriesByType('mark').map((m) => [m.name, m.startTime] as const),
+    resources: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((r) => [new URL(r.name).pathname, r.responseEnd] as const),
+    html: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.responseEnd,
+    shown: (window as unknown as { __shown?: number }).__shown,
+  }));
+  // Unsaved edits: closing the page skips the question.
+  await page.close();
+  const mark = (name: string) => entries.marks.find(([n]) => n === `virtdeck:${name}`)?.[1];
+  const received = (pattern: RegExp) => {
+    const ends = entries.resources.filter(([p]) => pattern.test(p)).map(([, end]) => end);
+    return ends.length > 0 ? Math.max(...ends) : undefined;
+  };
+  return {
+    html: entries.html,
+    entry: mark('entry'),
+    definition: received(/\/api\/.*\/xml$/),
+    // Monaco's own chunk and the editor pages' chunk (each named after one of its modules).
+    monacoFetched: received(/\/assets\/(editorPages|diffEditorWidget)-[^/]*\.js$/),
+    app: mark('app'),
+    monacoEvaluated: mark('monaco-evaluated'),
+    session: mark('definition'),
+    editorCreate: mark('editor-create'),
+    editorCreated: mark('editor-created'),
+    shown: entries.shown,
+    editable: mark('editable'),
+    workers: mark('workers'),
+    diagnostics: mark('diagnostics'),
+  };
+}
+
+/** NAVIGATION_RUNS runs of each target in one mode, taking turns, so both see the same load. */
+async function editorReady(browser: Browser, targets: Target[], mode: Mode): Promise<Phases[][]> {
+  const openers = [];
+  for (const target of targets) openers.push(await openerFor(browser, target, mode));
+  const runs: Phases[][] = targets.map(() => []);
+  try {
+    for (let i = 0; i < NAVIGATION_RUNS; i++) {
+      for (const [t, target] of targets.entries()) {
+        const opener = openers[t]!;
+        const context = await opener.context();
+        runs[t]!.push(await openEditor(context, target.origin));
+        await opener.done(context);
+      }
+    }
+  } finally {
+    for (const opener of openers) await opener.close();
+  }
+  return runs;
+}
+
+/** Each phase's median over the runs, in the order phases happen. */
+function phaseTable(runs: Phases[]): string {
+  return PHASES.map(([phase, label]) => {
+    const values = runs.map((r) => r[phase]).filter((v): v is number => v !== undefined);
+    const median = values.length > 0 ? quantile(values, 0.5).toFixed(0).padStart(6) : '     –';
+    return `    ${median} ms  ${label}${values.length < runs.length ? ` (in ${values.length} of ${runs.length} runs)` : ''}`;
+  }).join('\n');
 }
 
 async function openDocument(page: Page, origin: string, text: string): Promise<void> {
@@ -136,7 +287,7 @@ async function markerLatency(page: Page): Promise<number[]> {
     const handle = await page.waitForFunction(() => {
       const bench = (window as unknown as { __bench?: { key?: number; marker?: number } }).__bench;
       return bench?.marker !== undefined && bench.key !== undefined ? bench.marker - bench.key : false;
-    });
+    }, undefined, { timeout: STEP_TIMEOUT_MS });
     samples.push((await handle.jsonValue()) as number);
     await page.keyboard.press('Backspace');
     await page.locator('[data-testid="xml-editor"] .squiggly-error').first().waitFor({ state: 'detached' });
@@ -145,10 +296,10 @@ async function markerLatency(page: Page): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
-  const teardown = await globalSetup();
-  const url = process.env.VIRTDECK_E2E_URL!;
-  const origin = new URL(url).origin;
-  const browser = await chromium.launch({ ...config.use?.launchOptions, headless: true });
+  const server = await startBenchServer();
+  const { url, origin, browser } = server;
+  // BENCH_REFERENCE_WEB_ROOT=DIR: another build (e.g. main's apps/web/dist, copied) served by a second server, timed in turns with this one.
+  const reference = process.env.BENCH_REFERENCE_WEB_ROOT ? await startWebServer(path.resolve(process.env.BENCH_REFERENCE_WEB_ROOT)) : undefined;
   const figures: Figure[] = [];
   const report = (figure: Figure) => {
     figures.push(figure);
@@ -159,13 +310,21 @@ async function main(): Promise<void> {
     console.log(`initial JavaScript of the dashboard:\n  ${js.files.join('\n  ')}`);
     report({ metric: 'initial JS, gzip (Monaco lazy)', median: js.kib, unit: 'KiB', target: TARGETS.initialJsKiB });
 
-    for (const cold of [true, false]) {
-      const ready = await editorReady(browser, url, origin, cold);
-      report({ metric: `navigation → editable editor, ${cold ? 'cold' : 'warm'}`, median: quantile(ready, 0.5), p95: quantile(ready, 0.95), unit: 'ms', target: TARGETS.editorReadyMs });
+    const targets: Target[] = [{ label: 'this build', url, origin }];
+    if (reference) targets.push({ label: `reference ${process.env.BENCH_REFERENCE_WEB_ROOT}`, url: reference.url, origin: new URL(reference.url).origin });
+    for (const mode of MODES) {
+      const runs = await editorReady(browser, targets, mode);
+      for (const [t, target] of targets.entries()) {
+        const ready = runs[t]!.map((r) => r.editable!);
+        console.log(`navigation → editable, ${mode}, ${target.label}: median of each phase from navigation start (load ${loadavg()[0]!.toFixed(1)})\n${phaseTable(runs[t]!)}`);
+        const metric = `navigation → editable editor, ${mode}${t > 0 ? ' (reference)' : ''}`;
+        report({ metric, median: quantile(ready, 0.5), p95: quantile(ready, 0.95), unit: 'ms', target: TARGETS.editorReadyMs });
+      }
     }
 
+    // BENCH_NAVIGATION_ONLY=1: only the figures above (while working on them).
     const context = await signedInContext(browser, url);
-    for (const [lines, target] of [
+    if (!process.env.BENCH_NAVIGATION_ONLY) for (const [lines, target] of [
       [100, TARGETS.marker100Ms],
       [2000, TARGETS.marker2000Ms],
     ] as const) {
@@ -178,8 +337,8 @@ async function main(): Promise<void> {
     }
     await context.close();
   } finally {
-    await browser.close();
-    await teardown();
+    await reference?.close();
+    await server.close();
   }
 
   console.log(`\nvirtdeck web benchmark (Debian Chromium, real server; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);

@@ -34,7 +34,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       PORT: '0',
       VIRTDECK_ALLOWED_HOSTS: `127.0.0.1:${proxyPort}`,
       VIRTDECK_STATE_DIR: stateDir,
-      VIRTDECK_WEB_ROOT: path.join(repoRoot, 'apps/web/dist'),
+      // Another build for a bench to compare with (bench/benchServer.ts startWebServer).
+      VIRTDECK_WEB_ROOT: process.env.VIRTDECK_E2E_WEB_ROOT ?? path.join(repoRoot, 'apps/web/dist'),
       VIRTDECK_DEMO_GUEST: JSON.stringify({ kernel: guest.kernel, initrd: guest.initrd, cmdline: guest.cmdline }),
     },
   });

@@ -7,6 +7,8 @@ import { connectEvents } from './api/events';
 import { useSessionStore } from './store/sessionStore';
 import './styles.css';
 
+performance.mark('virtdeck:app');
+
 onUnauthorized(() => useSessionStore.getState().setAuth('unauthorized'));
 connectEvents();
 

@@ -113,6 +113,7 @@ export class EditorSession {
       requestAnimationFrame(() => {
         this.startTimer = setTimeout(() => {
           if (this.model.isDisposed()) return;
+          performance.mark('virtdeck:workers');
           this.client = new SchemaWorkerClient(options.createWorker('checks'), (message) => this.onWorker(message));
           if (this.hostId === LOCAL_HOST) this.preview = new SchemaWorkerClient(options.createWorker('preview'), (message) => this.onWorker(message));
           this.setHost(this.host);
@@ -320,6 +321,7 @@ export class EditorSession {
     // A result for an older text would put markers in the wrong places: the newer one is coming.
     if (this.model.isDisposed() || message.version !== this.model.getVersionId()) return;
     if (message.type === 'diagnostics') {
+      if (this.snapshot.validateMs === undefined) performance.mark('virtdeck:diagnostics');
       this.reported = { ...this.reported, local: message.diagnostics, localVersion: message.version };
       this.showDiagnostics({ version: message.version, validateMs: message.elapsedMs });
       for (const wake of this.settledWaiters.splice(0)) wake();

@@ -17,6 +17,7 @@ export function useEditorSession(uri: string, text: string | undefined, host: Ho
   const [session, setSession] = useState<EditorSession | undefined>();
   useEffect(() => {
     if (text === undefined) return;
+    performance.mark('virtdeck:definition');
     const created = new EditorSession(monaco, { uri, text, host: null, createWorker, ...(hostId !== undefined ? { hostId } : {}) });
     // The session owns a worker and a Monaco model: it exists between mount and unmount,
     // which only an effect can express; the state only hands it to the render.

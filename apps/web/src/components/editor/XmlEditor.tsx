@@ -5,6 +5,7 @@ import { registerDomainLanguageFeatures } from '../../monaco/providers';
 import { monaco } from '../../monaco/setup';
 
 registerDomainLanguageFeatures(monaco);
+performance.mark('virtdeck:monaco-evaluated');
 
 /** Monaco on a session's model; everything else is the session's business. */
 export function XmlEditor({
@@ -25,6 +26,7 @@ export function XmlEditor({
   useEffect(() => {
     const element = host.current;
     if (!element) return;
+    performance.mark('virtdeck:editor-create');
     const instance = monaco.editor.create(element, {
       model: session.model,
       readOnly,
@@ -44,6 +46,7 @@ export function XmlEditor({
     });
     onEditorRef.current?.(instance);
     instance.focus();
+    performance.mark('virtdeck:editor-created');
     return () => {
       onEditorRef.current?.(undefined);
       instance.dispose();
