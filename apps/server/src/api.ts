@@ -190,11 +190,15 @@ export interface HostLifecycleEvent extends LifecycleEvent {
   host: string;
 }
 
-/** A guest that left its host's list: deleted, or renamed (then `renamedTo` is its new name there). */
+/**
+ * A guest that left its host's list: deleted, renamed (then `renamedTo` is its new name
+ * there), or moved to another host by virtdeck (then `movedTo` is that host's id; its name is the same).
+ */
 export interface GuestRemoval {
   host: string;
   name: string;
   renamedTo?: string;
+  movedTo?: string;
 }
 
 /** Payloads of the `GET /api/events` stream, by SSE event name. */

@@ -140,6 +140,23 @@ test.describe('moving a guest to a libvirt host', () => {
     expect(await libvirt.virsh('dumpxml', name, '--inactive')).toContain(`<name>${name}</name>`);
     expect((await api.get(`/api/domains/${name}`)).status()).toBe(404);
   });
+
+  test('a page open on a guest moved elsewhere follows it to the other host and says so, where a deleted one would close', async ({ page, server, api }) => {
+    expect((await api.post('/api/hosts', { data: { id: host, uri: 'qemu:///system' } })).status()).toBe(201);
+    const files = await ensureDemoGuest({ cacheDir: path.join(repoRoot, '.cache', 'guest'), log: () => undefined });
+    expect((await api.post('/api/domains', { data: demoGuestXml(name, files), headers: { 'Content-Type': 'application/xml' } })).status()).toBe(201);
+    await openApp(page, server, `#/guest/${name}/events`);
+    await expect(page.getByTestId(`vm-${name}-move`)).toBeVisible({ timeout: 30_000 });
+
+    // Another browser (here the API) moves it.
+    const moved = await api.post(`/api/domains/${name}/move`, { data: { to: host } });
+    expect(moved.ok(), await moved.text()).toBe(true);
+
+    await expect(page.getByTestId('notice')).toContainText(`${name} was moved to ${host} elsewhere`);
+    await expect(page.getByTestId('notice')).not.toContainText('deleted');
+    await expect(page).toHaveURL(new RegExp(`#/hosts/${host}/guest/${name}/events$`));
+    await expect(page.getByTestId('guest-host')).toContainText(host);
+  });
 });
 
 test.describe('the screen of a guest of a libvirt host', () => {

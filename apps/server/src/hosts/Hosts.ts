@@ -49,6 +49,8 @@ export class Hosts extends EventEmitter<HostsEvents> {
   private readonly hosts = new Map<string, Host>();
   /** Serializes changes of the host list, so hosts.json is written in the order they happen. */
   private readonly changes = new KeyedMutex();
+  /** Guests on their way to another host (keyed host/name where they are): their removal there says where they went. */
+  private readonly moving = new Map<string, string>();
   /** Why hosts.json could not be read at start: changes would overwrite the hosts it names. */
   private unreadable: string | undefined;
 
@@ -98,6 +100,17 @@ export class Hosts extends EventEmitter<HostsEvents> {
     return this.require(id).driver;
   }
 
+  /** Runs `work`, which takes the guest `name` off host `from` because it moved to host `to`: its removal on the stream names `to`. */
+  async whileMoving<T>(from: string, name: string, to: string, work: () => Promise<T>): Promise<T> {
+    const key = `${from}/${name}`;
+    this.moving.set(key, to);
+    try {
+      return await work();
+    } finally {
+      this.moving.delete(key);
+    }
+  }
+
   add(entry: HostEntry): Promise<HostSummary> {
     return this.changes.run('', async () => {
       this.assertWritable();
@@ -144,7 +157,8 @@ export class Hosts extends EventEmitter<HostsEvents> {
       countChanged();
     };
     const onRemoved = (name: string, renamedTo?: string) => {
-      this.emit('removed', renamedTo === undefined ? { host: id, name } : { host: id, name, renamedTo });
+      const movedTo = this.moving.get(`${id}/${name}`);
+      this.emit('removed', { host: id, name, ...(renamedTo !== undefined ? { renamedTo } : {}), ...(movedTo !== undefined ? { movedTo } : {}) });
       countChanged();
     };
     const onLifecycle = (event: LifecycleEvent) => this.emit('lifecycle', { ...event, host: id });

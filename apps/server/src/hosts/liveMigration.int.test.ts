@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorBody, GuestSummary, HostSummary } from '../api.js';
+import type { ErrorBody, GuestRemoval, GuestSummary, HostSummary } from '../api.js';
 import { demoGuestXml } from '../demoGuest.js';
 import { openConsole } from '../testing/consoleClient.js';
 import { demoGuest } from '../testing/demoGuest.js';
@@ -78,7 +78,9 @@ describe('live migration between two libvirt hosts', () => {
 
     // The event stream and the list show it on the second host, without a reload.
     await sse.next<GuestSummary>('guest', (g) => g.host === 'lvb' && g.name === name && g.state === 'running');
-    const left = await sse.next<{ host: string; name: string }>('removed', (r) => r.host === 'lva' && r.name === name);
+    const left = await sse.next<GuestRemoval>('removed', (r) => r.host === 'lva' && r.name === name);
+    // A page open on it on the first host follows it to the second.
+    expect(left.data).toEqual({ host: 'lva', name, movedTo: 'lvb' });
     const list = (await server.api.get<GuestSummary[]>('/api/domains')).body.filter((g) => g.name === name);
     expect(list).toEqual([expect.objectContaining({ host: 'lvb', state: 'running' })]);
 
@@ -95,7 +97,8 @@ describe('live migration between two libvirt hosts', () => {
     await second.virsh('migrate', '--live', '--p2p', '--persistent', '--undefinesource', name, first.uri);
     // Only what came after it left the first host: that host's earlier messages were of its start.
     await sse.next<GuestSummary>('guest', (g) => g.host === 'lva' && g.name === name && g.state === 'running', 30_000, left);
-    await sse.next<{ host: string; name: string }>('removed', (r) => r.host === 'lvb' && r.name === name, 30_000, left);
+    // virtdeck did not move it, so the second host's removal cannot say where it went.
+    expect((await sse.next<GuestRemoval>('removed', (r) => r.host === 'lvb' && r.name === name, 30_000, left)).data).toEqual({ host: 'lvb', name });
     expect((await server.api.get<GuestSummary[]>('/api/domains')).body.filter((g) => g.name === name)).toEqual([expect.objectContaining({ host: 'lva', state: 'running' })]);
   }, 300_000);
 

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorBody, GuestSummary, HostSummary } from '../api.js';
+import type { ErrorBody, GuestRemoval, GuestSummary, HostSummary } from '../api.js';
 import { demoGuestXml } from '../demoGuest.js';
 import { demoGuest } from '../testing/demoGuest.js';
 import { startLibvirtHost, type LibvirtHost } from '../testing/libvirtHost.js';
@@ -20,6 +20,7 @@ describe('moving a guest between hosts', () => {
   let libvirt: LibvirtHost;
   let server: TestServer;
   let localDisk: string;
+  let sse: SseClient | undefined;
   const libvirtDisk = path.join(LIBVIRT_IMAGES_DIR, `${name}.raw`);
 
   beforeAll(async () => {
@@ -28,6 +29,7 @@ describe('moving a guest between hosts', () => {
     localDisk = path.join(server.stateDir, 'images', `${name}.raw`);
   }, 60_000);
   afterAll(async () => {
+    sse?.close();
     await libvirt?.virsh('undefine', name).catch(() => undefined);
     await rm(libvirtDisk, { force: true });
     await server?.dispose();
@@ -50,12 +52,8 @@ describe('moving a guest between hosts', () => {
     expect(uuid).toBeTruthy();
 
     expect((await server.api.post('/api/hosts', { json: { id: 'lv', uri: 'qemu:///system' } })).status).toBe(201);
-    const sse = await SseClient.connect(server.url, server.token.value);
-    try {
-      await sse.next<HostSummary[]>('hosts', (list) => list.some((h) => h.id === 'lv' && h.state === 'connected'));
-    } finally {
-      sse.close();
-    }
+    sse = await SseClient.connect(server.url, server.token.value);
+    await sse.next<HostSummary[]>('hosts', (list) => list.some((h) => h.id === 'lv' && h.state === 'connected'));
 
     // What cannot be done is refused before anything changes.
     expect((await server.api.post<ErrorBody>(`/api/domains/${name}/move`, { json: { to: 'local' } })).status).toBe(409);
@@ -75,6 +73,8 @@ describe('moving a guest between hosts', () => {
     expect((await stat(libvirtDisk)).size).toBe(image.length);
     await expect(stat(localDisk)).rejects.toThrow();
     expect((await server.api.get(`/api/domains/${name}`)).status).toBe(404);
+    // A page open on it follows it there: its removal here names the host it went to.
+    expect((await sse.next<GuestRemoval>('removed', (r) => r.name === name && r.host === 'local')).data).toEqual({ host: 'local', name, movedTo: 'lv' });
 
     // And back: the local host has it again, libvirt no longer.
     const back = await server.api.post<GuestSummary>(`/api/hosts/lv/domains/${name}/move`, { json: { to: 'local' } });
@@ -85,5 +85,6 @@ describe('moving a guest between hosts', () => {
     await expect(libvirt.virsh('dominfo', name)).rejects.toThrow();
     expect((await server.api.get<GuestSummary>(`/api/domains/${name}`)).body).toMatchObject({ name, state: 'shutoff' });
     expect((await server.api.get(`/api/hosts/lv/domains/${name}`)).status).toBe(404);
+    expect((await sse.next<GuestRemoval>('removed', (r) => r.name === name && r.host === 'lv')).data).toEqual({ host: 'lv', name, movedTo: 'local' });
   }, 120_000);
 });

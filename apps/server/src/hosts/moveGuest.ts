@@ -103,7 +103,7 @@ export async function moveGuest(hosts: Hosts, from: string, name: string, reques
     }
     const moved = await target.define(applyEdits(xml, edits), { create: true });
     defined = true;
-    await source.undefine(name);
+    await hosts.whileMoving(from, name, to, () => source.undefine(name));
     for (const copy of copies) await rm(copy.from, { force: true });
     return withHost(to, moved);
   } catch (error) {
@@ -153,7 +153,7 @@ async function migrateLive(hosts: Hosts, name: string, from: string, to: string)
     );
   }
   try {
-    await source.migrate(name, targetHost.uri);
+    await hosts.whileMoving(from, name, to, () => source.migrate(name, targetHost.uri));
   } catch (error) {
     if (!(error instanceof VirshError)) throw error;
     const still = source.list().find((g) => g.name === name);

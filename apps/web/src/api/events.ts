@@ -35,8 +35,9 @@ export function connectEvents(): () => void {
       session.setStream('live');
     });
     on('guest', (guest) => useGuestStore.getState().upsert(guest));
-    on('removed', ({ host, name, renamedTo }) => {
-      useGuestStore.getState().remove(guestKey(host, name), renamedTo);
+    on('removed', ({ host, name, renamedTo, movedTo }) => {
+      const wentTo = renamedTo !== undefined ? { host, name: renamedTo } : movedTo !== undefined ? { host: movedTo, name } : undefined;
+      useGuestStore.getState().remove(guestKey(host, name), wentTo);
       useStatsStore.getState().forget(guestKey(host, name));
     });
     on('hosts', (hosts) => useHostsStore.getState().replaceAll(hosts));

@@ -5,7 +5,7 @@ import { guestSummary } from '../testing/guestSummary';
 
 const guest = guestSummary;
 
-beforeEach(() => useGuestStore.setState({ guests: {}, removed: {}, renamed: {}, removing: {}, loaded: false }));
+beforeEach(() => useGuestStore.setState({ guests: {}, removed: {}, wentTo: {}, removing: {}, loaded: false }));
 
 describe('guestStore', () => {
   it('replaces everything with each snapshot and lists guests by name', () => {
@@ -42,15 +42,16 @@ describe('guestStore', () => {
     expect(useGuestStore.getState().removed).toEqual({});
   });
 
-  it('remembers the new name of a renamed guest until a guest of the old name is defined again', () => {
+  it('remembers where a renamed or moved guest went until a guest of the old name is defined there again', () => {
     const store = useGuestStore.getState();
-    store.replaceAll([guest('old'), guest('other')]);
-    store.remove('local/old', 'new');
+    store.replaceAll([guest('old'), guest('other'), guest('travels')]);
+    store.remove('local/old', { host: 'local', name: 'new' });
     store.remove('local/other');
-    expect(useGuestStore.getState().renamed).toEqual({ 'local/old': 'new' });
-    expect(Object.keys(useGuestStore.getState().removed).sort()).toEqual(['local/old', 'local/other']);
+    store.remove('local/travels', { host: 'rack1', name: 'travels' });
+    expect(useGuestStore.getState().wentTo).toEqual({ 'local/old': { host: 'local', name: 'new' }, 'local/travels': { host: 'rack1', name: 'travels' } });
+    expect(Object.keys(useGuestStore.getState().removed).sort()).toEqual(['local/old', 'local/other', 'local/travels']);
     store.upsert(guest('old'));
-    expect(useGuestStore.getState().renamed).toEqual({});
+    expect(useGuestStore.getState().wentTo).toEqual({ 'local/travels': { host: 'rack1', name: 'travels' } });
   });
 
   it('keeps guests of the same name on different hosts apart', () => {

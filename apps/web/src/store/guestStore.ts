@@ -11,8 +11,8 @@ export interface GuestStore {
   guests: Record<string, GuestSummary>;
   /** Guests that went away while this page was open, with when: a guest page explains it. */
   removed: Record<string, number>;
-  /** Of those, the ones renamed (elsewhere or here), with their new name on the same host. */
-  renamed: Record<string, string>;
+  /** Of those, the ones renamed or moved to another host (elsewhere or here), with where they are now. */
+  wentTo: Record<string, GuestPlace>;
   /** Deletions and renames asked for from this page, so they are not reported as "deleted elsewhere". */
   removing: Record<string, RemovalReason>;
   /** True once the first snapshot has arrived: before that, an absent guest is merely unknown. */
@@ -21,17 +21,23 @@ export interface GuestStore {
   replaceAll: (guests: GuestSummary[]) => void;
   /** One guest's new truth: replaces that guest. */
   upsert: (guest: GuestSummary) => void;
-  /** `renamedTo`: the guest is defined again under that name, on the same host. */
-  remove: (key: string, renamedTo?: string) => void;
+  /** `wentTo`: the guest is defined again there (renamed on its host, or moved to another one). */
+  remove: (key: string, wentTo?: GuestPlace) => void;
   expectRemoval: (key: string, why: RemovalReason | false) => void;
 }
 
 export type RemovalReason = 'delete' | 'rename';
 
+/** Where a guest is: its host and its name. */
+export interface GuestPlace {
+  host: string;
+  name: string;
+}
+
 export const useGuestStore = create<GuestStore>()((set) => ({
   guests: {},
   removed: {},
-  renamed: {},
+  wentTo: {},
   removing: {},
   loaded: false,
   replaceAll: (list) =>
@@ -41,25 +47,25 @@ export const useGuestStore = create<GuestStore>()((set) => ({
       const now = Date.now();
       // A guest deleted while the stream was down shows up only as missing from the snapshot.
       if (s.loaded) for (const key of Object.keys(s.guests)) if (!guests[key]) removed[key] = now;
-      const renamed = { ...s.renamed };
+      const wentTo = { ...s.wentTo };
       for (const key of Object.keys(guests)) {
         delete removed[key];
-        delete renamed[key];
+        delete wentTo[key];
       }
-      return { guests, removed, renamed, loaded: true };
+      return { guests, removed, wentTo, loaded: true };
     }),
   upsert: (guest) =>
     set((s) => {
       const key = keyOf(guest);
       const { [key]: _gone, ...removed } = s.removed;
-      const { [key]: _was, ...renamed } = s.renamed;
-      return { guests: { ...s.guests, [key]: guest }, removed, renamed };
+      const { [key]: _was, ...wentTo } = s.wentTo;
+      return { guests: { ...s.guests, [key]: guest }, removed, wentTo };
     }),
-  remove: (key, renamedTo) =>
+  remove: (key, to) =>
     set((s) => {
       const { [key]: _removed, ...guests } = s.guests;
-      const { [key]: _before, ...renamed } = s.renamed;
-      return { guests, removed: { ...s.removed, [key]: Date.now() }, renamed: renamedTo === undefined ? renamed : { ...renamed, [key]: renamedTo } };
+      const { [key]: _before, ...wentTo } = s.wentTo;
+      return { guests, removed: { ...s.removed, [key]: Date.now() }, wentTo: to === undefined ? wentTo : { ...wentTo, [key]: to } };
     }),
   expectRemoval: (key, why) =>
     set((s) => {

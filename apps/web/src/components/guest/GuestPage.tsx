@@ -5,7 +5,7 @@ import { formatMemoryKiB, formatTime, formatVcpus } from '../../format';
 import { GUEST_TABS, hrefFor, navigate, type GuestTab } from '../../router';
 import { unsavedEditsOf, useDraftStore } from '../../store/draftStore';
 import { LOCAL_HOST } from '../../api/types';
-import { guestKey, useGuestStore } from '../../store/guestStore';
+import { guestKey, useGuestStore, type GuestPlace } from '../../store/guestStore';
 import { useHostsStore } from '../../store/hostsStore';
 import { useSessionStore } from '../../store/sessionStore';
 import { ErrorLine } from '../common/ErrorLine';
@@ -33,21 +33,21 @@ export function GuestPage({ host, name, tab }: { host: string; name: string; tab
   const removedAt = useGuestStore((s) => s.removed[key]);
   const removingHere = useGuestStore((s) => s.removing[key]);
   const loaded = useGuestStore((s) => s.loaded);
-  const renamedTo = useGuestStore((s) => s.renamed[key]);
-  const renamedArrived = useGuestStore((s) => renamedTo !== undefined && s.guests[guestKey(host, renamedTo)] !== undefined);
+  const wentTo = useGuestStore((s) => s.wentTo[key]);
+  const arrived = useGuestStore((s) => wentTo !== undefined && s.guests[guestKey(wentTo.host, wentTo.name)] !== undefined);
 
-  // A guest deleted or renamed while its page is open (here or elsewhere): leave or follow it, and say why.
+  // A guest deleted, renamed or moved while its page is open (here or elsewhere): leave or follow it, and say why.
   useEffect(() => {
     // A rename from this page goes to the new name's page itself (GuestDefinition).
     if (guest || removedAt === undefined || removingHere === 'rename') return;
     const { notify } = useSessionStore.getState();
     // The Definition tab, closing with unsaved edits, has kept them as a draft by now.
     const kept = useDraftStore.getState().draft?.origin === unsavedEditsOf(host, name) ? ' Your unsaved edits of its definition are kept under New guest.' : '';
-    if (renamedTo !== undefined) {
-      // The new name is announced right after the old one goes: follow once it is there.
-      if (!renamedArrived) return;
-      notify('info', `${name} was renamed to ${renamedTo} elsewhere (another browser or the API), so this page now shows it under its new name.${kept}`);
-      navigate({ page: 'guest', host, name: renamedTo, tab }, { replace: true, force: true });
+    if (wentTo !== undefined) {
+      // Where it went is announced right after it goes from here (a move's target may announce it first): follow once it is there.
+      if (!arrived) return;
+      notify('info', `${wentHow(name, host, wentTo)} elsewhere (another browser or the API), so this page now shows it ${wentTo.host === host ? 'under its new name' : 'there'}.${kept}`);
+      navigate({ page: 'guest', host: wentTo.host, name: wentTo.name, tab }, { replace: true, force: true });
       return;
     }
     if (removingHere) notify('info', `Deleted ${name}.`);
@@ -55,12 +55,12 @@ export function GuestPage({ host, name, tab }: { host: string; name: string; tab
     useGuestStore.getState().expectRemoval(key, false);
     // Unsaved edits of its definition are kept as a draft by the editor as it closes.
     navigate({ page: 'dashboard' }, { replace: true, force: true });
-  }, [guest, removedAt, removingHere, renamedTo, renamedArrived, host, name, tab, key]);
+  }, [guest, removedAt, removingHere, wentTo, arrived, host, name, tab, key]);
 
   if (!guest) {
     if (!loaded) return <p className="hint">Loading…</p>;
     if (removingHere === 'rename') return <p className="hint">Renaming {name}…</p>;
-    if (renamedTo !== undefined) return <p className="hint">{name} was renamed to {renamedTo}…</p>;
+    if (wentTo !== undefined) return <p className="hint">{wentHow(name, host, wentTo)}…</p>;
     const where = host === LOCAL_HOST ? '' : ` on ${host}`;
     return (
       <section className="guest-page not-found" data-testid="guest-missing">
@@ -258,4 +258,9 @@ function AutostartToggle({ guest }: { guest: GuestSummary }) {
       ) : null}
     </label>
   );
+}
+
+/** How the guest `name` of `host` left for `to`: moved to another host, or renamed on its own. */
+function wentHow(name: string, host: string, to: GuestPlace): string {
+  return to.host !== host ? `${name} was moved to ${to.host}` : `${name} was renamed to ${to.name}`;
 }
