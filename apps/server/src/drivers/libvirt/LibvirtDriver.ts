@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -17,6 +17,7 @@ import { assertGuestName } from '../../guests/guestName.js';
 import { parseDefinition } from '../../guests/guestRecord.js';
 import { KeyedMutex } from '../../guests/KeyedMutex.js';
 import { hostDiagnostics } from '../../guests/qemuCommand.js';
+import { readQemuLog } from '../../guests/qemuLog.js';
 import type { HostEntry } from '../../hosts/hostConfig.js';
 import { parseDeviceXml, type DeviceSelector, type DeviceTargets } from '../../devices/deviceXml.js';
 import type { ActionOptions, DefineOptions, Driver, DriverEvents, GraphicsEndpoint, HostConnection, SerialEndpoint } from '../Driver.js';
@@ -24,6 +25,7 @@ import { spawnConsole } from './consoleProcess.js';
 import { EventBatches } from './eventBatches.js';
 import { libvirtGraphics } from './libvirtGraphics.js';
 import { splitCommandLine } from './nativeArgv.js';
+import { qemuLogFile } from './qemuLogFile.js';
 import { isActiveDomain, lifecycleEventOf, parseCapabilities, parseDomInfo, parseDomState, parseDomStats, parseEventLine, parseNames, toGuestStats, type VirshEvent } from './parseVirsh.js';
 import { KEEPALIVE_ARGS, virsh, virshEnvironment, VirshError, virshWithFile } from './virsh.js';
 
@@ -119,11 +121,10 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     return [...this.require(name).events];
   }
 
-  /** libvirt keeps QEMU's output on the host itself; only a local libvirt's can be read here. */
+  /** QEMU's log as the libvirtd serving this URI wrote it (qemuLogFile.ts): its end, as an embedded guest's is shown. */
   async qemuLog(name: string): Promise<string> {
     this.require(name);
-    if (!this.isLocal()) throw new VirtdeckError('unavailable', `QEMU's log of '${name}' is on the host itself, in /var/log/libvirt/qemu/${name}.log`);
-    return readFile(path.join('/var/log/libvirt/qemu', `${name}.log`), 'utf8').catch(() => '');
+    return readQemuLog(await qemuLogFile(this.uri, name));
   }
 
   /** `virsh define --validate`: libvirt checks the definition against its own schema, too. */
@@ -644,11 +645,6 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
       if (error.connection) this.setConnection({ state: error.connection, error: error.message });
       throw error.toVirtdeckError();
     }
-  }
-
-  /** `qemu:///system` and the like run on this machine (their logs can be read here). */
-  private isLocal(): boolean {
-    return /^qemu(\+unix)?:\/\/\//.test(this.uri);
   }
 
   /** Where virtdeck keeps what a guest of this host printed on its serial console. */
