@@ -75,6 +75,27 @@ describe('HostUsage', () => {
     expect(Math.abs(sample.disk.freeBytes / 1024 - free)).toBeLessThan(64 * 1024);
   });
 
+  it('gives the CPU use and memory that the kernel’s per-core counters (os.cpus) and free(1) give over the same time', async () => {
+    // os.cpus() is libuv's reading of the cpuN lines, free(1) procps' of meminfo: neither is this parser.
+    const busyMs = (cpus: os.CpuInfo[]) => cpus.reduce((sum, { times: t }) => sum + t.user + t.nice + t.sys + t.irq, 0);
+    const allMs = (cpus: os.CpuInfo[]) => cpus.reduce((sum, { times: t }) => sum + t.user + t.nice + t.sys + t.irq + t.idle, 0);
+    const usage = new HostUsage(os.tmpdir());
+    const before = os.cpus();
+    // Some busy and some idle time in the window, so that the share is neither 0 nor 100.
+    const until = Date.now() + 300;
+    while (Date.now() < until) Math.sqrt(Math.random());
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const sample = usage.sample();
+    const after = os.cpus();
+    const expected = ((busyMs(after) - busyMs(before)) / (allMs(after) - allMs(before))) * 100;
+    // libuv counts iowait as neither busy nor idle and leaves out softirq and steal: a few points apart at most.
+    expect(Math.abs(sample.cpu.usePercent - expected)).toBeLessThan(5);
+    const [, total, used] = execFileSync('free', ['-k'], { encoding: 'utf8' }).split('\n')[1]!.trim().split(/\s+/).map(Number) as [number, number, number];
+    expect(sample.memory.totalKiB).toBe(total);
+    // free(1) reads meminfo a moment later; memory moves a little in between on a busy machine.
+    expect(Math.abs(sample.memory.usedKiB - used) / total).toBeLessThan(0.02);
+  });
+
   it('reads this machine’s /proc', () => {
     const sample = new HostUsage(os.tmpdir()).sample();
     expect(sample.cpu.cores).toBe(os.cpus().length);
