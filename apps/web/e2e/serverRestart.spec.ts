@@ -33,6 +33,8 @@ test.describe('a server killed and started again under an open guest page', () =
     await expect(console).toContainText('before-42');
     // A program waits for a line (the shell's prompt would swallow a stray cursor report; read does not).
     await page.keyboard.type('read x; echo "read ${#x} characters"\n');
+    // Keys still on their way to QEMU when the server is killed are lost with it: wait for the guest to echo the whole line.
+    await expect(console).toContainText('read ${#x} characters"');
 
     // The server dies; the guest does not.
     await server.stop('SIGKILL');
