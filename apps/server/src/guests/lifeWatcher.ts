@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AcceleratorObservations } from '../host/acceleratorObservations.js';
-import { cpuTimeNs } from '../stats/procStats.js';
+import { userCpuTimeNs } from '../stats/procStats.js';
 import { embeddedGraphics } from '../vnc/embeddedGraphics.js';
 import type { Guest } from './guestRecord.js';
 import type { GuestStates } from './guestState.js';
@@ -75,7 +75,7 @@ export class LifeWatcher {
     const sample: LifeSample = {
       elapsedMs: performance.now() - runtime.cpusStartedAt,
       serialBytes: runtime.console?.outputBytes ?? 0,
-      cpuTimeNs: cpuTimeNs(runtime.pid) ?? 0,
+      userCpuNs: userCpuTimeNs(runtime.pid) ?? 0,
     };
     const screen = runtime.facts.display && runtime.qmp?.state === 'running' ? await this.screenDigest(guest).catch(() => undefined) : undefined;
     if (screen !== undefined) sample.screen = screen;

@@ -139,6 +139,12 @@ export function processCpuTicks(pid: number): number | undefined {
   return utime === undefined || stime === undefined ? undefined : Number(utime) + Number(stime);
 }
 
+/** The process's user-mode CPU time in clock ticks (utime, which holds the time its vCPUs ran a KVM guest). */
+export function processUserCpuTicks(pid: number): number | undefined {
+  const utime = readStatField(pid, 11);
+  return utime === undefined ? undefined : Number(utime);
+}
+
 /** Fields of /proc/PID/stat after the command name, from field 3 (state) = index 0. */
 function readStatField(pid: number, index: number): string | undefined {
   try {

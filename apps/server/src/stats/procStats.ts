@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { processCpuTicks } from '../guests/qemuProcess.js';
+import { processCpuTicks, processUserCpuTicks } from '../guests/qemuProcess.js';
 
 /** USER_HZ, the unit of /proc/PID/stat times: 100 on every Linux architecture QEMU hosts run. */
 const TICKS_PER_SECOND = 100;
@@ -7,6 +7,12 @@ const TICKS_PER_SECOND = 100;
 /** CPU time of the whole QEMU process (vCPU threads, I/O threads, main loop), in ns. */
 export function cpuTimeNs(pid: number): number | undefined {
   const ticks = processCpuTicks(pid);
+  return ticks === undefined ? undefined : (ticks * 1e9) / TICKS_PER_SECOND;
+}
+
+/** The part of it in user mode (guest code under TCG and under KVM), in ns. */
+export function userCpuTimeNs(pid: number): number | undefined {
+  const ticks = processUserCpuTicks(pid);
   return ticks === undefined ? undefined : (ticks * 1e9) / TICKS_PER_SECOND;
 }
 
