@@ -21,6 +21,8 @@ export const STATE_REASONS = [
   'reconnected', // found again after a server restart
   'migrated-state', // reserved for state restored from disk
   'io-error', // paused by QEMU because a disk failed (werror/rerror=stop)
+  'internal-error', // paused by QEMU after an error it cannot go on from (a KVM internal error, a failed VM entry)
+  'watchdog', // paused by QEMU when the guest's watchdog expired (action pause)
   'bad-file', // broken: its file in domains/ is not a usable definition
 ] as const;
 export type StateReason = (typeof STATE_REASONS)[number];

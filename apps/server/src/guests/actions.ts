@@ -69,12 +69,27 @@ export class GuestActions {
 
   async suspend(guest: Guest): Promise<void> {
     const { runtime, qmp } = controllable(guest, 'suspend');
-    await command(guest, runtime, qmp, 'stop');
+    await withPauseRequested(runtime, () => command(guest, runtime, qmp, 'stop'));
   }
 
   async resume(guest: Guest): Promise<void> {
     const { runtime, qmp } = controllable(guest, 'resume');
     await command(guest, runtime, qmp, 'cont');
+  }
+}
+
+/** Stops the CPUs as the server's own request: the STOP that follows (QEMU sends it before the reply) is a user's pause, not QEMU's. */
+export function pauseCpus(runtime: GuestRuntime, qmp: QmpClient): Promise<void> {
+  return withPauseRequested(runtime, () => qmp.execute('stop').then(() => undefined));
+}
+
+/** Runs work in which QEMU stops the CPUs because the server asked (`stop`, a snapshot job): its STOP is a pause asked for. */
+export async function withPauseRequested<T>(runtime: GuestRuntime, work: () => Promise<T>): Promise<T> {
+  runtime.pauseRequested = true;
+  try {
+    return await work();
+  } finally {
+    runtime.pauseRequested = false;
   }
 }
 

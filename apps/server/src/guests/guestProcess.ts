@@ -9,13 +9,13 @@ import { restoreOwners } from '../confine/ownership.js';
 import { releaseGuestTuning } from '../host/guestTuning.js';
 import { stopSwtpm } from '../host/swtpm.js';
 import { removeTaps } from '../networks/taps.js';
-import { monitorOf } from './actions.js';
+import { monitorOf, pauseCpus } from './actions.js';
 import { attachMonitor, consoleSocketOf, serialConsoleFor } from './attach.js';
 import { parseDefinition, type Guest } from './guestRecord.js';
 import { GuestRuntime } from './GuestRuntime.js';
 import type { GuestStates } from './guestState.js';
 import type { KeyedMutex } from './KeyedMutex.js';
-import { onQmpEvent, stateFromRunState, type FollowUp } from './lifecycle.js';
+import { onQmpEvent, pausedBy, stateFromRunState, type FollowUp } from './lifecycle.js';
 import { isOurQemu, processStartTime, tailOf, terminate, watchPid, type ProcessExit } from './qemuProcess.js';
 import { startGuest, type StartOptions } from './startGuest.js';
 import { currentBootId, readStatus, type GuestStatus } from './statusFile.js';
@@ -147,7 +147,7 @@ export class GuestProcesses {
     attachMonitor(runtime, qmp, (attached, event) => this.onEvent(guest, attached, event));
     const { status: runState } = await qmp.execute<StatusInfo>('query-status');
     const previous = status && status.state !== 'shutoff' ? { state: status.state, reason: status.reason } : undefined;
-    const truth = stateFromRunState(runState, runtime.facts.actions, previous);
+    const truth = stateFromRunState(runState, runtime.facts.actions, previous, await tailOf(run.qemuLog));
     if (truth.startUnfinished) {
       runtime.stopping = 'failed';
       runtime.stopError = 'The server stopped while the guest was starting';
@@ -164,7 +164,7 @@ export class GuestProcesses {
     }
     // It may have died while we looked; then its exit has already been handled.
     if ((guest.runtime as GuestRuntime | undefined) !== runtime) return;
-    this.states.transition(guest, { state: truth.state, reason: truth.reason });
+    this.states.transition(guest, { state: truth.state, reason: truth.reason, error: truth.error });
     this.states.record(guest, 'reconnected', `QEMU pid ${pid}, ${runState}`);
     this.options.logger.info({ name: guest.name, pid, state: truth.state }, 'found a running guest again');
     if (truth.followUp) await this.runFollowUp(guest, runtime, truth.followUp);
@@ -190,6 +190,7 @@ export class GuestProcesses {
       rebootRequested: runtime.rebootRequested,
       afterHostReset: performance.now() - runtime.hostResetAt < FIRMWARE_RESET_WINDOW_MS,
       restarting: runtime.restarting,
+      pauseRequested: runtime.pauseRequested,
       actions: runtime.facts.actions,
     });
     if (!transition) return;
@@ -198,7 +199,7 @@ export class GuestProcesses {
     if (transition.rebootDone) runtime.rebootRequested = false;
     const at = qmpTime(event);
     const { state = guest.state, reason = guest.reason } = transition;
-    if (state !== guest.state || reason !== guest.reason) this.states.transition(guest, { state, reason, at });
+    if (state !== guest.state || reason !== guest.reason) this.states.transition(guest, { state, reason, at, error: transition.error });
     else if (transition.poweringOff) this.states.persist(guest);
     if (transition.event) this.states.record(guest, transition.event, transition.detail, at);
     // QEMU stops the CPUs at a power-off (-no-shutdown) right after SHUTDOWN, before the follow-up runs.
@@ -244,8 +245,19 @@ export class GuestProcesses {
         if (!followUp.quiet) this.states.record(guest, 'restarted');
         return;
       case 'pause':
-        await monitorOf(guest, runtime).execute('stop');
+        await pauseCpus(runtime, monitorOf(guest, runtime));
         return;
+      case 'why-paused': {
+        if (guest.state !== 'running') return;
+        const { status } = await monitorOf(guest, runtime).execute<StatusInfo>('query-status');
+        const pause = pausedBy(status, await tailOf(guest.run.qemuLog));
+        // Resumed (or ended) meanwhile: then the events that did so have said it.
+        if (!pause || guest.state !== 'running' || guest.runtime !== runtime) return;
+        this.states.transition(guest, { state: 'paused', reason: pause.reason, error: pause.error });
+        this.states.record(guest, 'suspended', pause.detail);
+        if (pause.error) this.options.logger.warn({ name: guest.name, status }, pause.detail);
+        return;
+      }
       case 'coredump': {
         const file = path.join(this.options.stateDir, 'dumps', `${guest.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.core`);
         // QEMU writes where its user may (its own folder); the dump then moves to the state directory.

@@ -4,6 +4,7 @@ import type { AcceleratorObservations } from '../host/acceleratorObservations.js
 import { userCpuTimeNs } from '../stats/procStats.js';
 import { embeddedGraphics } from '../vnc/embeddedGraphics.js';
 import type { Guest } from './guestRecord.js';
+import type { GuestRuntime } from './GuestRuntime.js';
 import type { GuestStates } from './guestState.js';
 import { LifeWatch, type LifeSample } from './signOfLife.js';
 
@@ -70,25 +71,39 @@ export class LifeWatcher {
     const runtime = guest.runtime;
     const life = runtime?.life;
     if (!runtime || !life || runtime.cpusStartedAt === undefined) return;
-    // A paused guest shows nothing by choice: its watch waits for it.
-    if (guest.state !== 'running') return;
     const sample: LifeSample = {
       elapsedMs: performance.now() - runtime.cpusStartedAt,
       serialBytes: runtime.console?.outputBytes ?? 0,
       userCpuNs: userCpuTimeNs(runtime.pid) ?? 0,
     };
+    // Under KVM, QEMU stopping a guest that had shown nothing is the accelerator failing here, as a hang is.
+    if (runtime.facts.accelerator === 'kvm' && guest.state === 'paused' && guest.reason === 'internal-error') {
+      const verdict = life.observe(sample);
+      if (verdict === 'alive') return this.observed(() => this.observations.noteAlive(runtime.facts.accelerator));
+      if (verdict === 'silent') return this.silent(guest, runtime);
+      life.stoppedForGood();
+      return this.silent(guest, runtime, sample.elapsedMs);
+    }
+    // A paused guest shows nothing by choice: its watch waits for it.
+    if (guest.state !== 'running') return;
     const screen = runtime.facts.display && runtime.qmp?.state === 'running' ? await this.screenDigest(guest).catch(() => undefined) : undefined;
     if (screen !== undefined) sample.screen = screen;
     if (guest.runtime !== runtime) return;
     const verdict = life.observe(sample);
+    if (verdict === 'alive') await this.observed(() => this.observations.noteAlive(runtime.facts.accelerator));
+    if (verdict === 'silent') await this.silent(guest, runtime);
+  }
+
+  /** Says so on the guest's summary and in its event log; `stoppedAfterMs`: QEMU stopped it with an internal error that long after the start. */
+  private async silent(guest: Guest, runtime: GuestRuntime, stoppedAfterMs?: number): Promise<void> {
     const accelerator = runtime.facts.accelerator;
-    if (verdict === 'alive') await this.observed(() => this.observations.noteAlive(accelerator));
-    if (verdict !== 'silent') return;
-    const seconds = Math.round(this.silentAfterMs / 1000);
     const kvm = accelerator === 'kvm';
-    const message =
-      `No sign of life for ${seconds} s after the start: no serial output, ${runtime.facts.display ? 'the screen unchanged, ' : ''}the vCPUs idle. ` +
-      `See QEMU's log${kvm ? "; under KVM this is what a host without working nested virtualization does, so try type='qemu' (TCG)" : ', and whether the guest has a kernel or boot disk that runs'}.`;
+    const nothing = `no serial output, ${runtime.facts.display ? 'the screen unchanged, ' : ''}the vCPUs idle`;
+    const what =
+      stoppedAfterMs === undefined
+        ? `No sign of life for ${Math.round(this.silentAfterMs / 1000)} s after the start: ${nothing}.`
+        : `No sign of life before QEMU stopped it with an internal error ${Math.round(stoppedAfterMs / 1000)} s after the start: ${nothing}.`;
+    const message = `${what} See QEMU's log${kvm ? "; under KVM this is what a host without working nested virtualization does, so try type='qemu' (TCG)" : ', and whether the guest has a kernel or boot disk that runs'}.`;
     runtime.hint = { code: 'no-sign-of-life', message, since: new Date().toISOString() };
     this.states.record(guest, 'no-sign-of-life', message);
     this.states.announce(guest);

@@ -1,6 +1,6 @@
 import type { QmpEvent } from '@virtdeck/qmp';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIFECYCLE_ACTIONS, onQmpEvent, stateFromRunState, type EventContext, type LifecycleActions } from './lifecycle.js';
+import { DEFAULT_LIFECYCLE_ACTIONS, onQmpEvent, pausedBy, stateFromRunState, type EventContext, type LifecycleActions } from './lifecycle.js';
 
 const event = (name: string, data: Record<string, unknown> = {}): QmpEvent => ({ event: name, data, timestamp: { seconds: 1, microseconds: 0 } });
 const running = (actions: Partial<LifecycleActions> = {}, extra: Partial<EventContext> = {}): EventContext => ({
@@ -9,6 +9,7 @@ const running = (actions: Partial<LifecycleActions> = {}, extra: Partial<EventCo
   rebootRequested: false,
   afterHostReset: false,
   restarting: false,
+  pauseRequested: false,
   actions: { ...DEFAULT_LIFECYCLE_ACTIONS, ...actions },
   ...extra,
 });
@@ -41,7 +42,7 @@ describe('the QMP event table', () => {
     expect(onQmpEvent(event('RESET', { guest: false, reason: 'host-qmp-system-reset' }), restarting)).toBeUndefined();
     expect(onQmpEvent(event('RESUME'), { ...restarting, state: 'paused', reason: 'user' })).toBeUndefined();
     // Outside a restart they are what they say.
-    expect(onQmpEvent(event('STOP'), running())).toMatchObject({ state: 'paused', event: 'suspended' });
+    expect(onQmpEvent(event('STOP'), running({}, { pauseRequested: true }))).toMatchObject({ state: 'paused', event: 'suspended' });
     expect(onQmpEvent(event('RESET', { guest: false, reason: 'host-qmp-system-reset' }), running())).toMatchObject({ event: 'reset', detail: 'reset from the host' });
   });
 
@@ -64,13 +65,21 @@ describe('the QMP event table', () => {
   });
 
   it('pauses and resumes', () => {
-    expect(onQmpEvent(event('STOP'), running())).toMatchObject({ state: 'paused', reason: 'user', event: 'suspended' });
+    expect(onQmpEvent(event('STOP'), running({}, { pauseRequested: true }))).toEqual({ state: 'paused', reason: 'user', event: 'suspended' });
     expect(onQmpEvent(event('RESUME'), running({}, { state: 'paused', reason: 'user' }))).toMatchObject({ state: 'running', event: 'resumed' });
     // The STOP that follows a power-off under -no-shutdown is not a pause.
     expect(onQmpEvent(event('STOP'), running({}, { state: 'shutdown', reason: 'shutdown' }))).toBeUndefined();
     const ioError = event('BLOCK_IO_ERROR', { device: 'virtio-disk0', operation: 'write', action: 'stop', reason: 'No space left on device', nospace: true });
-    expect(onQmpEvent(ioError, running())).toMatchObject({ state: 'paused', reason: 'io-error' });
+    expect(onQmpEvent(ioError, running())).toMatchObject({
+      state: 'paused',
+      reason: 'io-error',
+      error: 'QEMU paused the guest: write error on virtio-disk0: No space left on device (no space left). Resume once the disk can be used again (its error_policy is stop).',
+    });
     expect(onQmpEvent(event('BLOCK_IO_ERROR', { device: 'd', operation: 'read', action: 'report', reason: 'x' }), running())).toBeUndefined();
+  });
+
+  it('asks QEMU why when the CPUs stopped without the server asking', () => {
+    expect(onQmpEvent(event('STOP'), running())).toEqual({ followUp: { kind: 'why-paused' } });
   });
 
   it('logs resets, and brings a guest that ignored its shutdown request back to running', () => {
@@ -100,6 +109,42 @@ describe('the QMP event table', () => {
   });
 });
 
+/** The end of QEMU 7.2's log after KVM_EXIT_INTERNAL_ERROR (kvm_handle_internal_error, then the vCPU's registers). */
+const KVM_INTERNAL_ERROR_LOG = `2026-12-04T18:22:48.389500Z qemu-system-x86_64: warning: host doesn't support requested feature: CPUID.01H:ECX.pni [bit 0]
+KVM internal error. Suberror: 1
+extra data[0]: 0x0000000000000000
+emulation failure
+RAX=0000000000000000 RBX=0000000000000000 RCX=0000000000000000 RDX=0000000000000663
+EFL=00000002 [-------] CPL=0 II=0 A20=1 SMM=0 HLT=0`;
+
+describe('who stopped the CPUs, from the run state after a STOP the server did not ask for', () => {
+  it('names an internal error with the line QEMU logged, and says Resume cannot go on from it', () => {
+    expect(pausedBy('internal-error', KVM_INTERNAL_ERROR_LOG)).toEqual({
+      reason: 'internal-error',
+      detail: 'QEMU stopped the CPUs after an internal error (KVM internal error. Suberror: 1; emulation failure)',
+      error: `QEMU stopped the CPUs after an internal error (KVM internal error. Suberror: 1; emulation failure). Resume cannot go on from there: Reset restarts the guest, Force off ends it. QEMU's log has the vCPU's registers.\nQEMU's log:\n${KVM_INTERNAL_ERROR_LOG}`,
+    });
+    expect(pausedBy('internal-error', 'KVM: entry failed, hardware error 0x80000021\n')?.detail).toBe('QEMU stopped the CPUs after an internal error (KVM: entry failed, hardware error 0x80000021)');
+    expect(pausedBy('internal-error', '')).toMatchObject({
+      detail: 'QEMU stopped the CPUs after an internal error',
+      error: "QEMU stopped the CPUs after an internal error. Resume cannot go on from there: Reset restarts the guest, Force off ends it. QEMU's log has the vCPU's registers.",
+    });
+  });
+
+  it('names a watchdog and a disk error, and takes a plain pause for someone’s request', () => {
+    expect(pausedBy('watchdog', '')).toMatchObject({ reason: 'watchdog', error: expect.stringContaining("The guest's watchdog expired and QEMU paused it") });
+    expect(pausedBy('io-error', '')).toMatchObject({ reason: 'io-error', error: expect.stringContaining('after a disk error') });
+    expect(pausedBy('paused', '')).toEqual({ reason: 'user', detail: 'paused from outside virtdeck (QEMU: paused)' });
+    expect(pausedBy('debug', '')?.error).toBeUndefined();
+  });
+
+  it('leaves a guest that went on, powered off or panicked to the events that said so', () => {
+    expect(pausedBy('running', '')).toBeUndefined();
+    expect(pausedBy('shutdown', '')).toBeUndefined();
+    expect(pausedBy('guest-panicked', '')).toBeUndefined();
+  });
+});
+
 describe('the state of a QEMU found again', () => {
   const actions = DEFAULT_LIFECYCLE_ACTIONS;
   it('keeps the recorded reason when the state is unchanged', () => {
@@ -112,6 +157,12 @@ describe('the state of a QEMU found again', () => {
     expect(stateFromRunState('shutdown', actions, undefined)).toMatchObject({ state: 'shutdown', followUp: { kind: 'destroy', reason: 'shutdown' } });
     expect(stateFromRunState('guest-panicked', { ...actions, onCrash: 'preserve' }, undefined)).toEqual({ state: 'crashed', reason: 'crashed' });
     expect(stateFromRunState('prelaunch', actions, undefined)).toMatchObject({ startUnfinished: true });
-    expect(stateFromRunState('io-error', actions, undefined)).toEqual({ state: 'paused', reason: 'io-error' });
+    expect(stateFromRunState('io-error', actions, undefined)).toMatchObject({ state: 'paused', reason: 'io-error' });
+    // A pause of QEMU's own keeps its reason and what to do across a server restart.
+    expect(stateFromRunState('internal-error', actions, { state: 'paused', reason: 'internal-error' }, KVM_INTERNAL_ERROR_LOG)).toEqual({
+      state: 'paused',
+      reason: 'internal-error',
+      error: expect.stringContaining('after an internal error (KVM internal error. Suberror: 1; emulation failure)'),
+    });
   });
 });

@@ -4,7 +4,7 @@
  * transitions and queues the follow-ups on the guest's lock: the monitor never blocks on
  * an event (the libvirt way: qemuProcessHandle* only record and queue).
  */
-import type { QmpEvent } from '@virtdeck/qmp';
+import type { QmpEvent, RunState } from '@virtdeck/qmp';
 import type { CrashAction } from '@virtdeck/schema';
 import type { GuestState, LifecycleEventName, StateReason } from '../api.js';
 
@@ -30,7 +30,9 @@ export type FollowUp =
   /** Write the guest's memory to a file first (on_crash=coredump-*), then destroy or restart. */
   | { kind: 'coredump'; then: 'destroy' | 'restart' }
   /** Stop the CPUs and keep the guest as it is (preserve, when QEMU did not stop it itself). */
-  | { kind: 'pause' };
+  | { kind: 'pause' }
+  /** The CPUs stopped without the server asking: `query-status` says who stopped them (pausedBy). */
+  | { kind: 'why-paused' };
 
 export interface EventContext {
   state: GuestState;
@@ -48,6 +50,8 @@ export interface EventContext {
    * RESUME that come with it are the restart's, not a pause or a reset of their own.
    */
   restarting: boolean;
+  /** The server itself is stopping the CPUs (Pause, a snapshot's run state): the STOP that follows is asked for. */
+  pauseRequested: boolean;
   actions: LifecycleActions;
 }
 
@@ -64,6 +68,8 @@ export interface Transition {
   quitting?: StateReason;
   /** The pending reboot request has been used up. */
   rebootDone?: boolean;
+  /** What the person looking at the guest should read: why QEMU stopped it and what can be done. */
+  error?: string;
 }
 
 type Handler = (event: QmpEvent, ctx: EventContext) => Transition | undefined;
@@ -128,7 +134,11 @@ export const QMP_EVENT_HANDLERS: Readonly<Record<string, Handler>> = {
         return undefined;
     }
   },
-  STOP: (_event, ctx) => (ctx.state === 'running' && !ctx.restarting ? { state: 'paused', reason: 'user', event: 'suspended' } : undefined),
+  STOP: (_event, ctx) => {
+    if (ctx.state !== 'running' || ctx.restarting) return undefined;
+    // STOP says nothing of why: QEMU itself (an internal error, a watchdog) or another monitor stopped the CPUs.
+    return ctx.pauseRequested ? { state: 'paused', reason: 'user', event: 'suspended' } : { followUp: { kind: 'why-paused' } };
+  },
   RESUME: (_event, ctx) => (ctx.state === 'paused' && !ctx.restarting ? { state: 'running', reason: 'user', event: 'resumed' } : undefined),
   RESET: (event, ctx) => {
     // A reset that is part of restarting a powered-off or crashed guest is logged as the restart.
@@ -160,7 +170,7 @@ export const QMP_EVENT_HANDLERS: Readonly<Record<string, Handler>> = {
     const data = event.data as QmpEvent<'BLOCK_IO_ERROR'>['data'];
     if (data.action !== 'stop' || ctx.state !== 'running') return undefined;
     const detail = `${data.operation} error on ${data.device || data['node-name'] || 'a disk'}: ${data.reason}${data.nospace ? ' (no space left)' : ''}`;
-    return { state: 'paused', reason: 'io-error', event: 'suspended', detail };
+    return { state: 'paused', reason: 'io-error', event: 'suspended', detail, error: `QEMU paused the guest: ${detail}. Resume once the disk can be used again (its error_policy is stop).` };
   },
   SUSPEND: (_event, ctx) =>
     ctx.state === 'running' ? { state: 'paused', reason: 'user', event: 'suspended', detail: 'the guest suspended itself to RAM (S3)' } : undefined,
@@ -181,7 +191,9 @@ export function stateFromRunState(
   status: string,
   actions: LifecycleActions,
   previous: { state: GuestState; reason: StateReason } | undefined,
-): { state: GuestState; reason: StateReason; followUp?: FollowUp; startUnfinished?: boolean } {
+  /** QEMU's log of this run, for the cause of a pause of QEMU's own. */
+  qemuLog = '',
+): { state: GuestState; reason: StateReason; error?: string; followUp?: FollowUp; startUnfinished?: boolean } {
   const keep = (state: GuestState): StateReason => (previous?.state === state ? previous.reason : 'reconnected');
   switch (status) {
     case 'running':
@@ -194,8 +206,77 @@ export function stateFromRunState(
     case 'guest-panicked':
       return { state: 'crashed', reason: 'crashed', followUp: followUpFor(actions.onCrash, 'crashed') };
     case 'io-error':
-      return { state: 'paused', reason: 'io-error' };
+    case 'internal-error':
+    case 'watchdog': {
+      const pause = pausedBy(status, qemuLog);
+      return { state: 'paused', reason: pause?.reason ?? 'user', ...(pause?.error ? { error: pause.error } : {}) };
+    }
     default:
       return { state: 'paused', reason: keep('paused') };
+  }
+}
+
+/** A pause QEMU reported after a STOP the server did not ask for. */
+export interface Pause {
+  reason: StateReason;
+  /** The line the event log gets. */
+  detail: string;
+  /** For a pause of QEMU's own: why, and what the user can do (the guest's error line). */
+  error?: string;
+}
+
+/** Lines of QEMU's log an error carries, for its "details" (an internal error's register dump is about 20). */
+const LOG_LINES = 25;
+
+/** The error's line, then the end of QEMU's log of this run. */
+function withLog(line: string, qemuLog: string): string {
+  const tail = qemuLog.trim().split('\n').slice(-LOG_LINES).join('\n');
+  return tail ? `${line}\nQEMU's log:\n${tail}` : line;
+}
+
+/** What QEMU 7.2 prints (to stderr, so QEMU's log) when KVM stops a vCPU: kvm_handle_internal_error, the x86 entry-failure handler, kvm_cpu_exec. */
+const KVM_FAILURE_LINES = /^(?:KVM internal error\..*|emulation failure|KVM: entry failed.*|error: kvm run failed.*)$/gm;
+
+/**
+ * Who stopped the CPUs, from the run state `query-status` gives after a STOP the server did
+ * not ask for (libvirt's qemuMonitorVMStatusToPausedReason), with QEMU's log of this run for
+ * the cause of an internal error. Undefined when the guest is not paused (it went on, or an
+ * end another event handles: a power-off, a panic).
+ */
+export function pausedBy(status: RunState, qemuLog: string): Pause | undefined {
+  switch (status) {
+    case 'internal-error': {
+      const cause = [...new Set(Array.from(qemuLog.matchAll(KVM_FAILURE_LINES), ([line]) => line))].join('; ');
+      const detail = `QEMU stopped the CPUs after an internal error${cause ? ` (${cause})` : ''}`;
+      return { reason: 'internal-error', detail, error: withLog(`${detail}. Resume cannot go on from there: Reset restarts the guest, Force off ends it. QEMU's log has the vCPU's registers.`, qemuLog) };
+    }
+    case 'io-error':
+      return { reason: 'io-error', detail: 'QEMU stopped the CPUs after a disk error', error: withLog("QEMU paused the guest after a disk error (its error_policy is stop). Resume once the disk can be used again; QEMU's log may say which.", qemuLog) };
+    case 'watchdog':
+      return {
+        reason: 'watchdog',
+        detail: "the guest's watchdog expired and paused it",
+        error: withLog("The guest's watchdog expired and QEMU paused it (<watchdog action='pause'>): the guest stopped feeding it. Resume lets it run on, Reset restarts it.", qemuLog),
+      };
+    case 'running':
+    case 'shutdown':
+    case 'guest-panicked':
+      return undefined;
+    case 'paused':
+    case 'suspended':
+    case 'debug':
+    case 'save-vm':
+    case 'restore-vm':
+    case 'inmigrate':
+    case 'postmigrate':
+    case 'finish-migrate':
+    case 'prelaunch':
+    case 'colo':
+      // Asked for, through a monitor or a debugger of someone else's, or a save or migration under way.
+      return { reason: 'user', detail: `paused from outside virtdeck (QEMU: ${status})` };
+    default: {
+      const unknown: never = status;
+      return { reason: 'user', detail: `paused (QEMU: ${String(unknown)})` };
+    }
   }
 }

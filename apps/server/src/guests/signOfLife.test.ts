@@ -56,4 +56,14 @@ describe('LifeWatch', () => {
     const hung = new LifeWatch({ silentAfterMs: 30 * SECOND });
     expect(run(hung, 30, (t) => ({ userCpuNs: t * 0.0013 * NS })).at(-1)).toBe('silent');
   });
+
+  it('calls a guest QEMU stopped for good silent when it had shown nothing, and an alive one alive', () => {
+    const stopped = new LifeWatch({ silentAfterMs: 60 * SECOND });
+    run(stopped, 10);
+    expect(stopped.stoppedForGood()).toBe('silent');
+
+    const alive = new LifeWatch({ silentAfterMs: 60 * SECOND });
+    alive.observe({ elapsedMs: 2 * SECOND, serialBytes: 40, userCpuNs: 0 });
+    expect(alive.stoppedForGood()).toBe('alive');
+  });
 });

@@ -79,6 +79,12 @@ export class LifeWatch {
     return this.verdict;
   }
 
+  /** QEMU stopped the guest for good (an internal error): one still waiting never showed a sign of life. */
+  stoppedForGood(): LifeVerdict {
+    if (this.verdict === 'waiting') this.verdict = 'silent';
+    return this.verdict;
+  }
+
   private screenChanged(sample: LifeSample): boolean {
     if (sample.screen === undefined || this.screens.has(sample.screen)) return false;
     this.screens.add(sample.screen);

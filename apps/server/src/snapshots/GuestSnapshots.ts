@@ -2,6 +2,7 @@ import { validateDomain, snapshotXml, type Domain } from '@virtdeck/schema';
 import type { QmpClient } from '@virtdeck/qmp';
 import type { SnapshotRequest, SnapshotSummary } from '../api.js';
 import { describeError, VirtdeckError } from '../errors.js';
+import { pauseCpus, withPauseRequested } from '../guests/actions.js';
 import type { Guest } from '../guests/guestRecord.js';
 import { guestNameProblem } from '../guests/guestName.js';
 import { imageSnapshotTags, snapshotImage } from '../storage/qemuImg.js';
@@ -74,7 +75,7 @@ export class GuestSnapshots {
       if (qmp) {
         state = guest.state === 'paused' ? 'paused' : 'running';
         const nodes = await writableQcow2Nodes(qmp, name);
-        await runSnapshotJob(qmp, 'snapshot-save', { tag: snapshot, vmstate: nodes[0], devices: nodes });
+        await pausingAsAsked(guest, () => runSnapshotJob(qmp, 'snapshot-save', { tag: snapshot, vmstate: nodes[0], devices: nodes }));
         undo = () => runSnapshotJob(qmp, 'snapshot-delete', { tag: snapshot, devices: nodes });
       } else {
         state = 'shutoff';
@@ -117,14 +118,14 @@ export class GuestSnapshots {
       const live = liveMonitor(guest);
       if (summary.memory) {
         if (live && sameDefinition(guest.runtime?.xml, domainXml)) {
-          await loadSnapshot(live, name, snapshotName);
+          await pausingAsAsked(guest, () => loadSnapshot(live, name, snapshotName));
           if (!sameDefinition(guest.xml, domainXml)) await this.host.restoreDefinition(guest, domainXml, why);
         } else {
           if (guest.runtime) await this.host.forceOff(guest);
           if (!sameDefinition(guest.xml, domainXml)) await this.host.restoreDefinition(guest, domainXml, why);
           await this.host.start(guest, (qmp) => loadSnapshot(qmp, name, snapshotName));
         }
-        await matchRunState(liveMonitor(guest), summary.state);
+        await matchRunState(guest, summary.state);
       } else {
         if (guest.runtime) await this.host.forceOff(guest);
         for (const disk of disks) await snapshotImage(disk.file, 'apply', snapshotName);
@@ -179,6 +180,11 @@ export function checkSnapshotName(name: string): string {
 const sameDefinition = (a: string | undefined, b: string): boolean => a !== undefined && a.replace(/^\s*<\?xml[^>]*\?>\s*/, '').trimEnd() === b.trimEnd();
 
 /** The monitor of a guest whose QEMU runs and answers; undefined while it is off (or still starting). */
+/** QEMU stops the CPUs while it saves or loads a snapshot: a pause asked for, which the guest's state and event log show as one. */
+function pausingAsAsked(guest: Guest, job: () => Promise<void>): Promise<void> {
+  return guest.runtime ? withPauseRequested(guest.runtime, job) : job();
+}
+
 function liveMonitor(guest: Guest): QmpClient | undefined {
   const runtime = guest.runtime;
   if (runtime === undefined) return undefined;
@@ -207,11 +213,12 @@ async function loadSnapshot(qmp: QmpClient, guest: string, snapshot: string): Pr
 }
 
 /** QEMU resumes after a load only what ran before it: the guest ends in the snapshot's state. */
-async function matchRunState(qmp: QmpClient | undefined, state: SnapshotSummary['state']): Promise<void> {
-  if (qmp === undefined) return;
+async function matchRunState(guest: Guest, state: SnapshotSummary['state']): Promise<void> {
+  const qmp = liveMonitor(guest);
+  if (qmp === undefined || guest.runtime === undefined) return;
   const { running } = await qmp.execute<{ running: boolean }>('query-status');
   if (state === 'running' && !running) await qmp.execute('cont');
-  if (state === 'paused' && running) await qmp.execute('stop');
+  if (state === 'paused' && running) await pauseCpus(guest.runtime, qmp);
 }
 
 /** `qemu-img snapshot -c` of every disk; on a failure the ones made are deleted again. Returns the undo. */

@@ -1,0 +1,92 @@
+import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { QmpClient } from '@virtdeck/qmp';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LifecycleEvent } from '../api.js';
+import { lookUp, QEMU_USER_NAME } from '../confine/qemuUser.js';
+import { demoGuestXml } from '../demoGuest.js';
+import { probeCapabilities } from '../host/probeCapabilities.js';
+import { demoGuest } from '../testing/demoGuest.js';
+import { haltingKernel, watchdogKernel } from '../testing/haltingKernel.js';
+import { GuestManager } from './GuestManager.js';
+
+const guest = demoGuest();
+
+/** The demo guest booting `kernel` (no initramfs), with more devices, and more elements of <domain>. */
+function guestXml(name: string, kernel: string, { devices = '', extra = '' } = {}): string {
+  return demoGuestXml(name, { ...guest, kernel })
+    .replace(/\s*<initrd>[^<]*<\/initrd>/, '')
+    .replace('</devices>', `${devices}\n  </devices>`)
+    .replace('</domain>', `${extra}</domain>`);
+}
+
+describe('a guest QEMU paused by itself, not the user', () => {
+  let dir: string;
+  let manager: GuestManager;
+  const events: LifecycleEvent[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'virtdeck-paused-'));
+    await writeFile(path.join(dir, 'watchdog.bin'), watchdogKernel());
+    await writeFile(path.join(dir, 'halt.bin'), haltingKernel());
+    manager = new GuestManager({ stateDir: path.join(dir, 'state'), logger: pino({ level: 'silent' }), capabilities: () => probeCapabilities() });
+    manager.on('lifecycle', (event) => events.push(event));
+    await manager.init();
+  });
+
+  afterAll(async () => {
+    for (const { name, state } of manager.list()) if (state !== 'shutoff') await manager.destroy(name);
+    await manager.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('says its watchdog paused it and what to do, until Resume lets it run on', async () => {
+    // The kernel arms the ib700 for 2 s and halts: QEMU carries out action='pause' on its own.
+    await manager.define(guestXml('watched', path.join(dir, 'watchdog.bin'), { devices: "    <watchdog model='ib700' action='pause'/>" }), { create: true });
+    await manager.start('watched');
+    await expect.poll(() => manager.get('watched').state, { timeout: 60_000, interval: 200 }).toBe('paused');
+    const { reason, error = '' } = manager.get('watched');
+    expect(reason).toBe('watchdog');
+    // QEMU logged nothing in this run (its details would be that log).
+    expect(error).toBe("The guest's watchdog expired and QEMU paused it (<watchdog action='pause'>): the guest stopped feeding it. Resume lets it run on, Reset restarts it.");
+    expect(events.filter((e) => e.name === 'watched' && e.event === 'suspended')).toEqual([
+      expect.objectContaining({ state: 'paused', reason: 'watchdog', detail: "the guest's watchdog expired and paused it" }),
+    ]);
+
+    const resumed = await manager.act('watched', 'resume');
+    expect(resumed).toMatchObject({ state: 'running', reason: 'user' });
+    expect(resumed.error).toBeUndefined();
+
+    // A pause the user asks for is the user's, at once and without an error.
+    const paused = await manager.act('watched', 'suspend');
+    expect(paused).toMatchObject({ state: 'paused', reason: 'user' });
+    expect(paused.error).toBeUndefined();
+  });
+
+  it('takes a pause from a monitor of someone else’s for a request, not an error', async () => {
+    // A second QMP monitor, as `virsh qemu-monitor-command` or a debugging user would use, where QEMU's user may make its socket.
+    const monitorDir = await mkdtemp(path.join(dir, 'monitor-'));
+    if (process.getuid?.() === 0) {
+      const user = await lookUp(QEMU_USER_NAME);
+      await chmod(dir, 0o755);
+      await chown(monitorDir, user.uid, user.gid);
+    }
+    const socket = path.join(monitorDir, 'qmp.sock');
+    const extra = `  <qemu:commandline>\n    <qemu:arg value='-qmp'/>\n    <qemu:arg value='unix:${socket},server=on,wait=off'/>\n  </qemu:commandline>\n`;
+    const xml = guestXml('outside', path.join(dir, 'halt.bin'), { extra }).replace("<domain type='qemu'>", "<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>");
+    await manager.define(xml, { create: true });
+    await manager.start('outside');
+    const qmp = await QmpClient.connect(socket, { retry: true, timeoutMs: 30_000 });
+    try {
+      await qmp.execute('stop');
+      await expect.poll(() => manager.get('outside').state, { timeout: 30_000, interval: 100 }).toBe('paused');
+    } finally {
+      await qmp.close();
+    }
+    expect(manager.get('outside').reason).toBe('user');
+    expect(manager.get('outside').error).toBeUndefined();
+    expect(events.filter((e) => e.name === 'outside' && e.event === 'suspended').map((e) => e.detail)).toEqual(['paused from outside virtdeck (QEMU: paused)']);
+  });
+});
