@@ -69,6 +69,23 @@ test('the dashboard is worked by keyboard alone: search, filters, sort headers, 
   await page.keyboard.type('keys');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId(`vm-${first}-tag-keys`)).toBeVisible();
+  // The field is gone: the focus is back on "+ tag", ready for the next one, not lost to the page.
+  await expect(page.getByTestId(`vm-${first}-add-tag`)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('gone');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId(`vm-${first}-tag-gone`)).toBeVisible();
+  await expect(page.getByTestId(`vm-${first}-add-tag`)).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(page.getByRole('button', { name: `Remove tag gone from ${first}` })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId(`vm-${first}-tag-gone`)).toHaveCount(0);
+  await expect(page.getByTestId(`vm-${first}-add-tag`)).toBeFocused();
+  // Escape leaves the field without a tag, and the focus where it was.
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId(`vm-${first}-tag-input`)).toHaveCount(0);
+  await expect(page.getByTestId(`vm-${first}-add-tag`)).toBeFocused();
 
   // Back up to the bulk actions, which the selection enabled, and start the selected guest from there.
   await page.getByTestId(`vm-${first}-select`).focus();
@@ -87,7 +104,9 @@ test('the dashboard is worked by keyboard alone: search, filters, sort headers, 
   // Every stop on the way showed where the focus was.
   const all = [...toSearch, ...toSort, ...toRow, ...inRow, ...toBulk];
   expect(all.filter((s) => !s.ring).map((s) => s.id)).toEqual([]);
-  expect(await (await api.get(`/api/domains/${first}/xml`)).text()).toContain('<virtdeck:tag>keys</virtdeck:tag>');
+  const definition = await (await api.get(`/api/domains/${first}/xml`)).text();
+  expect(definition).toContain('<virtdeck:tag>keys</virtdeck:tag>');
+  expect(definition).not.toContain('gone');
   for (const name of [first, second]) expect((await api.delete(`/api/domains/${name}`)).status()).toBe(204);
 });
 

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, errorMessage } from '../../api/client';
 import { LOCAL_HOST, type GuestSummary } from '../../api/types';
 import { ErrorLine } from '../common/ErrorLine';
@@ -14,6 +14,18 @@ export function TagEditor({ guest }: { guest: Pick<GuestSummary, 'name' | 'host'
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  // The field or chip that had the focus goes away: a keyboard user is put back on "+ tag", not at the top of the page.
+  const addButton = useRef<HTMLButtonElement>(null);
+  const [refocus, setRefocus] = useState(false);
+  useEffect(() => {
+    if (!refocus || adding || !addButton.current) return;
+    addButton.current.focus();
+    setRefocus(false);
+  }, [refocus, adding, tags]);
+  const close = () => {
+    setAdding(false);
+    setRefocus(true);
+  };
 
   const save = async (next: string[]) => {
     setBusy(true);
@@ -32,10 +44,10 @@ export function TagEditor({ guest }: { guest: Pick<GuestSummary, 'name' | 'host'
   const add = async (event: FormEvent) => {
     event.preventDefault();
     const tag = text.trim();
-    if (tag === '' || tags.includes(tag)) return setAdding(false);
+    if (tag === '' || tags.includes(tag)) return close();
     if (await save([...tags, tag])) {
       setText('');
-      setAdding(false);
+      close();
     }
   };
 
@@ -44,7 +56,7 @@ export function TagEditor({ guest }: { guest: Pick<GuestSummary, 'name' | 'host'
       {tags.map((tag) => (
         <span className="chip" key={tag} data-testid={`vm-${id}-tag-${tag}`}>
           {tag}
-          <button type="button" className="chip-remove" aria-label={`Remove tag ${tag} from ${name}`} disabled={busy} onClick={() => void save(tags.filter((t) => t !== tag))}>
+          <button type="button" className="chip-remove" aria-label={`Remove tag ${tag} from ${name}`} disabled={busy} onClick={() => void save(tags.filter((t) => t !== tag)).then((saved) => saved && setRefocus(true))}>
             ×
           </button>
         </span>
@@ -60,12 +72,12 @@ export function TagEditor({ guest }: { guest: Pick<GuestSummary, 'name' | 'host'
             disabled={busy}
             onChange={(e) => setText(e.target.value)}
             onKeyDown={(e) => {
-              if (e.key === 'Escape') setAdding(false);
+              if (e.key === 'Escape') close();
             }}
           />
         </form>
       ) : (
-        <button type="button" className="link chip-add" aria-label={`Add a tag to ${name}`} data-testid={`vm-${id}-add-tag`} onClick={() => setAdding(true)}>
+        <button ref={addButton} type="button" className="link chip-add" aria-label={`Add a tag to ${name}`} data-testid={`vm-${id}-add-tag`} onClick={() => setAdding(true)}>
           + tag
         </button>
       )}
