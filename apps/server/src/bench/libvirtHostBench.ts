@@ -13,19 +13,25 @@ const PREFIX = 'vdbench-lv-';
 
 export interface LibvirtHostResults {
   guests: number;
+  /** POST /api/hosts → the host connected with every guest read (a dumpxml, domstate and dominfo each). */
+  connectMs: number;
   listApiMs: number;
   listVirshMs: number;
   eventStartMs: number;
   eventStopMs: number;
   startApiMs: number;
   startVirshMs: number;
+  destroyApiMs: number;
+  destroyVirshMs: number;
 }
 
 /**
  * A libvirt host (qemu:///system) with `count` small shut-off guests defined through virsh:
  * GET /api/hosts/ID/domains against `virsh list --all` in the same run; a `virsh start` /
- * `virsh destroy` from outside until the SSE client sees the guest's new state; and start
- * through virtdeck (POST …/start, which answers once libvirt has started it) against `virsh start`.
+ * `virsh destroy` from outside until the SSE client sees the guest's new state; and start and
+ * destroy through virtdeck (POST …/start, which answers once libvirt has started it and the
+ * guest was read again) against `virsh start` and `virsh destroy`. Also how long the host
+ * takes to connect, every guest read (BENCH_LIBVIRT_GUESTS of them).
  */
 export async function libvirtHostBench(server: ServerProcess, guest: DemoGuestFiles, libvirt: Libvirt, options: { count: number; runs: number; log: (m: string) => void }): Promise<LibvirtHostResults> {
   const names = Array.from({ length: options.count }, (_, i) => `${PREFIX}${String(i).padStart(2, '0')}`);
@@ -38,8 +44,10 @@ export async function libvirtHostBench(server: ServerProcess, guest: DemoGuestFi
       await libvirt.virsh('define', file);
     }
     options.log(`defined ${names.length} guests on qemu:///system`);
+    const added = performance.now();
     await server.api.post('/api/hosts', { json: { id: HOST, uri: 'qemu:///system' } });
     await sse.next<HostSummary[]>('hosts', (list) => list.some((h) => h.id === HOST && h.state === 'connected' && h.guests >= names.length), 120_000);
+    const connectMs = performance.now() - added;
 
     const time = async (work: () => Promise<unknown>) => {
       const t0 = performance.now();
@@ -58,6 +66,8 @@ export async function libvirtHostBench(server: ServerProcess, guest: DemoGuestFi
     const eventStop: number[] = [];
     const startApi: number[] = [];
     const startVirsh: number[] = [];
+    const destroyApi: number[] = [];
+    const destroyVirsh: number[] = [];
     const seen = (state: string) => (g: GuestSummary) => g.host === HOST && g.name === target && g.state === state;
     for (let i = 0; i < options.runs; i++) {
       let t0 = performance.now();
@@ -67,20 +77,24 @@ export async function libvirtHostBench(server: ServerProcess, guest: DemoGuestFi
       eventStart.push(performance.now() - t0);
       t0 = performance.now();
       await libvirt.virsh('destroy', target);
+      destroyVirsh.push(performance.now() - t0);
       await sse.next<GuestSummary>('guest', seen('shutoff'), 60_000);
       eventStop.push(performance.now() - t0);
       startApi.push(await time(() => server.api.post(`/api/hosts/${HOST}/domains/${target}/start`)));
-      await server.api.post(`/api/hosts/${HOST}/domains/${target}/destroy`);
+      destroyApi.push(await time(() => server.api.post(`/api/hosts/${HOST}/domains/${target}/destroy`)));
       await sse.next<GuestSummary>('guest', seen('shutoff'), 60_000);
     }
     return {
       guests: names.length,
+      connectMs,
       listApiMs: median(listApi),
       listVirshMs: median(listVirsh),
       eventStartMs: median(eventStart),
       eventStopMs: median(eventStop),
       startApiMs: median(startApi),
       startVirshMs: median(startVirsh),
+      destroyApiMs: median(destroyApi),
+      destroyVirshMs: median(destroyVirsh),
     };
   } finally {
     sse.close();
@@ -96,7 +110,9 @@ export async function libvirtHostBench(server: ServerProcess, guest: DemoGuestFi
 export function reportLibvirtHost(r: LibvirtHostResults): void {
   const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '–');
   console.log(`\nlibvirt host (qemu:///system), ${r.guests} guests defined through virsh, medians`);
+  console.log(`  connect: POST /api/hosts → connected, every guest read: ${ms(r.connectMs)} (${ms(r.connectMs / r.guests)} a guest)`);
   console.log(`  list: GET /api/hosts/ID/domains ${ms(r.listApiMs)} vs virsh list --all ${ms(r.listVirshMs)} (${ratio(r.listApiMs, r.listVirshMs)})`);
   console.log(`  event → SSE client: virsh start ${ms(r.eventStartMs)} (includes virsh start itself), virsh destroy ${ms(r.eventStopMs)}`);
   console.log(`  start: POST …/start through virtdeck ${ms(r.startApiMs)} vs virsh start ${ms(r.startVirshMs)} (${ratio(r.startApiMs, r.startVirshMs)})`);
+  console.log(`  destroy: POST …/destroy through virtdeck ${ms(r.destroyApiMs)} vs virsh destroy ${ms(r.destroyVirshMs)} (${ratio(r.destroyApiMs, r.destroyVirshMs)})`);
 }
