@@ -28,6 +28,7 @@ import { splitCommandLine } from './nativeArgv.js';
 import { qemuLogFile } from './qemuLogFile.js';
 import { isActiveDomain, lifecycleEventOf, parseCapabilities, parseDomInfo, parseDomState, parseDomStats, parseEventLine, parseNames, toGuestStats, type VirshEvent } from './parseVirsh.js';
 import { KEEPALIVE_ARGS, virsh, virshEnvironment, VirshError, virshWithFile } from './virsh.js';
+import { VirshSession } from './virshSession.js';
 
 /** How many lifecycle events of a guest are kept for its page. */
 const MAX_EVENTS = 200;
@@ -76,6 +77,8 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
   private readonly locks = new KeyedMutex();
   /** Events no read of their guest has answered yet. */
   private readonly batches = new EventBatches<VirshEvent>();
+  /** The host's long-lived virsh for commands that only read. */
+  private readonly session: VirshSession;
   private state: HostConnection = { state: 'connecting' };
   private eventProcess: ChildProcess | undefined;
   private closed = false;
@@ -94,6 +97,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
   ) {
     super();
     this.uri = entry.uri;
+    this.session = new VirshSession(entry.uri);
     this.versions = new DefinitionHistory(options.dataDir);
     this.loop = this.follow().catch((error: unknown) => {
       this.setConnection({ state: 'lost', error: `virtdeck stopped following this host: ${describeError(error)}` });
@@ -114,7 +118,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
 
   async definition(name: string, { running = false } = {}): Promise<string> {
     this.require(name);
-    return this.run(['dumpxml', name, ...(running ? [] : ['--inactive'])]);
+    return this.read(['dumpxml', '--domain', name, ...(running ? [] : ['--inactive'])]);
   }
 
   events(name: string): LifecycleEvent[] {
@@ -255,7 +259,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
       if ('target' in selector) return this.run(['detach-disk', name, selector.target, ...flags]);
       if ('alias' in selector) return this.run(['detach-device-alias', name, selector.alias, ...flags]);
       // virsh finds an interface by its type and MAC; the type is the definition's.
-      const xml = await this.run(['dumpxml', name, ...(targets.config && !targets.live ? ['--inactive'] : [])]);
+      const xml = await this.read(['dumpxml', '--domain', name, ...(targets.config && !targets.live ? ['--inactive'] : [])]);
       const iface = validateDomain(xml).domain?.devices.interfaces.find((i) => i.mac?.toLowerCase() === selector.mac.toLowerCase());
       if (!iface) throw new VirtdeckError('not-found', `'${name}' has no interface with MAC ${selector.mac}`);
       return this.run(['detach-interface', name, iface.type, '--mac', selector.mac, ...flags]);
@@ -278,7 +282,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
   async graphicsConsole(name: string): Promise<GraphicsEndpoint> {
     const guest = this.require(name);
     if (!guest.summary.active) throw new VirtdeckError('conflict', `'${name}' is not running (${guest.summary.state})`);
-    return libvirtGraphics(this.uri, name, await this.run(['dumpxml', name, '--security-info']));
+    return libvirtGraphics(this.uri, name, await this.read(['dumpxml', '--domain', name, '--security-info']));
   }
 
   snapshots(name: string): Promise<SnapshotSummary[]> {
@@ -319,7 +323,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
    */
   async stats(): Promise<Record<string, GuestStats>> {
     if (this.state.state !== 'connected') return {};
-    const output = await this.run(['domstats', '--list-active', '--cpu-total', '--balloon', '--block', '--interface']);
+    const output = await this.read(['domstats', '--list-active', '--cpu-total', '--balloon', '--block', '--interface']);
     const at = process.hrtime.bigint();
     const previous = this.lastStats;
     const elapsedNs = previous ? Number(at - previous.at) : 0;
@@ -343,7 +347,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
    */
   capabilities(): Promise<HostCapabilities> {
     if (this.capabilitiesRead) return this.capabilitiesRead;
-    const read = Promise.all([this.run(['capabilities']), this.run(['domcapabilities']), this.run(['version'])]).then(([caps, domCaps, version]) => parseCapabilities(caps, domCaps, version));
+    const read = Promise.all([this.read(['capabilities']), this.read(['domcapabilities']), this.read(['version'])]).then(([caps, domCaps, version]) => parseCapabilities(caps, domCaps, version));
     this.capabilitiesRead = read;
     read.catch(() => {
       if (this.capabilitiesRead === read) this.capabilitiesRead = undefined;
@@ -378,6 +382,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     this.closed = true;
     this.closing.abort();
     this.eventProcess?.kill('SIGTERM');
+    this.session.close();
     for (const guest of this.guests.values()) guest.console?.close(1001, 'the server is stopping');
     await this.loop;
   }
@@ -507,7 +512,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
 
   /** Reads every guest: new ones appear, vanished ones go, the others get libvirt's current state. */
   private async readAll(): Promise<void> {
-    const names = parseNames(await virsh(this.uri, ['list', '--all', '--name']));
+    const names = parseNames(await this.session.run(['list', '--all', '--name']));
     for (const name of [...this.guests.keys()]) if (!names.includes(name)) this.forget(name);
     const queue = [...names];
     const worker = async () => {
@@ -532,9 +537,9 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     events.push(...this.batches.take(name));
     const event = events.at(-1);
     const [xml, stateText, infoText] = await Promise.all([
-      this.run(['dumpxml', name, '--inactive']),
-      this.run(['domstate', name, '--reason']),
-      this.run(['dominfo', name]),
+      this.read(['dumpxml', '--domain', name, '--inactive']),
+      this.read(['domstate', '--domain', name, '--reason']),
+      this.read(['dominfo', '--domain', name]),
     ]);
     const { facts } = parseDefinition(xml);
     const { state, reason } = parseDomState(stateText);
@@ -635,6 +640,11 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
   /** A virsh command; a failure becomes the project's error, and a broken connection shows at once. */
   private run(args: string[]): Promise<string> {
     return this.guard(virsh(this.uri, args));
+  }
+
+  /** A command that only reads, in the host's virsh session (VirshSession), as run() otherwise. */
+  private read(args: string[]): Promise<string> {
+    return this.guard(this.session.run(args));
   }
 
   private async guard(command: Promise<string>): Promise<string> {
