@@ -154,7 +154,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
       const guest = this.require(from);
       if (!isAllowed('rename', guestCondition(guest.summary))) throw new VirtdeckError('conflict', `'${from}' is ${guest.summary.state}; a guest is renamed when it is shut off (as virsh domrename does)`);
       if (this.guests.has(name)) throw new VirtdeckError('conflict', `A guest named '${name}' already exists on this host`);
-      await this.run(['domrename', from, name]);
+      await this.run(['domrename', '--domain', from, '--new-name', name]);
       await this.versions.move(from, name);
       // The guest is read afresh under its new name, so what this save replaces is kept here.
       await this.versions.keep(name, guest.xml, guest.xmlSeenAt);
@@ -185,7 +185,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
       if (!isAllowed('delete', guestCondition(guest.summary))) {
         throw new VirtdeckError('conflict', `'${name}' is ${guest.summary.state}; force it off before deleting it`);
       }
-      await this.run(['undefine', name, ...(guest.nvram ? ['--nvram'] : [])]);
+      await this.run(['undefine', '--domain', name, ...(guest.nvram ? ['--nvram'] : [])]);
       await this.versions.remove(name);
       this.forget(name);
     });
@@ -194,7 +194,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
   setAutostart(name: string, autostart: boolean): Promise<DomainSummary> {
     return this.locks.run(name, async () => {
       this.require(name);
-      await this.run(['autostart', name, ...(autostart ? [] : ['--disable'])]);
+      await this.run(['autostart', '--domain', name, ...(autostart ? [] : ['--disable'])]);
       return this.readGuest(name);
     });
   }
@@ -203,7 +203,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     return this.locks.run(name, async () => {
       this.require(name);
       // virsh's commands are named as the actions are.
-      await this.run([action, name]);
+      await this.run([action, '--domain', name]);
       if (action === 'shutdown' && options.escalateAfterMs !== undefined) this.escalate(name, options.escalateAfterMs);
       return this.readGuest(name);
     });
@@ -224,7 +224,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
         throw new VirtdeckError('conflict', `'${name}' is ${guest.summary.state}: live migration moves a running guest; a shut-off one is moved without live`);
       }
       try {
-        await virsh(this.uri, ['migrate', '--live', '--p2p', '--persistent', '--undefinesource', name, targetUri], { timeoutMs: MIGRATION_TIMEOUT_MS });
+        await virsh(this.uri, ['migrate', '--live', '--p2p', '--persistent', '--undefinesource', '--domain', name, '--desturi', targetUri], { timeoutMs: MIGRATION_TIMEOUT_MS });
       } catch (error) {
         await this.readGuest(name).catch(() => undefined);
         throw error;
@@ -250,24 +250,24 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
 
   attachDevice(name: string, xml: string, targets: DeviceTargets): Promise<DomainSummary> {
     const device = parseDeviceXml(xml);
-    return this.changeDevice(name, () => this.guard(virshWithFile(this.uri, device.text, (file) => ['attach-device', name, file, ...virshTargets(targets)])));
+    return this.changeDevice(name, () => this.guard(virshWithFile(this.uri, device.text, (file) => ['attach-device', '--domain', name, '--file', file, ...virshTargets(targets)])));
   }
 
   detachDevice(name: string, selector: DeviceSelector, targets: DeviceTargets): Promise<DomainSummary> {
     return this.changeDevice(name, async () => {
       const flags = virshTargets(targets);
-      if ('target' in selector) return this.run(['detach-disk', name, selector.target, ...flags]);
-      if ('alias' in selector) return this.run(['detach-device-alias', name, selector.alias, ...flags]);
+      if ('target' in selector) return this.run(['detach-disk', '--domain', name, '--target', selector.target, ...flags]);
+      if ('alias' in selector) return this.run(['detach-device-alias', '--domain', name, '--alias', selector.alias, ...flags]);
       // virsh finds an interface by its type and MAC; the type is the definition's.
       const xml = await this.read(['dumpxml', '--domain', name, ...(targets.config && !targets.live ? ['--inactive'] : [])]);
       const iface = validateDomain(xml).domain?.devices.interfaces.find((i) => i.mac?.toLowerCase() === selector.mac.toLowerCase());
       if (!iface) throw new VirtdeckError('not-found', `'${name}' has no interface with MAC ${selector.mac}`);
-      return this.run(['detach-interface', name, iface.type, '--mac', selector.mac, ...flags]);
+      return this.run(['detach-interface', '--domain', name, '--type', iface.type, '--mac', selector.mac, ...flags]);
     });
   }
 
   changeMedia(name: string, target: string, file: string | null, targets: DeviceTargets): Promise<DomainSummary> {
-    return this.changeDevice(name, () => this.run(['change-media', name, target, ...(file === null ? ['--eject'] : [file, '--update']), '--force', ...virshTargets(targets)]));
+    return this.changeDevice(name, () => this.run(['change-media', '--domain', name, '--path', target, ...(file === null ? ['--eject'] : ['--source', file, '--update']), '--force', ...virshTargets(targets)]));
   }
 
   private changeDevice(name: string, change: () => Promise<string>): Promise<DomainSummary> {

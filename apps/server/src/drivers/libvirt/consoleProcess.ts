@@ -20,7 +20,7 @@ export interface ConsoleProcess {
 
 /** `virsh console NAME --force` in a pseudo-terminal (`--force` takes the console over from another client). */
 export function spawnConsole(uri: string, name: string): ConsoleProcess {
-  const child = spawn('python3', ['-c', PTY_SPAWN, 'virsh', ...KEEPALIVE_ARGS, '--connect', uri, 'console', name, '--force'], {
+  const child = spawn('python3', ['-c', PTY_SPAWN, 'virsh', ...KEEPALIVE_ARGS, '--connect', uri, 'console', '--domain', name, '--force'], {
     stdio: ['pipe', 'pipe', 'ignore'],
     env: { ...virshEnvironment(), TERM: 'dumb' },
   });
