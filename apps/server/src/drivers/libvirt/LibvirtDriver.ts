@@ -63,7 +63,9 @@ interface LibvirtGuest {
 
 /**
  * The libvirt driver: one libvirt URI (`qemu:///system`, `qemu+ssh://user@host/system`)
- * through libvirt's own tools. Commands are `virsh --connect URI …` (virsh.ts); changes come
+ * through libvirt's own tools. A command that changes something is a `virsh --connect URI …`
+ * of its own (virsh.ts), one that only reads goes to the host's long-lived virsh
+ * (virshSession.ts); what changes on the host comes
  * from one long-running `virsh event --all --loop --timestamp`, and after every start of it
  * every guest is read again, so nothing that happened while it was down is missed. When the
  * connection fails the host shows as lost (its guests keep their last known state) and the
