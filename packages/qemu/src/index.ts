@@ -13,7 +13,7 @@ export { buildArgv, chipsetOf, type BuildArgvResult } from './buildArgv.js';
 export { blockNodeCount } from './devices/disk.js';
 export { buildHotplugArgs, deviceAlias, hotplugBuses, type HotplugArgs, type HotplugBus, type HotplugDevice, type HotplugOptions } from './hotplug.js';
 export type { BuildOptions, Chipset, LaunchPlan, LaunchRuntime, MemoryLimits, NetworkHost, SwtpmPlan, TapPlan, ThreadAffinity } from './build/context.js';
-export { chooseFirmware, fillFirmware, mapNvramPath, uefiOffers, LIBVIRT_NVRAM_DIR, UEFI_OFFERS, type FirmwareChoice, type FirmwareRequest, type UefiOffer } from './system/firmware.js';
+export { chooseFirmware, defaultNvramName, fillFirmware, mapNvramPath, uefiOffers, LIBVIRT_NVRAM_DIR, UEFI_OFFERS, type FirmwareChoice, type FirmwareRequest, type UefiOffer } from './system/firmware.js';
 export { SWTPM_FILES } from './devices/tpm.js';
 export { hugepageNeeds } from './system/memory.js';
 export { formatCommandLine, shellQuote } from './formatCommandLine.js';

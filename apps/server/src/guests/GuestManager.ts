@@ -234,9 +234,10 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
 
   /**
    * A redefinition under a new name: `virsh domrename` and a save in one step, for a guest
-   * that is shut off. The definition, its autostart link, its run folder (logs, events) and
-   * its history move to the new name; the new definition is written first, so a crash midway
-   * loses nothing. Disk images are files the definition names and stay where they are.
+   * that is shut off. The definition, its autostart link, its run folder (logs, events), its
+   * TPM state, its UEFI variables (unless the definition names their file) and its history
+   * move to the new name; the new definition is written first, so a crash midway loses
+   * nothing. Disk images are files the definition names and stay where they are.
    */
   private renameTo(from: string, checked: CheckedDefinition): Promise<DomainSummary> {
     const { name } = checked;
@@ -262,6 +263,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
       await guest.status.flush();
       const renamed = newGuest(this.stateDir, name, text, parsed, guest.autostart);
       await guest.run.moveTo(renamed.run);
+      await guest.run.moveKeptStateTo(renamed.run, { namedNvram: parsed.domain?.os.nvram?.path !== undefined });
       await renamed.events.load();
       await this.versions.move(from, name);
       if (guest.xml !== text) await this.versions.keep(name, guest.xml, savedAt);

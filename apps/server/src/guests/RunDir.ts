@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { defaultNvramName } from '@virtdeck/qemu';
 import type { QemuUser } from '../confine/qemuUser.js';
 import { ensureSocketBase, socketBaseDir } from '../confine/socketBase.js';
 import { readStateText } from '../storage/stateFile.js';
@@ -141,6 +142,22 @@ export class RunDir {
       if (error.code !== 'ENOENT') throw error;
     });
     if (this.qemuDir !== this.dir) await fs.rm(this.qemuDir, { recursive: true, force: true });
+  }
+
+  /**
+   * What is kept across starts under the guest's name goes to `other`'s name (a rename): its
+   * TPM state, and its UEFI variable store when the definition names no file of its own
+   * (`namedNvram`: one it names stays where it is, as disk images do). What `other`'s name had
+   * is replaced: it was a deleted guest's.
+   */
+  async moveKeptStateTo(other: RunDir, { namedNvram }: { namedNvram: boolean }): Promise<void> {
+    const moves: [string, string][] = [[this.tpmStateDir, other.tpmStateDir]];
+    if (!namedNvram) moves.push([path.join(this.nvramDir, defaultNvramName(this.name)), path.join(other.nvramDir, defaultNvramName(other.name))]);
+    for (const [from, to] of moves) {
+      if (!(await fs.lstat(from).then(() => true, () => false))) continue;
+      await fs.rm(to, { recursive: true, force: true });
+      await fs.rename(from, to);
+    }
   }
 
   async remove(): Promise<void> {

@@ -1,8 +1,8 @@
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DefinitionVersion, GuestSummary, LifecycleEvent } from '../api.js';
-import { smallDefinition } from '../testing/definitions.js';
+import { definitionWithDisk, smallDefinition } from '../testing/definitions.js';
 import { SseClient } from '../testing/sseClient.js';
 import { notProbed, startTestServer, type TestServer } from '../testing/testServer.js';
 
@@ -50,6 +50,42 @@ describe('renaming a guest by saving its definition under a new name (virsh domr
     const events = (await server.api.get<LifecycleEvent[]>('/api/domains/after/events')).body;
     expect(events.at(-1)).toMatchObject({ event: 'defined', detail: "renamed from 'before'" });
     expect(events.length).toBeGreaterThan(2);
+  });
+
+  it('takes its TPM state and UEFI variables to the new name, and leaves its disk and a variable store its definition names where they are', async () => {
+    const stateDir = server.stateDir;
+    const image = path.join(stateDir, 'images', 'uefi.qcow2');
+    const uefi = (name: string, nvram = '') =>
+      definitionWithDisk(name, image, { devices: "\n    <tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm>" }).replace(
+        "<os>\n    <type arch='x86_64' machine='q35'>hvm</type>",
+        `<os firmware='efi'>\n    <type arch='x86_64' machine='q35'>hvm</type>${nvram}`,
+      );
+    // What its starts left: swtpm's state and the variable store made from the template.
+    const kept = async (file: string, text: string) => {
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, text);
+    };
+    await kept(image, 'the disk');
+    await kept(path.join(stateDir, 'swtpm', 'uefi', 'tpm2-00.permall'), 'TPM keys');
+    await kept(path.join(stateDir, 'nvram', 'uefi_VARS.fd'), 'boot entries');
+    // A guest of the new name that was deleted left its variables behind.
+    await kept(path.join(stateDir, 'nvram', 'uefi-b_VARS.fd'), "a deleted guest's boot entries");
+    expect((await server.api.post('/api/domains', { xml: uefi('uefi') })).status).toBe(201);
+
+    expect((await server.api.put<GuestSummary>('/api/domains/uefi/xml', { xml: uefi('uefi-b') })).status).toBe(200);
+    expect(await readFile(path.join(stateDir, 'swtpm', 'uefi-b', 'tpm2-00.permall'), 'utf8')).toBe('TPM keys');
+    expect(await readFile(path.join(stateDir, 'nvram', 'uefi-b_VARS.fd'), 'utf8')).toBe('boot entries');
+    expect(await readdir(path.join(stateDir, 'swtpm'))).toEqual(['uefi-b']);
+    expect(await readdir(path.join(stateDir, 'nvram'))).toEqual(['uefi-b_VARS.fd']);
+    expect(await readFile(image, 'utf8')).toBe('the disk');
+    expect((await server.api.get<string>('/api/domains/uefi-b/xml')).body).toContain(`<source file='${image}'/>`);
+
+    // A variable store the definition names is a file of its own, as the disk is: it stays.
+    const named = '\n    <nvram>/var/lib/libvirt/qemu/nvram/uefi-b_VARS.fd</nvram>';
+    expect((await server.api.put('/api/domains/uefi-b/xml', { xml: uefi('uefi-b', named) })).status).toBe(200);
+    expect((await server.api.put<GuestSummary>('/api/domains/uefi-b/xml', { xml: uefi('uefi-c', named) })).status).toBe(200);
+    expect(await readdir(path.join(stateDir, 'nvram'))).toEqual(['uefi-b_VARS.fd']);
+    expect(await readdir(path.join(stateDir, 'swtpm'))).toEqual(['uefi-c']);
   });
 
   it('refuses a name another guest has, a name that cannot be a guest, and an unknown guest', async () => {

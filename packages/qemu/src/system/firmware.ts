@@ -13,6 +13,9 @@ import { DiagnosticSink } from '../diagnostics.js';
 /** Where libvirt keeps per-guest variable stores; such paths move into LaunchRuntime.nvramDir. */
 export const LIBVIRT_NVRAM_DIR = '/var/lib/libvirt/qemu/nvram/';
 
+/** The file name of the variable store of a guest whose definition names none: libvirt's, after the guest's name. */
+export const defaultNvramName = (guest: string): string => `${guest}_VARS.fd`;
+
 export interface FirmwareChoice {
   loader?: { path: string; type: 'rom' | 'pflash'; format: string; readonly: boolean; secure: boolean; node: XmlElement };
   nvram?: { path: string; format: string; template?: string; node: XmlElement };
@@ -76,7 +79,7 @@ export function chooseFirmware(request: FirmwareRequest, diagnostics: Diagnostic
     diagnostics.unsupported(nvram.node, `An NVRAM store of type '${nvram.storage}'`, true);
     return choice;
   }
-  const nvramPath = nvram?.path ?? `${LIBVIRT_NVRAM_DIR}${domain.name}_VARS.fd`;
+  const nvramPath = nvram?.path ?? `${LIBVIRT_NVRAM_DIR}${defaultNvramName(domain.name)}`;
   choice.nvram = {
     path: mapNvramPath(nvramPath, request.nvramDir),
     format: nvram?.format ?? descriptor?.nvramTemplate?.format ?? 'raw',
