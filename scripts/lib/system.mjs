@@ -1,7 +1,7 @@
 // Host prerequisites: Debian packages the project needs at run time or test time.
 // Plain Node (no dependencies): this runs before `npm ci`.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, statSync } from 'node:fs';
 
 /** What `npm start` needs on the host. */
 export const RUNTIME_PACKAGES = [
@@ -75,17 +75,37 @@ export function run(command, args, env = process.env, options = {}) {
 /** The unprivileged user QEMU runs as when the server runs as root (apps/server/src/confine/qemuUser.ts). */
 export const QEMU_USER = 'virtdeck-qemu';
 
+/** The group that owns /dev/kvm on a host with systemd's udev (50-udev-default.rules). */
+export const KVM_GROUP = 'kvm';
+
 /**
  * Creates QEMU's system user and group when running as root and it is missing, as the
- * qemu package does for libvirt's `libvirt-qemu`. As a normal user QEMU runs as that user.
- * Then lets that user open /dev/net/tun (ensureTunDevice).
+ * qemu package does for libvirt's `libvirt-qemu`, and puts it in group kvm, as Debian puts
+ * libvirt-qemu there: QEMU gets that user's groups (apps/server/src/guests/qemuProcess.ts).
+ * As a normal user QEMU runs as that user. Then lets that user open /dev/net/tun
+ * (ensureTunDevice) and /dev/kvm (ensureKvmDevice).
  */
 export function ensureQemuUser(log = console.log) {
   if (process.getuid?.() !== 0) return;
   ensureTunDevice(log);
-  if (spawnSync('getent', ['passwd', QEMU_USER], { stdio: 'ignore' }).status === 0) return;
-  log(`Creating the system user ${QEMU_USER}, whom QEMU runs as…`);
-  run('useradd', ['--system', '--no-create-home', '--user-group', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', QEMU_USER]);
+  if (!exists('group', KVM_GROUP)) {
+    log(`Creating the system group ${KVM_GROUP}, which owns /dev/kvm as udev sets it…`);
+    run('groupadd', ['--system', KVM_GROUP]);
+  }
+  if (!exists('passwd', QEMU_USER)) {
+    log(`Creating the system user ${QEMU_USER}, whom QEMU runs as…`);
+    run('useradd', ['--system', '--no-create-home', '--user-group', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', QEMU_USER]);
+  }
+  const groups = spawnSync('id', ['-nG', QEMU_USER], { encoding: 'utf8' }).stdout.trim().split(/\s+/);
+  if (!groups.includes(KVM_GROUP)) {
+    log(`Adding ${QEMU_USER} to group ${KVM_GROUP}, so QEMU may open /dev/kvm…`);
+    run('usermod', ['--append', '--groups', KVM_GROUP, QEMU_USER]);
+  }
+  ensureKvmDevice(log);
+}
+
+function exists(database, name) {
+  return spawnSync('getent', [database, name], { stdio: 'ignore' }).status === 0;
 }
 
 const TUN_DEVICE = '/dev/net/tun';
@@ -109,5 +129,35 @@ function ensureTunDevice(log) {
     chmodSync(TUN_DEVICE, 0o666);
   } catch (error) {
     log(`Could not change ${TUN_DEVICE} (${error.message}); guests on host bridges will not start`);
+  }
+}
+
+const KVM_DEVICE = '/dev/kvm';
+/** systemd 252's 50-udev-default.rules: KERNEL=="kvm", GROUP="kvm", MODE="{{DEV_KVM_MODE}}", meson's dev-kvm-mode defaulting to 0666. */
+const KVM_DEVICE_MODE = 0o666;
+
+/**
+ * Where udev runs (/run/udev/control), its rules own /dev/kvm and are left alone; QEMU gets
+ * group kvm, which they give it. A container's /dev, which no udev manages, often has it
+ * root:root 0600, which the confined QEMU cannot open: it gets udev's group and mode.
+ */
+function ensureKvmDevice(log) {
+  let stat;
+  try {
+    stat = statSync(KVM_DEVICE);
+  } catch {
+    return; // no KVM here: the accelerator form says why
+  }
+  if (existsSync('/run/udev/control')) return;
+  const gid = Number(spawnSync('getent', ['group', KVM_GROUP], { encoding: 'utf8' }).stdout.split(':')[2]);
+  const mode = stat.mode & 0o777;
+  if (stat.gid === gid && mode === KVM_DEVICE_MODE) return;
+  const was = `${mode.toString(8).padStart(4, '0')} group ${stat.gid}`;
+  log(`Making ${KVM_DEVICE} usable to ${QEMU_USER} (group ${KVM_GROUP}, mode 0666, as udev makes it; it was ${was}) for KVM guests…`);
+  try {
+    chownSync(KVM_DEVICE, stat.uid, gid);
+    chmodSync(KVM_DEVICE, KVM_DEVICE_MODE);
+  } catch (error) {
+    log(`Could not change ${KVM_DEVICE} (${error.message}); KVM guests will not start, the accelerator form says why`);
   }
 }

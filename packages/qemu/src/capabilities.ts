@@ -11,6 +11,7 @@ export const KVM_DEVICE_PROBLEMS = {
   missing: 'does not exist: the kvm kernel module is not loaded or the CPU has no virtualization support',
   permission: 'cannot be opened read-write by this user: add the user to the group that owns it (usually "kvm")',
   busy: 'is busy: another hypervisor holds the virtualization extensions',
+  'qemu-user': 'cannot be opened read-write by the user QEMU runs as',
   error: 'cannot be opened',
 } as const;
 export type KvmDeviceProblem = keyof typeof KVM_DEVICE_PROBLEMS;
@@ -21,8 +22,10 @@ export interface KvmDeviceStatus {
   /** True when the device opened read-write. */
   usable: boolean;
   problem?: KvmDeviceProblem;
-  /** The system's own message (errno code and text), for the curious. */
+  /** The system's own message (errno code and text), or for 'qemu-user' the device's mode, owner and group and QEMU's user and groups. */
   detail?: string;
+  /** What to do about it on this host, in words. */
+  advice?: string;
 }
 
 export interface QemuVersion {

@@ -31,6 +31,21 @@ describe('resolveAccelerator', () => {
     expect(result.diagnostics[0]).toMatchObject({ severity: 'error', code: 'accelerator-unavailable' });
   });
 
+  it('says which user cannot open /dev/kvm, how it is set, and what to do', () => {
+    const kvmDevice = {
+      path: '/dev/kvm',
+      usable: false,
+      problem: 'qemu-user',
+      detail: 'mode 0600, owner root, group root; QEMU runs as virtdeck-qemu, in groups virtdeck-qemu, kvm',
+      advice: 'Give it group kvm and mode 0666 as udev does: chown root:kvm /dev/kvm && chmod 0666 /dev/kvm.',
+    } as const;
+    const result = resolveAccelerator(guest({ type: 'kvm' }), capsWith({ kvmDevice }));
+    expect(result.reason).toBe(
+      'KVM cannot be used: /dev/kvm cannot be opened read-write by the user QEMU runs as (mode 0600, owner root, group root; QEMU runs as virtdeck-qemu, in groups virtdeck-qemu, kvm). Give it group kvm and mode 0666 as udev does: chown root:kvm /dev/kvm && chmod 0666 /dev/kvm.',
+    );
+    expect(result.alternatives).toEqual(['qemu']);
+  });
+
   it('says when QEMU itself reports KVM disabled', () => {
     const result = resolveAccelerator(guest({ type: 'kvm' }), capsWith({ kvmEnabled: false }));
     expect(result.reason).toMatch(/query-kvm reports it disabled/);

@@ -51,7 +51,7 @@ function unavailableReason(name: string, caps: HostCapabilities, emulator: Emula
     const device = caps.kvmDevice;
     if (!device.usable) {
       const problem = device.problem ?? 'error';
-      return `KVM cannot be used: ${device.path} ${KVM_DEVICE_PROBLEMS[problem]}${device.detail ? ` (${device.detail})` : ''}.`;
+      return `KVM cannot be used: ${device.path} ${KVM_DEVICE_PROBLEMS[problem]}${device.detail ? ` (${device.detail})` : ''}.${device.advice ? ` ${device.advice}` : ''}`;
     }
     if (!emulator.kvm.enabled) {
       return emulator.kvm.present

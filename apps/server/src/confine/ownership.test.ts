@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restoreOwners, takeOwnership } from './ownership.js';
 
 // Root (as the tests run) can give files to any uid: nobody stands in for QEMU's user.
-const qemu = { name: 'nobody', uid: 65534, gid: 65534 };
+const qemu = { name: 'nobody', uid: 65534, gid: 65534, groups: [65534] };
 let dir: string;
 let records: string;
 beforeAll(async () => {

@@ -13,6 +13,8 @@ export interface QemuUser {
   name: string;
   uid: number;
   gid: number;
+  /** Every group QEMU runs with: the user's own and those the group database lists it in (initgroups(3), as libvirt's virGetGroupList gives QEMU). */
+  groups: readonly number[];
 }
 
 const run = promisify(execFile);
@@ -42,5 +44,20 @@ export async function lookUp(name: string): Promise<QemuUser> {
   if (!Number.isSafeInteger(user.uid) || !Number.isSafeInteger(user.gid) || user.uid === 0) {
     throw new VirtdeckError('qemu-missing', `The user ${name} is not an unprivileged user (passwd entry '${entry}')`);
   }
-  return user;
+  return { ...user, groups: await groupsOf(name, user.gid) };
+}
+
+/** The user's groups as initgroups(3) makes them (`id -G` asks getgrouplist(3), through NSS), its own group first. */
+async function groupsOf(name: string, gid: number): Promise<number[]> {
+  let listed: string;
+  try {
+    listed = (await run('id', ['-G', name])).stdout.trim();
+  } catch (error) {
+    throw new VirtdeckError('qemu-missing', `The groups of ${name}, whom QEMU runs as, cannot be read (id -G ${name})`, { cause: error });
+  }
+  const groups = listed.split(/\s+/).map(Number);
+  if (groups.some((group) => !Number.isSafeInteger(group) || group === 0)) {
+    throw new VirtdeckError('qemu-missing', `The user ${name} is in a group QEMU must not run with (id -G: '${listed}'): root's group 0 gives it root's files`);
+  }
+  return [...new Set([gid, ...groups])];
 }

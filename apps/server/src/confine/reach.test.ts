@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permits, reachable, READ, SEARCH, WRITE } from './reach.js';
 
-const qemu = { name: 'nobody', uid: 65534, gid: 65534 };
+const qemu = { name: 'nobody', uid: 65534, gid: 65534, groups: [65534] };
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'virtdeck-reach-'));
@@ -21,6 +21,15 @@ describe('what QEMU’s user may do', () => {
     expect(permits({ uid: 0, gid: 0, mode: 0o604 }, qemu, READ)).toBe(true);
     expect(permits({ uid: 0, gid: 0, mode: 0o604 }, qemu, WRITE)).toBe(false);
     expect(permits({ uid: 0, gid: 0, mode: 0o700 }, qemu, SEARCH)).toBe(false);
+  });
+
+  it('counts the groups the group database lists the user in, as QEMU runs with them', () => {
+    const inKvm = { ...qemu, groups: [65534, 992] };
+    expect(permits({ uid: 0, gid: 992, mode: 0o660 }, inKvm, READ | WRITE)).toBe(true);
+    expect(permits({ uid: 0, gid: 992, mode: 0o660 }, qemu, READ | WRITE)).toBe(false);
+    // The group class decides for a member, even when others may do more.
+    expect(permits({ uid: 0, gid: 992, mode: 0o606 }, inKvm, READ | WRITE)).toBe(false);
+    expect(permits({ uid: 0, gid: 992, mode: 0o606 }, qemu, READ | WRITE)).toBe(true);
   });
 
   it('reaches a file only through folders it may search, on the path as written and where a symlink leads', async () => {

@@ -1,7 +1,7 @@
 /**
  * What QEMU's user may do with a host file, read from the mode bits (the server, as root,
- * cannot ask access(2) on that user's behalf). QEMU is spawned without supplementary groups,
- * so only the user's own group counts.
+ * cannot ask access(2) on that user's behalf). QEMU runs with the user's groups from the
+ * group database (guests/qemuProcess.ts), so a file of any of them is in the group class.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -11,9 +11,9 @@ export const READ = 4;
 export const WRITE = 2;
 export const SEARCH = 1;
 
-/** Does the mode grant `want` (READ | WRITE | SEARCH) to the user? The owner class decides for the owner, as the kernel does, even when the group or others would be allowed more. */
+/** Does the mode grant `want` (READ | WRITE | SEARCH) to the user? The owner class decides for the owner, and the group class for a member, as the kernel does, even when a later class would be allowed more. */
 export function permits(stat: { uid: number; gid: number; mode: number }, user: QemuUser, want: number): boolean {
-  const shift = stat.uid === user.uid ? 6 : stat.gid === user.gid ? 3 : 0;
+  const shift = stat.uid === user.uid ? 6 : stat.gid === user.gid || user.groups.includes(stat.gid) ? 3 : 0;
   return ((stat.mode >> shift) & want) === want;
 }
 

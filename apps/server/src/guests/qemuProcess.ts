@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { constants, readFileSync } from 'node:fs';
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { QemuUser } from '../confine/qemuUser.js';
@@ -24,8 +25,22 @@ export interface QemuProcess {
 export interface LaunchOptions {
   /** Open descriptors QEMU inherits as fd 3, 4, … (files handed over by the server). */
   fds?: readonly number[];
-  /** Run QEMU as this user (libuv drops the server's supplementary groups with it). */
+  /** Run QEMU as this user, with that user's groups (QemuUser.groups). */
   user?: QemuUser;
+}
+
+/** util-linux's setpriv(1), in Debian's essential set: it changes user and groups and execs QEMU. */
+export const SETPRIV = 'setpriv';
+
+/**
+ * What to execve to run `argv` as `user` with its groups, as libvirt's virSetUIDGID does.
+ * Node's spawn({ uid, gid }) cannot: libuv then drops every supplementary group, so a QEMU
+ * in group kvm could not open a 0660 root:kvm /dev/kvm. setpriv execs the emulator, so the pid
+ * the server spawns is QEMU's, and the descriptors it inherits (fd 3, 4, …) stay open.
+ */
+export function confinedArgv(argv: readonly string[], user: QemuUser): string[] {
+  const ids = (ids: readonly number[]) => ids.map(String).join(',');
+  return [SETPRIV, `--reuid=${user.uid}`, `--regid=${user.gid}`, `--groups=${ids(user.groups)}`, '--', ...argv];
 }
 
 /**
@@ -34,17 +49,19 @@ export interface LaunchOptions {
  * goes to execve as it is.
  */
 export async function launchQemu(argv: readonly string[], env: Record<string, string>, logFile: string, cwd: string, options: LaunchOptions = {}): Promise<QemuProcess> {
-  const [emulator, ...args] = argv;
+  const [emulator] = argv;
   if (!emulator) throw new VirtdeckError('internal', 'The QEMU command line is empty');
   // Appended to as root: a link planted in its place must not name a file of the host's.
   const log = await openStateAppend(logFile);
   try {
     await log.write(`\n--- ${new Date().toISOString()} ${emulator} launched by virtdeck\n`);
-    const child = spawn(emulator, args, {
+    // Behind setpriv a missing emulator would only show as setpriv's exit: say it as without.
+    if (options.user && path.isAbsolute(emulator)) await assertExecutable(emulator);
+    const [program = emulator, ...programArgs] = options.user ? confinedArgv(argv, options.user) : argv;
+    const child = spawn(program, programArgs, {
       cwd,
       detached: true,
       stdio: ['ignore', log.fd, log.fd, ...(options.fds ?? [])],
-      ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
       // QEMU's messages in English whatever the server's locale, as libvirt does.
       env: { ...process.env, ...env, LC_ALL: 'C' },
     });
@@ -52,11 +69,7 @@ export async function launchQemu(argv: readonly string[], env: Record<string, st
       once(child, 'spawn').then(() => undefined),
       once(child, 'error').then(([error]) => error as NodeJS.ErrnoException),
     ]);
-    if (spawnError) {
-      const code = spawnError.code === 'ENOENT' ? 'qemu-missing' : 'qemu-failed';
-      const hint = spawnError.code === 'ENOENT' ? ' (install QEMU: apt-get install qemu-system-x86 qemu-utils)' : '';
-      throw new VirtdeckError(code, `Could not run ${emulator}: ${spawnError.message}${hint}`, { cause: spawnError });
-    }
+    if (spawnError) throw cannotRun(program === SETPRIV ? SETPRIV : emulator, spawnError);
     child.unref();
     const pid = child.pid;
     if (pid === undefined) throw new VirtdeckError('qemu-failed', `Could not run ${emulator}: no process id`);
@@ -76,6 +89,24 @@ export async function launchQemu(argv: readonly string[], env: Record<string, st
     };
   } finally {
     await log.close();
+  }
+}
+
+const INSTALL_HINT: Record<string, string> = {
+  [SETPRIV]: ' (it comes with util-linux: apt-get install util-linux)',
+};
+
+function cannotRun(program: string, error: NodeJS.ErrnoException): VirtdeckError {
+  const code = error.code === 'ENOENT' ? 'qemu-missing' : 'qemu-failed';
+  const hint = error.code === 'ENOENT' ? (INSTALL_HINT[program] ?? ' (install QEMU: apt-get install qemu-system-x86 qemu-utils)') : '';
+  return new VirtdeckError(code, `Could not run ${program}: ${error.message}${hint}`, { cause: error });
+}
+
+async function assertExecutable(file: string): Promise<void> {
+  try {
+    await access(file, constants.X_OK);
+  } catch (error) {
+    throw cannotRun(file, error as NodeJS.ErrnoException);
   }
 }
 

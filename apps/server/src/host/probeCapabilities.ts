@@ -1,6 +1,7 @@
 /**
  * Probes what this host can run: the QEMU system emulators, their version, accelerators,
- * machine types, CPU models and devices, and whether /dev/kvm is usable. Served at
+ * machine types, CPU models and devices, and whether /dev/kvm is usable by the QEMU the server
+ * starts (which runs as its own user when the server is root). Served at
  * GET /api/host and used by @virtdeck/qemu to check and build guests.
  *
  * Each binary is asked once: `<bin> -accel help` and `-device help`, then a QEMU started with
@@ -17,6 +18,9 @@ import { access, mkdir, open, readdir, readFile, rename, stat, writeFile } from 
 import path from 'node:path';
 import type { EmulatorCapabilities, EmulatorProbeFailure, HostCapabilities, KvmDeviceStatus } from '@virtdeck/qemu';
 import { readLibvirtCpuMap, type LibvirtCpuMap } from './libvirtCpuMap.js';
+import { qemuUser, type QemuUser } from '../confine/qemuUser.js';
+import { permits, READ, WRITE } from '../confine/reach.js';
+import { kvmAccessFor, nodeNames } from './kvmAccess.js';
 import { probeFirmware, probeTpmEmulator } from './probeFirmware.js';
 import {
   decodeHostCpuModel,
@@ -41,6 +45,8 @@ export interface ProbeOptions {
   searchPath?: string[];
   /** The KVM device; /dev/kvm unless told otherwise. */
   kvmDevice?: string;
+  /** Whom QEMU runs as; by default virtdeck-qemu when the server is root (confine/qemuUser.ts), else the server's own user. */
+  qemuUser?: QemuUser;
   /** Folder for the on-disk cache; without it the cache lives in memory only. */
   cacheDir?: string;
   /** Folders of QEMU firmware descriptors, highest priority first (FIRMWARE_DIRS). */
@@ -89,7 +95,9 @@ const NODE_ARCH: Record<string, string> = {
 };
 
 export async function probeCapabilities(options: ProbeOptions = {}): Promise<HostCapabilities> {
-  const [kvmDevice, firmware, tpmEmulator] = await Promise.all([checkKvmDevice(options.kvmDevice ?? '/dev/kvm'), probeFirmware(options.firmwareDirs), probeTpmEmulator()]);
+  // A missing QEMU user is said when a guest starts; /dev/kvm is then judged as the server finds it.
+  const user = options.qemuUser ?? (await qemuUser().catch(() => undefined));
+  const [kvmDevice, firmware, tpmEmulator] = await Promise.all([checkKvmDevice(options.kvmDevice ?? '/dev/kvm', user), probeFirmware(options.firmwareDirs), probeTpmEmulator()]);
   const binaries = options.binaries ?? (await findEmulatorBinaries(options.searchPath ?? defaultSearchPath()));
   const cpuMap = await readLibvirtCpuMap(options.cpuMapDir);
   const results = await Promise.allSettled(binaries.map((binary) => probeEmulatorCached(binary, kvmDevice.usable, cpuMap, options)));
@@ -115,12 +123,21 @@ export async function probeCapabilities(options: ProbeOptions = {}): Promise<Hos
   };
 }
 
-/** Opens the KVM device read-write (and closes it): the only reliable test of usability. */
-export async function checkKvmDevice(devicePath: string): Promise<KvmDeviceStatus> {
+/**
+ * Opens the KVM device read-write (and closes it): whether it exists, works and is free. For
+ * a QEMU that runs as `user`, its mode must also let that user (with its groups) open it.
+ */
+export async function checkKvmDevice(devicePath: string, user?: QemuUser): Promise<KvmDeviceStatus> {
   try {
     const handle = await open(devicePath, fsConstants.O_RDWR);
-    await handle.close();
-    return { path: devicePath, usable: true };
+    try {
+      if (!user) return { path: devicePath, usable: true };
+      const node = await handle.stat();
+      if (permits(node, user, READ | WRITE)) return { path: devicePath, usable: true };
+      return kvmAccessFor(devicePath, node, user, await nodeNames(node, user));
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
     const detail = `${code}: ${(error as Error).message}`;

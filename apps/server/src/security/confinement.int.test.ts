@@ -1,16 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorBody, GuestSummary } from '../api.js';
+import { QmpClient } from '@virtdeck/qmp';
+import type { ErrorBody, GuestSummary, HostInfo } from '../api.js';
 import { lookUp, QEMU_USER_NAME } from '../confine/qemuUser.js';
 import { demoGuestXml } from '../demoGuest.js';
+import { isAlive } from '../guests/qemuProcess.js';
 import { RunDir } from '../guests/RunDir.js';
 import { demoGuest } from '../testing/demoGuest.js';
 import { killProcessesMentioning } from '../testing/processes.js';
 import { startTestServer, type TestServer } from '../testing/testServer.js';
-import { waitForText } from '../testing/waitFor.js';
+import { waitFor, waitForText } from '../testing/waitFor.js';
 
 const guest = demoGuest();
 
@@ -20,10 +23,10 @@ const rawDisk = (file: string, dev: string): string => `    <disk type='file' de
       <target dev='${dev}' bus='virtio'/>
     </disk>`;
 
-/** The Uid: line of /proc/PID/status: real, effective, saved and file-system uid. */
-async function uidsOf(pid: number): Promise<number[]> {
+/** A line of /proc/PID/status as numbers: Uid (real, effective, saved and file-system uid), Groups (the supplementary groups). */
+async function idsOf(pid: number, line: 'Uid' | 'Groups'): Promise<number[]> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return (/^Uid:\s+(.*)$/m.exec(status)?.[1] ?? '').split(/\s+/).map(Number);
+  return (new RegExp(`^${line}:[ \\t]*(.*)$`, 'm').exec(status)?.[1] ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
 }
 
 const ownerOf = async (file: string) => {
@@ -72,7 +75,8 @@ describe.runIf(process.getuid?.() === 0)('QEMU confined as libvirt confines it (
     await waitForText(run.serialLog, guest.readyMarker, 90_000);
 
     const pid = Number((await readFile(run.pidFile, 'utf8')).trim());
-    expect(await uidsOf(pid)).toEqual([user.uid, user.uid, user.uid, user.uid]);
+    expect(await idsOf(pid, 'Uid')).toEqual([user.uid, user.uid, user.uid, user.uid]);
+    expect(await idsOf(pid, 'Groups')).toEqual(expect.arrayContaining([...user.groups]));
     expect(await ownerOf(reachableImage)).toEqual({ uid: user.uid, gid: user.gid });
     // The image it cannot reach by path stays root's: QEMU got it open.
     expect(await ownerOf(hiddenImage)).toEqual({ uid: 0, gid: 0 });
@@ -85,5 +89,43 @@ describe.runIf(process.getuid?.() === 0)('QEMU confined as libvirt confines it (
     expect(destroyed.body).toMatchObject({ state: 'shutoff' });
     expect(await ownerOf(reachableImage)).toEqual({ uid: 0, gid: 0 });
     await expect(stat(run.ownersFile)).rejects.toThrow(/ENOENT/);
+  });
+
+  // The set-up (npm test) puts virtdeck-qemu in group kvm and gives a /dev/kvm no udev manages udev's root:kvm 0666.
+  it.runIf(existsSync('/dev/kvm'))('starts a KVM guest: QEMU, confined with its user’s groups, opens /dev/kvm and QMP reports KVM enabled', async () => {
+    const user = await lookUp(QEMU_USER_NAME);
+    const kvmGid = Number(execFileSync('getent', ['group', 'kvm'], { encoding: 'utf8' }).split(':')[2]);
+    expect(user.groups).toContain(kvmGid);
+    const host = (await server.api.get<HostInfo>('/api/host')).body;
+    expect(host.kvmDevice).toEqual({ path: '/dev/kvm', usable: true });
+    expect(host.accelerators.find((a) => a.name === 'kvm')).toMatchObject({ usable: true });
+
+    // A second QMP monitor for the test, in a folder QEMU's user may create its socket in.
+    await chmod(dir, 0o755);
+    const monitorDir = await mkdtemp(path.join(dir, 'monitor-'));
+    await chown(monitorDir, user.uid, user.gid);
+    const monitor = path.join(monitorDir, 'qmp.sock');
+    const xml = demoGuestXml('confined-kvm', guest)
+      .replace("<domain type='qemu'>", "<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>")
+      .replace('</domain>', `  <qemu:commandline>\n    <qemu:arg value='-qmp'/>\n    <qemu:arg value='unix:${monitor},server=on,wait=off'/>\n  </qemu:commandline>\n</domain>`);
+    expect((await server.api.post<ErrorBody>('/api/domains', { xml })).status).toBe(201);
+    const started = await server.api.post<GuestSummary & ErrorBody>('/api/domains/confined-kvm/start');
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const pid = Number((await readFile(new RunDir(server.stateDir, 'confined-kvm').pidFile, 'utf8')).trim());
+    // The pid the server spawned is QEMU's own: setpriv execs it.
+    expect(started.body.pid).toBe(pid);
+    expect(await idsOf(pid, 'Uid')).toEqual([user.uid, user.uid, user.uid, user.uid]);
+    expect(await idsOf(pid, 'Groups')).toContain(kvmGid);
+
+    const qmp = await QmpClient.connect(monitor, { retry: true, timeoutMs: 30_000 });
+    try {
+      // Under nested virtualization the guest may hang at boot: QEMU having KVM is what counts.
+      expect(await qmp.execute('query-kvm')).toEqual({ enabled: true, present: true });
+    } finally {
+      await qmp.close();
+    }
+    const destroyed = await server.api.post<GuestSummary>('/api/domains/confined-kvm/destroy');
+    expect(destroyed.body).toMatchObject({ state: 'shutoff' });
+    await waitFor('QEMU gone', async () => (isAlive(pid) ? undefined : true), 30_000);
   });
 });
