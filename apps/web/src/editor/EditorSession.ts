@@ -69,6 +69,8 @@ export class EditorSession {
   private host: HostInfo | null;
   private readonly hostId: string;
   private readonly started: Promise<void>;
+  private onStarted!: () => void;
+  private readonly createWorker: (role: WorkerRole) => WorkerEndpoint;
   private startTimer?: ReturnType<typeof setTimeout>;
   private readonly listeners = new Set<() => void>();
   private snapshot: EditorSnapshot;
@@ -107,21 +109,34 @@ export class EditorSession {
     this.hostId = options.hostId ?? LOCAL_HOST;
     sessions.set(this.model.uri.toString(), this);
     this.disposables.push(this.model.onDidChangeContent(() => this.onChange()));
-    // The workers start once the editor has had its first frame: their scripts would
-    // otherwise compete with Monaco's start for the same CPU cores.
-    this.started = new Promise((resolve) => {
-      requestAnimationFrame(() => {
-        this.startTimer = setTimeout(() => {
-          if (this.model.isDisposed()) return;
-          performance.mark('virtdeck:workers');
-          this.client = new SchemaWorkerClient(options.createWorker('checks'), (message) => this.onWorker(message));
-          if (this.hostId === LOCAL_HOST) this.preview = new SchemaWorkerClient(options.createWorker('preview'), (message) => this.onWorker(message));
-          this.setHost(this.host);
-          this.sync();
-          resolve();
-        }, 0);
-      });
-    });
+    this.createWorker = options.createWorker;
+    this.started = new Promise((resolve) => (this.onStarted = resolve));
+  }
+
+  /**
+   * Starts the checks once the editor showing this model has drawn its first frame (XmlEditor
+   * calls it): the worker's script would otherwise compete with Monaco's start for the two
+   * cores, before anyone can type. The command line preview's worker follows the first
+   * diagnostics. Later calls do nothing.
+   */
+  start(): void {
+    if (this.startTimer !== undefined || this.client) return;
+    this.startTimer = setTimeout(() => {
+      if (this.model.isDisposed()) return;
+      performance.mark('virtdeck:workers');
+      this.client = new SchemaWorkerClient(this.createWorker('checks'), (message) => this.onWorker(message));
+      this.setHost(this.host);
+      this.sync();
+      this.onStarted();
+    }, 0);
+  }
+
+  /** The local host's command line, built in a worker of its own on every change (another host's comes from the server). */
+  private startPreview(): void {
+    if (this.preview || this.hostId !== LOCAL_HOST || this.model.isDisposed()) return;
+    this.preview = new SchemaWorkerClient(this.createWorker('preview'), (message) => this.onWorker(message));
+    this.preview.setHost(this.host);
+    this.preview.update(this.model.getVersionId(), this.model.getValue());
   }
 
   readonly subscribe = (listener: () => void): (() => void) => {
@@ -321,7 +336,10 @@ export class EditorSession {
     // A result for an older text would put markers in the wrong places: the newer one is coming.
     if (this.model.isDisposed() || message.version !== this.model.getVersionId()) return;
     if (message.type === 'diagnostics') {
-      if (this.snapshot.validateMs === undefined) performance.mark('virtdeck:diagnostics');
+      if (this.snapshot.validateMs === undefined) {
+        performance.mark('virtdeck:diagnostics');
+        this.startPreview();
+      }
       this.reported = { ...this.reported, local: message.diagnostics, localVersion: message.version };
       this.showDiagnostics({ version: message.version, validateMs: message.elapsedMs });
       for (const wake of this.settledWaiters.splice(0)) wake();

@@ -47,7 +47,10 @@ export function XmlEditor({
     onEditorRef.current?.(instance);
     instance.focus();
     performance.mark('virtdeck:editor-created');
+    // The checks start after the editor's first frame, which this one's callback follows.
+    const frame = requestAnimationFrame(() => session.start());
     return () => {
+      cancelAnimationFrame(frame);
       onEditorRef.current?.(undefined);
       instance.dispose();
     };
