@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { navigate } from '../router';
-import { loadGuestXml, prefetchGuestXml } from './guestXmlPrefetch';
+import { arrivedGuestXml, loadGuestXml, prefetchGuestXml } from './guestXmlPrefetch';
 
 describe('the definition asked for as the page opens', () => {
   const asked: string[] = [];
@@ -42,5 +42,17 @@ describe('the definition asked for as the page opens', () => {
     navigate({ page: 'dashboard' });
     navigate({ page: 'guest', host: 'local', name: 'demo', tab: 'xml' });
     expect(await loadGuestXml('local', 'demo', signal())).toBe('<domain><!-- answer 2 --></domain>');
+  });
+
+  it('is there for the first render once it has arrived, and for that guest only', async () => {
+    serve();
+    prefetchGuestXml('local', 'demo');
+    expect(arrivedGuestXml('local', 'demo')).toBeUndefined();
+    await vi.waitFor(() => expect(arrivedGuestXml('local', 'demo')).toBe('<domain><!-- answer 1 --></domain>'));
+    expect(arrivedGuestXml('rack1', 'demo')).toBeUndefined();
+    expect(arrivedGuestXml('local', 'other')).toBeUndefined();
+    // Looking does not spend it; taking it does.
+    expect(await loadGuestXml('local', 'demo', signal())).toBe('<domain><!-- answer 1 --></domain>');
+    expect(arrivedGuestXml('local', 'demo')).toBeUndefined();
   });
 });

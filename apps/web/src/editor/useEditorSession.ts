@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useLayoutEffect, useState, useSyncExternalStore } from 'react';
 import { monaco } from '../monaco/setup';
 import type { HostInfo } from '../api/types';
 import { EditorSession, type EditorSnapshot } from './EditorSession';
@@ -15,7 +15,9 @@ const createWorker = (role: WorkerRole): WorkerEndpoint => new SchemaWorker({ na
 /** `hostId`: the host the definition is for (EditorSessionOptions.hostId); the local one when absent. */
 export function useEditorSession(uri: string, text: string | undefined, host: HostInfo | undefined, hostId?: string): EditorSession | undefined {
   const [session, setSession] = useState<EditorSession | undefined>();
-  useEffect(() => {
+  // A layout effect: the editor is then rendered and created in the same task as the text
+  // arrived, not a frame (or, under load, several) later after a paint without it.
+  useLayoutEffect(() => {
     if (text === undefined) return;
     performance.mark('virtdeck:definition');
     const created = new EditorSession(monaco, { uri, text, host: null, createWorker, ...(hostId !== undefined ? { hostId } : {}) });

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, errorMessage } from '../../api/client';
 import { LOCAL_HOST, type GuestSummary } from '../../api/types';
-import { loadGuestXml } from '../../editor/guestXmlPrefetch';
+import { arrivedGuestXml, loadGuestXml } from '../../editor/guestXmlPrefetch';
 import { useEditorSession } from '../../editor/useEditorSession';
 import { unsavedEditsOf, useDraftStore } from '../../store/draftStore';
 import { useEventLogStore } from '../../store/eventLogStore';
@@ -36,7 +36,10 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
   const key = guestKey(hostId, name);
   // That host's capabilities (a libvirt host's domcapabilities): the form's machine types, CPU models and accelerators.
   const host = useHostStore((s) => s.hosts[hostId]);
-  const [loaded, setLoaded] = useState<{ text?: string; error?: string }>();
+  const [loaded, setLoaded] = useState<{ text?: string; error?: string } | undefined>(() => {
+    const text = arrivedGuestXml(hostId, name);
+    return text === undefined ? undefined : { text };
+  });
   const [review, setReview] = useState<Review>();
   const [message, setMessage] = useState<Message>();
   const modelPath = hostId === LOCAL_HOST ? '' : `/hosts/${encodeURIComponent(hostId)}`;
@@ -55,7 +58,8 @@ export function GuestDefinition({ guest }: { guest: GuestSummary }) {
       (text) => {
         if (abort.signal.aborted) return;
         baseline.current = text;
-        setLoaded({ text });
+        // The same text as the first render had (arrivedGuestXml): nothing to render again.
+        setLoaded((shown) => (shown?.text === text ? shown : { text }));
       },
       (e: unknown) => !abort.signal.aborted && setLoaded({ error: errorMessage(e) }),
     );

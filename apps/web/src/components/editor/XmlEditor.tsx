@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { editor } from 'monaco-editor/editor/editor.api';
 import type { EditorSession } from '../../editor/EditorSession';
 import { registerDomainLanguageFeatures } from '../../monaco/providers';
@@ -23,7 +23,8 @@ export function XmlEditor({
     onEditorRef.current = onEditor;
   });
 
-  useEffect(() => {
+  // Created before the page is painted: the frame that shows the page shows the editor too.
+  useLayoutEffect(() => {
     const element = host.current;
     if (!element) return;
     performance.mark('virtdeck:editor-create');
