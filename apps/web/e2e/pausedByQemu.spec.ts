@@ -4,7 +4,7 @@ import { watchdogKernel } from '../../server/src/testing/haltingKernel.js';
 import { defineFromTemplate, expect, openApp, test, uniqueName } from './fixtures.js';
 
 // A guest QEMU paused by itself showed 'paused' and reason 'user', as if someone had pressed Pause.
-const WATCHDOG_PAUSED = "The guest's watchdog expired and QEMU paused it (<watchdog action='pause'>): the guest stopped feeding it. Resume lets it run on, Reset restarts it.";
+const WATCHDOG_PAUSED = "The guest's watchdog expired and QEMU paused it: the guest stopped feeding it. Resume lets it run on, Reset restarts it.";
 
 let name = '';
 test.afterEach(async ({ api }) => {

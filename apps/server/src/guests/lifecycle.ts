@@ -256,7 +256,7 @@ export function pausedBy(status: RunState, qemuLog: string): Pause | undefined {
       return {
         reason: 'watchdog',
         detail: "the guest's watchdog expired and paused it",
-        error: withLog("The guest's watchdog expired and QEMU paused it (<watchdog action='pause'>): the guest stopped feeding it. Resume lets it run on, Reset restarts it.", qemuLog),
+        error: withLog("The guest's watchdog expired and QEMU paused it: the guest stopped feeding it. Resume lets it run on, Reset restarts it.", qemuLog),
       };
     case 'running':
     case 'shutdown':

@@ -50,7 +50,7 @@ describe('a guest QEMU paused by itself, not the user', () => {
     const { reason, error = '' } = manager.get('watched');
     expect(reason).toBe('watchdog');
     // QEMU logged nothing in this run (its details would be that log).
-    expect(error).toBe("The guest's watchdog expired and QEMU paused it (<watchdog action='pause'>): the guest stopped feeding it. Resume lets it run on, Reset restarts it.");
+    expect(error).toBe("The guest's watchdog expired and QEMU paused it: the guest stopped feeding it. Resume lets it run on, Reset restarts it.");
     expect(events.filter((e) => e.name === 'watched' && e.event === 'suspended')).toEqual([
       expect.objectContaining({ state: 'paused', reason: 'watchdog', detail: "the guest's watchdog expired and paused it" }),
     ]);
