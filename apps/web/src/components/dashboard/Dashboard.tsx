@@ -43,7 +43,7 @@ function cpuNow(guests: readonly GuestSummary[]): CpuSnapshot {
 function SortButton({ column, label, sort, onSort, title }: { column: SortColumn; label: string; sort: GuestQuery['sort']; onSort: (column: SortColumn) => void; title?: string }) {
   const active = sort.column === column;
   return (
-    <button type="button" className={active ? 'sort-button active' : 'sort-button'} onClick={() => onSort(column)} title={title} data-testid={`sort-by-${column}`}>
+    <button type="button" className="sort-button" onClick={() => onSort(column)} title={title} data-testid={`sort-by-${column}`}>
       {label}
       <span aria-hidden="true">{active ? (sort.direction === 'ascending' ? ' ▲' : ' ▼') : ''}</span>
     </button>
