@@ -50,7 +50,7 @@ export class SseClient {
     event: ServerEventName,
     filter: (data: T) => boolean = () => true,
     timeoutMs = 30_000,
-    after?: SseMessage,
+    after?: Pick<SseMessage, 'seq'>,
   ): Promise<SseMessage & { data: T }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -69,6 +69,11 @@ export class SseClient {
         this.waiters.add(done);
       });
     }
+  }
+
+  /** Where the stream is now: as `after`, next() takes only a message that comes later. */
+  mark(): Pick<SseMessage, 'seq'> {
+    return { seq: this.seq - 1 };
   }
 
   close(): void {
