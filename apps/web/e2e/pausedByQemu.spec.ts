@@ -28,12 +28,13 @@ test('a guest its watchdog paused says so on the dashboard and its page, until R
   await openApp(page, server);
   await page.getByTestId(`vm-${name}-start`).click();
   await expect(page.getByTestId(`vm-${name}-state`)).toHaveText('paused', { timeout: 60_000 });
+  await expect(page.getByTestId(`vm-${name}-state`)).toHaveAttribute('title', "paused: the guest's watchdog expired");
   const rowLine = page.getByTestId(`vm-${name}-last-error`);
   await expect(rowLine).toContainText(WATCHDOG_PAUSED);
   await expect(page.getByText(WATCHDOG_PAUSED).filter({ visible: true })).toHaveCount(1);
 
   await page.getByTestId(`vm-${name}-link`).click();
-  await expect(page.getByTestId('guest-meta')).toContainText('watchdog ·');
+  await expect(page.getByTestId('guest-meta')).toContainText("the guest's watchdog expired ·");
   await expect(page.getByTestId(`vm-${name}-last-error`)).toContainText(WATCHDOG_PAUSED);
   await expect(page.getByText(WATCHDOG_PAUSED).filter({ visible: true })).toHaveCount(1);
   await page.goto(`${server.origin}/#/guest/${name}/events`);
@@ -41,6 +42,6 @@ test('a guest its watchdog paused says so on the dashboard and its page, until R
 
   await page.getByTestId(`vm-${name}-resume`).click();
   await expect(page.getByTestId(`vm-${name}-state`)).toHaveText('running');
-  await expect(page.getByTestId('guest-meta')).toContainText('user ·');
+  await expect(page.getByTestId('guest-meta')).toContainText('on request ·');
   await expect(page.getByTestId(`vm-${name}-last-error`)).toHaveCount(0);
 });

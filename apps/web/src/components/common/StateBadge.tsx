@@ -1,8 +1,10 @@
-import type { GuestState } from '../../api/types';
+import type { GuestState, StateReason } from '../../api/types';
+import { reasonWords } from '../../reasonWords';
 
-export function StateBadge({ name, state }: { name: string; state: GuestState }) {
+/** A guest's state; hovering it says why (the reason in words). */
+export function StateBadge({ name, state, reason }: { name: string; state: GuestState; reason: StateReason }) {
   return (
-    <span className={`badge badge-${state}`} data-testid={`vm-${name}-state`}>
+    <span className={`badge badge-${state}`} data-testid={`vm-${name}-state`} title={`${state}: ${reasonWords(reason)}`}>
       {state}
     </span>
   );

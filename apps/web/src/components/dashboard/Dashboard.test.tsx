@@ -39,6 +39,7 @@ describe('Dashboard', () => {
     render(<Dashboard />);
     const row = within(screen.getByTestId('vm-web'));
     expect(row.getByTestId('vm-web-state').textContent).toBe('running');
+    expect(row.getByTestId('vm-web-state').title).toBe('running: started');
     expect(row.getByTestId('vm-web-accelerator').textContent).toBe('kvm');
     expect(row.getByTestId('vm-web-vcpus').textContent).toBe('4');
     expect(row.getByTestId('vm-web-memory').textContent).toBe('2.00 GiB');
@@ -53,6 +54,9 @@ describe('Dashboard', () => {
     expect(screen.getByTestId('vm-web-state').textContent).toBe('shutoff');
     act(() => useGuestStore.getState().upsert(guest('web', { state: 'paused', reason: 'user' })));
     expect(screen.getByTestId('vm-web-state').textContent).toBe('paused');
+    expect(screen.getByTestId('vm-web-state').title).toBe('paused: on request');
+    act(() => useGuestStore.getState().upsert(guest('web', { state: 'paused', reason: 'internal-error' })));
+    expect(screen.getByTestId('vm-web-state').title).toBe('paused: QEMU stopped it after an internal error');
     act(() => useGuestStore.getState().remove('local/web'));
     expect(screen.queryByTestId('vm-web')).toBeNull();
   });

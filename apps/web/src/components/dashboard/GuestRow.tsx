@@ -65,7 +65,7 @@ export const GuestRow = memo(function GuestRow({ guest, selected }: { guest: Gue
           ) : null}
         </td>
         <td className="clip">
-          <StateBadge name={id} state={guest.state} />
+          <StateBadge name={id} state={guest.state} reason={guest.reason} />
           {guest.pendingChanges ? (
             <span className="tag" title="The saved definition differs from the one this guest was started with" data-testid={`vm-${id}-pending`}>
               changes at next start

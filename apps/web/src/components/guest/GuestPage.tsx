@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useState, type KeyboardEvent } from 'react';
 import { api, errorMessage } from '../../api/client';
 import type { GuestSummary } from '../../api/types';
 import { formatMemoryKiB, formatTime, formatVcpus } from '../../format';
+import { reasonWords } from '../../reasonWords';
 import { GUEST_TABS, hrefFor, navigate, type GuestTab } from '../../router';
 import { unsavedEditsOf, useDraftStore } from '../../store/draftStore';
 import { LOCAL_HOST } from '../../api/types';
@@ -189,9 +190,9 @@ function GuestHeader({ guest }: { guest: GuestSummary }) {
         </a>
         <h1>{guest.name}</h1>
         <HostBadge host={guest.host} />
-        <StateBadge name={guest.name} state={guest.state} />
+        <StateBadge name={guest.name} state={guest.state} reason={guest.reason} />
         <span className="guest-meta" data-testid="guest-meta" title={`Since ${formatTime(guest.since)}`}>
-          {guest.reason} · {guest.accelerator} · {formatVcpus(guest.vcpus)} · {formatMemoryKiB(guest.memoryKiB)}
+          {reasonWords(guest.reason)} · {guest.accelerator} · {formatVcpus(guest.vcpus)} · {formatMemoryKiB(guest.memoryKiB)}
           {guest.pid !== undefined ? ` · pid ${guest.pid}` : ''}
         </span>
         {guest.pendingChanges ? (
