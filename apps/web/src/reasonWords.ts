@@ -18,6 +18,15 @@ export const REASON_WORDS = {
   'io-error': 'QEMU stopped it after a disk error',
   'internal-error': 'QEMU stopped it after an internal error',
   watchdog: "the guest's watchdog expired",
+  migrating: 'libvirt is migrating it',
+  'migration-failed': 'its post-copy migration failed',
+  saving: 'libvirt is saving it',
+  dumping: 'libvirt is dumping its memory',
+  snapshot: 'libvirt is taking a snapshot',
+  'shutting-down': 'it is shutting down',
+  'starting-up': 'libvirt is starting it',
+  'api-error': 'a libvirt call failed',
+  unknown: 'libvirt does not know why',
   'bad-file': 'its definition file is not usable',
 } as const satisfies Record<StateReason, string>;
 

@@ -12,6 +12,31 @@ describe("reading virsh's output", () => {
     expect(parseDomState('crashed (panicked)')).toEqual({ state: 'crashed', reason: 'crashed' });
   });
 
+  it("gives each of libvirt's paused reasons its own, as virsh words them", () => {
+    const paused = (why: string) => parseDomState(`paused (${why})\n`).reason;
+    // What virsh 9.0 here said of a guest whose ib700 watchdog expired with action='pause' (libvirtWatchdog.int.test.ts).
+    expect(paused('watchdog')).toBe('watchdog');
+    expect(paused('I/O error')).toBe('io-error');
+    expect(paused('user')).toBe('user');
+    expect(paused('unknown')).toBe('unknown');
+    expect(['migrating', 'saving', 'dumping', 'from snapshot', 'shutting down', 'creating snapshot', 'crashed', 'starting up', 'post-copy', 'post-copy failed', 'api error'].map(paused)).toEqual([
+      'migrating',
+      'saving',
+      'dumping',
+      'migrated-state',
+      'shutting-down',
+      'snapshot',
+      'crashed',
+      'starting-up',
+      'migrating',
+      'migration-failed',
+      'api-error',
+    ]);
+    // A reason a newer libvirt adds is not taken for a user's Pause.
+    expect(paused('something new')).toBe('unknown');
+    expect(parseDomState('pmsuspended (unknown)')).toEqual({ state: 'paused', reason: 'unknown' });
+  });
+
   it('reads dominfo lines as keys and values', () => {
     expect(parseDomInfo('Id:             -\nName:           a:b\nAutostart:      enable\n')).toMatchObject({ Id: '-', Name: 'a:b', Autostart: 'enable' });
   });

@@ -25,8 +25,6 @@ const REASONS: Record<string, StateReason> = {
   crashed: 'crashed',
   panicked: 'crashed',
   failed: 'failed',
-  'ioerror': 'io-error',
-  'I/O error': 'io-error',
   migrated: 'migrated-state',
   'migration canceled': 'migrated-state',
   restored: 'migrated-state',
@@ -34,6 +32,28 @@ const REASONS: Record<string, StateReason> = {
   'from snapshot': 'migrated-state',
   wakeup: 'user',
   'post-copy': 'migrated-state',
+};
+
+/**
+ * virsh's words for each virDomainPausedReason, in its order (libvirt 9.0's virsh; 'api error'
+ * came later), so that a guest libvirt's QEMU paused by itself says why as virtdeck's own do.
+ */
+const PAUSED_REASONS: Record<string, StateReason> = {
+  unknown: 'unknown',
+  user: 'user',
+  migrating: 'migrating',
+  saving: 'saving',
+  dumping: 'dumping',
+  'I/O error': 'io-error',
+  watchdog: 'watchdog',
+  'from snapshot': 'migrated-state',
+  'shutting down': 'shutting-down',
+  'creating snapshot': 'snapshot',
+  crashed: 'crashed',
+  'starting up': 'starting-up',
+  'post-copy': 'migrating',
+  'post-copy failed': 'migration-failed',
+  'api error': 'api-error',
 };
 
 export interface DomainState {
@@ -45,7 +65,9 @@ export interface DomainState {
 export function parseDomState(output: string): DomainState {
   const match = /^\s*([a-z ]+?)\s*(?:\((.*)\))?\s*$/.exec(output.trim());
   const state = STATES[match?.[1] ?? ''] ?? 'shutoff';
-  const reason = REASONS[match?.[2] ?? ''] ?? (state === 'shutoff' ? 'defined' : state === 'paused' ? 'user' : 'booted');
+  const why = match?.[2] ?? '';
+  if (state === 'paused') return { state, reason: PAUSED_REASONS[why] ?? 'unknown' };
+  const reason = REASONS[why] ?? (state === 'shutoff' ? 'defined' : 'booted');
   return { state, reason };
 }
 
