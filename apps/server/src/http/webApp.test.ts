@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -95,6 +95,43 @@ describe('the built web app as served', () => {
       expect(br.status).toBe(200);
       expect(br.headers['content-encoding']).toBe('br');
       expect(zlib.brotliDecompressSync(br.body).toString()).toBe(script);
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
+  });
+
+  it('compresses ahead in a thread of its own at the lowest CPU priority, so a guest starting meanwhile gets the CPUs first', async () => {
+    // Enough text that brotli works for a while (varied, so it cannot shortcut).
+    const lines = Array.from({ length: 60_000 }, (_, i) => `export const v${i} = ${JSON.stringify((i * 2654435761).toString(36).repeat(3))};`);
+    await writeFile(path.join(webRoot, 'assets', 'editor-Big1.js'), lines.join('\n'));
+    /** The nice values of this process's threads (field 19 of /proc/self/task/TID/stat). */
+    const niceValues = async () => {
+      const values: number[] = [];
+      for (const tid of await readdir('/proc/self/task')) {
+        const stat = await readFile(`/proc/self/task/${tid}/stat`, 'utf8').catch(() => '');
+        const nice = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16];
+        if (nice !== undefined) values.push(Number(nice));
+      }
+      return values;
+    };
+    const seen = new Set<number>();
+    let done = false;
+    const router = webApp(webRoot);
+    void router.precompressed.then(() => (done = true));
+    while (!done) {
+      for (const nice of await niceValues()) seen.add(nice);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect([...seen]).toContain(19);
+    // The thread is gone with the work; what it made is served.
+    expect(await niceValues()).not.toContain(19);
+    const listener = express().use(router).listen(0, '127.0.0.1');
+    await new Promise((resolve) => listener.once('listening', resolve));
+    try {
+      const { port } = listener.address() as AddressInfo;
+      const br = await get(`http://127.0.0.1:${port}/assets/editor-Big1.js`, { 'Accept-Encoding': 'br' });
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(zlib.brotliDecompressSync(br.body).toString()).toBe(lines.join('\n'));
     } finally {
       await new Promise((resolve) => listener.close(resolve));
     }
