@@ -386,6 +386,17 @@ export const CONSOLE_CLOSE_CODES = {
   tooSlow: 4429,
 } as const;
 
+/**
+ * The console WebSocket's one text frame (the guest's output is always binary): another client
+ * (virsh console, virt-manager…) holds the serial console of this libvirt guest. The socket stays
+ * open and closes with `notRunning` once virtdeck has the console again;
+ * `POST …/domains/:name/console/take-over` takes it at once.
+ */
+export interface ConsoleNotice {
+  notice: 'held-elsewhere';
+  message: string;
+}
+
 /** `POST /api/domains/:name/display-ticket`: opens `WS /api/domains/:name/display?ticket=…` once (the close codes above apply). */
 export interface DisplayTicket {
   ticket: string;

@@ -31,9 +31,19 @@ export interface ConsoleStream {
   write(data: Buffer): void;
 }
 
+/** A libvirt guest's serial console while another client (virsh console, virt-manager…) holds it. */
+export interface ConsoleHeldElsewhere {
+  /** What the viewer is told, in words. */
+  message: string;
+  /** Keeps the viewer until virtdeck has the console again, then closes it so it reconnects; returns the function that lets it go. */
+  wait(viewer: { close(code: number, reason: string): void }): () => void;
+}
+
 export interface SerialEndpoint {
   /** Absent while the guest does not run, or when its serial port cannot be read. */
   live?: ConsoleStream;
+  /** Set while another client holds a running guest's console (live is absent then). */
+  heldElsewhere?: ConsoleHeldElsewhere;
   /** Why a running guest's serial port cannot be read (a file, TCP, … backend). */
   unreadable?: string;
   /** What the guest printed last (also for a guest that no longer runs). */
@@ -98,6 +108,8 @@ export interface Driver extends Pick<EventEmitter<DriverEvents>, 'on' | 'off'> {
   /** Document diagnostics plus the checks of this host: valid (libvirt accepts it) and startable (here). */
   validate(xml: string): Promise<ValidateResult>;
   serialConsole(name: string): SerialEndpoint;
+  /** Takes the serial console from another client that holds it (libvirt hosts; virtdeck's own QEMU has no other client). */
+  takeOverConsole?(name: string): void;
   /** The guest's graphical console; a VirtdeckError when it has none or does not run. */
   graphicsConsole(name: string): Promise<GraphicsEndpoint>;
   /** The guest's snapshots, oldest first (each names its parent: a tree). */

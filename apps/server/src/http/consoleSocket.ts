@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CONSOLE_CLOSE_CODES, LOCAL_HOST_ID } from '../api.js';
+import { CONSOLE_CLOSE_CODES, LOCAL_HOST_ID, type ConsoleNotice } from '../api.js';
 import type { AccessToken } from '../auth/accessToken.js';
 import type { SerialEndpoint } from '../drivers/Driver.js';
 import { toVirtdeckError, VirtdeckError } from '../errors.js';
@@ -23,7 +23,8 @@ const MAX_INPUT_FRAME_BYTES = 64 * 1024;
 /**
  * `WS /api/domains/:name/console` (and the same under `/api/hosts/:id`): the guest's first serial port, bytes both ways. The
  * upgrade is checked like every API request (token) and for its Origin; a guest that does
- * not exist or does not run is reported with a close code, after the scrollback.
+ * not exist or does not run is reported with a close code, after the scrollback; one whose
+ * console another client holds gets the scrollback and a notice (a text frame, ConsoleNotice).
  */
 export function attachConsoleSockets(server: Server, deps: { guestHosts: Hosts; token: AccessToken; tokenFile: string; hosts: HostAllowList; logger: Logger }): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INPUT_FRAME_BYTES });
@@ -78,6 +79,17 @@ async function serveConsole(ws: WebSocket, host: string, name: string, guestHost
   const { live } = target;
   if (!live && target.unreadable) {
     closeWebSocket(ws, CONSOLE_CLOSE_CODES.unreadable, target.unreadable);
+    return;
+  }
+  if (!live && target.heldElsewhere) {
+    // What virtdeck saw, then the notice as a text frame (output is always binary); the socket
+    // stays open and is closed when virtdeck has the console again, so the viewer reconnects to it.
+    const { heldElsewhere } = target;
+    const release = heldElsewhere.wait({ close: (code, reason) => closeWebSocket(ws, code, reason) });
+    ws.on('close', release);
+    ws.send(await target.scrollback());
+    const notice: ConsoleNotice = { notice: 'held-elsewhere', message: heldElsewhere.message };
+    ws.send(JSON.stringify(notice));
     return;
   }
   if (!live) {

@@ -145,6 +145,15 @@ export function domainRoutes(hostOf: HostOfRequest, hooks: DefineHooks = {}): Ro
   addSnapshotRoutes(router, hostOf);
   addDeviceRoutes(router, hostOf, nameOf);
 
+  // Another client's serial console session is ended only when a person asks.
+  router.post('/:name/console/take-over', (req, res) => {
+    const { driver } = hostOf(req);
+    const name = nameOf(req.params);
+    if (!driver.takeOverConsole) throw new VirtdeckError('conflict', `No other client can hold the serial console of '${name}': virtdeck runs its QEMU`);
+    driver.takeOverConsole(name);
+    res.status(204).end();
+  });
+
   router.post('/:name/:action', async (req, res) => {
     const { host, driver: guests } = hostOf(req);
     const name = nameOf(req.params);

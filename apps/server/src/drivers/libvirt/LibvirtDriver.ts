@@ -8,8 +8,8 @@ import { buildArgv, formatCommandLine, type HostCapabilities, type QemuDiagnosti
 import { applyEdits, capDiagnostics, firstChild, guestCondition, insertChildEdit, isAllowed, isValidDocument, validateDomain } from '@virtdeck/schema';
 import type { Logger } from 'pino';
 import type { CloneRequest, CommandLine, DefinitionVersion, DomainSummary, GuestAction, GuestStats, LifecycleEvent, SnapshotRequest, SnapshotSummary, ValidateResult } from '../../api.js';
-import { moveLog, readLogTail, SerialLog } from '../../console/SerialLog.js';
-import { SCROLLBACK_BYTES, SerialConsole } from '../../console/SerialConsole.js';
+import { moveLog, readLogTail } from '../../console/SerialLog.js';
+import { SCROLLBACK_BYTES } from '../../console/SerialConsole.js';
 import { describeError, VirtdeckError } from '../../errors.js';
 import { DefinitionHistory } from '../../guests/DefinitionHistory.js';
 import { changedMeanwhile, checkDefinition, type CheckedDefinition } from '../../guests/definitions.js';
@@ -21,7 +21,7 @@ import { readQemuLog } from '../../guests/qemuLog.js';
 import type { HostEntry } from '../../hosts/hostConfig.js';
 import { parseDeviceXml, type DeviceSelector, type DeviceTargets } from '../../devices/deviceXml.js';
 import type { ActionOptions, DefineOptions, Driver, DriverEvents, GraphicsEndpoint, HostConnection, SerialEndpoint } from '../Driver.js';
-import { spawnConsole } from './consoleProcess.js';
+import { ConsoleFollower } from './ConsoleFollower.js';
 import { EventBatches } from './eventBatches.js';
 import { libvirtGraphics } from './libvirtGraphics.js';
 import { splitCommandLine } from './nativeArgv.js';
@@ -57,7 +57,7 @@ interface LibvirtGuest {
   /** Its interfaces' types, in order: domstats names no host device for a user-mode one. */
   interfaceTypes: string[];
   events: LifecycleEvent[];
-  console?: SerialConsole;
+  console?: ConsoleFollower;
   serialLog: string;
 }
 
@@ -246,8 +246,17 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
   serialConsole(name: string): SerialEndpoint {
     const guest = this.require(name);
     const endpoint: SerialEndpoint = { scrollback: () => readLogTail(guest.serialLog, SCROLLBACK_BYTES) };
-    if (guest.console) endpoint.live = guest.console;
+    const heldElsewhere = guest.console?.heldNotice();
+    if (heldElsewhere) endpoint.heldElsewhere = heldElsewhere;
+    else if (guest.console?.live) endpoint.live = guest.console.live;
     return endpoint;
+  }
+
+  /** Takes a running guest's serial console from the client that holds it (`virsh console --force`), as a person asked. */
+  takeOverConsole(name: string): void {
+    const guest = this.require(name);
+    if (!guest.summary.active || !guest.console) throw new VirtdeckError('conflict', `'${name}' is not running (${guest.summary.state})`);
+    guest.console.takeOver();
   }
 
   attachDevice(name: string, xml: string, targets: DeviceTargets): Promise<DomainSummary> {
@@ -385,7 +394,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     this.closing.abort();
     this.eventProcess?.kill('SIGTERM');
     this.session.close();
-    for (const guest of this.guests.values()) guest.console?.close(1001, 'the server is stopping');
+    for (const guest of this.guests.values()) guest.console?.stop(1001, 'the server is stopping');
     await this.loop;
   }
 
@@ -589,20 +598,17 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
    * (synchronously), so a viewer who connects right after a start gets the live console.
    */
   private followConsole(guest: LibvirtGuest): void {
-    if (!guest.summary.active || guest.console || this.closed) return;
+    if (this.closed) return;
     const name = guest.summary.name;
-    const log = new SerialLog(guest.serialLog, { onError: (message) => this.options.logger.warn({ uri: this.uri, name }, message) });
-    const console = new SerialConsole(log);
-    const { stream } = spawnConsole(this.uri, name);
-    console.adopt(stream);
-    guest.console = console;
-    stream.on('close', () => {
-      if (guest.console === console) guest.console = undefined;
-      // virsh console also ends when the connection drops while the guest runs on: take it up again.
-      if (!this.closed && this.guests.get(name) === guest) {
-        setTimeout(() => this.followConsole(guest), 1000).unref();
-      }
+    guest.console ??= new ConsoleFollower({
+      uri: this.uri,
+      name,
+      logPath: guest.serialLog,
+      wanted: () => !this.closed && this.guests.get(name) === guest && guest.summary.active,
+      onLogError: (message) => this.options.logger.warn({ uri: this.uri, name }, message),
+      onHolderChange: (heldElsewhere) => this.options.logger.info({ uri: this.uri, name, heldElsewhere }, heldElsewhere ? 'another client holds the serial console' : 'virtdeck has the serial console'),
     });
+    guest.console.follow();
   }
 
   private escalate(name: string, afterMs: number): void {
@@ -617,7 +623,7 @@ export class LibvirtDriver extends EventEmitter<DriverEvents> implements Driver 
     const guest = this.guests.get(name);
     if (!guest) return;
     this.guests.delete(name);
-    guest.console?.close();
+    guest.console?.stop();
     this.emit('removed', name, renamedTo);
     this.emit('lifecycle', { name, event: 'undefined', state: 'shutoff', reason: guest.summary.reason, timestamp: new Date().toISOString() });
   }
