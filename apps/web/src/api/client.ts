@@ -122,6 +122,8 @@ export const api = {
   /** The guest's disks that are volumes of a pool, with the other guests using each. */
   guestVolumes: (host: string, name: string, signal?: AbortSignal) => request<GuestVolume[]>('GET', guestUrl(host, name, '/volumes'), { signal }),
   act: (host: string, name: string, action: GuestAction) => request<GuestSummary>('POST', guestUrl(host, name, `/${action}`)),
+  /** Takes a libvirt guest's serial console from the client that holds it (virsh console --force). */
+  takeOverConsole: (host: string, name: string) => request<void>('POST', guestUrl(host, name, '/console/take-over')),
   /** A shut-off guest to another host, its definition and its disks; or `live`, a running one between two libvirt hosts (POST …/move). */
   move: (host: string, name: string, to: string, live = false) => request<GuestSummary>('POST', guestUrl(host, name, '/move'), json(live ? { to, live } : { to })),
   setTags: (host: string, name: string, tags: string[]) => request<GuestSummary>('PUT', guestUrl(host, name, '/tags'), json({ tags })),

@@ -1,4 +1,4 @@
-import type { CONSOLE_CLOSE_CODES } from '@virtdeck/server/api';
+import type { CONSOLE_CLOSE_CODES, ConsoleNotice } from '@virtdeck/server/api';
 import { guestSocketUrl } from './client';
 
 /** The server's close codes (a type-only import cannot bring the values; the type keeps them equal). */
@@ -9,7 +9,7 @@ export const CONSOLE_CLOSE: typeof CONSOLE_CLOSE_CODES = {
   tooSlow: 4429,
 };
 
-export type ConsoleStatus = 'connecting' | 'connected' | 'not-running' | 'unknown-guest' | 'unreadable' | 'too-slow' | 'disconnected';
+export type ConsoleStatus = 'connecting' | 'connected' | 'not-running' | 'unknown-guest' | 'unreadable' | 'too-slow' | 'disconnected' | 'held-elsewhere';
 
 export interface ConsoleHandlers {
   /**
@@ -79,7 +79,14 @@ export class ConsoleConnection {
       this.handlers.onStatus('connected');
     };
     socket.onmessage = (event: MessageEvent<ArrayBuffer | string>) => {
-      this.handlers.onData(typeof event.data === 'string' ? this.encoder.encode(event.data) : new Uint8Array(event.data), replay);
+      // Output is binary; a text frame is the server's notice that another client holds the console
+      // (the socket stays open and closes when virtdeck has the console again).
+      if (typeof event.data === 'string') {
+        const notice = parseNotice(event.data);
+        if (notice) this.handlers.onStatus('held-elsewhere', notice.message);
+        return;
+      }
+      this.handlers.onData(new Uint8Array(event.data), replay);
       replay = false;
     };
     socket.onclose = (event) => {
@@ -97,5 +104,14 @@ export class ConsoleConnection {
       this.handlers.onStatus(event.code === CONSOLE_CLOSE.tooSlow ? 'too-slow' : event.code === CONSOLE_CLOSE.notRunning ? 'connecting' : 'disconnected', event.reason || undefined);
       this.retryTimer = setTimeout(() => this.open(), event.code === CONSOLE_CLOSE.notRunning ? RETRY_MS / 3 : RETRY_MS);
     };
+  }
+}
+
+function parseNotice(text: string): ConsoleNotice | undefined {
+  try {
+    const notice = JSON.parse(text) as Partial<ConsoleNotice>;
+    return notice.notice === 'held-elsewhere' && typeof notice.message === 'string' ? { notice: notice.notice, message: notice.message } : undefined;
+  } catch {
+    return undefined;
   }
 }

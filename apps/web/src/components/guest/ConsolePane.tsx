@@ -2,6 +2,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
+import { api, errorMessage } from '../../api/client';
 import { ConsoleConnection, type ConsoleStatus } from '../../api/console';
 import type { GuestSummary } from '../../api/types';
 import { isActive } from '../../store/guestStore';
@@ -16,6 +17,7 @@ const STATUS_TEXT: Record<ConsoleStatus, string> = {
   unreadable: 'its serial port is not a pty or a UNIX socket QEMU serves, so it cannot be shown here',
   'too-slow': 'fell behind the guest\'s output, reconnecting…',
   disconnected: 'disconnected, reconnecting…',
+  'held-elsewhere': 'another client holds the serial console',
 };
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -31,6 +33,8 @@ export default function ConsolePane({ guest }: { guest: GuestSummary }) {
   const termRef = useRef<Terminal | undefined>(undefined);
   const connRef = useRef<ConsoleConnection | undefined>(undefined);
   const [status, setStatus] = useState<ConsoleStatus>('connecting');
+  const [heldMessage, setHeldMessage] = useState<string | undefined>();
+  const [takeOver, setTakeOver] = useState<{ busy: boolean; error?: string }>({ busy: false });
   const [copied, setCopied] = useState(false);
   const [tabMovesFocus, setTabMovesFocus] = useState(false);
   const tabMovesFocusRef = useRef(false);
@@ -101,7 +105,11 @@ export default function ConsolePane({ guest }: { guest: GuestSummary }) {
             replaying = false;
           });
         },
-        onStatus: setStatus,
+        onStatus: (next, detail) => {
+          setStatus(next);
+          setHeldMessage(next === 'held-elsewhere' ? detail : undefined);
+          if (next !== 'held-elsewhere') setTakeOver({ busy: false });
+        },
       },
       activeRef.current,
     );
@@ -140,6 +148,15 @@ export default function ConsolePane({ guest }: { guest: GuestSummary }) {
     setTimeout(() => setCopied(false), 1500);
   };
 
+  const takeOverConsole = async () => {
+    setTakeOver({ busy: true });
+    try {
+      await api.takeOverConsole(guest.host, guest.name);
+    } catch (error) {
+      setTakeOver({ busy: false, error: errorMessage(error) });
+    }
+  };
+
   const paste = async () => {
     const term = termRef.current;
     if (!term) return;
@@ -164,6 +181,22 @@ export default function ConsolePane({ guest }: { guest: GuestSummary }) {
           Paste
         </button>
       </div>
+      {status === 'held-elsewhere' && (
+        <div className="console-held" role="status" data-testid="console-held">
+          <p>{heldMessage ?? STATUS_TEXT['held-elsewhere']}</p>
+          <p className="console-held-actions">
+            <button type="button" onClick={() => void takeOverConsole()} disabled={takeOver.busy} data-testid="console-take-over" title="Ends the other client's console session (virsh console --force)">
+              {takeOver.busy ? 'Taking over…' : 'Take over'}
+            </button>
+            <span>ends the other client's session, as virsh console --force does</span>
+          </p>
+          {takeOver.error && (
+            <p className="error" role="alert" data-testid="console-take-over-error">
+              {takeOver.error}
+            </p>
+          )}
+        </div>
+      )}
       <div className="terminal-host" ref={host} data-testid="console" />
     </div>
   );
