@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { HostCapabilities } from '@virtdeck/qemu';
 import type { QmpClient } from '@virtdeck/qmp';
-import { isAllowed } from '@virtdeck/schema';
+import { isAllowed, validateDomain } from '@virtdeck/schema';
 import type { Logger } from 'pino';
 import type { CloneRequest, CommandLine, DefinitionVersion, DomainSummary, GuestAction, GuestStats, LifecycleEvent, SnapshotRequest, SnapshotSummary, ValidateResult } from '../api.js';
 import { readLogTail } from '../console/SerialLog.js';
@@ -299,6 +299,12 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
       await guest.events.close();
       await guest.status.flush();
       await guest.run.remove();
+      // A definition that cannot be read says nothing to keep: its state goes, as libvirt's default does.
+      const { domain } = validateDomain(guest.xml);
+      await guest.run.removeKeptState({
+        namedNvram: domain?.os.nvram?.path !== undefined,
+        keepTpm: domain?.devices.tpms.some((tpm) => tpm.backend?.persistentState === true) ?? false,
+      });
       this.guests.delete(name);
       this.emit('removed', name);
       this.emit('lifecycle', { name, event: 'undefined', state: 'shutoff', reason: guest.reason, timestamp: new Date().toISOString() });

@@ -160,6 +160,18 @@ export class RunDir {
     }
   }
 
+  /**
+   * What a deleted guest kept across starts goes with it, as libvirt's undefine removes it: its
+   * TPM state unless the definition asks to keep it (`persistent_state='yes'`), and the variable
+   * store virtdeck made from the template when the definition names none (one it names is a file
+   * of its own, as disk images are, and stays). Left behind, both were picked up by the next
+   * guest given that name: another guest's TPM keys and boot entries.
+   */
+  async removeKeptState({ namedNvram, keepTpm }: { namedNvram: boolean; keepTpm: boolean }): Promise<void> {
+    if (!keepTpm) await fs.rm(this.tpmStateDir, { recursive: true, force: true });
+    if (!namedNvram) await fs.rm(path.join(this.nvramDir, defaultNvramName(this.name)), { force: true });
+  }
+
   async remove(): Promise<void> {
     await fs.rm(this.dir, { recursive: true, force: true });
     if (this.qemuDir !== this.dir) await fs.rm(this.qemuDir, { recursive: true, force: true });

@@ -88,6 +88,40 @@ describe('renaming a guest by saving its definition under a new name (virsh domr
     expect(await readdir(path.join(stateDir, 'swtpm'))).toEqual(['uefi-c']);
   });
 
+  it('deletes the TPM state and UEFI variables a deleted guest kept, so a new guest of its name starts afresh, unless its definition keeps them', async () => {
+    const stateDir = server.stateDir;
+    const image = path.join(stateDir, 'images', 'uefi.qcow2');
+    const uefi = (name: string, { backend = '', nvram = '' } = {}) =>
+      definitionWithDisk(name, image, { devices: `\n    <tpm model='tpm-crb'><backend type='emulator' version='2.0'${backend}/></tpm>` }).replace(
+        "<os>\n    <type arch='x86_64' machine='q35'>hvm</type>",
+        `<os firmware='efi'>\n    <type arch='x86_64' machine='q35'>hvm</type>${nvram}`,
+      );
+    const kept = async (file: string, text: string) => {
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, text);
+    };
+    const exists = (file: string) => lstat(file).then(() => true, () => false);
+    await kept(image, 'the disk');
+
+    // What the guest's starts left goes with it; its disk stays.
+    await kept(path.join(stateDir, 'swtpm', 'gone', 'tpm2-00.permall'), 'TPM keys');
+    await kept(path.join(stateDir, 'nvram', 'gone_VARS.fd'), 'boot entries');
+    expect((await server.api.post('/api/domains', { xml: uefi('gone') })).status).toBe(201);
+    expect((await server.api.delete('/api/domains/gone')).status).toBe(204);
+    expect(await exists(path.join(stateDir, 'swtpm', 'gone'))).toBe(false);
+    expect(await exists(path.join(stateDir, 'nvram', 'gone_VARS.fd'))).toBe(false);
+    expect(await readFile(image, 'utf8')).toBe('the disk');
+
+    // persistent_state='yes' keeps the TPM's state, and a store the definition names is its own file.
+    await kept(path.join(stateDir, 'swtpm', 'kept', 'tpm2-00.permall'), 'TPM keys');
+    await kept(path.join(stateDir, 'nvram', 'kept_VARS.fd'), 'boot entries');
+    const named = { backend: " persistent_state='yes'", nvram: '\n    <nvram>/var/lib/libvirt/qemu/nvram/kept_VARS.fd</nvram>' };
+    expect((await server.api.post('/api/domains', { xml: uefi('kept', named) })).status).toBe(201);
+    expect((await server.api.delete('/api/domains/kept')).status).toBe(204);
+    expect(await readFile(path.join(stateDir, 'swtpm', 'kept', 'tpm2-00.permall'), 'utf8')).toBe('TPM keys');
+    expect(await readFile(path.join(stateDir, 'nvram', 'kept_VARS.fd'), 'utf8')).toBe('boot entries');
+  });
+
   it('refuses a name another guest has, a name that cannot be a guest, and an unknown guest', async () => {
     await server.api.post('/api/domains', { xml: xml('one') });
     await server.api.post('/api/domains', { xml: xml('two') });
