@@ -174,7 +174,7 @@ export function GuestActions({ guest, compact }: { guest: GuestSummary; compact?
           testId="confirm-delete"
         >
           <p>
-            The definition of <strong>{name}</strong> is removed from virtdeck. Disk images it uses stay where they are, unless you tick them below.
+            The definition of <strong>{name}</strong> is removed from virtdeck, with its UEFI variables and TPM state if it has them (as libvirt's undefine does). Disk images it uses stay where they are, unless you tick them below.
           </p>
           {guest.host === LOCAL_HOST ? <VolumeChoice host={guest.host} name={name} chosen={volumes} onChange={setVolumes} /> : null}
         </ConfirmDialog>
