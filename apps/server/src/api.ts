@@ -114,7 +114,7 @@ export const LIFECYCLE_EVENTS = [
   'reset', // the guest or a user reset the machine
   'restarted', // powered off or crashed, and started again as on_poweroff/on_crash say
   'panicked', // QMP GUEST_PANICKED
-  'core-dumped', // on_crash=coredump-*: the guest's memory was written to a file
+  'core-dumped', // on_crash=coredump-* or <watchdog action='dump'>: the guest's memory was written to a file
   'stopped', // the QEMU process is gone (the detail says why)
   'reconnected', // found again after a server restart
   'autostart-failed',

@@ -13,6 +13,8 @@ export interface DomainFacts {
   tags: string[];
   uuid?: string;
   actions: LifecycleActions;
+  /** The watchdog's action is libvirt's dump: QEMU pauses, the server dumps the memory and lets the guest run on. */
+  watchdogDump?: true;
   /** A balloon device exists (libvirt adds a virtio one unless model='none'). */
   balloon: boolean;
   /** What the console attaches to (absent without a serial port or console), or why it cannot. */
@@ -48,6 +50,8 @@ export function domainFacts(domain: Domain): DomainFacts {
     macs: domain.devices.interfaces.flatMap((nic) => (nic.mac ? [nic.mac.toLowerCase()] : [])),
     tags: readTags(domain),
   };
+  // QEMU has one -watchdog-action for all watchdogs: the first one's (buildWatchdogArgs).
+  if (domain.devices.watchdogs[0]?.action === 'dump') facts.watchdogDump = true;
   const console = serialConsoleAccess(domain);
   if (console) facts.console = console;
   if (domain.title) facts.title = domain.title;

@@ -253,24 +253,19 @@ export class GuestProcesses {
         const pause = pausedBy(status, await tailOf(guest.run.qemuLog));
         // Resumed (or ended) meanwhile: then the events that did so have said it.
         if (!pause || guest.state !== 'running' || guest.runtime !== runtime) return;
+        if (pause.reason === 'watchdog' && runtime.facts.watchdogDump) {
+          // libvirt's action='dump': QEMU paused for the dump; then the guest runs on, dumped or not (processWatchdogEvent).
+          await this.dumpMemory(guest, runtime);
+          if (guest.runtime === runtime) await monitorOf(guest, runtime).execute('cont');
+          return;
+        }
         this.states.transition(guest, { state: 'paused', reason: pause.reason, error: pause.error });
         this.states.record(guest, 'suspended', pause.detail);
         if (pause.error) this.options.logger.warn({ name: guest.name, status }, pause.detail);
         return;
       }
       case 'coredump': {
-        const file = path.join(this.options.stateDir, 'dumps', `${guest.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.core`);
-        // QEMU writes where its user may (its own folder); the dump then moves to the state directory.
-        const written = path.join(guest.run.qemuDir, 'dump.core');
-        try {
-          await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-          await fs.rm(written, { force: true });
-          await monitorOf(guest, runtime).execute('dump-guest-memory', { paging: false, protocol: `file:${written}` }, { timeoutMs: 300_000 });
-          await moveFile(written, file);
-          this.states.record(guest, 'core-dumped', file);
-        } catch (error) {
-          this.states.record(guest, 'core-dumped', `the core dump failed: ${describeError(error)}`);
-        }
+        await this.dumpMemory(guest, runtime);
         await this.runFollowUp(guest, runtime, followUp.then === 'destroy' ? { kind: 'destroy', reason: 'crashed' } : { kind: 'restart' });
         return;
       }
@@ -278,6 +273,22 @@ export class GuestProcesses {
         const unknown: never = followUp;
         throw new Error(`unknown follow-up ${JSON.stringify(unknown)}`);
       }
+    }
+  }
+
+  /** Writes the guest's memory to `dumps/` in the state directory and logs where (or why not). */
+  private async dumpMemory(guest: Guest, runtime: GuestRuntime): Promise<void> {
+    const file = path.join(this.options.stateDir, 'dumps', `${guest.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.core`);
+    // QEMU writes where its user may (its own folder); the dump then moves to the state directory.
+    const written = path.join(guest.run.qemuDir, 'dump.core');
+    try {
+      await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+      await fs.rm(written, { force: true });
+      await monitorOf(guest, runtime).execute('dump-guest-memory', { paging: false, protocol: `file:${written}` }, { timeoutMs: 300_000 });
+      await moveFile(written, file);
+      this.states.record(guest, 'core-dumped', file);
+    } catch (error) {
+      this.states.record(guest, 'core-dumped', `the core dump failed: ${describeError(error)}`);
     }
   }
 

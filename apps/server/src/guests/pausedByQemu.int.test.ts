@@ -1,4 +1,4 @@
-import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { QmpClient } from '@virtdeck/qmp';
@@ -63,6 +63,21 @@ describe('a guest QEMU paused by itself, not the user', () => {
     const paused = await manager.act('watched', 'suspend');
     expect(paused).toMatchObject({ state: 'paused', reason: 'user' });
     expect(paused.error).toBeUndefined();
+  });
+
+  it("dumps its memory and lets it run on when its watchdog's action is dump, as libvirt does", async () => {
+    await manager.define(guestXml('dumped', path.join(dir, 'watchdog.bin'), { devices: "    <watchdog model='ib700' action='dump'/>" }), { create: true });
+    await manager.start('dumped');
+    await expect.poll(() => events.find((e) => e.name === 'dumped' && e.event === 'core-dumped'), { timeout: 90_000, interval: 200 }).toBeDefined();
+    const file = events.find((e) => e.name === 'dumped' && e.event === 'core-dumped')?.detail ?? '';
+    expect(file.startsWith(path.join(dir, 'state', 'dumps', 'dumped-'))).toBe(true);
+    // An ELF core of the guest's memory (256 MiB).
+    const core = await readFile(file);
+    expect(core.subarray(0, 4).toString('latin1')).toBe('\x7fELF');
+    expect(core.length).toBeGreaterThan(256 * 1024 * 1024);
+    await expect.poll(() => manager.get('dumped').state, { timeout: 30_000, interval: 200 }).toBe('running');
+    expect(manager.get('dumped').error).toBeUndefined();
+    expect(events.filter((e) => e.name === 'dumped' && e.event === 'suspended')).toEqual([]);
   });
 
   it('takes a pause from a monitor of someone else’s for a request, not an error', async () => {
