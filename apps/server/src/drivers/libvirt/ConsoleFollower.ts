@@ -66,9 +66,15 @@ export class ConsoleFollower {
 
   /** Asks for the console (without --force) unless virtdeck has it or is waiting to ask again. */
   follow(): void {
-    if (this.live || this.timer || this.stopped) return;
-    // A guest that stopped has no console for anyone to hold.
-    if (!this.options.wanted()) return this.setHeld(false);
+    if (this.stopped) return;
+    // A guest that stopped has no console for anyone to hold, and one that starts again is asked for at once, not at the end of a wait.
+    if (!this.options.wanted()) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.attempts = 0;
+      return this.setHeld(false);
+    }
+    if (this.live || this.timer) return;
     this.attach(false);
   }
 
