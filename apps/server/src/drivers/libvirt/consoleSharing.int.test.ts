@@ -29,7 +29,7 @@ describe('the serial console of a libvirt guest beside virsh console', () => {
   const viewers: ConsoleClient[] = [];
 
   beforeAll(async () => {
-    libvirtd = await startPrivateLibvirtd(8);
+    libvirtd = await startPrivateLibvirtd(6);
     server = await startTestServer({ capabilities: notProbed });
     sse = await SseClient.connect(server.url, server.token.value);
     expect((await server.api.post<HostSummary>('/api/hosts', { json: { id: 'lvs', uri: libvirtd.uri } })).status).toBe(201);
