@@ -1,14 +1,12 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../../api/client';
 import { LOCAL_HOST, type TemplateInfo } from '../../api/types';
 import { hrefFor } from '../../router';
 import { useDraftStore } from '../../store/draftStore';
 import { guestKey, useGuestStore } from '../../store/guestStore';
 import { IsoInstallCard } from './IsoInstallCard';
-import { loadEditorPages, prefetchEditor } from './loadEditorPages';
+import { prefetchEditor, useEditorPages } from './loadEditorPages';
 
-// Monaco loads only once there is a text to edit.
-const NewGuestEditor = lazy(() => loadEditorPages().then((m) => ({ default: m.NewGuestEditor })));
 
 /** Largest definition accepted from a file: the server refuses bigger bodies anyway. */
 const MAX_IMPORT_BYTES = 1024 * 1024;
@@ -20,14 +18,16 @@ const MAX_IMPORT_BYTES = 1024 * 1024;
  */
 export function NewGuestPage() {
   const [text, setText] = useState<{ value: string; origin: string; install: boolean }>();
-  if (text) {
-    return (
-      <Suspense fallback={<p className="hint">Loading the editor…</p>}>
-        <NewGuestEditor initialText={text.value} origin={text.origin} startOnDefine={text.install} onStartOver={() => setText(undefined)} />
-      </Suspense>
-    );
-  }
+  if (text) return <NewGuestEditorOf text={text} onStartOver={() => setText(undefined)} />;
   return <NewGuestChooser onText={(value, origin, install = false) => setText({ value, origin, install })} />;
+}
+
+/** The editor on a chosen text, once the editor pages' chunk (Monaco) has loaded. */
+function NewGuestEditorOf({ text, onStartOver }: { text: { value: string; origin: string; install: boolean }; onStartOver: () => void }) {
+  const pages = useEditorPages();
+  if (!pages) return <p className="hint">Loading the editor…</p>;
+  if (pages instanceof Error) return <p className="error">The editor could not be loaded: {pages.message}</p>;
+  return <pages.NewGuestEditor initialText={text.value} origin={text.origin} startOnDefine={text.install} onStartOver={onStartOver} />;
 }
 
 function NewGuestChooser({ onText }: { onText: (text: string, origin: string, install?: boolean) => void }) {

@@ -12,7 +12,7 @@ import { useSessionStore } from '../../store/sessionStore';
 import { ErrorLine } from '../common/ErrorLine';
 import { StateBadge } from '../common/StateBadge';
 import { usePendingValue } from '../common/usePendingValue';
-import { loadEditorPages, prefetchEditor } from '../editor/loadEditorPages';
+import { prefetchEditor, useEditorPages } from '../editor/loadEditorPages';
 import { CommandLinePane } from './CommandLinePane';
 import { EventLog } from './EventLog';
 import { GraphsPane } from './GraphsPane';
@@ -25,8 +25,6 @@ const ConsolePane = lazy(() => import('./ConsolePane'));
 const ScreenPane = lazy(() => import('./screen/ScreenPane'));
 // The device lists read the definition with @virtdeck/schema, which is large too.
 const DevicesPane = lazy(() => import('./DevicesPane'));
-const GuestDefinition = lazy(() => loadEditorPages().then((m) => ({ default: m.GuestDefinition })));
-const DefinitionHistory = lazy(() => loadEditorPages().then((m) => ({ default: m.DefinitionHistory })));
 
 export function GuestPage({ host, name, tab }: { host: string; name: string; tab: GuestTab }) {
   const key = guestKey(host, name);
@@ -163,9 +161,8 @@ function TabContent({ guest, tab }: { guest: GuestSummary; tab: GuestTab }) {
     case 'devices':
       return <DevicesPane guest={guest} />;
     case 'xml':
-      return <GuestDefinition guest={guest} />;
     case 'history':
-      return <DefinitionHistory guest={guest} />;
+      return <EditorTab guest={guest} tab={tab} />;
     case 'snapshots':
       return <SnapshotsPane guest={guest} />;
     case 'command-line':
@@ -264,4 +261,12 @@ function AutostartToggle({ guest }: { guest: GuestSummary }) {
 /** How the guest `name` of `host` left for `to`: moved to another host, or renamed on its own. */
 function wentHow(name: string, host: string, to: GuestPlace): string {
   return to.host !== host ? `${name} was moved to ${to.host}` : `${name} was renamed to ${to.name}`;
+}
+
+/** The Definition and History tabs, from the editor pages' chunk (Monaco). */
+function EditorTab({ guest, tab }: { guest: GuestSummary; tab: 'xml' | 'history' }) {
+  const pages = useEditorPages();
+  if (!pages) return <p className="hint">Loading…</p>;
+  if (pages instanceof Error) return <p className="error">The editor could not be loaded: {pages.message}</p>;
+  return tab === 'xml' ? <pages.GuestDefinition guest={guest} /> : <pages.DefinitionHistory guest={guest} />;
 }
