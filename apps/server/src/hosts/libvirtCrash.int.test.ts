@@ -27,11 +27,7 @@ describe('a crashed guest of a libvirt host', () => {
     ({ libvirt, server, sse } = testbed);
   }, 90_000);
   afterAll(async () => {
-    for (const name of names) {
-      await libvirt.virsh('destroy', name).catch(() => undefined);
-      await libvirt.virsh('undefine', name).catch(() => undefined);
-    }
-    await testbed?.close();
+    await testbed?.close(names);
   });
 
   const guestPath = (name: string) => `/api/hosts/lv/domains/${name}`;

@@ -8,8 +8,8 @@ export interface LibvirtTestbed {
   libvirt: LibvirtHost;
   server: TestServer;
   sse: SseClient;
-  /** Closes the stream, the server and the libvirt connection (the test undefines its own guests first). */
-  close(): Promise<void>;
+  /** Forces off and undefines the test's own guests (any that are left), then closes the stream, the server and the libvirt connection. */
+  close(guests?: Iterable<string>): Promise<void>;
 }
 
 /** Starts the testbed and waits until the server reports the libvirt host `connected`. */
@@ -17,7 +17,11 @@ export async function startLibvirtTestbed(): Promise<LibvirtTestbed> {
   const libvirt = await startLibvirtHost();
   const server = await startTestServer({ capabilities: notProbed });
   const sse = await SseClient.connect(server.url, server.token.value);
-  const close = async () => {
+  const close = async (guests: Iterable<string> = []) => {
+    for (const name of guests) {
+      await libvirt.virsh('destroy', '--domain', name).catch(() => undefined);
+      await libvirt.virsh('undefine', '--domain', name).catch(() => undefined);
+    }
     sse.close();
     await server.dispose();
     await libvirt.close();

@@ -27,11 +27,7 @@ describe('a libvirt guest with an awkward name', () => {
     ({ libvirt, server, sse } = testbed);
   }, 90_000);
   afterAll(async () => {
-    for (const name of names) {
-      await libvirt?.virsh('destroy', '--domain', name).catch(() => undefined);
-      await libvirt?.virsh('undefine', '--domain', name).catch(() => undefined);
-    }
-    await testbed?.close();
+    await testbed?.close(names);
   });
 
   const guestPath = (name: string) => `/api/hosts/lv/domains/${encodeURIComponent(name)}`;

@@ -29,11 +29,7 @@ describe('renaming a guest of a libvirt host', () => {
     ({ libvirt, server, sse } = testbed);
   }, 90_000);
   afterAll(async () => {
-    for (const name of [before, after, ran, ranAfter]) {
-      await libvirt?.virsh('destroy', name).catch(() => undefined);
-      await libvirt?.virsh('undefine', name).catch(() => undefined);
-    }
-    await testbed?.close();
+    await testbed?.close([before, after, ran, ranAfter]);
   });
 
   it('renames it with virsh domrename, says so on the stream, and keeps the definition the save replaced', async () => {

@@ -25,8 +25,7 @@ describe('tags of a guest of a libvirt host', () => {
     ({ libvirt, server } = testbed);
   }, 90_000);
   afterAll(async () => {
-    await libvirt?.virsh('undefine', name).catch(() => undefined);
-    await testbed?.close();
+    await testbed?.close([name]);
   });
 
   it('are kept by libvirt through dumpxml, metadata and a define of the dump, and removed without a trace', async () => {
