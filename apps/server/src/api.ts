@@ -23,11 +23,11 @@ export const STATE_REASONS = [
   'io-error', // paused by QEMU because a disk failed (werror/rerror=stop)
   'internal-error', // paused by QEMU after an error it cannot go on from (a KVM internal error, a failed VM entry)
   'watchdog', // paused by QEMU when the guest's watchdog expired (action pause)
+  'dumping', // paused while its memory is written to a file (<watchdog action='dump'>, a libvirt guest's virsh dump)
   // libvirt's other paused reasons (virDomainPausedReason), which only its guests have:
   'migrating', // paused while libvirt migrates it (or in post-copy)
   'migration-failed', // paused after a post-copy migration failed
   'saving', // paused while libvirt saves it
-  'dumping', // paused while libvirt dumps its memory
   'snapshot', // paused while libvirt takes a snapshot
   'shutting-down', // paused while it shuts down
   'starting-up', // paused while libvirt starts it

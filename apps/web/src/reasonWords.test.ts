@@ -6,6 +6,8 @@ describe('reasons in words', () => {
     expect(reasonWords('internal-error')).toBe('QEMU stopped it after an internal error');
     expect(reasonWords('io-error')).toBe('QEMU stopped it after a disk error');
     expect(reasonWords('watchdog')).toBe("the guest's watchdog expired");
+    // virtdeck's own <watchdog action='dump'> and a libvirt guest's virsh dump alike.
+    expect(reasonWords('dumping')).toBe('writing a memory dump');
     expect(reasonWords('user')).toBe('on request');
   });
 

@@ -21,7 +21,7 @@ export const REASON_WORDS = {
   migrating: 'libvirt is migrating it',
   'migration-failed': 'its post-copy migration failed',
   saving: 'libvirt is saving it',
-  dumping: 'libvirt is dumping its memory',
+  dumping: 'writing a memory dump',
   snapshot: 'libvirt is taking a snapshot',
   'shutting-down': 'it is shutting down',
   'starting-up': 'libvirt is starting it',

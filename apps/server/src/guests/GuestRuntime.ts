@@ -30,6 +30,8 @@ export class GuestRuntime {
   rebootRequested = false;
   /** From a restart's power-off (or crash) until its `cont` returned: its STOP, RESET and RESUME are its own. */
   restarting = false;
+  /** From the pause of a watchdog dump until the `cont` after it returned (see EventContext.dumping). */
+  dumping = false;
   /** The server is stopping the CPUs itself (see EventContext.pauseRequested). */
   pauseRequested = false;
   /** When the server last reset the machine (performance.now()); the firmware's own reset follows. */

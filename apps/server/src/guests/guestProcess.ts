@@ -190,6 +190,7 @@ export class GuestProcesses {
       rebootRequested: runtime.rebootRequested,
       afterHostReset: performance.now() - runtime.hostResetAt < FIRMWARE_RESET_WINDOW_MS,
       restarting: runtime.restarting,
+      dumping: runtime.dumping,
       pauseRequested: runtime.pauseRequested,
       actions: runtime.facts.actions,
     });
@@ -254,9 +255,7 @@ export class GuestProcesses {
         // Resumed (or ended) meanwhile: then the events that did so have said it.
         if (!pause || guest.state !== 'running' || guest.runtime !== runtime) return;
         if (pause.reason === 'watchdog' && runtime.facts.watchdogDump) {
-          // libvirt's action='dump': QEMU paused for the dump; then the guest runs on, dumped or not (processWatchdogEvent).
-          await this.dumpMemory(guest, runtime);
-          if (guest.runtime === runtime) await monitorOf(guest, runtime).execute('cont');
+          await this.dumpAndRunOn(guest, runtime);
           return;
         }
         this.states.transition(guest, { state: 'paused', reason: pause.reason, error: pause.error });
@@ -274,6 +273,27 @@ export class GuestProcesses {
         throw new Error(`unknown follow-up ${JSON.stringify(unknown)}`);
       }
     }
+  }
+
+  /**
+   * libvirt's <watchdog action='dump'> (processWatchdogEvent): QEMU paused the CPUs for it; the
+   * guest is `paused (dumping)` while its memory is written (the reason libvirt gives a guest
+   * paused for `virsh dump`, VIR_DOMAIN_PAUSED_DUMP), then runs on, dumped or not, with the
+   * reason it ran with before. The event log gets the dump's one line, no pause or resume.
+   */
+  private async dumpAndRunOn(guest: Guest, runtime: GuestRuntime): Promise<void> {
+    const { reason } = guest;
+    runtime.dumping = true;
+    try {
+      this.states.transition(guest, { state: 'paused', reason: 'dumping' });
+      await this.dumpMemory(guest, runtime);
+      if (guest.runtime !== runtime) return;
+      // QEMU sends cont's RESUME before its reply.
+      await monitorOf(guest, runtime).execute('cont');
+    } finally {
+      runtime.dumping = false;
+    }
+    if (guest.runtime === runtime) this.states.transition(guest, { state: 'running', reason });
   }
 
   /** Writes the guest's memory to `dumps/` in the state directory and logs where (or why not). */

@@ -9,6 +9,7 @@ const running = (actions: Partial<LifecycleActions> = {}, extra: Partial<EventCo
   rebootRequested: false,
   afterHostReset: false,
   restarting: false,
+  dumping: false,
   pauseRequested: false,
   actions: { ...DEFAULT_LIFECYCLE_ACTIONS, ...actions },
   ...extra,
@@ -44,6 +45,13 @@ describe('the QMP event table', () => {
     // Outside a restart they are what they say.
     expect(onQmpEvent(event('STOP'), running({}, { pauseRequested: true }))).toMatchObject({ state: 'paused', event: 'suspended' });
     expect(onQmpEvent(event('RESET', { guest: false, reason: 'host-qmp-system-reset' }), running())).toMatchObject({ event: 'reset', detail: 'reset from the host' });
+  });
+
+  it("keeps the RESUME of the cont after a watchdog's dump out of the event log: the server says running itself", () => {
+    const dumping = running({}, { state: 'paused', reason: 'dumping', dumping: true });
+    expect(onQmpEvent(event('RESUME'), dumping)).toBeUndefined();
+    // A guest left paused (dumping) by a server restart is resumed by a user's Resume as any other.
+    expect(onQmpEvent(event('RESUME'), { ...dumping, dumping: false })).toMatchObject({ state: 'running', reason: 'user', event: 'resumed' });
   });
 
   it('treats a reboot under -no-reboot as on_reboot says', () => {

@@ -50,6 +50,8 @@ export interface EventContext {
    * RESUME that come with it are the restart's, not a pause or a reset of their own.
    */
   restarting: boolean;
+  /** The server is writing the guest's memory for <watchdog action='dump'>: the RESUME of its `cont` afterwards is the dump's, not a Resume. */
+  dumping: boolean;
   /** The server itself is stopping the CPUs (Pause, a snapshot's run state): the STOP that follows is asked for. */
   pauseRequested: boolean;
   actions: LifecycleActions;
@@ -139,7 +141,7 @@ export const QMP_EVENT_HANDLERS: Readonly<Record<string, Handler>> = {
     // STOP says nothing of why: QEMU itself (an internal error, a watchdog) or another monitor stopped the CPUs.
     return ctx.pauseRequested ? { state: 'paused', reason: 'user', event: 'suspended' } : { followUp: { kind: 'why-paused' } };
   },
-  RESUME: (_event, ctx) => (ctx.state === 'paused' && !ctx.restarting ? { state: 'running', reason: 'user', event: 'resumed' } : undefined),
+  RESUME: (_event, ctx) => (ctx.state === 'paused' && !ctx.restarting && !ctx.dumping ? { state: 'running', reason: 'user', event: 'resumed' } : undefined),
   RESET: (event, ctx) => {
     // A reset that is part of restarting a powered-off or crashed guest is logged as the restart.
     if (isOff(ctx)) return undefined;

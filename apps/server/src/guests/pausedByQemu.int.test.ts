@@ -4,7 +4,7 @@ import path from 'node:path';
 import { QmpClient } from '@virtdeck/qmp';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LifecycleEvent } from '../api.js';
+import type { DomainSummary, LifecycleEvent } from '../api.js';
 import { lookUp, QEMU_USER_NAME } from '../confine/qemuUser.js';
 import { demoGuestXml } from '../demoGuest.js';
 import { probeCapabilities } from '../host/probeCapabilities.js';
@@ -26,6 +26,7 @@ describe('a guest QEMU paused by itself, not the user', () => {
   let dir: string;
   let manager: GuestManager;
   const events: LifecycleEvent[] = [];
+  const summaries: DomainSummary[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'virtdeck-paused-'));
@@ -33,6 +34,7 @@ describe('a guest QEMU paused by itself, not the user', () => {
     await writeFile(path.join(dir, 'halt.bin'), haltingKernel());
     manager = new GuestManager({ stateDir: path.join(dir, 'state'), logger: pino({ level: 'silent' }), capabilities: () => probeCapabilities() });
     manager.on('lifecycle', (event) => events.push(event));
+    manager.on('guest', (summary) => summaries.push(summary));
     await manager.init();
   });
 
@@ -77,7 +79,13 @@ describe('a guest QEMU paused by itself, not the user', () => {
     expect(core.length).toBeGreaterThan(256 * 1024 * 1024);
     await expect.poll(() => manager.get('dumped').state, { timeout: 30_000, interval: 200 }).toBe('running');
     expect(manager.get('dumped').error).toBeUndefined();
-    expect(events.filter((e) => e.name === 'dumped' && e.event === 'suspended')).toEqual([]);
+    // Paused while QEMU wrote the dump (its CPUs were stopped), as libvirt's PAUSED_DUMP, then running on as before.
+    const states = summaries.filter((s) => s.name === 'dumped').map((s) => `${s.state} (${s.reason})`);
+    expect(states.filter((s, i) => s !== states[i - 1])).toEqual(['shutoff (defined)', 'running (booted)', 'paused (dumping)', 'running (booted)']);
+    expect(events.find((e) => e.name === 'dumped' && e.event === 'core-dumped')).toMatchObject({ state: 'paused', reason: 'dumping' });
+    // One line for the dump: its pause and its resume are not a Pause and a Resume of their own.
+    const pausesAndDumps = events.filter((e) => e.name === 'dumped' && ['suspended', 'resumed', 'core-dumped'].includes(e.event));
+    expect(pausesAndDumps.map((e) => e.event)).toEqual(['core-dumped']);
   });
 
   it('takes a pause from a monitor of someone else’s for a request, not an error', async () => {
