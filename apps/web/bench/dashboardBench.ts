@@ -122,11 +122,16 @@ interface RowStats {
   mainThread: { script: number; style: number; layout: number; task: number };
 }
 
-/** The CPU cell of the first running guest whose row is wholly on screen (page code, as text). */
-const SHOWN_CELL = `[...document.querySelectorAll('[data-testid^="vm-"][data-testid$="-cpu"]')].find((c) => {
-  const box = c.getBoundingClientRect();
-  return box.top >= 0 && box.bottom <= window.innerHeight && c.querySelector('.cpu-value')?.textContent !== '–';
-})`;
+/**
+ * The CPU cell of the first running guest whose row is wholly on screen (runs in the page). A
+ * function, not a string: Playwright evaluates a string predicate with eval, which the app's
+ * CSP (no 'unsafe-eval') refuses.
+ */
+const shownCell = (): Element | undefined =>
+  [...document.querySelectorAll('[data-testid^="vm-"][data-testid$="-cpu"]')].find((c) => {
+    const box = c.getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= window.innerHeight && c.querySelector('.cpu-value')?.textContent !== '–';
+  });
 
 /**
  * Watches the CPU cell of one running guest whose row is on screen (what a user looks at): for
@@ -136,8 +141,8 @@ const SHOWN_CELL = `[...document.querySelectorAll('[data-testid^="vm-"][data-tes
  */
 async function statsToDom(page: Page, cdp: CDPSession): Promise<RowStats> {
   // A running guest's cell shows its figure from the first stats message on.
-  await page.waitForFunction(`(${SHOWN_CELL}) !== undefined`, undefined, { timeout: 30_000, polling: 250 });
-  await page.evaluate(`window.__watchedCell = ${SHOWN_CELL}`);
+  const cell = await page.waitForFunction(shownCell, undefined, { timeout: 30_000, polling: 250 });
+  await page.evaluate((shown) => ((window as unknown as { __watchedCell?: unknown }).__watchedCell = shown), cell);
   const row = await page.evaluate(() => {
     const w = window as unknown as { __probe: PageProbe; __watchedCell?: HTMLElement; __row?: { updates: number[]; painted: number[]; messages: number[] } };
     const probe = w.__probe;
