@@ -329,13 +329,13 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
       case 'destroy':
         return this.destroy(name);
       case 'reboot':
-        return this.locked(name, (guest) => this.actions.reboot(guest));
+        return this.changing(name, 'rebooted', (guest) => this.actions.reboot(guest));
       case 'reset':
-        return this.locked(name, (guest) => this.actions.reset(guest));
+        return this.changing(name, 'reset', (guest) => this.actions.reset(guest));
       case 'suspend':
-        return this.locked(name, (guest) => this.actions.suspend(guest));
+        return this.changing(name, 'paused', (guest) => this.actions.suspend(guest));
       case 'resume':
-        return this.locked(name, (guest) => this.actions.resume(guest));
+        return this.changing(name, 'resumed', (guest) => this.actions.resume(guest));
       default: {
         const unknown: never = action;
         throw new VirtdeckError('not-found', `Unknown action '${String(unknown)}'`);
@@ -354,7 +354,7 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
 
   /** The ACPI power button; see GuestActions.shutdown. */
   shutdown(name: string, { escalateAfterMs }: ActionOptions = {}): Promise<DomainSummary> {
-    return this.locked(name, (guest) =>
+    return this.changing(name, 'shut down', (guest) =>
       this.actions.shutdown(guest, escalateAfterMs, () => {
         this.destroy(name).catch((error: unknown) => this.logger.warn({ name, err: error }, 'escalating a shutdown failed'));
       }),
@@ -574,6 +574,19 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
       sources.push(source);
     }
     return sources;
+  }
+
+  /**
+   * `locked` for a change to a running guest, refused at once while its watchdog's dump is
+   * written: the dump holds the guest's turn until it is done, so the change would wait for
+   * it and then find the guest running again. libvirt's dump job likewise lets through only
+   * queries and destroy (the others time out on its state change lock); Force off still works.
+   */
+  private async changing(name: string, done: string, task: (guest: Guest) => Promise<void>): Promise<DomainSummary> {
+    if (this.require(name).runtime?.dumping) {
+      throw new VirtdeckError('conflict', `'${name}' is paused while its watchdog's memory dump is written; it runs on when the dump is done, and can be ${done} then (Force off works now)`);
+    }
+    return this.locked(name, task);
   }
 
   /** Runs `task` in the guest's turn and answers with the guest's summary afterwards. */

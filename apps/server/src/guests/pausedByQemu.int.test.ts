@@ -69,6 +69,12 @@ describe('a guest QEMU paused by itself, not the user', () => {
 
   it("dumps its memory and lets it run on when its watchdog's action is dump, as libvirt does", async () => {
     await manager.define(guestXml('dumped', path.join(dir, 'watchdog.bin'), { devices: "    <watchdog model='ib700' action='dump'/>" }), { create: true });
+    // A change asked for while the dump is written is refused at once, with the reason.
+    const refusals: Promise<string>[] = [];
+    const outcome = (asked: Promise<unknown>) => asked.then(() => 'done', (error: unknown) => String(error));
+    manager.on('guest', (summary) => {
+      if (summary.name === 'dumped' && summary.reason === 'dumping' && refusals.length === 0) refusals.push(outcome(manager.act('dumped', 'resume')), outcome(manager.shutdown('dumped')));
+    });
     await manager.start('dumped');
     await expect.poll(() => events.find((e) => e.name === 'dumped' && e.event === 'core-dumped'), { timeout: 90_000, interval: 200 }).toBeDefined();
     const file = events.find((e) => e.name === 'dumped' && e.event === 'core-dumped')?.detail ?? '';
@@ -86,6 +92,11 @@ describe('a guest QEMU paused by itself, not the user', () => {
     // One line for the dump: its pause and its resume are not a Pause and a Resume of their own.
     const pausesAndDumps = events.filter((e) => e.name === 'dumped' && ['suspended', 'resumed', 'core-dumped'].includes(e.event));
     expect(pausesAndDumps.map((e) => e.event)).toEqual(['core-dumped']);
+    expect(refusals).toHaveLength(2);
+    expect(await Promise.all(refusals)).toEqual([
+      expect.stringMatching(/'dumped' is paused while its watchdog's memory dump is written; it runs on when the dump is done, and can be resumed then \(Force off works now\)/),
+      expect.stringMatching(/can be shut down then/),
+    ]);
   });
 
   it('takes a pause from a monitor of someone else’s for a request, not an error', async () => {

@@ -8,6 +8,7 @@ describe('guest rules', () => {
     expect(offeredActions({ state: 'crashed', active: true })).toEqual(['reset', 'destroy']);
     expect(offeredActions({ state: 'running', active: true })).toEqual(['shutdown', 'reboot', 'reset', 'suspend', 'destroy']);
     expect(offeredActions({ state: 'paused', active: true })).toEqual(['resume', 'destroy']);
+    expect(offeredActions({ state: 'paused', reason: 'dumping', active: true })).toEqual(['destroy']);
     expect(offeredActions({ state: 'shutdown', reason: 'user', active: true })).toEqual(['destroy']);
     expect(offeredActions({ state: 'shutdown', reason: 'shutdown', active: true })).toEqual(['reset', 'destroy']);
     expect(offeredActions({ state: 'broken', active: false })).toEqual([]);

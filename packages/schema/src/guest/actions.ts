@@ -76,9 +76,12 @@ const BUTTON_ORDER = ['start', 'shutdown', 'reboot', 'reset', 'suspend', 'resume
 
 /**
  * Allowed, but not a button: Reset on a paused guest (it stays paused), Shut down while the
- * guest is shutting down already, and Reset while it is (its power-off is on the way).
+ * guest is shutting down already, and Reset while it is (its power-off is on the way), and
+ * anything but Force off while the guest is paused for a memory dump (the dump holds the
+ * guest until it is written, then the guest runs on by itself, as libvirt's dump job does).
  */
 function offered(action: GuestAction, guest: GuestCondition & { reason?: string }): boolean {
+  if (guest.reason === 'dumping') return action === 'destroy';
   if (action === 'shutdown') return guest.state !== 'shutdown';
   if (action === 'reset') return guest.state !== 'paused' && (guest.state !== 'shutdown' || guest.reason === 'shutdown');
   return true;
