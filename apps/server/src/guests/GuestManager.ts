@@ -589,11 +589,16 @@ export class GuestManager extends EventEmitter<DriverEvents> implements Driver {
     return this.locked(name, task);
   }
 
-  /** Runs `task` in the guest's turn and answers with the guest's summary afterwards. */
+  /**
+   * Runs `task` in the guest's turn and answers with the guest's summary afterwards, once its
+   * status file has it: a server killed right after the answer finds the state it answered
+   * (a Pause answered before its status landed came back as paused (reconnected), not (user)).
+   */
   private locked(name: string, task: (guest: Guest) => Promise<void>): Promise<DomainSummary> {
     return this.locks.run(name, async () => {
       const guest = this.require(name);
       await task(guest);
+      await guest.status.flush();
       return toSummary(guest);
     });
   }

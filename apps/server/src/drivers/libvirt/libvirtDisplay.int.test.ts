@@ -130,9 +130,10 @@ describe('the graphical console of a libvirt guest', () => {
   it('answers 409 for a guest that does not run, and 404 for a host that does not exist', async () => {
     const server = await serverWithHost('lv', 'qemu:///system');
     try {
-      await libvirt.virsh('destroy', name);
+      // Listening first: a shut-off reported before the stream was open would not be seen.
       const sse = await SseClient.connect(server.url, server.token.value);
       try {
+        await libvirt.virsh('destroy', name);
         await sse.next<GuestSummary>('guest', (g) => g.host === 'lv' && g.name === name && g.state === 'shutoff', 30_000);
       } finally {
         sse.close();
