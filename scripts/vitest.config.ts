@@ -21,7 +21,8 @@ export default defineConfig({
         test: {
           name: `${name}:unit`,
           root: `${root}${dir}`,
-          include: ['src/**/*.test.{ts,tsx}'],
+          // build/: the web app's own Vite plugins.
+          include: ['src/**/*.test.{ts,tsx}', 'build/**/*.test.ts'],
           exclude: ['src/**/*.int.test.ts', 'node_modules/**', 'dist/**'],
         },
       },

@@ -17,7 +17,7 @@ export function ensureDependencies(log = console.log) {
 }
 
 /** The web bundle is rebuilt only when one of its inputs changed. */
-const WEB_INPUTS = ['apps/web/src', 'apps/web/index.html', 'apps/web/vite.config.ts', 'apps/web/package.json', 'packages/schema/src', 'packages/schema/package.json', 'packages/qemu/src', 'packages/qemu/package.json', 'package-lock.json'];
+const WEB_INPUTS = ['apps/web/src', 'apps/web/index.html', 'apps/web/vite.config.ts', 'apps/web/build', 'apps/web/package.json', 'packages/schema/src', 'packages/schema/package.json', 'packages/qemu/src', 'packages/qemu/package.json', 'package-lock.json'];
 
 export function ensureBuild(log = console.log) {
   // tsc -b is incremental: a no-op check when nothing changed.

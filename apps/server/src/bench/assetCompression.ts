@@ -1,17 +1,17 @@
 /**
- * Bench part `assets`: what compressing the web app's assets at start (http/webApp.ts) does to
- * a guest started meanwhile. Each round spawns three servers in turn, each on a state
- * directory of its own, and starts the demo guest on it the moment it is up:
- * - `compressing`: it serves the web app (VIRTDECK_WEB_ROOT) and is compressing it;
- * - `compressed`: it serves the web app and every asset has been fetched with brotli first,
- *   so the compression is over (and so is the rest of the server's own start-up work, which
- *   this column alone does not overlap);
+ * Bench part `assets`: what serving the web app (http/webApp.ts) does to a guest started the
+ * moment a new server is up. Each round spawns three servers in turn, each on a state
+ * directory of its own, and starts the demo guest on it at once:
+ * - `build copies`: it serves the web app as built (VIRTDECK_WEB_ROOT), with the brotli and
+ *   gzip copies the web build writes beside each asset, so it only reads them;
+ * - `compressing`: it serves the same web app without those copies (a web root built by
+ *   something else), so it compresses every asset itself, at nice 19, while the guest starts;
  * - `no web app`: it serves none (the `start` part's server, and the tests').
  * Start → running and start → the ready marker (the boot is TCG, bound by CPU) are timed, and
- * for `compressing` how long after the server was up every asset could be fetched.
+ * for the first two how long after the server was up every asset could be fetched with brotli.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { GuestSummary } from '../api.js';
@@ -22,15 +22,19 @@ import { spawnServer } from '../testing/serverProcess.js';
 import { median, ms } from './stats.js';
 
 const now = () => performance.now();
-const COLUMNS = ['compressing', 'compressed', 'no web app'] as const;
+const COLUMNS = ['build copies', 'compressing', 'no web app'] as const;
+/** The web build's compressed copy of an asset (apps/web/build/precompress.ts). */
+const isCopy = (file: string) => file.endsWith('.br') || file.endsWith('.gz');
 type Column = (typeof COLUMNS)[number];
 
 export interface AssetResults {
   running: Record<Column, number[]>;
   ready: Record<Column, number[]>;
-  /** Server up → every asset fetched with brotli, in the `compressing` column. */
-  compressedAfter: number[];
+  /** Server up → every asset fetched with brotli, in the columns with a web app. */
+  fetchedAfter: Record<Exclude<Column, 'no web app'>, number[]>;
   assetBytes: number;
+  /** The web root holds the build's copies (a web root built before they were written does not). */
+  copies: boolean;
 }
 
 export async function assetCompressionCost(
@@ -39,14 +43,20 @@ export async function assetCompressionCost(
 ): Promise<AssetResults | string> {
   const assetsDir = path.join(options.webRoot, 'assets');
   if (!existsSync(assetsDir)) return `no built web app in ${options.webRoot} (npm run build -w @virtdeck/web)`;
-  const assets = await readdir(assetsDir);
+  const files = await readdir(assetsDir);
+  const assets = files.filter((file) => !isCopy(file));
   const sizes = await Promise.all(assets.map(async (asset) => (await stat(path.join(assetsDir, asset))).size));
   const results: AssetResults = {
-    running: { compressing: [], compressed: [], 'no web app': [] },
-    ready: { compressing: [], compressed: [], 'no web app': [] },
-    compressedAfter: [],
+    running: { 'build copies': [], compressing: [], 'no web app': [] },
+    ready: { 'build copies': [], compressing: [], 'no web app': [] },
+    fetchedAfter: { 'build copies': [], compressing: [] },
     assetBytes: sizes.reduce((sum, size) => sum + size, 0),
+    copies: files.some(isCopy),
   };
+  // The same web app without the build's copies.
+  const bareRoot = await mkdtemp(path.join(os.tmpdir(), 'virtdeck-bench-web-'));
+  await cp(options.webRoot, bareRoot, { recursive: true, filter: (source) => !isCopy(source) });
+  const webRoots: Record<Column, string> = { 'build copies': options.webRoot, compressing: bareRoot, 'no web app': '' };
 
   const fetchAll = async (url: string) => {
     for (const asset of assets) {
@@ -57,15 +67,14 @@ export async function assetCompressionCost(
 
   const round = async (column: Column, counted: boolean) => {
     const stateDir = await mkdtemp(path.join(os.tmpdir(), 'virtdeck-bench-assets-'));
-    const server = await spawnServer({ stateDir, entry: options.entry, env: column === 'no web app' ? { VIRTDECK_WEB_ROOT: '' } : { VIRTDECK_WEB_ROOT: options.webRoot } });
+    const server = await spawnServer({ stateDir, entry: options.entry, env: { VIRTDECK_WEB_ROOT: webRoots[column] } });
     const up = now();
     try {
-      if (column === 'compressed') await fetchAll(server.url);
       const name = 'bench-assets';
       const created = await server.api.post('/api/domains', { xml: demoGuestXml(name, guest) });
       if (created.status !== 201) throw new Error(`defining ${name}: ${JSON.stringify(created.body)}`);
       const t0 = now();
-      const allFetched = column === 'compressing' ? fetchAll(server.url).then(() => now() - up) : undefined;
+      const allFetched = column === 'no web app' ? undefined : fetchAll(server.url).then(() => now() - up);
       const started = await server.api.post<GuestSummary>(`/api/domains/${name}/start`);
       const t1 = now();
       if (started.body.state !== 'running') throw new Error(`start of ${name} failed: ${JSON.stringify(started.body)}`);
@@ -78,7 +87,7 @@ export async function assetCompressionCost(
       if (counted) {
         results.running[column].push(t1 - t0);
         results.ready[column].push(t2 - t0);
-        if (fetched !== undefined) results.compressedAfter.push(fetched);
+        if (fetched !== undefined && column !== 'no web app') results.fetchedAfter[column].push(fetched);
       }
     } finally {
       server.child.kill('SIGKILL');
@@ -87,13 +96,17 @@ export async function assetCompressionCost(
     }
   };
 
-  for (let r = 0; r <= options.runs; r++) {
-    const counted = r > 0;
-    options.log(`assets round ${r}/${options.runs}${counted ? '' : ' (warm-up)'}`);
-    for (let i = 0; i < COLUMNS.length; i++) {
-      await round(COLUMNS[(r + i) % COLUMNS.length]!, counted);
-      await new Promise((resolve) => setTimeout(resolve, options.settleMs));
+  try {
+    for (let r = 0; r <= options.runs; r++) {
+      const counted = r > 0;
+      options.log(`assets round ${r}/${options.runs}${counted ? '' : ' (warm-up)'}`);
+      for (let i = 0; i < COLUMNS.length; i++) {
+        await round(COLUMNS[(r + i) % COLUMNS.length]!, counted);
+        await new Promise((resolve) => setTimeout(resolve, options.settleMs));
+      }
     }
+  } finally {
+    await rm(bareRoot, { recursive: true, force: true });
   }
   return results;
 }
@@ -104,9 +117,10 @@ export function reportAssetCompression(results: AssetResults | string, runs: num
     return;
   }
   console.log(`\nasset compression at start: the demo guest started the moment a server is up — medians of ${runs} runs (${(results.assetBytes / 1048576).toFixed(1)} MiB of assets)`);
+  if (!results.copies) console.log('  the web root has no compressed copies of its own (built before the web build wrote them): both columns with a web app compress');
   for (const column of COLUMNS) {
-    console.log(`  ${column.padEnd(12)} start → running ${ms(median(results.running[column])).padStart(8)}   start → ready marker ${ms(median(results.ready[column])).padStart(8)}`);
+    const fetched = column === 'no web app' ? '' : `   every asset in brotli ${ms(median(results.fetchedAfter[column])).padStart(8)} after the server was up`;
+    console.log(`  ${column.padEnd(12)} start → running ${ms(median(results.running[column])).padStart(8)}   start → ready marker ${ms(median(results.ready[column])).padStart(8)}${fetched}`);
   }
-  console.log(`  compressing: every asset served with brotli ${ms(median(results.compressedAfter))} after the server was up`);
   for (const column of COLUMNS) console.log(`  ${column} ready: ${results.ready[column].map((s) => s.toFixed(0)).join(' ')}`);
 }

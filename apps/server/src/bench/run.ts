@@ -26,8 +26,9 @@
  *    (uploadThroughput.ts; part `upload`, BENCH_UPLOAD_MIB, BENCH_UPLOAD_RUNS).
  * 8. Live migration of the demo guest between two libvirtd daemons of the bench's own, through
  *    virtdeck against `virsh migrate` (migrationBench.ts; part `migrate`, BENCH_MIGRATE_RUNS).
- * 9. A guest started while a server compresses the web app's assets, against one started after
- *    and one on a server without the web app (assetCompression.ts; part `assets`, BENCH_WEB_ROOT).
+ * 9. A guest started the moment a server serving the web app is up, with the web build's
+ *    compressed copies and without them (the server compresses), against a server without
+ *    the web app (assetCompression.ts; part `assets`, BENCH_WEB_ROOT).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';

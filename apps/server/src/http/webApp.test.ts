@@ -66,6 +66,33 @@ describe('the built web app as served', () => {
     expect(plain.headers['cache-control']).toBe('public, max-age=31536000, immutable');
   });
 
+  it("sends the web build's own compressed copies as they are", async () => {
+    // Made with settings of their own, so their bytes tell them from what the server would make.
+    const br = zlib.brotliCompressSync(script, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 2 } });
+    const gz = zlib.gzipSync(script, { level: 1 });
+    await writeFile(path.join(webRoot, 'assets', 'index-AbC123.js.br'), br);
+    await writeFile(path.join(webRoot, 'assets', 'index-AbC123.js.gz'), gz);
+    const router = webApp(webRoot);
+    await router.precompressed;
+    const listener = express().use(router).listen(0, '127.0.0.1');
+    await new Promise((resolve) => listener.once('listening', resolve));
+    try {
+      const { port } = listener.address() as AddressInfo;
+      const url = `http://127.0.0.1:${port}/assets/index-AbC123.js`;
+      const sentBr = await get(url, { 'Accept-Encoding': 'br' });
+      expect(sentBr.headers['content-encoding']).toBe('br');
+      expect(sentBr.headers['content-type']).toMatch(/javascript/);
+      expect(sentBr.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(sentBr.body.equals(br)).toBe(true);
+      const sentGz = await get(url, { 'Accept-Encoding': 'gzip' });
+      expect(sentGz.headers['content-encoding']).toBe('gzip');
+      expect(sentGz.body.equals(gz)).toBe(true);
+      expect((await get(url)).body.toString()).toBe(script);
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
+  });
+
   it('sends images as they are, a missing asset as 404, and the shell for revalidation on every route', async () => {
     const image = await get(`${server.url}assets/logo-Zz9.png`, { 'Accept-Encoding': 'br' });
     expect(image.headers['content-encoding']).toBeUndefined();

@@ -13,11 +13,13 @@ const gzip = promisify(zlib.gzip);
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** The shell names the current assets, so the browser asks again each time (a 304 is cheap). */
 export const REVALIDATE = 'no-cache';
-/** Text formats worth compressing; images and fonts in woff2 are compressed already. */
+/** Text formats worth compressing; images and fonts in woff2 are compressed already (the web build's precompress.ts writes copies of the same). */
 const COMPRESSIBLE = new Set(['.js', '.mjs', '.css', '.svg', '.json', '.map', '.ttf', '.wasm', '.txt', '.html']);
 const ASSET_NAME = /^[\w.-]+$/;
 
 type Encoding = 'br' | 'gzip';
+/** The web build's compressed copy of an asset, beside it. */
+const COPY_SUFFIX: Record<Encoding, string> = { br: '.br', gzip: '.gz' };
 
 const brotliParams = (size: number) => ({ [zlib.constants.BROTLI_PARAM_QUALITY]: 9, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size });
 
@@ -63,10 +65,11 @@ function niceCompressor(): { compress: (body: Buffer) => Promise<Buffer>; close:
 }
 
 /**
- * The built web app: hashed assets compressed once (brotli or gzip, as the browser accepts)
- * and kept in memory with a year's immutable caching; the shell revalidated on every load;
- * every other GET outside /api gets the shell, since the app routes in the browser.
- * `precompressed` settles once every asset has its brotli form.
+ * The built web app: hashed assets sent compressed (brotli or gzip, as the browser accepts)
+ * with a year's immutable caching, from the copies the web build wrote beside them or, for a
+ * web root without them, compressed here once; kept in memory either way. The shell is
+ * revalidated on every load; every other GET outside /api gets the shell, since the app
+ * routes in the browser. `precompressed` settles once every asset has its brotli form.
  */
 export function webApp(webRoot: string): Router & { precompressed: Promise<void> } {
   const assetsDir = path.join(webRoot, 'assets');
@@ -75,9 +78,11 @@ export function webApp(webRoot: string): Router & { precompressed: Promise<void>
     const key = `${encoding}\0${file}`;
     let pending = compressed.get(key);
     if (!pending) {
-      pending = readFile(path.join(assetsDir, file)).then(
-        (body) => (encoding === 'gzip' ? gzip(body, { level: 9 }) : ahead ? ahead(body) : brotli(body, { params: brotliParams(body.length) })),
-        () => undefined,
+      pending = readFile(path.join(assetsDir, file + COPY_SUFFIX[encoding])).catch(() =>
+        readFile(path.join(assetsDir, file)).then(
+          (body) => (encoding === 'gzip' ? gzip(body, { level: 9 }) : ahead ? ahead(body) : brotli(body, { params: brotliParams(body.length) })),
+          () => undefined,
+        ),
       );
       // A file that is not there (yet) is looked up again next time.
       void pending.then((body) => body ?? compressed.delete(key));
@@ -99,18 +104,18 @@ export function webApp(webRoot: string): Router & { precompressed: Promise<void>
     }, next);
   };
 
-  // Brotli of the 2 MB editor chunk takes 0.5 to 3 s on these two busy cores: done ahead,
-  // one file at a time, so the first page to open the editor does not wait for it; at the
-  // lowest priority, so a guest started meanwhile does not wait for it either (bench part
-  // assets). A file asked for before its turn is compressed for that request as before.
+  // The build's copies are read ahead. Without them, brotli of the 2 MB editor chunk takes
+  // 0.5 to 3 s on these two busy cores: done ahead, one file at a time, so the first page to
+  // open the editor does not wait for it; at the lowest priority, so a guest started
+  // meanwhile does not wait for it either (bench part assets). A file asked for before its
+  // turn is compressed for that request as before.
   const precompressed = (async () => {
     const files = (await readdir(assetsDir)).filter((file) => COMPRESSIBLE.has(path.extname(file)));
-    if (files.length === 0) return;
-    const compressor = niceCompressor();
+    let compressor: ReturnType<typeof niceCompressor> | undefined;
     try {
-      for (const file of files) await compress(file, 'br', compressor.compress);
+      for (const file of files) await compress(file, 'br', (body) => (compressor ??= niceCompressor()).compress(body));
     } finally {
-      await compressor.close();
+      await compressor?.close();
     }
   })().catch(() => undefined);
 
