@@ -25,6 +25,7 @@ interface Outcome {
 }
 
 const skip = conformanceSkipReason() ?? (existsSync(QEMU) ? undefined : `${QEMU} is not installed`);
+if (skip) console.warn(`Skipping QEMU's acceptance of the corpus command lines: ${skip}`);
 
 describe.skipIf(skip !== undefined)(`QEMU accepts the corpus command lines${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it(`starts at least ${ACCEPTANCE_FLOOR * 100}% of the 150 definitions to prelaunch`, { timeout: 600_000 }, async () => {

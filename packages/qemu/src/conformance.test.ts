@@ -14,6 +14,7 @@ const SET_F1_FLOOR = 0.985;
 const NAMES_RECALL_FLOOR = 0.995;
 
 const skip = conformanceSkipReason();
+if (skip) console.warn(`Skipping the libvirt argv scoring: ${skip}`);
 
 describe.skipIf(skip !== undefined)(`libvirt 11.3 conformance${skip ? ` (skipped: ${skip})` : ''}`, () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vd-conformance-'));

@@ -106,6 +106,8 @@ function coverage(grammar: RngGrammar): Coverage {
   return result;
 }
 
+if (!HAVE_CONFORMANCE) console.warn(`${SKIP_REASON} (the schema table's coverage of domaincommon.rng is not measured)`);
+
 describe.skipIf(!HAVE_CONFORMANCE)('the schema table covers libvirt 11.3 domaincommon.rng', () => {
   it('knows every element and every attribute of its element that the grammar allows', () => {
     const { known, missing, refused } = coverage(loadGrammar(`${CONFORMANCE_DIR}schemas/domain.rng`));
@@ -115,8 +117,4 @@ describe.skipIf(!HAVE_CONFORMANCE)('the schema table covers libvirt 11.3 domainc
     expect([...missing].sort()).toEqual([]);
     expect(PARSER_REFUSES.map((r) => r.why).filter((why) => !refused.has(why))).toEqual([]);
   });
-});
-
-describe.runIf(!HAVE_CONFORMANCE)('the schema table covers libvirt 11.3 domaincommon.rng', () => {
-  it.skip(SKIP_REASON, () => {});
 });
